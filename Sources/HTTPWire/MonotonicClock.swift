@@ -1,0 +1,26 @@
+/// Monotonic nanosecond timestamps shared by every timing measurement in llmcheck.
+public enum MonotonicClock {
+    /// Nanoseconds on a monotonic clock with an arbitrary origin (`CLOCK_MONOTONIC`).
+    public static func now() -> UInt64 {
+        Syscalls.monotonicNanoseconds()
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds (saturating).
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return ns &+ attoseconds / 1_000_000_000
+    }
+
+    /// The duration in seconds as a Double.
+    public var secondsDouble: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    /// The duration in milliseconds as a Double.
+    public var milliseconds: Double { secondsDouble * 1000 }
+}

@@ -1,0 +1,70 @@
+import HTTPWire
+
+/// The options and positionals of one command line, checked against a ``CommandSpec``.
+///
+/// Typed accessors throw a ``UsageError`` that names the option and the bad value.
+public struct ParsedArguments: Sendable {
+    /// Values by canonical option name, in the order given.
+    public var values: [String: [String]]
+    /// Flags given, by canonical name.
+    public var flags: Set<String>
+    public var positionals: [String]
+
+    public init(values: [String: [String]] = [:], flags: Set<String> = [], positionals: [String] = []) {
+        self.values = values
+        self.flags = flags
+        self.positionals = positionals
+    }
+
+    /// Whether the flag was given.
+    public func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    /// The last value of an option, or nil.
+    public func string(_ name: String) -> String? { values[name]?.last }
+
+    /// Every value of a repeatable option.
+    public func strings(_ name: String) -> [String] { values[name] ?? [] }
+
+    /// The option parsed as an integer within `range`.
+    public func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws(UsageError) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text) else { throw UsageError("\(name) expects a whole number, got '\(text)'") }
+        guard range.contains(value) else {
+            throw UsageError("\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+        }
+        return value
+    }
+
+    /// The option parsed as a non-negative number of seconds (`2`, `0.5`, `250ms`, `1.5s`).
+    public func seconds(_ name: String) throws(UsageError) -> Double? {
+        guard let text = string(name) else { return nil }
+        guard let value = DurationText.parseSeconds(text), value >= 0 else {
+            throw UsageError("\(name) expects a duration such as 2, 0.5, 250ms or 1.5s, got '\(text)'")
+        }
+        return value
+    }
+
+    /// The option, which must be one of `choices`.
+    public func choice(_ name: String, from choices: [String]) throws(UsageError) -> String? {
+        guard let text = string(name) else { return nil }
+        guard choices.contains(text) else {
+            throw UsageError("\(name) must be one of \(choices.joined(separator: ", ")), got '\(text)'")
+        }
+        return text
+    }
+}
+
+/// Parses short duration texts used on the command line and in scenario files.
+public enum DurationText {
+    /// Seconds from `2`, `0.5`, `250ms`, `1.5s`, `2m`, `100us`; nil if malformed or negative.
+    public static func parseSeconds(_ text: String) -> Double? {
+        let t = text.trimmingSpaces().lowercased()
+        let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where t.hasSuffix(suffix) {
+            guard let v = Double(t.dropLast(suffix.count)), v.isFinite, v >= 0 else { return nil }
+            return v * scale
+        }
+        guard let v = Double(t), v.isFinite, v >= 0 else { return nil }
+        return v
+    }
+}
