@@ -1,0 +1,486 @@
+/// An incremental HTTP/1.x request parser: feed it bytes as they arrive, take complete requests out.
+///
+/// It handles leading empty lines, LF or CRLF line ends, `Content-Length` and chunked request
+/// bodies (extensions and trailers), pipelined requests and the limits of
+/// ``HTTPServerConfiguration/Limits``. Malformed input throws ``HTTPRequestParseError`` naming
+/// the status to answer; after an error the parser must not be used again.
+///
+/// ```swift
+/// var parser = HTTPRequestParser(limits: .init())
+/// parser.append(bytesFromSocket)
+/// while let request = try parser.nextRequest() { handle(request) }
+/// ```
+public struct HTTPRequestParser: Sendable {
+    /// One complete request: head and de-chunked body.
+    public struct Request: Sendable {
+        public var head: HTTPRequestHead
+        public var body: [UInt8]
+    }
+
+    private enum State {
+        case head
+        case fixedBody(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers(bytes: Int)
+    }
+
+    /// Longest chunk-size line accepted (size, extensions, CRLF).
+    public static let maximumChunkSizeLineLength = 4096
+
+    public let limits: HTTPServerConfiguration.Limits
+    private var storage: [UInt8] = []
+    private var start = 0
+    private var scanned = 0
+    /// Offset of the request line's LF from `start`, once seen (survives compaction).
+    private var requestLineOffset: Int?
+    private var state = State.head
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+
+    public init(limits: HTTPServerConfiguration.Limits = .init()) {
+        self.limits = limits
+        storage.reserveCapacity(16 * 1024)
+    }
+
+    // MARK: - Input
+
+    /// Appends received bytes.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        compactIfUseful()
+        storage.append(contentsOf: bytes)
+    }
+
+    /// Appends received bytes.
+    public mutating func append(_ bytes: some Sequence<UInt8>) {
+        compactIfUseful()
+        storage.append(contentsOf: bytes)
+    }
+
+    private mutating func compactIfUseful() {
+        if start == storage.count {
+            storage.removeAll(keepingCapacity: true)
+            scanned = 0
+            start = 0
+        } else if start > 32 * 1024 || (start > 0 && start >= storage.count / 2) {
+            storage.removeSubrange(0..<start)
+            scanned -= start
+            start = 0
+        }
+    }
+
+    /// Whether part of a request has arrived (bytes buffered or a head waiting for its body).
+    public var hasPartialRequest: Bool {
+        if case .head = state { return start < storage.count }
+        return true
+    }
+
+    /// The head of a request whose body is still arriving, if any (to answer `100-continue`).
+    public var headAwaitingBody: HTTPRequestHead? {
+        if case .head = state { return nil }
+        return head
+    }
+
+    /// Bytes received but not yet consumed.
+    public var bufferedByteCount: Int { storage.count - start }
+
+    // MARK: - Parsing
+
+    /// The next complete request, or nil if more bytes are needed.
+    public mutating func nextRequest() throws(HTTPRequestParseError) -> Request? {
+        while true {
+            switch state {
+            case .head:
+                guard try parseHead() else { return nil }
+            case .fixedBody(let remaining):
+                let available = storage.count - start
+                if available == 0 && remaining > 0 { return nil }
+                let take = min(available, remaining)
+                body.append(contentsOf: storage[start..<start + take])
+                start += take
+                if take < remaining {
+                    state = .fixedBody(remaining: remaining - take)
+                    return nil
+                }
+                return complete()
+            case .chunkSize:
+                guard let line = try takeLine(limit: Self.maximumChunkSizeLineLength, what: "chunk size line") else {
+                    return nil
+                }
+                let size = try parseChunkSize(line)
+                if size == 0 {
+                    state = .trailers(bytes: 0)
+                } else {
+                    if body.count + size > limits.maximumBodyBytes {
+                        throw HTTPRequestParseError(
+                            .payloadTooLarge, "chunked body exceeds \(limits.maximumBodyBytes) bytes")
+                    }
+                    body.reserveCapacity(body.count + size)
+                    state = .chunkData(remaining: size)
+                }
+            case .chunkData(let remaining):
+                let available = storage.count - start
+                if available == 0 { return nil }
+                let take = min(available, remaining)
+                body.append(contentsOf: storage[start..<start + take])
+                start += take
+                state = take == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - take)
+            case .chunkDataEnd:
+                let available = storage.count - start
+                if available == 0 { return nil }
+                if storage[start] == 0x0A {
+                    start += 1
+                } else if storage[start] == 0x0D {
+                    if available < 2 { return nil }
+                    guard storage[start + 1] == 0x0A else {
+                        throw HTTPRequestParseError(.badRequest, "chunk data not followed by CRLF")
+                    }
+                    start += 2
+                } else {
+                    throw HTTPRequestParseError(
+                        .badRequest, "chunk data longer than its size (found \(quote(storage[start..<min(storage.count, start + 20)])))")
+                }
+                state = .chunkSize
+            case .trailers(let bytes):
+                let budget = limits.maximumHeaderBytes - bytes
+                guard let line = try takeLine(limit: max(2, budget), what: "trailer section", tooLong: .headerFieldsTooLarge) else {
+                    return nil
+                }
+                if line.isEmpty { return complete() }
+                if line.first == 0x20 || line.first == 0x09 {
+                    throw HTTPRequestParseError(.badRequest, "trailer: obs-fold (line starts with whitespace)")
+                }
+                guard line.contains(0x3A) else {
+                    throw HTTPRequestParseError(.badRequest, "trailer without a colon: \(quote(line))")
+                }
+                state = .trailers(bytes: bytes + line.count + 2)
+            }
+        }
+    }
+
+    private mutating func complete() -> Request? {
+        guard let head else { return nil }
+        let request = Request(head: head, body: body)
+        self.head = nil
+        body = []
+        state = .head
+        scanned = start
+        return request
+    }
+
+    /// Takes one line (without its LF/CRLF) from the buffer, or nil if incomplete.
+    private mutating func takeLine(
+        limit: Int, what: String, tooLong: HTTPRequestParseError.Code = .badRequest
+    ) throws(HTTPRequestParseError) -> ArraySlice<UInt8>? {
+        let end = storage.count
+        var index = start
+        while index < end && storage[index] != 0x0A { index += 1 }
+        if index == end {
+            if end - start > limit {
+                throw HTTPRequestParseError(tooLong, "\(what) longer than \(limit) bytes")
+            }
+            return nil
+        }
+        if index - start + 1 > limit {
+            throw HTTPRequestParseError(tooLong, "\(what) longer than \(limit) bytes")
+        }
+        var lineEnd = index
+        if lineEnd > start && storage[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        let line = storage[start..<lineEnd]
+        start = index + 1
+        return line
+    }
+
+    private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPRequestParseError) -> Int {
+        var size = 0
+        var digits = 0
+        var index = line.startIndex
+        while index < line.endIndex, let value = hexValue(line[index]) {
+            size = size &* 16 &+ value
+            digits += 1
+            index += 1
+        }
+        guard digits > 0 else {
+            throw HTTPRequestParseError(.badRequest, "chunk size line is not hexadecimal: \(quote(line))")
+        }
+        if digits > 15 {
+            throw HTTPRequestParseError(.payloadTooLarge, "chunk size \(quote(line)) is too large")
+        }
+        while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
+        guard index == line.endIndex || line[index] == 0x3B else {
+            throw HTTPRequestParseError(.badRequest, "chunk size line has junk after the size: \(quote(line))")
+        }
+        if line[index...].contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }) {
+            throw HTTPRequestParseError(.badRequest, "chunk extension contains control bytes: \(quote(line))")
+        }
+        return size
+    }
+
+    // MARK: - Head
+
+    /// Parses the head if it is complete. Returns false when more bytes are needed.
+    private mutating func parseHead() throws(HTTPRequestParseError) -> Bool {
+        // Skip empty lines before the request line (RFC 9112 §2.2).
+        while start < storage.count, storage[start] == 0x0D || storage[start] == 0x0A {
+            if storage[start] == 0x0D && start + 1 < storage.count && storage[start + 1] != 0x0A {
+                throw HTTPRequestParseError(.badRequest, "bare CR before the request line")
+            }
+            start += 1
+        }
+        if scanned < start { scanned = start }
+        guard start < storage.count else { return false }
+
+        // Find the end of the head: LF followed by LF or CRLF.
+        let end = storage.count
+        var index = max(scanned, start)
+        var headEnd = -1
+        var bodyStart = -1
+        var firstLineEnd = requestLineOffset.map { start + $0 } ?? -1
+        var needMore = false
+        storage.withUnsafeBufferPointer { buffer in
+            while index < end {
+                if buffer[index] == 0x0A {
+                    if firstLineEnd < 0 { firstLineEnd = index }
+                    if index + 1 >= end {
+                        needMore = true
+                        return
+                    }
+                    if buffer[index + 1] == 0x0A {
+                        headEnd = index
+                        bodyStart = index + 2
+                        return
+                    }
+                    if buffer[index + 1] == 0x0D {
+                        if index + 2 >= end {
+                            needMore = true
+                            return
+                        }
+                        if buffer[index + 2] == 0x0A {
+                            headEnd = index
+                            bodyStart = index + 3
+                            return
+                        }
+                    }
+                }
+                index += 1
+            }
+        }
+        if firstLineEnd >= 0 { requestLineOffset = firstLineEnd - start }
+        if firstLineEnd < 0 {
+            // Still inside the request line.
+            if end - start > limits.maximumRequestLineLength + 2 {
+                throw HTTPRequestParseError(
+                    .uriTooLong, "request line longer than \(limits.maximumRequestLineLength) bytes")
+            }
+            scanned = end
+            return false
+        }
+        if firstLineEnd - start > limits.maximumRequestLineLength + 1 {
+            throw HTTPRequestParseError(.uriTooLong, "request line longer than \(limits.maximumRequestLineLength) bytes")
+        }
+        if headEnd < 0 {
+            if end - firstLineEnd > limits.maximumHeaderBytes + 4 {
+                throw HTTPRequestParseError(
+                    .headerFieldsTooLarge, "header block larger than \(limits.maximumHeaderBytes) bytes")
+            }
+            scanned = needMore ? index : end
+            return false
+        }
+        if headEnd - firstLineEnd > limits.maximumHeaderBytes + 2 {
+            throw HTTPRequestParseError(.headerFieldsTooLarge, "header block larger than \(limits.maximumHeaderBytes) bytes")
+        }
+        requestLineOffset = nil
+        let parsed = try storage.withUnsafeBufferPointer { buffer throws(HTTPRequestParseError) in
+            try Self.parseHeadLines(buffer, from: start, to: headEnd + 1, limits: limits)
+        }
+        start = bodyStart
+        scanned = bodyStart
+        try beginBody(parsed)
+        return true
+    }
+
+    private mutating func beginBody(_ parsed: HTTPRequestHead) throws(HTTPRequestParseError) {
+        head = parsed
+        body = []
+        let headers = parsed.headers
+        let transferEncodings = headers.values(for: "Transfer-Encoding")
+        let contentLengths = headers.values(for: "Content-Length")
+        if !transferEncodings.isEmpty {
+            if !contentLengths.isEmpty {
+                throw HTTPRequestParseError(.badRequest, "both Transfer-Encoding and Content-Length")
+            }
+            let codings = transferEncodings.flatMap { $0.split(separator: ",") }.map { $0.trimmingSpaces() }
+            for coding in codings where !coding.caseInsensitiveEquals("chunked") {
+                throw HTTPRequestParseError(.notImplemented, "unsupported Transfer-Encoding \"\(coding.prefix(60))\"")
+            }
+            guard codings.count == 1 else {
+                throw HTTPRequestParseError(.badRequest, "Transfer-Encoding lists chunked more than once")
+            }
+            state = .chunkSize
+            return
+        }
+        if !contentLengths.isEmpty {
+            var length: Int?
+            for item in contentLengths.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
+                let text = item.trimmingSpaces()
+                guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                    throw HTTPRequestParseError(.badRequest, "invalid Content-Length \"\(text.prefix(60))\"")
+                }
+                guard text.utf8.count <= 18, let value = Int(text) else {
+                    throw HTTPRequestParseError(.payloadTooLarge, "Content-Length \(text.prefix(40)) is too large")
+                }
+                if let length, length != value {
+                    throw HTTPRequestParseError(.badRequest, "conflicting Content-Length values \(length) and \(value)")
+                }
+                length = value
+            }
+            let value = length ?? 0
+            if value > limits.maximumBodyBytes {
+                throw HTTPRequestParseError(
+                    .payloadTooLarge, "Content-Length \(value) exceeds \(limits.maximumBodyBytes) bytes")
+            }
+            body.reserveCapacity(value)
+            state = .fixedBody(remaining: value)
+            return
+        }
+        state = .fixedBody(remaining: 0)
+    }
+
+    /// Parses request line and header fields from `buffer[from..<to]` (`to` is just past the
+    /// last header line's LF).
+    static func parseHeadLines(
+        _ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int, limits: HTTPServerConfiguration.Limits
+    ) throws(HTTPRequestParseError) -> HTTPRequestHead {
+        var lineStart = from
+        var lineNumber = 0
+        var head: HTTPRequestHead?
+        var fields: [(String, String)] = []
+        while lineStart < to {
+            var lineEnd = lineStart
+            while lineEnd < to && buffer[lineEnd] != 0x0A { lineEnd += 1 }
+            let next = lineEnd + 1
+            if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
+            if lineNumber == 0 {
+                head = try parseRequestLine(line)
+            } else {
+                if fields.count >= limits.maximumHeaderCount {
+                    throw HTTPRequestParseError(
+                        .headerFieldsTooLarge, "more than \(limits.maximumHeaderCount) header fields")
+                }
+                fields.append(try parseField(line, number: lineNumber))
+            }
+            lineNumber += 1
+            lineStart = next
+        }
+        guard var head else { throw HTTPRequestParseError(.badRequest, "empty request") }
+        head.headers = HTTPHeaders(fields)
+        return head
+    }
+
+    private static func parseRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPRequestParseError) -> HTTPRequestHead {
+        guard let firstSpace = line.firstIndex(of: 0x20) else {
+            throw HTTPRequestParseError(.badRequest, "request line has no spaces: \(quote(line[...]))")
+        }
+        guard let lastSpace = line.lastIndex(of: 0x20), lastSpace > firstSpace + 1 else {
+            throw HTTPRequestParseError(.badRequest, "request line is not \"METHOD target HTTP/x.y\": \(quote(line[...]))")
+        }
+        let method = line[line.startIndex..<firstSpace]
+        let target = line[(firstSpace + 1)..<lastSpace]
+        let version = line[(lastSpace + 1)...]
+        guard !method.isEmpty, method.allSatisfy(isTokenByte) else {
+            throw HTTPRequestParseError(.badRequest, "request line: invalid method in \(quote(line[...]))")
+        }
+        guard target.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+            throw HTTPRequestParseError(.badRequest, "request line: invalid target in \(quote(line[...]))")
+        }
+        let httpVersion: HTTPVersion
+        if version.elementsEqual("HTTP/1.1".utf8) {
+            httpVersion = .http1_1
+        } else if version.elementsEqual("HTTP/1.0".utf8) {
+            httpVersion = .http1_0
+        } else if version.count == 8, version.starts(with: "HTTP/".utf8),
+            isDigit(version[version.startIndex + 5]), version[version.startIndex + 6] == 0x2E,
+            isDigit(version[version.startIndex + 7])
+        {
+            throw HTTPRequestParseError(.versionNotSupported, "unsupported version \(quote(version))")
+        } else {
+            throw HTTPRequestParseError(.badRequest, "request line: invalid version \(quote(version))")
+        }
+        return HTTPRequestHead(
+            method: HTTPMethod(rawValue: String(decoding: method, as: UTF8.self)),
+            target: String(decoding: target, as: UTF8.self),
+            version: httpVersion)
+    }
+
+    private static func parseField(
+        _ line: UnsafeBufferPointer<UInt8>, number: Int
+    ) throws(HTTPRequestParseError) -> (String, String) {
+        if let first = line.first, first == 0x20 || first == 0x09 {
+            throw HTTPRequestParseError(.badRequest, "header \(number): obs-fold (line starts with whitespace)")
+        }
+        guard let colon = line.firstIndex(of: 0x3A) else {
+            throw HTTPRequestParseError(.badRequest, "header \(number): no colon in \(quote(line[...]))")
+        }
+        let name = line[line.startIndex..<colon]
+        guard !name.isEmpty, name.allSatisfy(isTokenByte) else {
+            throw HTTPRequestParseError(.badRequest, "header \(number): invalid field name \(quote(name))")
+        }
+        var valueStart = colon + 1
+        var valueEnd = line.endIndex
+        while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
+        while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+        let value = line[valueStart..<valueEnd]
+        if value.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+            throw HTTPRequestParseError(.badRequest, "header \(number): control byte in the value of \(quote(name))")
+        }
+        return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+    }
+
+    // MARK: - Bytes
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// RFC 9110 `tchar`.
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
+        default: false
+        }
+    }
+}
+
+@inline(__always)
+private func hexValue(_ byte: UInt8) -> Int? {
+    switch byte {
+    case 0x30...0x39: Int(byte - 0x30)
+    case 0x41...0x46: Int(byte - 0x41 + 10)
+    case 0x61...0x66: Int(byte - 0x61 + 10)
+    default: nil
+    }
+}
+
+/// Quotes bytes for an error message: printable ASCII as is, the rest as `\xNN`, capped at 200 bytes.
+func quote(_ bytes: some Collection<UInt8>, limit: Int = 200) -> String {
+    var text = "\""
+    for byte in bytes.prefix(limit) {
+        switch byte {
+        case 0x0D: text += "\\r"
+        case 0x0A: text += "\\n"
+        case 0x09: text += "\\t"
+        case 0x22: text += "\\\""
+        case 0x5C: text += "\\\\"
+        case 0x20..<0x7F: text.unicodeScalars.append(Unicode.Scalar(byte))
+        default:
+            let hex = String(byte, radix: 16, uppercase: true)
+            text += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+        }
+    }
+    text += "\""
+    if bytes.count > limit { text += "… (\(bytes.count) bytes)" }
+    return text
+}

@@ -1,0 +1,471 @@
+/// One accepted connection, served on its own thread: reads requests, calls the handler and is
+/// the handler's ``HTTPResponseWriter`` (reset for every request, so no per-request allocation).
+///
+/// Only the connection thread touches this object; the server reaches the socket only through
+/// ``Socket/shutdown(_:)``.
+final class HTTPServerConnection: HTTPResponseWriter {
+    private enum BodyMode {
+        /// HEAD request or 1xx/204/304: body bytes are dropped.
+        case none
+        case chunked
+        case length(Int)
+        /// Close-delimited (HTTP/1.0 without length) or raw/unknown framing.
+        case untilClose
+    }
+
+    let socket: Socket
+    let id: Int
+    private let context: HTTPServer.Context
+    private let remoteAddress: String?
+    private var parser: HTTPRequestParser
+    private var readBuffer: [UInt8]
+    private var out: [UInt8] = []
+
+    // Per-request state.
+    private(set) var requestHead = HTTPRequestHead(method: .get, target: "/")
+    private(set) var isHeadWritten = false
+    private var mode = BodyMode.none
+    private var bodyBytesWritten = 0
+    private var isFinished = false
+    private var closeAfterResponse = false
+    /// The handler called `close()` or `reset()`, or the socket failed: no more I/O.
+    private var isAborted = false
+    private var wasReset = false
+    private var continueSent = false
+
+    init(socket: Socket, id: Int, peer: SocketAddress?, context: HTTPServer.Context) {
+        self.socket = socket
+        self.id = id
+        self.context = context
+        self.remoteAddress = peer?.description
+        self.parser = HTTPRequestParser(limits: context.configuration.limits)
+        self.readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
+        out.reserveCapacity(4096)
+    }
+
+    // MARK: - Connection loop
+
+    /// Serves requests until the connection ends; closes the socket.
+    func run() {
+        try? socket.setNoDelay(true)
+        var index = 0
+        while true {
+            guard let parsed = readRequest() else { break }
+            index += 1
+            let request = HTTPRequest(
+                head: parsed.head, body: parsed.body, remoteAddress: remoteAddress,
+                receivedAt: MonotonicClock.now(), indexOnConnection: index, connectionID: id)
+            guard serve(request) else { break }
+        }
+        if !socket.isClosed { lingeringClose() }
+    }
+
+    /// Reads the next complete request; nil when the connection should end (after answering
+    /// any protocol error itself).
+    private func readRequest() -> HTTPRequestParser.Request? {
+        let configuration = context.configuration
+        var requestDeadline: UInt64?
+        while true {
+            do {
+                if let request = try parser.nextRequest() {
+                    continueSent = false
+                    return request
+                }
+            } catch {
+                sendErrorResponse(status: error.status, text: error.reason)
+                return nil
+            }
+            if parser.hasPartialRequest {
+                if requestDeadline == nil {
+                    requestDeadline = MonotonicClock.now() &+ UInt64(max(0, configuration.requestReadTimeout.nanoseconds))
+                }
+                if let head = parser.headAwaitingBody, !continueSent, head.version == .http1_1,
+                    head.headers.containsToken("100-continue", in: "Expect")
+                {
+                    continueSent = true
+                    guard (try? socket.writeAll(Self.continueBytes)) != nil else { return nil }
+                }
+            }
+            // Wait for bytes.
+            let waitMilliseconds: Int32
+            let wakeFD: Int32
+            if let requestDeadline {
+                waitMilliseconds = Syscalls.pollMilliseconds(until: requestDeadline)
+                wakeFD = context.forcePipe
+            } else {
+                waitMilliseconds = Syscalls.pollMilliseconds(configuration.idleTimeout)
+                wakeFD = context.stopPipe
+            }
+            let events: Syscalls.PollEvents
+            let woken: Bool
+            do {
+                (events, woken) = try Syscalls.pollOne(
+                    socket.fd, events: .readable, wakeFD: wakeFD, timeoutMilliseconds: waitMilliseconds)
+            } catch {
+                return nil
+            }
+            if woken { return nil }
+            if events.isEmpty {
+                if let requestDeadline, MonotonicClock.now() >= requestDeadline {
+                    sendErrorResponse(
+                        status: .requestTimeout,
+                        text: "request not received in full within \(Socket.describe(configuration.requestReadTimeout))")
+                    return nil
+                }
+                if requestDeadline == nil { return nil }  // idle timeout
+                continue
+            }
+            let count: Int?
+            do {
+                count = try readBuffer.withUnsafeMutableBytes { try Syscalls.receiveBytes(socket.fd, into: $0) }
+            } catch {
+                return nil
+            }
+            guard let count else { continue }
+            if count == 0 { return nil }
+            readBuffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+    }
+
+    private static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    /// Runs the handler for one request. Returns whether the connection may serve another.
+    private func serve(_ request: HTTPRequest) -> Bool {
+        requestHead = request.head
+        isHeadWritten = false
+        mode = .none
+        bodyBytesWritten = 0
+        isFinished = false
+        closeAfterResponse = !request.head.isKeepAlive
+        out.removeAll(keepingCapacity: true)
+        do {
+            try context.handler(request, self)
+        } catch {
+            if !isHeadWritten && !isAborted {
+                let text = "handler failed: \(error)"
+                try? respond(
+                    status: .internalServerError, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                    text: String(text.prefix(500)))
+            } else if !isAborted {
+                // The head is out: finishing would pass a broken response off as complete.
+                _ = flush()
+                lingeringClose()
+                return false
+            }
+        }
+        if isAborted {
+            if !wasReset && !socket.isClosed { lingeringClose() }
+            return false
+        }
+        if !isHeadWritten {
+            try? respond(
+                status: .internalServerError, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                text: "handler returned without responding\n")
+        } else if !isFinished {
+            try? finish()
+        }
+        if isAborted { return false }
+        if !out.isEmpty { guard flush() else { return false } }
+        return !(closeAfterResponse || context.isStopping)
+    }
+
+    // MARK: - HTTPResponseWriter
+
+    func writeHead(_ head: HTTPResponseHead) throws {
+        try ensureUsable()
+        if isHeadWritten { throw HTTPServerError(.headAlreadyWritten, "writeHead called twice") }
+        let code = head.status.code
+        if (100..<200).contains(code) && code != 101 {
+            // Interim response: goes out now, the final head follows later.
+            appendHead(head, extra: nil)
+            try flushOrThrow()
+            return
+        }
+        var extraConnection: String?
+        let headers = head.headers
+        if headers.containsToken("close", in: "Connection") { closeAfterResponse = true }
+        if context.isStopping { closeAfterResponse = true }
+        var extraTransferEncoding = false
+        if requestHead.method == .head || !head.status.mayHaveBody {
+            mode = .none
+        } else if let transferEncoding = headers["Transfer-Encoding"] {
+            if transferEncoding.split(separator: ",").last.map({ $0.trimmingSpaces().caseInsensitiveEquals("chunked") })
+                == true
+            {
+                mode = .chunked
+            } else {
+                mode = .untilClose
+                closeAfterResponse = true
+            }
+        } else if let lengthText = headers["Content-Length"], let length = Int(lengthText.trimmingSpaces()) {
+            mode = .length(length)
+        } else if requestHead.version == .http1_1 {
+            mode = .chunked
+            extraTransferEncoding = true
+        } else {
+            mode = .untilClose
+            closeAfterResponse = true
+        }
+        if closeAfterResponse {
+            if !headers.containsToken("close", in: "Connection") { extraConnection = "close" }
+        } else if requestHead.version == .http1_0 && !headers.contains("Connection") {
+            extraConnection = "keep-alive"
+        }
+        appendHead(head, extra: (extraTransferEncoding, extraConnection))
+        isHeadWritten = true
+    }
+
+    func writeBody(_ bytes: [UInt8]) throws {
+        try ensureUsable()
+        if isFinished { throw HTTPServerError(.alreadyFinished, "writeBody after finish") }
+        if !isHeadWritten { try writeHead(HTTPResponseHead(status: .ok)) }
+        if !bytes.isEmpty {
+            switch mode {
+            case .none:
+                break
+            case .chunked:
+                appendChunkSize(bytes.count)
+                out.append(contentsOf: bytes)
+                out.append(0x0D)
+                out.append(0x0A)
+            case .length, .untilClose:
+                out.append(contentsOf: bytes)
+            }
+            bodyBytesWritten += bytes.count
+        }
+        try flushOrThrow()
+    }
+
+    func finish() throws {
+        try ensureUsable()
+        if isFinished { throw HTTPServerError(.alreadyFinished, "finish called twice") }
+        if !isHeadWritten {
+            try writeHead(HTTPResponseHead(status: .ok, headers: ["Content-Length": "0"]))
+        }
+        switch mode {
+        case .chunked:
+            out.append(contentsOf: Self.lastChunk)
+        case .length(let length):
+            if bodyBytesWritten != length { closeAfterResponse = true }
+        case .untilClose:
+            closeAfterResponse = true
+        case .none:
+            break
+        }
+        isFinished = true
+        try flushOrThrow()
+    }
+
+    func writeRaw(_ bytes: [UInt8]) throws {
+        try ensureUsable()
+        if !isHeadWritten {
+            isHeadWritten = true
+            mode = .untilClose
+        }
+        closeAfterResponse = true
+        out.append(contentsOf: bytes)
+        try flushOrThrow()
+    }
+
+    func close() {
+        guard !isAborted else { return }
+        _ = flush()
+        isAborted = true
+        socket.shutdown(.write)
+    }
+
+    func reset() {
+        guard !isAborted || !wasReset else { return }
+        if !isAborted { _ = flush() }
+        isAborted = true
+        wasReset = true
+        socket.setLingerZeroAndClose()
+    }
+
+    func pause(for duration: Duration) throws {
+        if !isAborted && !out.isEmpty { try flushOrThrow() }
+        let deadline = MonotonicClock.now() &+ UInt64(max(0, duration.nanoseconds))
+        while true {
+            let now = MonotonicClock.now()
+            if now >= deadline { break }
+            let remaining = deadline - now
+            if remaining <= 2_000_000 {
+                if context.isForced { throw HTTPServerError(.serverStopping, "server stopping during pause") }
+                Syscalls.sleepPrecisely(until: deadline)
+                break
+            }
+            // Coarse part: wait on the force pipe, waking 1-2 ms early for the precise sleep.
+            let coarse = Int32(clamping: (remaining - 1_500_000) / 1_000_000)
+            let (_, woken) = try Syscalls.pollOne(
+                context.forcePipe, events: .readable, timeoutMilliseconds: coarse)
+            if woken { throw HTTPServerError(.serverStopping, "server stopping during pause") }
+        }
+        if context.isForced { throw HTTPServerError(.serverStopping, "server stopping during pause") }
+    }
+
+    func waitForPeerClose(timeout: Duration?) -> Bool {
+        if !isAborted && !out.isEmpty { guard flush() else { return true } }
+        if socket.isClosed { return true }
+        let deadline = timeout.map { MonotonicClock.now() &+ UInt64(max(0, $0.nanoseconds)) }
+        while true {
+            let wait = deadline.map { Syscalls.pollMilliseconds(until: $0) } ?? -1
+            guard
+                let (events, woken) = try? Syscalls.pollOne(
+                    socket.fd, events: .readable, wakeFD: context.forcePipe, timeoutMilliseconds: wait)
+            else { return true }
+            if woken { return false }
+            if events.isEmpty {
+                if let deadline, MonotonicClock.now() >= deadline { return false }
+                continue
+            }
+            let count: Int?
+            do {
+                count = try readBuffer.withUnsafeMutableBytes { try Syscalls.receiveBytes(socket.fd, into: $0) }
+            } catch {
+                return true
+            }
+            guard let count else { continue }
+            if count == 0 { return true }
+            // Keep pipelined bytes for the next request (bounded).
+            if parser.bufferedByteCount < 1 << 20 {
+                readBuffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            }
+        }
+    }
+
+    // MARK: - Output
+
+    private static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private func ensureUsable() throws {
+        if isAborted {
+            throw wasReset || socket.isClosed
+                ? HTTPServerError(.peerClosed, "connection closed")
+                : HTTPServerError(.alreadyFinished, "connection was closed by the handler")
+        }
+    }
+
+    private func appendChunkSize(_ count: Int) {
+        var shift = (Int.bitWidth - count.leadingZeroBitCount + 3) / 4 * 4 - 4
+        if shift < 0 { shift = 0 }
+        while shift >= 0 {
+            out.append(Self.hexDigits[(count >> shift) & 0xF])
+            shift -= 4
+        }
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
+    private func appendHead(_ head: HTTPResponseHead, extra: (transferEncoding: Bool, connection: String?)?) {
+        out.append(contentsOf: head.version.rawValue.utf8)
+        out.append(0x20)
+        appendDecimal(head.status.code)
+        out.append(0x20)
+        out.append(contentsOf: head.status.reasonPhrase.utf8)
+        out.append(0x0D)
+        out.append(0x0A)
+        for field in head.headers {
+            appendField(field.name, field.value)
+        }
+        if let extra {
+            if extra.transferEncoding { appendField("Transfer-Encoding", "chunked") }
+            if let connection = extra.connection { appendField("Connection", connection) }
+        }
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
+    private func appendField(_ name: String, _ value: String) {
+        out.append(contentsOf: name.utf8)
+        out.append(0x3A)
+        out.append(0x20)
+        out.append(contentsOf: value.utf8)
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
+    private func appendDecimal(_ value: Int) {
+        if value >= 100 && value < 1000 {
+            out.append(UInt8(0x30 + value / 100))
+            out.append(UInt8(0x30 + value / 10 % 10))
+            out.append(UInt8(0x30 + value % 10))
+        } else {
+            out.append(contentsOf: String(value).utf8)
+        }
+    }
+
+    /// Sends the pending output; on failure marks the connection aborted and returns false.
+    private func flush() -> Bool {
+        do {
+            try flushOrThrow()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    private func flushOrThrow() throws {
+        guard !out.isEmpty else { return }
+        if isAborted || socket.isClosed { throw HTTPServerError(.peerClosed, "connection closed") }
+        do {
+            try out.withUnsafeBytes { try socket.writeAll($0) }
+            out.removeAll(keepingCapacity: true)
+        } catch let error as SocketError {
+            out.removeAll(keepingCapacity: true)
+            isAborted = true
+            socket.shutdown(.both)
+            if context.isForced { throw HTTPServerError(.serverStopping, "server stopped the connection", underlying: error) }
+            switch error.code {
+            case .brokenPipe, .connectionReset:
+                throw HTTPServerError(.peerClosed, "client went away", underlying: error)
+            default:
+                throw HTTPServerError(.ioFailure, "send failed", underlying: error)
+            }
+        }
+    }
+
+    // MARK: - Closing
+
+    private func sendErrorResponse(status: HTTPStatus, text: String) {
+        out.removeAll(keepingCapacity: true)
+        let body = Array((text + "\n").utf8)
+        appendHead(
+            HTTPResponseHead(
+                status: status,
+                headers: [
+                    "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(body.count),
+                    "Connection": "close",
+                ]), extra: nil)
+        out.append(contentsOf: body)
+        _ = flush()
+        lingeringClose()
+    }
+
+    /// Half-closes, drains what the client still sends (so our last bytes are not destroyed by an
+    /// RST), then closes. Bounded to 1 s and 1 MiB; cut short when the server stops.
+    private func lingeringClose() {
+        guard !socket.isClosed else { return }
+        socket.shutdown(.write)
+        let deadline = MonotonicClock.now() &+ 1_000_000_000
+        var drained = 0
+        while drained < 1 << 20 {
+            guard
+                let (events, woken) = try? Syscalls.pollOne(
+                    socket.fd, events: .readable, wakeFD: context.stopPipe,
+                    timeoutMilliseconds: Syscalls.pollMilliseconds(until: deadline))
+            else { break }
+            if woken || events.isEmpty { break }
+            let received: Int?
+            do {
+                received = try readBuffer.withUnsafeMutableBytes { try Syscalls.receiveBytes(socket.fd, into: $0) }
+            } catch {
+                break
+            }
+            guard let count = received else { continue }
+            if count == 0 { break }
+            drained += count
+        }
+        socket.close()
+    }
+}
