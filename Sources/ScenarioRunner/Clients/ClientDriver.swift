@@ -1,0 +1,73 @@
+import HTTPWire
+
+// MARK: - ClientDriver
+
+/// Performs one request of a step with some client and reports what happened.
+///
+/// Implementations: ``ProviderClientDriver`` (llmcheck's real client) and ``MisbehavingClient``.
+public protocol ClientDriver: Sendable {
+    func perform(_ request: DriverRequest) async -> RequestOutcome
+}
+
+/// Everything a driver needs for one request.
+public struct DriverRequest: Sendable {
+    /// A provider of the failover list, resolved to a running server.
+    public struct Target: Sendable, Hashable {
+        public var server: RunningServer
+        public var apiKey: String?
+        public var model: String?
+
+        public init(server: RunningServer, apiKey: String?, model: String?) {
+            self.server = server
+            self.apiKey = apiKey
+            self.model = model
+        }
+    }
+
+    public var scenarioID: String
+    public var stepIndex: Int
+    /// `s<step>.r<index>`; sent as `X-LLMCheck-Request`.
+    public var requestID: String
+    public var operation: Scenario.Operation
+    /// The addressed server (first of ``targets`` for failover; nil for discovery).
+    public var target: Target?
+    /// Failover order (every provider of the client); for other operations the single target.
+    public var targets: [Target]
+    /// Every server of the scenario (discovery candidates).
+    public var servers: [RunningServer]
+    public var model: String?
+    public var stream: Bool
+    public var prompt: String
+    public var maxTokens: Int?
+    public var cancelAfterChunks: Int?
+    public var client: Scenario.Client
+    /// Seed of the scenario (jitter of backoff, etc.).
+    public var seed: UInt64
+
+    /// Headers that link attempts to scenario and request: `X-LLMCheck-Scenario`, `X-LLMCheck-Request`.
+    /// Drivers add `X-LLMCheck-Attempt` per attempt when they can.
+    public var harnessHeaders: HTTPHeaders {
+        ["X-LLMCheck-Scenario": scenarioID, "X-LLMCheck-Request": requestID]
+    }
+
+    public init(
+        scenarioID: String, stepIndex: Int, requestID: String, operation: Scenario.Operation, target: Target?,
+        targets: [Target], servers: [RunningServer], model: String?, stream: Bool, prompt: String, maxTokens: Int?,
+        cancelAfterChunks: Int?, client: Scenario.Client, seed: UInt64
+    ) {
+        self.scenarioID = scenarioID
+        self.stepIndex = stepIndex
+        self.requestID = requestID
+        self.operation = operation
+        self.target = target
+        self.targets = targets
+        self.servers = servers
+        self.model = model
+        self.stream = stream
+        self.prompt = prompt
+        self.maxTokens = maxTokens
+        self.cancelAfterChunks = cancelAfterChunks
+        self.client = client
+        self.seed = seed
+    }
+}

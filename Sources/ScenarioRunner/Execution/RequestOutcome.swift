@@ -1,0 +1,125 @@
+import HTTPWire
+
+// MARK: - RequestOutcome
+
+/// What the client under test reported for one request of a step, in the runner's neutral form.
+public struct RequestOutcome: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case success
+        case error
+        case cancelled
+    }
+
+    /// One attempt from the client's own attempt log.
+    public struct Attempt: Sendable, Hashable {
+        /// 1-based attempt number.
+        public var number: Int
+        /// Server the attempt went to, when known.
+        public var server: String?
+        /// Monotonic ns when the attempt started.
+        public var startedAt: UInt64
+        /// Monotonic ns when it ended, if known.
+        public var endedAt: UInt64?
+        public var status: Int?
+        /// The client's error code for a failed attempt.
+        public var errorCode: String?
+        /// The delay the client slept before this attempt, in ms.
+        public var delayBeforeMilliseconds: Double?
+
+        public init(number: Int, server: String? = nil, startedAt: UInt64, endedAt: UInt64? = nil, status: Int? = nil, errorCode: String? = nil, delayBeforeMilliseconds: Double? = nil) {
+            self.number = number
+            self.server = server
+            self.startedAt = startedAt
+            self.endedAt = endedAt
+            self.status = status
+            self.errorCode = errorCode
+            self.delayBeforeMilliseconds = delayBeforeMilliseconds
+        }
+    }
+
+    /// Per-request timestamps (METRICS R1), monotonic ns; nil when the event did not happen.
+    public struct Timing: Sendable, Hashable {
+        public var send: UInt64
+        public var headers: UInt64?
+        public var firstChunk: UInt64?
+        public var firstToken: UInt64?
+        public var lastToken: UInt64?
+        public var end: UInt64?
+        /// Gaps between consecutive content chunks, ms.
+        public var interChunkMilliseconds: [Double]
+
+        public init(send: UInt64, headers: UInt64? = nil, firstChunk: UInt64? = nil, firstToken: UInt64? = nil, lastToken: UInt64? = nil, end: UInt64? = nil, interChunkMilliseconds: [Double] = []) {
+            self.send = send
+            self.headers = headers
+            self.firstChunk = firstChunk
+            self.firstToken = firstToken
+            self.lastToken = lastToken
+            self.end = end
+            self.interChunkMilliseconds = interChunkMilliseconds
+        }
+
+        static func ms(_ from: UInt64, _ to: UInt64?) -> Double? {
+            guard let to, to >= from else { return nil }
+            return Double(to - from) / 1e6
+        }
+
+        public var ttftMilliseconds: Double? { Self.ms(send, firstToken) }
+        public var ttfcMilliseconds: Double? { Self.ms(send, firstChunk) }
+        public var e2elMilliseconds: Double? { Self.ms(send, lastToken ?? end) }
+    }
+
+    /// Harness request id (`s0.r0`): step index and request index in the step.
+    public var requestID: String
+    public var kind: Kind
+    public var errorCode: String?
+    public var errorMessage: String?
+    /// HTTP status of the last response seen, if any.
+    public var status: Int?
+    /// Answer text (chat/generate), concatenated.
+    public var content: String
+    /// Content chunks received.
+    public var chunks: Int
+    /// Output tokens reported by the server, if any.
+    public var outputTokens: Int?
+    public var models: [String]
+    /// Server that produced the answer (failover), when known.
+    public var servedBy: String?
+    /// Server name → personality found by discovery.
+    public var discovered: [String: String]
+    public var embeddingDimensions: Int?
+    public var timing: Timing?
+    public var attempts: [Attempt]
+    /// Model requested.
+    public var model: String?
+    /// Server addressed first.
+    public var server: String?
+
+    public init(
+        requestID: String, kind: Kind, errorCode: String? = nil, errorMessage: String? = nil, status: Int? = nil,
+        content: String = "", chunks: Int = 0, outputTokens: Int? = nil, models: [String] = [], servedBy: String? = nil,
+        discovered: [String: String] = [:], embeddingDimensions: Int? = nil, timing: Timing? = nil,
+        attempts: [Attempt] = [], model: String? = nil, server: String? = nil
+    ) {
+        self.requestID = requestID
+        self.kind = kind
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.status = status
+        self.content = content
+        self.chunks = chunks
+        self.outputTokens = outputTokens
+        self.models = models
+        self.servedBy = servedBy
+        self.discovered = discovered
+        self.embeddingDimensions = embeddingDimensions
+        self.timing = timing
+        self.attempts = attempts
+        self.model = model
+        self.server = server
+    }
+
+    /// An error outcome with no response.
+    public static func failure(_ requestID: String, code: String, message: String) -> RequestOutcome {
+        RequestOutcome(requestID: requestID, kind: .error, errorCode: code, errorMessage: message)
+    }
+}

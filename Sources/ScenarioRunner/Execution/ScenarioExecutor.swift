@@ -1,0 +1,270 @@
+import Foundation
+import HTTPWire
+import Reporting
+
+// MARK: - ClientDrivers
+
+/// The drivers available to the runner, by client kind.
+public struct ClientDrivers: Sendable {
+    /// llmcheck's real client; nil when unavailable (scenarios using it then end as errors).
+    public var providerClient: (any ClientDriver)?
+    public var misbehaving: any ClientDriver
+
+    public init(providerClient: (any ClientDriver)?, misbehaving: any ClientDriver) {
+        self.providerClient = providerClient
+        self.misbehaving = misbehaving
+    }
+
+    func driver(for kind: Scenario.Client.Kind) -> (any ClientDriver)? {
+        switch kind {
+        case .providerClient: providerClient
+        case .misbehaving: misbehaving
+        }
+    }
+}
+
+// MARK: - ScenarioExecutor
+
+/// Runs one scenario: starts its mocks, performs each step with the scenario's client, judges the
+/// journal, checks expectations and produces a ``ScenarioResult``.
+public struct ScenarioExecutor: Sendable {
+    public var drivers: ClientDrivers
+    public var verdicts: VerdictEngine
+    public var checker: ExpectationChecker
+    /// How long to wait for the journal to settle after a step (exchanges are journaled when they end). Default 400 ms max.
+    public var settleLimitMilliseconds: Int
+
+    public init(drivers: ClientDrivers, verdicts: VerdictEngine = VerdictEngine(), checker: ExpectationChecker = ExpectationChecker(), settleLimitMilliseconds: Int = 400) {
+        self.drivers = drivers
+        self.verdicts = verdicts
+        self.checker = checker
+        self.settleLimitMilliseconds = settleLimitMilliseconds
+    }
+
+    /// Runs `scenario` against `environment` (which this call starts and stops).
+    public func run(_ scenario: Scenario, seed: UInt64, environment: any MockEnvironment) async -> ScenarioResult {
+        let start = MonotonicClock.now()
+        var record = ScenarioRecord(scenario: scenario, start: start)
+        let servers: [String: RunningServer]
+        do {
+            servers = try await environment.start(servers: scenario.servers, seed: seed)
+        } catch {
+            await environment.stop()
+            return record.result(outcome: .error("could not start the mock servers: \(error)", kind: "setup"))
+        }
+        guard let driver = drivers.driver(for: scenario.client.kind) else {
+            await environment.stop()
+            return record.result(outcome: .error("the \(scenario.client.kind.rawValue) client is not available in this build", kind: "setup"))
+        }
+        var seenExchanges = 0
+        for (index, step) in scenario.steps.enumerated() {
+            if Task.isCancelled { break }
+            if step.delayBeforeMilliseconds > 0 {
+                try? await Task.sleep(for: .milliseconds(step.delayBeforeMilliseconds))
+            }
+            let requests = makeRequests(scenario: scenario, step: step, index: index, servers: servers, seed: seed)
+            let stepStart = MonotonicClock.now()
+            let outcomes = await withTaskGroup(of: RequestOutcome.self, returning: [RequestOutcome].self) { group in
+                for request in requests {
+                    group.addTask { await driver.perform(request) }
+                }
+                var out: [RequestOutcome] = []
+                for await outcome in group { out.append(outcome) }
+                return out.sorted { $0.requestID < $1.requestID }
+            }
+            let stepMilliseconds = Double(MonotonicClock.now() - stepStart) / 1e6
+            let all = await settledExchanges(environment, after: seenExchanges)
+            let stepExchanges = Array(all.dropFirst(seenExchanges))
+            seenExchanges = all.count
+            let findings = verdicts.judge(exchanges: stepExchanges, step: step, client: scenario.client, outcomes: outcomes)
+            let checks = checker.check(
+                step: step, stepIndex: index, client: scenario.client, outcomes: outcomes, exchanges: stepExchanges,
+                findings: findings, durationMilliseconds: stepMilliseconds
+            )
+            record.add(step: step, index: index, outcomes: outcomes, exchanges: stepExchanges, findings: findings, checks: checks, servers: servers)
+        }
+        await environment.stop()
+        if Task.isCancelled {
+            return record.result(outcome: .error("cancelled", kind: "timeout"))
+        }
+        return record.result(outcome: nil)
+    }
+
+    /// The requests of one step (`parallel` copies), with harness ids `s<step>.r<n>`.
+    func makeRequests(scenario: Scenario, step: Scenario.Step, index: Int, servers: [String: RunningServer], seed: UInt64) -> [DriverRequest] {
+        let client = scenario.client
+        let providerList = client.providers.isEmpty
+            ? scenario.servers.map { Scenario.Provider(server: $0.name) }
+            : client.providers
+        let targets: [DriverRequest.Target] = providerList.compactMap { p in
+            guard let running = servers[p.server] else { return nil }
+            let model = p.model ?? step.model ?? scenario.server(named: p.server)?.firstModelName
+            return DriverRequest.Target(server: running, apiKey: p.apiKey ?? client.apiKey, model: model)
+        }
+        let serverName = step.server ?? scenario.servers[0].name
+        var target: DriverRequest.Target?
+        if step.operation == .failoverChat {
+            target = targets.first
+        } else if step.operation != .discover, let running = servers[serverName] {
+            target = DriverRequest.Target(
+                server: running, apiKey: client.apiKey(forServer: serverName),
+                model: step.model ?? scenario.server(named: serverName)?.firstModelName
+            )
+        }
+        let ordered = scenario.servers.compactMap { servers[$0.name] }
+        return (0..<step.parallel).map { n in
+            DriverRequest(
+                scenarioID: scenario.id, stepIndex: index, requestID: "s\(index).r\(n)", operation: step.operation,
+                target: target, targets: step.operation == .failoverChat ? targets : (target.map { [$0] } ?? []),
+                servers: ordered, model: target?.model ?? step.model, stream: step.stream, prompt: step.prompt,
+                maxTokens: step.maxTokens, cancelAfterChunks: step.cancelAfterChunks, client: client,
+                seed: StableHash.scenarioSeed(runSeed: seed, scenarioID: "\(scenario.id)#\(index).\(n)")
+            )
+        }
+    }
+
+    /// Polls the journal until it stops growing for 25 ms (exchanges are journaled when they end), within the settle limit.
+    func settledExchanges(_ environment: any MockEnvironment, after seen: Int) async -> [ObservedExchange] {
+        var last = await environment.exchanges()
+        let limit = MonotonicClock.now() + UInt64(settleLimitMilliseconds) * 1_000_000
+        var stableSince = MonotonicClock.now()
+        while MonotonicClock.now() < limit {
+            try? await Task.sleep(for: .milliseconds(5))
+            let next = await environment.exchanges()
+            if next.count != last.count {
+                last = next
+                stableSince = MonotonicClock.now()
+            } else if MonotonicClock.now() - stableSince >= 25_000_000, last.count > seen {
+                break
+            } else if MonotonicClock.now() - stableSince >= 100_000_000 {
+                break
+            }
+        }
+        return last
+    }
+}
+
+// MARK: - ScenarioRecord
+
+/// Accumulates what a scenario did, and turns it into a ``ScenarioResult``.
+struct ScenarioRecord {
+    let scenario: Scenario
+    let start: UInt64
+    var findings: [Finding] = []
+    var checks: [ExpectationResult] = []
+    var traces: [RequestTrace] = []
+    var transcript: [String] = []
+
+    init(scenario: Scenario, start: UInt64) {
+        self.scenario = scenario
+        self.start = start
+    }
+
+    mutating func add(
+        step: Scenario.Step, index: Int, outcomes: [RequestOutcome], exchanges: [ObservedExchange], findings stepFindings: [Finding],
+        checks stepChecks: [ExpectationResult], servers: [String: RunningServer]
+    ) {
+        for finding in stepFindings {
+            var f = finding
+            f.evidence = ["\(step.name)"] + f.evidence
+            if let existing = findings.firstIndex(where: { $0.id == f.id }) {
+                findings[existing].evidence += f.evidence
+            } else {
+                findings.append(f)
+            }
+        }
+        checks += stepChecks
+        transcript.append("== \(step.name): \(step.operation.rawValue)\(step.stream ? "" : " (not streamed)")")
+        for outcome in outcomes {
+            var line = "  \(outcome.requestID) \(outcome.kind.rawValue)"
+            if let code = outcome.errorCode { line += " \(code)" }
+            if let status = outcome.status { line += " status=\(status)" }
+            line += " attempts=\(outcome.attempts.count) chunks=\(outcome.chunks)"
+            if let m = outcome.errorMessage { line += " — \(m)" }
+            transcript.append(line)
+            traces.append(trace(outcome, step: step, exchanges: exchanges.filter { $0.requestID == outcome.requestID }))
+        }
+        for e in exchanges {
+            var line = "  [\(e.server) #\(e.sequence)] \(e.method) \(e.path)"
+            if let r = e.requestID { line += " req=\(r)" }
+            if let a = e.attemptNumber { line += " attempt=\(a)" }
+            line += " +\(String(format2: Double(e.receivedAt > start ? e.receivedAt - start : 0) / 1e6))ms"
+            line += " → \(e.status.map(String.init) ?? "no response")"
+            line += " \(Self.describe(e.ending)), \(e.chunksSent) chunks"
+            if !e.faults.isEmpty { line += " faults: \(e.faults.map(\.rawValue).joined(separator: ","))" }
+            transcript.append(line)
+        }
+        for c in stepChecks where !c.passed {
+            transcript.append("  ✗ \(c.name): expected \(c.expected), got \(c.actual)")
+        }
+    }
+
+    static func describe(_ ending: ObservedExchange.Ending) -> String {
+        switch ending {
+        case .completed: "completed"
+        case .clientClosed(let n): "client closed at chunk \(n)"
+        case .serverClosed(let n): "server closed after \(n)"
+        case .reset(let n): "reset after \(n)"
+        case .unfinished(let n): "unfinished after \(n)"
+        }
+    }
+
+    func relative(_ t: UInt64?) -> Int64? {
+        guard let t else { return nil }
+        return t >= start ? Int64(t - start) : 0
+    }
+
+    func trace(_ outcome: RequestOutcome, step: Scenario.Step, exchanges: [ObservedExchange]) -> RequestTrace {
+        let timing = outcome.timing
+        let attempts = outcome.attempts.map { a in
+            AttemptTrace(
+                attempt: a.number, startNs: relative(a.startedAt) ?? 0, endNs: relative(a.endedAt ?? a.startedAt) ?? 0,
+                status: a.status, errorCode: a.errorCode, delayBeforeMs: a.delayBeforeMilliseconds ?? 0
+            )
+        }
+        let journalAttempts = attempts.isEmpty ? exchanges.enumerated().map { i, e in
+            AttemptTrace(attempt: e.attemptNumber ?? i + 1, startNs: relative(e.receivedAt) ?? 0, endNs: relative(e.endedAt ?? e.receivedAt) ?? 0, status: e.status)
+        } : attempts
+        return RequestTrace(
+            scenarioID: scenario.id, requestID: outcome.requestID, attempt: max(1, journalAttempts.last?.attempt ?? 1),
+            provider: outcome.servedBy.flatMap { scenario.server(named: $0)?.personality } ?? scenario.provider,
+            model: outcome.model, endpoint: exchanges.last?.path ?? step.operation.rawValue, status: outcome.status,
+            tSendNs: relative(timing?.send) ?? 0, tHeadersNs: relative(timing?.headers), tFirstChunkNs: relative(timing?.firstChunk),
+            tFirstTokenNs: relative(timing?.firstToken), tLastTokenNs: relative(timing?.lastToken), tEndNs: relative(timing?.end),
+            chunkGapsMs: timing?.interChunkMilliseconds ?? [],
+            outputTokens: outcome.outputTokens ?? (outcome.chunks > 0 ? outcome.chunks : nil),
+            tokenSource: outcome.outputTokens != nil ? .serverUsage : (outcome.chunks > 0 ? .chunks : nil),
+            chunksCount: outcome.chunks,
+            error: outcome.kind == .error ? TraceError(code: outcome.errorCode ?? "error", message: outcome.errorMessage ?? "") : nil,
+            attempts: journalAttempts
+        )
+    }
+
+    func result(outcome forced: ScenarioOutcome?) -> ScenarioResult {
+        let duration = Double(MonotonicClock.now() - start) / 1e9
+        var outcome: ScenarioOutcome
+        if let forced {
+            outcome = forced
+        } else if let failed = checks.first(where: { !$0.passed }) {
+            let count = checks.filter { !$0.passed }.count
+            var message = "\(failed.name): expected \(failed.expected), got \(failed.actual)"
+            if count > 1 { message += " (+\(count - 1) more)" }
+            outcome = .failed(message, kind: Self.kind(of: failed.name))
+        } else {
+            outcome = .passed
+        }
+        return ScenarioResult(
+            id: scenario.id, title: scenario.description, provider: scenario.provider, capability: scenario.capability,
+            tags: scenario.tags, filePath: scenario.filePath, outcome: outcome, durationSeconds: duration, findings: findings,
+            expectations: checks, requests: traces, transcript: transcript.joined(separator: "\n")
+        )
+    }
+
+    /// Assertion kind from a check name (`step 0: attempts [s0.r1]` → `attempts`).
+    static func kind(of name: String) -> String {
+        let afterColon = name.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? name
+        let word = afterColon.split(separator: " ").first.map(String.init) ?? afterColon
+        if word == "finding" || word == "no" || word == "unexpected" { return "verdict" }
+        return word.split(separator: "[").first.map(String.init) ?? word
+    }
+}

@@ -1,0 +1,347 @@
+import Foundation
+import HTTPWire
+
+// MARK: - ScenarioParser
+
+/// Turns the JSON of one scenario file into ``Scenario`` values, validating every key.
+///
+/// A file holds one scenario object or an array of them. Pass-through values (`faults`, `models`,
+/// `fixtures`, `generation`, `options`) are checked by ``validation`` hooks so that their errors also
+/// name the file and key path.
+public struct ScenarioParser: Sendable {
+    /// Checks pass-through values owned by other modules (the mock's fault form, error codes).
+    public struct Validation: Sendable {
+        /// Validates one fault object; throw a message (any error's description is used).
+        public var fault: @Sendable (JSONValue) throws -> Void
+        /// Validates a server's mock configuration (all pass-through keys together).
+        public var server: @Sendable (Scenario.Server) throws -> Void
+        /// Error codes `expect.error_code` may name; nil accepts any non-empty string.
+        public var errorCodes: Set<String>?
+        /// Finding ids `expect.findings` may name.
+        public var findingIDs: Set<String>
+
+        public init(
+            fault: @escaping @Sendable (JSONValue) throws -> Void = { _ in },
+            server: @escaping @Sendable (Scenario.Server) throws -> Void = { _ in },
+            errorCodes: Set<String>? = nil,
+            findingIDs: Set<String> = Set(FindingCatalog.allIDs)
+        ) {
+            self.fault = fault
+            self.server = server
+            self.errorCodes = errorCodes
+            self.findingIDs = findingIDs
+        }
+    }
+
+    public var validation: Validation
+
+    public init(validation: Validation = Validation()) {
+        self.validation = validation
+    }
+
+    /// Parses `bytes` read from `file`; `defaultCapability` is used when the scenario names none.
+    public func parse(_ bytes: [UInt8], file: String, defaultCapability: String) throws(ScenarioLoadError) -> [Scenario] {
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(bytes)
+        } catch {
+            throw ScenarioLoadError(code: .syntax, file: file, keyPath: "line \(error.line), column \(error.column)", message: error.message)
+        }
+        let top = JSONField(value: root, file: file, path: "")
+        switch root {
+        case .object:
+            return [try scenario(top, defaultCapability: defaultCapability, index: nil)]
+        case .array(let items):
+            guard !items.isEmpty else { throw top.error("the file holds an empty array; expected scenario objects") }
+            var out: [Scenario] = []
+            for (index, item) in try top.array().enumerated() {
+                out.append(try scenario(item, defaultCapability: defaultCapability, index: index))
+            }
+            return out
+        default:
+            throw top.error("expected a scenario object or an array of them, got \(top.shown)")
+        }
+    }
+
+    // MARK: - Scenario
+
+    func scenario(_ field: JSONField, defaultCapability: String, index: Int?) throws(ScenarioLoadError) -> Scenario {
+        let r = try field.object()
+        let id = try r.required("id") { (f) throws(ScenarioLoadError) in try Self.identifier(f) }
+        do throws(ScenarioLoadError) {
+            let description = try r.required("description") { (f) throws(ScenarioLoadError) in try f.nonEmptyString() }
+            let tags = try r.optional("tags") { (f) throws(ScenarioLoadError) in try f.strings() } ?? []
+            let timeout = try r.optional("timeout_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: 1...600_000) }
+                ?? Scenario.defaultTimeoutMilliseconds
+            let servers = try r.required("servers") { (f) throws(ScenarioLoadError) in try self.servers(f) }
+            let client = try r.optional("client") { (f) throws(ScenarioLoadError) in try self.client(f, servers: servers) }
+                ?? Scenario.Client()
+            let steps = try r.required("steps") { (f) throws(ScenarioLoadError) in try self.steps(f, servers: servers) }
+            let personalities = Set(servers.map(\.personality))
+            let provider = try r.optional("provider") { (f) throws(ScenarioLoadError) in
+                try f.choice(Scenario.Server.personalities + ["mixed"])
+            } ?? (personalities.count == 1 ? servers[0].personality : "mixed")
+            let capability = try r.optional("capability") { (f) throws(ScenarioLoadError) in try Self.identifier(f) }
+                ?? defaultCapability
+            try r.finish()
+            if client.kind == .providerClient, !client.misbehaviours.isEmpty {
+                throw field.child("client", .null).child("misbehaviours", .null)
+                    .error(#"misbehaviours need "kind": "misbehaving""#)
+            }
+            return Scenario(
+                id: id, description: description, provider: provider, capability: capability, tags: tags,
+                timeoutMilliseconds: timeout, servers: servers, client: client, steps: steps,
+                filePath: field.file, indexInFile: index
+            )
+        } catch {
+            var error = error
+            error.scenarioID = id
+            throw error
+        }
+    }
+
+    static func identifier(_ f: JSONField) throws(ScenarioLoadError) -> String {
+        let s = try f.nonEmptyString()
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+        guard s.allSatisfy({ allowed.contains($0) }), s.count <= 120 else {
+            throw f.error("must use only a-z, 0-9, '.', '_' and '-' (at most 120 characters), got \(f.shown)")
+        }
+        return s
+    }
+
+    // MARK: - Servers
+
+    func servers(_ field: JSONField) throws(ScenarioLoadError) -> [Scenario.Server] {
+        let items = try field.array()
+        guard !items.isEmpty else { throw field.error("needs at least one server") }
+        var out: [Scenario.Server] = []
+        for item in items {
+            let r = try item.object()
+            let name = try r.required("name") { (f) throws(ScenarioLoadError) in try Self.identifier(f) }
+            if out.contains(where: { $0.name == name }) {
+                throw item.child("name", .null).error("server name \"\(name)\" is used twice")
+            }
+            let personality = try r.required("personality") { (f) throws(ScenarioLoadError) in
+                try f.choice(Scenario.Server.personalities)
+            }
+            let models = try r.optional("models") { (f) throws(ScenarioLoadError) -> [JSONValue] in
+                try f.array().map { (m) throws(ScenarioLoadError) -> JSONValue in
+                    guard Scenario.Server.modelName(m.value) != nil else {
+                        throw m.error(#"expected a model name or an object with "name", got \#(m.shown)"#)
+                    }
+                    return m.value
+                }
+            } ?? []
+            let faultFields = try r.optional("faults") { (f) throws(ScenarioLoadError) in try f.array() } ?? []
+            for fault in faultFields {
+                do {
+                    try validation.fault(fault.value)
+                } catch let e as ScenarioLoadError {
+                    throw e
+                } catch {
+                    throw fault.error("invalid fault: \(error)")
+                }
+            }
+            // Pass-through mock configuration, gathered into `options`.
+            var options: [(String, JSONValue)] = []
+            for key in ["fixtures", "generation", "api_key", "options"] {
+                if let f = r.field(key), !f.value.isNull {
+                    if key == "api_key" { _ = try f.nonEmptyString() }
+                    if key == "options" || key == "generation" { _ = try f.object() }
+                    options.append((key, f.value))
+                }
+            }
+            try r.finish()
+            let server = Scenario.Server(
+                name: name, personality: personality, models: models, faults: faultFields.map(\.value),
+                options: options.isEmpty ? nil : .object(options)
+            )
+            do {
+                try validation.server(server)
+            } catch let e as ScenarioLoadError {
+                throw e
+            } catch {
+                throw item.error("invalid mock configuration: \(error)")
+            }
+            out.append(server)
+        }
+        return out
+    }
+
+    // MARK: - Client
+
+    func client(_ field: JSONField, servers: [Scenario.Server]) throws(ScenarioLoadError) -> Scenario.Client {
+        let r = try field.object()
+        var client = Scenario.Client()
+        if let kind = try r.optional("kind", { (f) throws(ScenarioLoadError) in try f.choice(Scenario.Client.Kind.allCases.map(\.rawValue)) }) {
+            client.kind = Scenario.Client.Kind(rawValue: kind) ?? .providerClient
+        }
+        if let list = try r.optional("misbehaviours", { (f) throws(ScenarioLoadError) in try f.array() }) {
+            for item in list {
+                let name = try item.choice(Misbehaviour.allCases.map(\.rawValue))
+                if let m = Misbehaviour(rawValue: name) { client.misbehaviours.insert(m) }
+            }
+        }
+        client.apiKey = try r.optional("api_key") { (f) throws(ScenarioLoadError) in try f.nonEmptyString() }
+        if let f = r.field("retry"), !f.value.isNull {
+            let rr = try f.object()
+            var retry = Scenario.Retry()
+            retry.maxRetries = try rr.optional("max_retries") { (f) throws(ScenarioLoadError) in try f.integer(in: 0...10) } ?? retry.maxRetries
+            retry.initialDelayMilliseconds = try rr.optional("initial_delay_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: 0...60_000) }
+                ?? retry.initialDelayMilliseconds
+            retry.maxDelayMilliseconds = try rr.optional("max_delay_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: 0...600_000) }
+                ?? retry.maxDelayMilliseconds
+            retry.maxRetryAfterMilliseconds = try rr.optional("max_retry_after_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: 0...600_000) }
+                ?? retry.maxRetryAfterMilliseconds
+            try rr.finish()
+            if retry.maxDelayMilliseconds < retry.initialDelayMilliseconds {
+                throw f.child("max_delay_ms", .null).error("must be ≥ initial_delay_ms (\(retry.initialDelayMilliseconds))")
+            }
+            client.retry = retry
+        }
+        if let f = r.field("timeouts"), !f.value.isNull {
+            let tr = try f.object()
+            var t = Scenario.Timeouts()
+            let range = 1...600_000
+            t.connectMilliseconds = try tr.optional("connect_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: range) } ?? t.connectMilliseconds
+            t.headersMilliseconds = try tr.optional("headers_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: range) } ?? t.headersMilliseconds
+            t.idleMilliseconds = try tr.optional("idle_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: range) } ?? t.idleMilliseconds
+            t.totalMilliseconds = try tr.optional("total_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: range) } ?? t.totalMilliseconds
+            try tr.finish()
+            client.timeouts = t
+        }
+        if let list = try r.optional("providers", { (f) throws(ScenarioLoadError) in try f.array() }) {
+            for item in list {
+                let pr = try item.object()
+                let server = try pr.required("server") { (f) throws(ScenarioLoadError) in try Self.serverReference(f, servers: servers) }
+                let key = try pr.optional("api_key") { (f) throws(ScenarioLoadError) in try f.nonEmptyString() }
+                let model = try pr.optional("model") { (f) throws(ScenarioLoadError) in try f.nonEmptyString() }
+                try pr.finish()
+                if client.providers.contains(where: { $0.server == server }) {
+                    throw item.child("server", .null).error("server \"\(server)\" is listed twice")
+                }
+                client.providers.append(Scenario.Provider(server: server, apiKey: key, model: model))
+            }
+        }
+        try r.finish()
+        if client.kind == .misbehaving, client.misbehaviours.isEmpty {
+            // A misbehaving client with no flags is allowed: it is a plain, well-behaved raw client (a control).
+        }
+        return client
+    }
+
+    static func serverReference(_ f: JSONField, servers: [Scenario.Server]) throws(ScenarioLoadError) -> String {
+        let name = try f.nonEmptyString()
+        guard servers.contains(where: { $0.name == name }) else {
+            var message = "no server named \"\(name)\" (servers: \(servers.map(\.name).joined(separator: ", ")))"
+            if let near = Suggestion.closest(to: name, among: servers.map(\.name)) { message += "; did you mean \"\(near)\"?" }
+            throw ScenarioLoadError(code: .badReference, file: f.file, keyPath: f.path, message: message)
+        }
+        return name
+    }
+
+    // MARK: - Steps
+
+    func steps(_ field: JSONField, servers: [Scenario.Server]) throws(ScenarioLoadError) -> [Scenario.Step] {
+        let items = try field.array()
+        guard !items.isEmpty else { throw field.error("needs at least one step") }
+        var out: [Scenario.Step] = []
+        for (index, item) in items.enumerated() {
+            let r = try item.object()
+            let operationName = try r.required("operation") { (f) throws(ScenarioLoadError) in
+                try f.choice(Scenario.Operation.allCases.map(\.rawValue))
+            }
+            let operation = Scenario.Operation(rawValue: operationName) ?? .chat
+            var step = Scenario.Step(name: "step \(index)", operation: operation)
+            step.name = try r.optional("name") { (f) throws(ScenarioLoadError) in try f.nonEmptyString() } ?? step.name
+            step.server = try r.optional("server") { (f) throws(ScenarioLoadError) in try Self.serverReference(f, servers: servers) }
+            step.model = try r.optional("model") { (f) throws(ScenarioLoadError) in try f.nonEmptyString() }
+            step.stream = try r.optional("stream") { (f) throws(ScenarioLoadError) in try f.bool() } ?? true
+            step.prompt = try r.optional("prompt") { (f) throws(ScenarioLoadError) in try f.string() } ?? step.prompt
+            step.maxTokens = try r.optional("max_tokens") { (f) throws(ScenarioLoadError) in try f.integer(in: 1...100_000) }
+            step.parallel = try r.optional("parallel") { (f) throws(ScenarioLoadError) in try f.integer(in: 1...64) } ?? 1
+            step.cancelAfterChunks = try r.optional("cancel_after_chunks") { (f) throws(ScenarioLoadError) in try f.integer(in: 0...100_000) }
+            step.delayBeforeMilliseconds = try r.optional("delay_before_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: 0...60_000) } ?? 0
+            step.expect = try r.optional("expect") { (f) throws(ScenarioLoadError) in try self.expectation(f, servers: servers) } ?? Scenario.Expectation()
+            try r.finish()
+            if step.cancelAfterChunks != nil {
+                guard [.chat, .generate, .failoverChat].contains(operation), step.stream else {
+                    throw item.child("cancel_after_chunks", .null).error("needs a streamed chat or generate step")
+                }
+            }
+            if operation != .discover, operation != .failoverChat {
+                let serverName = step.server ?? servers[0].name
+                if step.model == nil, [.showModel, .chat, .generate, .embed].contains(operation),
+                    servers.first(where: { $0.name == serverName })?.firstModelName == nil
+                {
+                    throw item.error("operation \"\(operation.rawValue)\" needs \"model\" (server \"\(serverName)\" lists no models)")
+                }
+            }
+            out.append(step)
+        }
+        return out
+    }
+
+    // MARK: - Expectations
+
+    func expectation(_ field: JSONField, servers: [Scenario.Server]) throws(ScenarioLoadError) -> Scenario.Expectation {
+        let r = try field.object()
+        var e = Scenario.Expectation()
+        e.errorCode = try r.optional("error_code") { (f) throws(ScenarioLoadError) -> String in
+            if let codes = validation.errorCodes { return try f.choice(codes.sorted()) }
+            return try f.nonEmptyString()
+        }
+        if let outcome = try r.optional("outcome", { (f) throws(ScenarioLoadError) in try f.choice(Scenario.ExpectedOutcome.allCases.map(\.rawValue)) }) {
+            e.outcome = Scenario.ExpectedOutcome(rawValue: outcome) ?? .success
+            if e.errorCode != nil, e.outcome != .error {
+                throw field.child("outcome", .null).error(#"must be "error" when "error_code" is given"#)
+            }
+        } else if e.errorCode != nil {
+            e.outcome = .error
+        }
+        e.status = try r.optional("status") { (f) throws(ScenarioLoadError) in try f.integer(in: 100...599) }
+        e.attempts = try r.optional("attempts") { (f) throws(ScenarioLoadError) in try f.bounds() }
+        e.retryDelaysMilliseconds = try r.optional("retry_delays_ms") { (f) throws(ScenarioLoadError) -> [Bounds] in
+            if case .array = f.value { return try f.array().map { (b) throws(ScenarioLoadError) in try b.bounds() } }
+            return [try f.bounds()]
+        }
+        e.content = try r.optional("content") { (f) throws(ScenarioLoadError) in try f.string() }
+        e.contentPattern = try r.optional("content_regex") { (f) throws(ScenarioLoadError) -> String in
+            let pattern = try f.nonEmptyString()
+            do {
+                _ = try NSRegularExpression(pattern: pattern)
+            } catch {
+                throw f.error("not a valid regular expression: \(f.shown)")
+            }
+            return pattern
+        }
+        e.chunks = try r.optional("chunks") { (f) throws(ScenarioLoadError) in try f.bounds() }
+        e.ttftMilliseconds = try r.optional("ttft_ms") { (f) throws(ScenarioLoadError) in try f.bounds() }
+        e.e2elMilliseconds = try r.optional("e2el_ms") { (f) throws(ScenarioLoadError) in try f.bounds() }
+        e.durationMilliseconds = try r.optional("duration_ms") { (f) throws(ScenarioLoadError) in try f.bounds() }
+        e.models = try r.optional("models") { (f) throws(ScenarioLoadError) in try f.strings() }
+        e.modelCount = try r.optional("model_count") { (f) throws(ScenarioLoadError) in try f.bounds() }
+        e.servedBy = try r.optional("served_by") { (f) throws(ScenarioLoadError) in try Self.serverReference(f, servers: servers) }
+        e.discovered = try r.optional("discovered") { (f) throws(ScenarioLoadError) -> [String: String] in
+            let dr = try f.object()
+            var out: [String: String] = [:]
+            for server in servers {
+                if let p = try dr.optional(server.name, { (g) throws(ScenarioLoadError) in try g.choice(Scenario.Server.personalities) }) {
+                    out[server.name] = p
+                }
+            }
+            try dr.finish()
+            return out
+        }
+        e.embeddingDimensions = try r.optional("embedding_dimensions") { (f) throws(ScenarioLoadError) in try f.bounds() }
+        let ids = validation.findingIDs.sorted()
+        e.findings = try r.optional("findings") { (f) throws(ScenarioLoadError) in try f.array().map { (x) throws(ScenarioLoadError) in try x.choice(ids) } } ?? []
+        e.noFindings = try r.optional("no_findings") { (f) throws(ScenarioLoadError) in try f.array().map { (x) throws(ScenarioLoadError) in try x.choice(ids) } } ?? []
+        e.allowFindings = try r.optional("allow_findings") { (f) throws(ScenarioLoadError) in try f.array().map { (x) throws(ScenarioLoadError) in try x.choice(ids) } } ?? []
+        try r.finish()
+        if let clash = Set(e.findings).intersection(e.noFindings).sorted().first {
+            throw field.child("no_findings", .null).error("\"\(clash)\" is also listed in findings")
+        }
+        return e
+    }
+}

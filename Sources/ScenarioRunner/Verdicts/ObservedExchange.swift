@@ -1,0 +1,122 @@
+// MARK: - ObservedExchange
+
+/// One request as a mock server saw it (its journal entry), in the neutral form the verdicts judge.
+///
+/// Times are monotonic nanoseconds (``HTTPWire/MonotonicClock``), comparable with the runner's own timestamps.
+public struct ObservedExchange: Sendable, Hashable {
+    /// How the exchange ended, from the server's side.
+    public enum Ending: Sendable, Hashable {
+        /// The response was written in full.
+        case completed
+        /// The client closed the connection after `chunks` body chunks had been written.
+        case clientClosed(chunks: Int)
+        /// The server closed early or cut the body on purpose (a fault) after `chunks` chunks.
+        case serverClosed(chunks: Int)
+        /// The connection was reset (by a fault or by the peer).
+        case reset(chunks: Int)
+        /// Still open when the journal was read (server stopped with it in flight).
+        case unfinished(chunks: Int)
+    }
+
+    /// A fault the mock applied to this exchange, reduced to what verdicts need.
+    public enum FaultEffect: String, Sendable, Hashable, CaseIterable {
+        /// A status-only error response (401, 429, 500 …); see ``ObservedExchange/status``.
+        case errorStatus = "error-status"
+        /// Delay before the response head or first byte.
+        case delay
+        /// Body stalled (no bytes) for a while or forever.
+        case stall
+        /// Body ended early without its terminator (close, cut mid-chunk, content-length short, broken chunked).
+        case truncate
+        /// Connection reset.
+        case reset
+        /// A chunk that does not parse.
+        case malformed
+        /// Wrong or missing `Content-Type`.
+        case wrongContentType = "wrong-content-type"
+        /// A provider error inside an otherwise 200 stream.
+        case midStreamError = "mid-stream-error"
+        /// Slow drip / bandwidth limit.
+        case slow
+        /// Anything else.
+        case other
+    }
+
+    /// Name of the scenario server that saw the exchange.
+    public var server: String
+    /// 1-based order of arrival at that server.
+    public var sequence: Int
+    public var connectionID: Int
+    public var method: String
+    public var path: String
+    /// Harness correlation: `X-LLMCheck-Request` (step and request index, e.g. `s0.r1`), when the client sent it.
+    public var requestID: String?
+    /// Harness correlation: `X-LLMCheck-Attempt`, when the client sent it.
+    public var attemptNumber: Int?
+    /// The credential presented (`Authorization`, `x-api-key`, `api-key`), masked as the journal recorded it.
+    public var credential: String?
+    /// When the request had been read.
+    public var receivedAt: UInt64
+    /// When the exchange ended (response done, closed or reset); nil if unknown.
+    public var endedAt: UInt64?
+    /// Response status, if a head was sent.
+    public var status: Int?
+    /// The delay a `Retry-After` / `retry-after-ms` header asked for, in ms.
+    public var retryAfterMilliseconds: Double?
+    /// Faults applied.
+    public var faults: [FaultEffect]
+    /// Longest time the client stayed connected without being sent a byte after the head, in ms.
+    public var longestSilenceMilliseconds: Double?
+    /// Body chunks written (stream events for streams).
+    public var chunksSent: Int
+    public var ending: Ending
+
+    public init(
+        server: String, sequence: Int, connectionID: Int = 0, method: String = "POST", path: String,
+        requestID: String? = nil, attemptNumber: Int? = nil, credential: String? = nil, receivedAt: UInt64,
+        endedAt: UInt64? = nil, status: Int? = nil, retryAfterMilliseconds: Double? = nil, faults: [FaultEffect] = [],
+        longestSilenceMilliseconds: Double? = nil, chunksSent: Int = 0, ending: Ending = .completed
+    ) {
+        self.server = server
+        self.sequence = sequence
+        self.connectionID = connectionID
+        self.method = method
+        self.path = path
+        self.requestID = requestID
+        self.attemptNumber = attemptNumber
+        self.credential = credential
+        self.receivedAt = receivedAt
+        self.endedAt = endedAt
+        self.status = status
+        self.retryAfterMilliseconds = retryAfterMilliseconds
+        self.faults = faults
+        self.longestSilenceMilliseconds = longestSilenceMilliseconds
+        self.chunksSent = chunksSent
+        self.ending = ending
+    }
+
+    /// Whether a well-behaved client may retry after this exchange (openai-python rules): 408, 409, 429, ≥ 500,
+    /// or a connection failure before any response head.
+    public var isRetryableFailure: Bool {
+        if let status {
+            return status == 408 || status == 409 || status == 429 || status >= 500
+        }
+        switch ending {
+        case .reset, .serverClosed: return true
+        default: return false
+        }
+    }
+
+    /// Whether the response was a client error that must not be retried (400, 401, 403, 404, 422).
+    public var isNonRetryableStatus: Bool {
+        guard let status else { return false }
+        return [400, 401, 403, 404, 422].contains(status)
+    }
+
+    /// Whether the body was cut short on purpose (a stream the client must not accept).
+    public var wasTruncated: Bool {
+        if faults.contains(.truncate) || faults.contains(.reset) { return status.map { $0 < 300 } ?? true }
+        if case .serverClosed = ending { return true }
+        return false
+    }
+}

@@ -1,0 +1,226 @@
+import Reporting
+
+// MARK: - VerdictEngine
+
+/// Judges a mock's journal of one step against what a well-behaved client does, producing ``Finding``s.
+///
+/// Attempts are linked by the harness headers `X-LLMCheck-Request` / `X-LLMCheck-Attempt` (never by body hashes);
+/// exchanges without them fall back to arrival order when the step sent a single request.
+public struct VerdictEngine: Sendable {
+    /// Tolerances. Defaults suit millisecond-scaled scenarios on a loaded 2-core machine.
+    public struct Settings: Sendable, Hashable {
+        /// A retry sooner than this after the previous attempt ended counts as "no backoff". Default 5 ms.
+        public var minimumBackoffMilliseconds: Double
+        /// A retry may come this fraction of Retry-After early (clock granularity). Default 0.9.
+        public var retryAfterFraction: Double
+        /// Absolute slack subtracted from Retry-After. Default 2 ms.
+        public var retryAfterSlackMilliseconds: Double
+        /// Silence tolerated: idle timeout × this factor + ``idleSlackMilliseconds``. Default 1.5.
+        public var idleFactor: Double
+        /// Default 75 ms.
+        public var idleSlackMilliseconds: Double
+        /// Chunks a cancelled stream may still be sent before the server notices the close. Default 5.
+        public var cancelSlackChunks: Int
+
+        public init(
+            minimumBackoffMilliseconds: Double = 5, retryAfterFraction: Double = 0.9, retryAfterSlackMilliseconds: Double = 2,
+            idleFactor: Double = 1.5, idleSlackMilliseconds: Double = 75, cancelSlackChunks: Int = 5
+        ) {
+            self.minimumBackoffMilliseconds = minimumBackoffMilliseconds
+            self.retryAfterFraction = retryAfterFraction
+            self.retryAfterSlackMilliseconds = retryAfterSlackMilliseconds
+            self.idleFactor = idleFactor
+            self.idleSlackMilliseconds = idleSlackMilliseconds
+            self.cancelSlackChunks = cancelSlackChunks
+        }
+    }
+
+    public var settings: Settings
+
+    public init(settings: Settings = Settings()) {
+        self.settings = settings
+    }
+
+    /// Findings for one step.
+    ///
+    /// - Parameters:
+    ///   - exchanges: journal entries of every server produced while the step ran.
+    ///   - step: the step (operation, cancellation).
+    ///   - client: the client settings (retry policy, timeouts, which key belongs to which server).
+    ///   - outcomes: what the client reported, by request id.
+    public func judge(
+        exchanges: [ObservedExchange], step: Scenario.Step, client: Scenario.Client, outcomes: [RequestOutcome]
+    ) -> [Finding] {
+        var collector = Collector()
+        let outcomeByID = Dictionary(outcomes.map { ($0.requestID, $0) }, uniquingKeysWith: { a, _ in a })
+        for (requestID, group) in Self.groups(exchanges, singleRequest: outcomes.count <= 1, fallbackID: outcomes.first?.requestID) {
+            let outcome = requestID.flatMap { outcomeByID[$0] }
+            judgeRetries(group, step: step, client: client, outcome: outcome, into: &collector)
+            judgeStream(group, step: step, client: client, outcome: outcome, into: &collector)
+        }
+        judgeCredentials(exchanges, client: client, into: &collector)
+        return collector.findings
+    }
+
+    /// Exchanges grouped by request id, each group in arrival order; groups sorted by id.
+    static func groups(_ exchanges: [ObservedExchange], singleRequest: Bool, fallbackID: String?) -> [(String?, [ObservedExchange])] {
+        var byID: [String: [ObservedExchange]] = [:]
+        var unlinked: [String: [ObservedExchange]] = [:]
+        for e in exchanges {
+            if let id = e.requestID {
+                byID[id, default: []].append(e)
+            } else {
+                // Without harness headers, attempts of one request share server, method and path.
+                unlinked["\(e.server) \(e.method) \(e.path)", default: []].append(e)
+            }
+        }
+        var out: [(String?, [ObservedExchange])] = byID.keys.sorted().map { ($0, Self.ordered(byID[$0] ?? [])) }
+        if singleRequest {
+            for key in unlinked.keys.sorted() { out.append((fallbackID, Self.ordered(unlinked[key] ?? []))) }
+        }
+        return out
+    }
+
+    static func ordered(_ list: [ObservedExchange]) -> [ObservedExchange] {
+        list.sorted { ($0.attemptNumber ?? 0, $0.receivedAt) < ($1.attemptNumber ?? 0, $1.receivedAt) }
+    }
+
+    static func ms(_ ns: UInt64) -> Double { Double(ns) / 1e6 }
+
+    static func gap(_ a: ObservedExchange, _ b: ObservedExchange) -> Double {
+        let end = a.endedAt ?? a.receivedAt
+        return b.receivedAt > end ? ms(b.receivedAt - end) : 0
+    }
+
+    static func label(_ e: ObservedExchange, _ index: Int) -> String {
+        var s = "attempt \(e.attemptNumber ?? index + 1) → \(e.server) \(e.method) \(e.path)"
+        if let status = e.status { s += " \(status)" }
+        switch e.ending {
+        case .reset: s += " (reset)"
+        case .serverClosed(let n): s += " (closed by server after \(n) chunks)"
+        case .clientClosed(let n): s += " (client closed after \(n) chunks)"
+        case .unfinished: s += " (unfinished)"
+        case .completed: break
+        }
+        return s
+    }
+
+    // MARK: - Retries
+
+    func judgeRetries(_ group: [ObservedExchange], step: Scenario.Step, client: Scenario.Client, outcome: RequestOutcome?, into c: inout Collector) {
+        var quickGaps: [String] = []
+        for (i, pair) in zip(group, group.dropFirst()).enumerated() {
+            let (a, b) = pair
+            let gap = Self.gap(a, b)
+            let gapText = "attempt \(b.attemptNumber ?? i + 2) arrived \(String(format2: gap)) ms after attempt \(a.attemptNumber ?? i + 1) ended"
+            if let hint = a.retryAfterMilliseconds, hint > 0, hint <= Double(client.retry.maxRetryAfterMilliseconds),
+                gap < hint * settings.retryAfterFraction - settings.retryAfterSlackMilliseconds
+            {
+                c.add(FindingCatalog.retryAfterIgnored, [Self.label(a, i) + " with Retry-After \(String(format2: hint)) ms", gapText])
+            }
+            if a.isNonRetryableStatus, a.server == b.server {
+                c.add(FindingCatalog.nonRetryableRetried, [Self.label(a, i), "retried on the same server: " + Self.label(b, i + 1)])
+            }
+            if a.isRetryableFailure, a.retryAfterMilliseconds == nil, gap < settings.minimumBackoffMilliseconds, a.server == b.server {
+                quickGaps.append(gapText)
+            }
+        }
+        if quickGaps.count >= 2 || (quickGaps.count == 1 && group.count == 2 && client.retry.maxRetries <= 1) {
+            c.add(FindingCatalog.retryStorm, quickGaps + ["backoff below \(String(format2: settings.minimumBackoffMilliseconds)) ms counts as none"])
+        }
+        // Gave up early: last attempt failed retryably, retries remained, and the client reported an error.
+        if step.operation != .failoverChat, let last = group.last, last.isRetryableFailure, outcome?.kind == .error,
+            group.count < client.retry.maxRetries + 1, !last.faults.contains(.midStreamError), last.chunksSent == 0
+        {
+            let hintTooLong = (last.retryAfterMilliseconds ?? 0) > Double(client.retry.maxRetryAfterMilliseconds)
+            let elapsed = Self.ms((last.endedAt ?? last.receivedAt) - (group.first?.receivedAt ?? last.receivedAt))
+            let budgetLeft = elapsed + Double(client.retry.maxDelayMilliseconds) < Double(client.timeouts.totalMilliseconds)
+            if !hintTooLong, budgetLeft {
+                c.add(FindingCatalog.gaveUpEarly, [
+                    "\(group.count) attempt(s) made, \(client.retry.maxRetries + 1) allowed",
+                    "last: " + Self.label(last, group.count - 1),
+                    "client reported \(outcome?.errorCode ?? "an error")",
+                ])
+            }
+        }
+    }
+
+    // MARK: - Streams
+
+    func judgeStream(_ group: [ObservedExchange], step: Scenario.Step, client: Scenario.Client, outcome: RequestOutcome?, into c: inout Collector) {
+        guard let last = group.last else { return }
+        if outcome?.kind == .success, step.cancelAfterChunks == nil {
+            if last.wasTruncated {
+                c.add(FindingCatalog.truncatedStreamAccepted, [
+                    Self.label(last, group.count - 1) + ": body ended after \(last.chunksSent) chunks without its terminator",
+                    "client reported success with \(outcome?.chunks ?? 0) chunks",
+                ])
+            }
+            if last.faults.contains(.malformed) {
+                c.add(FindingCatalog.malformedChunkIgnored, [
+                    Self.label(last, group.count - 1) + ": a malformed chunk was sent",
+                    "client reported success with \(outcome?.chunks ?? 0) chunks",
+                ])
+            }
+        }
+        let limit = Double(client.timeouts.idleMilliseconds) * settings.idleFactor + settings.idleSlackMilliseconds
+        for (i, e) in group.enumerated() {
+            if let silence = e.longestSilenceMilliseconds, silence > limit {
+                c.add(FindingCatalog.noIdleTimeout, [
+                    Self.label(e, i) + ": the client stayed connected \(String(format2: silence)) ms without data",
+                    "idle timeout configured: \(client.timeouts.idleMilliseconds) ms (tolerated up to \(String(format2: limit)) ms)",
+                ])
+            }
+        }
+        if let n = step.cancelAfterChunks {
+            for (i, e) in group.enumerated() {
+                let read: Int?
+                switch e.ending {
+                case .completed: read = e.chunksSent
+                case .clientClosed(let k): read = k
+                default: read = nil
+                }
+                if let read, read > n + settings.cancelSlackChunks {
+                    let how = e.ending == .completed ? "the whole stream (\(read) chunks) was read to the end" : "the client closed only after \(read) chunks"
+                    c.add(FindingCatalog.cancelledStreamKeptReading, [
+                        Self.label(e, i) + ": cancel requested after \(n) chunks", how,
+                    ])
+                }
+            }
+        }
+    }
+
+    // MARK: - Credentials
+
+    func judgeCredentials(_ exchanges: [ObservedExchange], client: Scenario.Client, into c: inout Collector) {
+        // Keys bound to one provider only.
+        let bound = client.providers.compactMap { p in p.apiKey.map { (p.server, $0) } }
+        guard !bound.isEmpty else { return }
+        for e in exchanges {
+            guard let presented = e.credential else { continue }
+            let own = client.apiKey(forServer: e.server)
+            for (owner, key) in bound where owner != e.server && key != own {
+                if SecretMask.matches(masked: presented, secret: key) {
+                    c.add(FindingCatalog.secretToWrongHost, [
+                        "\(e.server) \(e.method) \(e.path) received \(SecretMask.mask(key)), the key configured for \(owner)",
+                    ])
+                }
+            }
+        }
+    }
+
+    // MARK: - Collector
+
+    /// One finding per id per step; evidence from repeated occurrences is merged (capped).
+    struct Collector {
+        var findings: [Finding] = []
+
+        mutating func add(_ entry: FindingCatalog.Entry, _ evidence: [String]) {
+            if let index = findings.firstIndex(where: { $0.id == entry.id }) {
+                if findings[index].evidence.count < 12 { findings[index].evidence += evidence }
+            } else {
+                findings.append(FindingCatalog.finding(entry, evidence: evidence))
+            }
+        }
+    }
+}
