@@ -1,0 +1,286 @@
+import HTTPWire
+
+/// Thrown inside a handler when a fault ended the exchange on purpose; the engine catches it.
+struct ExchangeEnded: Error {
+    var outcome: JournalEntry.Outcome
+}
+
+/// Wraps the server's writer for one exchange: applies the wire faults chosen for the request
+/// and records what was sent, so personalities and fixture replay stay fault-agnostic.
+///
+/// "After N chunks" faults fire just before chunk N+1 would be written, or at ``finish()`` if
+/// the response has only N chunks.
+final class ExchangeWriter: HTTPResponseWriter {
+    let base: any HTTPResponseWriter
+    private let arrivedAt: UInt64
+
+    // Fault settings for this exchange.
+    private var delayHeaders: Duration?
+    private var delayBody: Duration?
+    private var resetBeforeHeaders = false
+    private var afterActions: [Int: [FaultSpec.Action]] = [:]
+    private var malformedChunks: Set<Int> = []
+    private var contentTypeOverride: String??
+    private var lengthDelta: Int?
+    private var dripRate: Int?
+    private var breaksChunking = false
+
+    // What happened.
+    private(set) var status: Int?
+    private(set) var chunksSent = 0
+    private(set) var bytesSent = 0
+    private(set) var headAt: UInt64?
+    private(set) var firstByteAt: UInt64?
+    private(set) var outcome: JournalEntry.Outcome = .completed
+    private(set) var isFinished = false
+
+    // Framing state.
+    private var framing: Framing = .plain
+    private var rawMode = false
+    private var pendingHead: HTTPResponseHead?
+    private var buffered: [UInt8] = []
+
+    private enum Framing { case plain, sse, ndjson }
+
+    init(base: any HTTPResponseWriter, faults: [FaultSpec], arrivedAt: UInt64) {
+        self.base = base
+        self.arrivedAt = arrivedAt
+        for fault in faults { install(fault.action) }
+    }
+
+    private func install(_ action: FaultSpec.Action) {
+        switch action {
+        case .delayHeaders(let d): delayHeaders = (delayHeaders ?? .zero) + d
+        case .delayBody(let d): delayBody = (delayBody ?? .zero) + d
+        case .reset(nil): resetBeforeHeaders = true
+        case .reset(let n?): afterActions[n, default: []].append(action)
+        case .stall(let n, _), .close(let n), .cut(let n), .streamError(let n, _): afterActions[n, default: []].append(action)
+        case .brokenChunked(let n):
+            breaksChunking = true
+            afterActions[n, default: []].append(action)
+        case .malformed(let n): malformedChunks.insert(n)
+        case .contentType(let v): contentTypeOverride = .some(v)
+        case .lengthMismatch(let d): lengthDelta = d
+        case .drip(let r): dripRate = r
+        case .status: break
+        }
+    }
+
+    // MARK: - HTTPResponseWriter
+
+    var requestHead: HTTPRequestHead { base.requestHead }
+    var isHeadWritten: Bool { base.isHeadWritten || pendingHead != nil }
+
+    func writeHead(_ head: HTTPResponseHead) throws {
+        if resetBeforeHeaders {
+            base.reset()
+            throw ExchangeEnded(outcome: .reset(afterChunks: 0))
+        }
+        if let d = delayHeaders { try guarded { try base.pause(for: d) } }
+        var head = head
+        let contentType = head.headers["Content-Type"]?.lowercased() ?? ""
+        framing = contentType.hasPrefix("text/event-stream") ? .sse : contentType.hasPrefix("application/x-ndjson") ? .ndjson : .plain
+        if let override = contentTypeOverride {
+            if let value = override { head.headers["Content-Type"] = value } else { head.headers.remove(name: "Content-Type") }
+        }
+        status = head.status.code
+        if lengthDelta != nil {
+            // Content-Length is only known at the end: hold the head and the body back.
+            head.headers.remove(name: "Transfer-Encoding")
+            pendingHead = head
+            headAt = MonotonicClock.now()
+            return
+        }
+        if breaksChunking {
+            head.headers.remove(name: "Content-Length")
+            head.headers["Transfer-Encoding"] = "chunked"
+            rawMode = true
+            try guarded { try base.writeRaw(head.serialized()) }
+        } else {
+            try guarded { try base.writeHead(head) }
+        }
+        headAt = MonotonicClock.now()
+    }
+
+    func writeBody(_ bytes: [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        if chunksSent == 0, let d = delayBody {
+            delayBody = nil
+            try guarded { try base.pause(for: d) }
+        }
+        try fireAfterActions(pending: bytes)
+        var bytes = bytes
+        if malformedChunks.contains(chunksSent + 1) { bytes = ExchangeWriter.corrupt(bytes) }
+        try send(bytes)
+    }
+
+    func finish() throws {
+        guard !isFinished else { return }
+        try fireAfterActions(pending: nil)
+        isFinished = true
+        if var head = pendingHead, let delta = lengthDelta {
+            pendingHead = nil
+            head.headers["Content-Length"] = String(max(0, buffered.count + delta))
+            try guarded { try base.writeRaw(head.serialized()) }
+            try dripRaw(buffered)
+            base.close()
+            throw ExchangeEnded(outcome: .closedByFault(afterChunks: chunksSent))
+        }
+        if rawMode {
+            try dripRaw(Array("0\r\n\r\n".utf8))
+            base.close()
+            return
+        }
+        try guarded { try base.finish() }
+    }
+
+    func writeRaw(_ bytes: [UInt8]) throws { try guarded { try base.writeRaw(bytes) } }
+    func close() { base.close() }
+    func reset() { base.reset() }
+
+    func pause(for duration: Duration) throws {
+        do { try base.pause(for: duration) } catch {
+            outcome = .serverStopped(afterChunks: chunksSent)
+            throw error
+        }
+    }
+
+    func waitForPeerClose(timeout: Duration?) -> Bool { base.waitForPeerClose(timeout: timeout) }
+
+    // MARK: - Faults after N chunks
+
+    private func fireAfterActions(pending: [UInt8]?) throws {
+        guard let actions = afterActions.removeValue(forKey: chunksSent) else { return }
+        for action in actions {
+            switch action {
+            case .stall(_, let duration):
+                if let duration {
+                    if base.waitForPeerClose(timeout: duration) {
+                        throw ExchangeEnded(outcome: .clientGaveUp(afterChunks: chunksSent))
+                    }
+                } else {
+                    let closed = base.waitForPeerClose(timeout: nil)
+                    base.close()
+                    throw ExchangeEnded(outcome: closed ? .clientGaveUp(afterChunks: chunksSent) : .serverStopped(afterChunks: chunksSent))
+                }
+            case .close:
+                base.close()
+                throw ExchangeEnded(outcome: .closedByFault(afterChunks: chunksSent))
+            case .reset:
+                base.reset()
+                throw ExchangeEnded(outcome: .reset(afterChunks: chunksSent))
+            case .cut:
+                if let pending, pending.count > 1 {
+                    try send(Array(pending.prefix(pending.count / 2)), countsAsChunk: false)
+                }
+                base.close()
+                throw ExchangeEnded(outcome: .closedByFault(afterChunks: chunksSent))
+            case .brokenChunked:
+                let data = pending ?? []
+                try dripRaw(Array("zz\(String(data.count, radix: 16))\r\n".utf8) + data + [13, 10])
+                base.close()
+                throw ExchangeEnded(outcome: .closedByFault(afterChunks: chunksSent))
+            case .streamError(_, let message):
+                try send(streamErrorBytes(message ?? "an error was encountered while running the model"))
+                if rawMode {
+                    try dripRaw(Array("0\r\n\r\n".utf8))
+                    base.close()
+                } else {
+                    try guarded { try base.finish() }
+                }
+                isFinished = true
+                throw ExchangeEnded(outcome: .completed)
+            default:
+                break
+            }
+        }
+    }
+
+    /// The provider-shaped mid-stream error for the response's framing.
+    private func streamErrorBytes(_ message: String) -> [UInt8] {
+        var out: [UInt8] = []
+        switch framing {
+        case .sse:
+            out += Array("data: ".utf8)
+            let error: JSONValue = ["error": ["message": .string(message), "type": "server_error", "param": nil, "code": nil]]
+            out += error.serializedBytes()
+            out += Array("\n\n".utf8)
+        case .ndjson, .plain:
+            out += JSONValue.object([("error", .string(message))]).serializedBytes()
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    // MARK: - Sending
+
+    private func send(_ bytes: [UInt8], countsAsChunk: Bool = true) throws {
+        if firstByteAt == nil { firstByteAt = MonotonicClock.now() }
+        if countsAsChunk {
+            chunksSent += 1
+            bytesSent += bytes.count
+        }
+        if pendingHead != nil {
+            buffered += bytes
+            return
+        }
+        if rawMode {
+            try dripRaw(Array(String(bytes.count, radix: 16).utf8) + [13, 10] + bytes + [13, 10])
+            return
+        }
+        guard let rate = dripRate else {
+            try guarded { try base.writeBody(bytes) }
+            return
+        }
+        let piece = max(1, rate / 20)
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + piece)
+            try guarded { try base.writeBody(Array(bytes[offset..<end])) }
+            try pause(for: .nanoseconds(Int64(Double(end - offset) / Double(rate) * 1e9)))
+            offset = end
+        }
+    }
+
+    private func dripRaw(_ bytes: [UInt8]) throws {
+        guard let rate = dripRate else {
+            try guarded { try base.writeRaw(bytes) }
+            return
+        }
+        let piece = max(1, rate / 20)
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + piece)
+            try guarded { try base.writeRaw(Array(bytes[offset..<end])) }
+            try pause(for: .nanoseconds(Int64(Double(end - offset) / Double(rate) * 1e9)))
+            offset = end
+        }
+    }
+
+    /// Runs a socket write; a failure means the peer went away.
+    private func guarded(_ body: () throws -> Void) throws {
+        do { try body() } catch let ended as ExchangeEnded {
+            throw ended
+        } catch {
+            if case .completed = outcome {
+                if let e = error as? HTTPServerError, e.code == .serverStopping {
+                    outcome = .serverStopped(afterChunks: chunksSent)
+                } else {
+                    outcome = .clientClosed(afterChunks: chunksSent)
+                }
+            }
+            throw error
+        }
+    }
+
+    /// Truncates the JSON inside a chunk to half its length, keeping any framing around it
+    /// (`data: ` before, newlines after).
+    static func corrupt(_ bytes: [UInt8]) -> [UInt8] {
+        guard let open = bytes.firstIndex(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") }) else {
+            return Array("{\"".utf8) + bytes
+        }
+        let close = bytes.lastIndex(where: { $0 == UInt8(ascii: "}") || $0 == UInt8(ascii: "]") }) ?? (bytes.count - 1)
+        let cut = open + max(1, (close - open + 1) / 2)
+        return Array(bytes[..<cut]) + Array(bytes[(close + 1)...])
+    }
+}

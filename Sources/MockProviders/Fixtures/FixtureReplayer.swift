@@ -1,0 +1,61 @@
+import Foundation
+import HTTPWire
+
+/// Finds the fixture exchange for a request and replays it with its recorded timing.
+///
+/// When several exchanges of the loaded fixtures match the same request, the first matching
+/// one is used the first time, the next one the second time, and so on; the last one repeats.
+final class FixtureReplayer: @unchecked Sendable {
+    // @unchecked: `hits` is guarded by `lock`.
+    private let lock = NSLock()
+    private let exchanges: [(fixture: String, exchange: FixtureExchange)]
+    private var hits: [Int: Int] = [:]
+    let speed: Double
+
+    init(fixtures: [Fixture], speed: Double) {
+        exchanges = fixtures.flatMap { f in f.exchanges.map { (f.file, $0) } }
+        self.speed = speed
+    }
+
+    var isEmpty: Bool { exchanges.isEmpty }
+
+    /// The exchange to replay for `request`, with a display name, or nil.
+    func match(_ request: MockRequest) -> (name: String, exchange: FixtureExchange)? {
+        let candidates = exchanges.indices.filter { exchanges[$0].exchange.request.matches(request) }
+        guard let first = candidates.first else { return nil }
+        let index: Int = lock.withLock {
+            let n = hits[first, default: 0]
+            hits[first] = n + 1
+            return candidates[min(n, candidates.count - 1)]
+        }
+        let e = exchanges[index]
+        let name = e.exchange.name ?? "\(e.fixture)#\(index)"
+        return (name, e.exchange)
+    }
+
+    func resetCounters() { lock.withLock { hits.removeAll() } }
+
+    /// Sends the recorded response through `writer`.
+    func replay(_ exchange: FixtureExchange, writer: any HTTPResponseWriter) throws {
+        let r = exchange.response
+        var headers = r.headers
+        headers.remove(name: "Transfer-Encoding")
+        let status = HTTPStatus(code: r.status, reasonPhrase: r.reason)
+        if !headers.contains("Content-Length"), r.chunks.isEmpty, status.mayHaveBody {
+            headers["Content-Length"] = "0"
+        }
+        try writer.writeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers))
+        let start = MonotonicClock.now()
+        if writer.requestHead.method != .head {
+            for chunk in r.chunks {
+                if speed > 0, chunk.offsetMilliseconds > 0 {
+                    let due = start &+ UInt64(chunk.offsetMilliseconds / speed * 1e6)
+                    let now = MonotonicClock.now()
+                    if due > now { try writer.pause(for: .nanoseconds(Int64(due - now))) }
+                }
+                try writer.writeBody(chunk.bytes)
+            }
+        }
+        try writer.finish()
+    }
+}

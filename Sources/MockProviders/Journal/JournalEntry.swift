@@ -1,0 +1,122 @@
+import HTTPWire
+
+/// What a mock server saw and did for one request.
+///
+/// The scenario runner judges client behaviour from these: retries and the delay between them
+/// (``startedAtNanoseconds``), whether the client stopped reading (``outcome``), which secret
+/// reached which host (masked ``headers`` and ``host``).
+public struct JournalEntry: Sendable {
+    /// How an exchange ended.
+    public enum Outcome: Sendable, Hashable, CustomStringConvertible {
+        /// The full response was sent.
+        case completed
+        /// The client closed the connection before the response was complete.
+        case clientClosed(afterChunks: Int)
+        /// A fault closed the connection cleanly (FIN) before the response was complete.
+        case closedByFault(afterChunks: Int)
+        /// A fault reset the connection (RST).
+        case reset(afterChunks: Int)
+        /// A stall without end: the client gave up (closed) after this many chunks.
+        case clientGaveUp(afterChunks: Int)
+        /// The server stopped while the exchange was in progress.
+        case serverStopped(afterChunks: Int)
+        /// The handler failed for another reason.
+        case failed(String)
+
+        /// A short stable name: `completed`, `client_closed`, `closed_by_fault`, `reset`,
+        /// `client_gave_up`, `server_stopped`, `failed`.
+        public var name: String {
+            switch self {
+            case .completed: "completed"
+            case .clientClosed: "client_closed"
+            case .closedByFault: "closed_by_fault"
+            case .reset: "reset"
+            case .clientGaveUp: "client_gave_up"
+            case .serverStopped: "server_stopped"
+            case .failed: "failed"
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .completed: "completed"
+            case .clientClosed(let n): "client closed early at chunk \(n)"
+            case .closedByFault(let n): "closed by fault after chunk \(n)"
+            case .reset(let n): "reset after chunk \(n)"
+            case .clientGaveUp(let n): "client gave up during stall after chunk \(n)"
+            case .serverStopped(let n): "server stopped after chunk \(n)"
+            case .failed(let m): "failed: \(m)"
+            }
+        }
+    }
+
+    /// Server-wide request number, 1-based.
+    public var id: Int
+    public var provider: MockProviderKind
+    public var connectionID: Int
+    /// 1-based index of the request on its connection (keep-alive reuse shows as > 1).
+    public var indexOnConnection: Int
+    public var remoteAddress: String?
+    /// Monotonic time the request arrived (``MonotonicClock/now()``).
+    public var startedAtNanoseconds: UInt64
+    /// Milliseconds since the server started.
+    public var offsetMilliseconds: Double
+    /// Wall-clock arrival, RFC 3339 UTC.
+    public var wallTime: String
+    public var method: String
+    /// Request target as sent (path and query).
+    public var target: String
+    public var path: String
+    /// `model` from the JSON body, if any.
+    public var model: String?
+    /// `stream` from the JSON body, if present.
+    public var stream: Bool?
+    /// Selected request headers in order; secrets (Authorization…) are masked.
+    public var headers: [(name: String, value: String)]
+    public var bodyBytes: Int
+    /// Response status, once the head went out (nil if the connection died before).
+    public var status: Int?
+    /// Body writes sent (SSE events, NDJSON lines, or 1 for a plain body).
+    public var chunksSent: Int
+    /// Body bytes sent (before transfer framing).
+    public var bytesSent: Int
+    /// Faults applied, in their canonical text form.
+    public var faults: [String]
+    /// Name of the fixture exchange replayed, if any.
+    public var fixture: String?
+    public var outcome: Outcome
+    /// Nanoseconds from arrival to the head going out.
+    public var headNanoseconds: UInt64?
+    /// Nanoseconds from arrival to the first body byte.
+    public var firstByteNanoseconds: UInt64?
+    /// Nanoseconds from arrival to the end of the exchange.
+    public var durationNanoseconds: UInt64
+
+    /// The value of a journaled request header (masked if secret).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveEquals(name) }?.value
+    }
+
+    /// The entry as JSON (for `/__llmcheck/journal`).
+    public var jsonValue: JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("id", .int(id)), ("provider", .string(provider.rawValue)), ("connection", .int(connectionID)),
+            ("index_on_connection", .int(indexOnConnection)),
+        ]
+        if let remoteAddress { pairs.append(("remote", .string(remoteAddress))) }
+        pairs += [
+            ("time", .string(wallTime)), ("offset_ms", .number((offsetMilliseconds * 1000).rounded() / 1000)),
+            ("method", .string(method)), ("path", .string(path)), ("target", .string(target)),
+            ("model", model.map(JSONValue.string) ?? .null), ("stream", stream.map(JSONValue.bool) ?? .null),
+            ("headers", .object(headers.map { ($0.name, .string($0.value)) })),
+            ("body_bytes", .int(bodyBytes)), ("status", status.map { .int($0) } ?? .null),
+            ("chunks_sent", .int(chunksSent)), ("bytes_sent", .int(bytesSent)),
+            ("faults", .array(faults.map(JSONValue.string))), ("fixture", fixture.map(JSONValue.string) ?? .null),
+            ("outcome", .string(outcome.name)), ("outcome_detail", .string(outcome.description)),
+            ("head_ms", headNanoseconds.map { .number(Double($0) / 1e6) } ?? .null),
+            ("first_byte_ms", firstByteNanoseconds.map { .number(Double($0) / 1e6) } ?? .null),
+            ("duration_ms", .number(Double(durationNanoseconds) / 1e6)),
+        ]
+        return .object(pairs)
+    }
+}

@@ -1,0 +1,66 @@
+import HTTPWire
+
+/// One imitated provider: routes requests and writes responses through the writer it is given.
+///
+/// Personalities know nothing about faults or fixtures; the ``MockEngine`` wraps the writer.
+protocol MockPersonality: Sendable {
+    var kind: MockProviderKind { get }
+
+    /// Answers one request. Throws only when the connection failed or a fault ended the exchange.
+    func handle(_ request: MockRequest, writer: any HTTPResponseWriter) throws
+
+    /// The provider's own error answer for a `status=` fault on `request`.
+    func errorResponse(for fault: FaultSpec.StatusFault, request: MockRequest) -> (HTTPResponseHead, [UInt8])
+}
+
+extension MockPersonality {
+    /// Rate-limit and retry headers of a status fault, added to any provider's error answer.
+    func retryHeaders(for fault: FaultSpec.StatusFault, into headers: inout HTTPHeaders) {
+        if let s = fault.retryAfterSeconds {
+            headers.add(name: "retry-after", value: String(Int(s.rounded(.up))))
+        }
+        if let ms = fault.retryAfterMilliseconds {
+            headers.add(name: "retry-after-ms", value: JSONValue.format(ms))
+        }
+        if let r = fault.shouldRetry {
+            headers.add(name: "x-should-retry", value: r ? "true" : "false")
+        }
+    }
+}
+
+/// Small helpers the personalities share for writing responses.
+enum Respond {
+    static let jsonContentType = "application/json; charset=utf-8"
+
+    /// A complete JSON answer (`Content-Length` framing).
+    static func json(_ writer: any HTTPResponseWriter, status: HTTPStatus = .ok, _ value: JSONValue, headers: HTTPHeaders = [:], contentType: String = jsonContentType) throws {
+        var h = headers
+        h["Content-Type"] = contentType
+        try writer.respond(status: status, headers: h, body: value.serializedBytes())
+    }
+
+    /// Starts a streaming answer (chunked framing is added by the writer).
+    static func startStream(_ writer: any HTTPResponseWriter, contentType: String, headers: HTTPHeaders = [:]) throws {
+        var h = headers
+        h["Content-Type"] = contentType
+        h["Cache-Control"] = "no-cache"
+        try writer.writeHead(HTTPResponseHead(version: .http1_1, status: .ok, headers: h))
+    }
+
+    /// One SSE `data:` event.
+    static func sseEvent(_ value: JSONValue) -> [UInt8] {
+        var out = Array("data: ".utf8)
+        value.write(to: &out, indent: nil, level: 0)
+        out.append(contentsOf: [0x0A, 0x0A])
+        return out
+    }
+
+    static let sseDone: [UInt8] = Array("data: [DONE]\n\n".utf8)
+
+    /// One NDJSON line.
+    static func ndjsonLine(_ value: JSONValue) -> [UInt8] {
+        var out = value.serializedBytes()
+        out.append(0x0A)
+        return out
+    }
+}

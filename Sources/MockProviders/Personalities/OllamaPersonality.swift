@@ -1,0 +1,438 @@
+import Foundation
+import HTTPWire
+
+/// Ollama: `/`, `/api/*` (NDJSON streams, nanosecond metrics, `{"error":"…"}` bodies), gin's text
+/// 404/405, the `OLLAMA_ORIGINS` and `Host` checks, and the `/v1` OpenAI-compatibility layer.
+struct OllamaPersonality: MockPersonality {
+    let configuration: MockConfiguration
+    let models: MockModelRegistry
+    let responder: OpenAICompatibleResponder
+    let generator: TextGenerator
+    let embedder: EmbeddingGenerator
+    var kind: MockProviderKind { .ollama }
+
+    init(configuration: MockConfiguration, models: MockModelRegistry) {
+        self.configuration = configuration
+        self.models = models
+        self.responder = OpenAICompatibleResponder(flavor: .ollama, configuration: configuration, models: models)
+        self.generator = TextGenerator(seed: configuration.seed, fixedReply: configuration.replyText)
+        self.embedder = EmbeddingGenerator(seed: configuration.seed)
+    }
+
+    static let ndjson = "application/x-ndjson"
+
+    /// Known routes and their methods (anything else on a known path is 405).
+    static let routes: [String: Set<String>] = [
+        "/": ["GET", "HEAD"], "/api/version": ["GET", "HEAD"], "/api/tags": ["GET", "HEAD"], "/api/ps": ["GET"],
+        "/api/status": ["GET"], "/api/show": ["POST"], "/api/chat": ["POST"], "/api/generate": ["POST"],
+        "/api/embed": ["POST"], "/api/embeddings": ["POST"], "/api/pull": ["POST"], "/api/push": ["POST"],
+        "/api/create": ["POST"], "/api/copy": ["POST"], "/api/delete": ["DELETE"],
+        "/v1/chat/completions": ["POST"], "/v1/completions": ["POST"], "/v1/embeddings": ["POST"], "/v1/models": ["GET"],
+    ]
+
+    // MARK: - Entry
+
+    func handle(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
+        var corsHeaders = HTTPHeaders()
+        if let origin = request.http.headers["Origin"], !isSameOrigin(origin, request: request) {
+            guard isAllowedOrigin(origin) else {
+                return try writer.respond(status: .forbidden, body: [])
+            }
+            corsHeaders["Access-Control-Allow-Origin"] = origin
+            corsHeaders["Vary"] = "Origin"
+            if request.method == .options {
+                corsHeaders["Access-Control-Allow-Methods"] = "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS"
+                corsHeaders["Access-Control-Allow-Headers"] = "Authorization,Content-Type,User-Agent,Accept,X-Requested-With,OpenAI-Beta,x-stainless-arch,x-stainless-async,x-stainless-custom-poll-interval,x-stainless-helper-method,x-stainless-lang,x-stainless-os,x-stainless-package-version,x-stainless-poll-helper,x-stainless-retry-count,x-stainless-runtime,x-stainless-runtime-version,x-stainless-timeout"
+                corsHeaders["Access-Control-Max-Age"] = "43200"
+                return try writer.respond(status: .noContent, headers: corsHeaders)
+            }
+        }
+        if configuration.checksHost, isLoopbackListener, let host = request.http.headers["Host"], !isAllowedHost(host) {
+            return try writer.respond(status: .forbidden, body: [])
+        }
+        let writer = corsHeaders.isEmpty ? writer : HeaderAddingWriter(base: writer, extra: corsHeaders)
+        try route(request, writer: writer)
+    }
+
+    private func route(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
+        var path = request.path
+        if path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        let method = request.method.rawValue
+        var allowed = OllamaPersonality.routes[path]
+        if allowed == nil, path.hasPrefix("/v1/models/") { allowed = ["GET"] }
+        guard let allowed else {
+            return try writer.respond(status: .notFound, headers: ["Content-Type": "text/plain"], text: "404 page not found")
+        }
+        guard allowed.contains(method) else {
+            return try writer.respond(status: .methodNotAllowed, headers: ["Content-Type": "text/plain"], text: "405 method not allowed")
+        }
+        switch path {
+        case "/": try writer.respond(status: .ok, headers: ["Content-Type": "text/plain; charset=utf-8"], text: "Ollama is running")
+        case "/api/version": try json(writer, ["version": .string(configuration.ollamaVersion)])
+        case "/api/tags": try json(writer, ["models": .array(models.all().map(tagEntry))])
+        case "/api/ps": try json(writer, ["models": .array(models.loaded().filter { $0.capability != .embedding }.map(psEntry))])
+        case "/api/status": try json(writer, ["cloud": ["disabled": false, "source": "default"]])
+        case "/api/show": try show(request, writer: writer)
+        case "/api/chat": try generate(request, writer: writer, isChat: true)
+        case "/api/generate": try generate(request, writer: writer, isChat: false)
+        case "/api/embed": try embed(request, writer: writer)
+        case "/api/embeddings": try legacyEmbeddings(request, writer: writer)
+        case "/api/pull": try pull(request, writer: writer)
+        case "/api/delete", "/api/copy": try deleteOrCopy(request, writer: writer, isCopy: path == "/api/copy")
+        case "/api/push", "/api/create": try error(writer, 500, "not supported by the llmcheck mock")
+        case "/v1/chat/completions": try responder.chatCompletions(request, writer: writer)
+        case "/v1/completions": try responder.completions(request, writer: writer)
+        case "/v1/embeddings": try responder.embeddings(request, writer: writer)
+        case "/v1/models": try responder.listModels(request, writer: writer)
+        default: try responder.getModel(String(path.dropFirst("/v1/models/".count)), request, writer: writer)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func json(_ writer: any HTTPResponseWriter, status: HTTPStatus = .ok, _ value: JSONValue) throws {
+        try Respond.json(writer, status: status, value)
+    }
+
+    private func error(_ writer: any HTTPResponseWriter, _ status: Int, _ message: String) throws {
+        try Respond.json(writer, status: HTTPStatus(code: status), ["error": .string(message)])
+    }
+
+    /// Checks body, model presence and existence; writes Ollama's error otherwise.
+    private func requireModel(_ request: MockRequest, writer: any HTTPResponseWriter, notFound: (String) -> String = { "model '\($0)' not found" }) throws -> (MockModel, String)? {
+        if request.http.body.isEmpty {
+            try error(writer, 400, "missing request body")
+            return nil
+        }
+        if let e = request.jsonError {
+            try error(writer, 400, "invalid character in request body: \(e.message)")
+            return nil
+        }
+        guard let name = request.model, !name.isEmpty else {
+            try error(writer, 400, "model is required")
+            return nil
+        }
+        guard let model = models.find(name) else {
+            try error(writer, 404, notFound(name))
+            return nil
+        }
+        return (model, name)
+    }
+
+    private func details(_ m: MockModel) -> JSONValue {
+        ["parent_model": "", "format": "gguf", "family": .string(m.family), "families": [.string(m.family)],
+         "parameter_size": .string(m.parameterSize), "quantization_level": .string(m.quantization)]
+    }
+
+    static let modifiedAt = "2025-05-04T17:37:44.706015396-07:00"
+
+    private func tagEntry(_ m: MockModel) -> JSONValue {
+        let name = OllamaNames.canonical(m.name)
+        return ["name": .string(name), "model": .string(name), "modified_at": .string(OllamaPersonality.modifiedAt),
+                "size": .integer(m.sizeBytes), "digest": .string(m.digest), "details": details(m)]
+    }
+
+    private func psEntry(_ m: MockModel) -> JSONValue {
+        let name = OllamaNames.canonical(m.name)
+        let expires = WallClock.rfc3339(unixNanoseconds: WallClock.nowUnixNanoseconds() + 300_000_000_000)
+        return ["name": .string(name), "model": .string(name), "size": .integer(m.sizeBytes), "digest": .string(m.digest),
+                "details": details(m), "expires_at": .string(expires), "size_vram": .integer(m.sizeBytes),
+                "context_length": .int(min(4096, m.contextLength))]
+    }
+
+    // MARK: - /api/show
+
+    private func show(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
+        guard let (m, _) = try requireModel(request, writer: writer, notFound: { "model '\(OllamaNames.canonical($0))' not found" }) else { return }
+        let arch = m.family
+        var capabilities: [JSONValue] = m.capability == .embedding ? ["embedding"] : ["completion", "tools"]
+        if m.capability == .vision { capabilities.append("vision") }
+        let body: JSONValue = [
+            "license": "LLAMA 3.2 COMMUNITY LICENSE AGREEMENT",
+            "modelfile": .string("# Modelfile generated by \"ollama show\"\nFROM \(OllamaNames.canonical(m.name))\n"),
+            "parameters": "stop                           \"<|eot_id|>\"",
+            "template": "{{ .Prompt }}",
+            "details": details(m),
+            "model_info": [
+                "general.architecture": .string(arch), "general.parameter_count": .integer(m.sizeBytes / 2),
+                .init(stringLiteral: "\(arch).context_length"): .int(m.contextLength),
+                .init(stringLiteral: "\(arch).embedding_length"): .int(m.embeddingLength),
+            ],
+            "capabilities": .array(capabilities),
+            "modified_at": .string(OllamaPersonality.modifiedAt),
+        ]
+        try json(writer, body)
+    }
+
+    // MARK: - /api/chat and /api/generate
+
+    private func generate(_ request: MockRequest, writer: any HTTPResponseWriter, isChat: Bool) throws {
+        let arrival = request.http.receivedAt > 0 ? request.http.receivedAt : MonotonicClock.now()
+        guard let (model, sentName) = try requireModel(request, writer: writer), let body = request.json else { return }
+        if model.capability == .embedding {
+            return try error(writer, 400, "\"\(sentName)\" does not support \(isChat ? "chat" : "generate")")
+        }
+        if let think = body["think"], think.boolValue == nil, !["low", "medium", "high", "max"].contains(think.stringValue ?? "") {
+            return try error(writer, 400, "invalid think value: \(think.serialized())")
+        }
+        if let n = body["top_logprobs"]?.intValue, !(0...20).contains(n) {
+            return try error(writer, 400, "top_logprobs must be between 0 and 20")
+        }
+        let stream = body["stream"]?.boolValue ?? true
+        let keepAliveZero = body["keep_alive"]?.intValue == 0 || body["keep_alive"]?.stringValue == "0" || body["keep_alive"]?.stringValue == "0s"
+        let isEmptyPrompt = isChat ? (body["messages"]?.arrayValue ?? []).isEmpty : (body["prompt"]?.stringValue ?? "").isEmpty
+        func head(_ done: Bool) -> [(String, JSONValue)] {
+            [("model", .string(sentName)), ("created_at", .string(WallClock.nowRFC3339()))]
+        }
+        func content(_ text: String) -> (String, JSONValue) {
+            isChat ? ("message", ["role": "assistant", "content": .string(text)]) : ("response", .string(text))
+        }
+        if isEmptyPrompt {
+            var obj = head(true)
+            obj.append(content(""))
+            obj.append(("done_reason", .string(keepAliveZero ? "unload" : "load")))
+            obj.append(("done", true))
+            return try json(writer, .object(obj))
+        }
+        let maxTokens = body["options"]?["num_predict"]?.intValue
+        let output = generator.generate(model: model.name, prompt: request.promptText, maximumTokens: maxTokens)
+        let physics = configuration.physics
+        var jitter = SeededRandom(seed: configuration.seed, mixing: "jitter", String(request.number))
+        var metricsRng = SeededRandom(seed: configuration.seed, mixing: "metrics", String(request.number))
+        let loadDuration = Int64(1_000_000 + metricsRng.next() % 2_000_000)
+
+        func finalLine(text: String, evalStart: UInt64, evalEnd: UInt64, promptEnd: UInt64) -> JSONValue {
+            var obj = head(true)
+            obj.append(content(text))
+            obj.append(("done", true))
+            obj.append(("done_reason", .string(output.hitLimit ? "length" : "stop")))
+            if !isChat, body["raw"]?.boolValue != true {
+                var ctx: [JSONValue] = []
+                var r = SeededRandom(seed: configuration.seed, mixing: "context", request.promptText)
+                for _ in 0..<min(64, output.promptTokens + output.tokens.count) { ctx.append(.integer(Int64(r.next() % 128_000))) }
+                obj.append(("context", .array(ctx)))
+            }
+            let now = MonotonicClock.now()
+            let promptEval = max(Int64(promptEnd &- arrival), Int64(output.promptTokens) * 250_000, 1)
+            let eval = max(Int64(evalEnd &- evalStart), Int64(output.tokens.count) * 1_000, 1)
+            let total = max(Int64(now &- arrival) + loadDuration, promptEval + eval + loadDuration)
+            obj += [
+                ("total_duration", .integer(total)), ("load_duration", .integer(loadDuration)),
+                ("prompt_eval_count", .int(max(1, output.promptTokens))), ("prompt_eval_duration", .integer(promptEval)),
+                ("eval_count", .int(output.tokens.count)), ("eval_duration", .integer(eval)),
+            ]
+            return .object(obj)
+        }
+
+        if !stream {
+            try responder.pauseIfNeeded(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
+            let promptEnd = MonotonicClock.now()
+            if physics.tokensPerSecond > 0, output.tokens.count > 1 {
+                try writer.pause(for: physics.interTokenGap * (output.tokens.count - 1))
+            }
+            let end = MonotonicClock.now()
+            return try json(writer, finalLine(text: output.text, evalStart: promptEnd, evalEnd: end, promptEnd: promptEnd))
+        }
+        try Respond.startStream(writer, contentType: OllamaPersonality.ndjson)
+        try responder.pauseIfNeeded(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
+        let promptEnd = MonotonicClock.now()
+        for (i, token) in output.tokens.enumerated() {
+            if i > 0 { try responder.pauseIfNeeded(physics.jittered(physics.interTokenGap, using: &jitter), writer) }
+            var obj = head(false)
+            obj.append(content(token))
+            obj.append(("done", false))
+            try writer.writeBody(Respond.ndjsonLine(.object(obj)))
+        }
+        let end = MonotonicClock.now()
+        try writer.writeBody(Respond.ndjsonLine(finalLine(text: "", evalStart: promptEnd, evalEnd: end, promptEnd: promptEnd)))
+        try writer.finish()
+    }
+
+    // MARK: - Embeddings
+
+    private func embed(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
+        let arrival = request.http.receivedAt > 0 ? request.http.receivedAt : MonotonicClock.now()
+        guard let (model, sentName) = try requireModel(request, writer: writer), let body = request.json else { return }
+        var texts: [String] = []
+        switch body["input"] {
+        case .string(let s)?: texts = s.isEmpty ? [] : [s]
+        case .array(let items)?:
+            for item in items {
+                guard let s = item.stringValue else { return try error(writer, 400, "invalid input type") }
+                texts.append(s)
+            }
+        case nil: texts = []
+        default: return try error(writer, 400, "invalid input type")
+        }
+        var dims = model.embeddingLength
+        if let d = body["dimensions"]?.intValue, d > 0 { dims = min(d, dims) }
+        if texts.isEmpty {
+            return try json(writer, ["model": .string(sentName), "embeddings": []])
+        }
+        let vectors: [JSONValue] = texts.map { .array(embedder.embed($0, model: model.name, dimensions: dims).map(OllamaPersonality.floatJSON)) }
+        let count = texts.reduce(0) { $0 + TextGenerator.countTokens($1) }
+        let total = max(Int64(MonotonicClock.now() &- arrival), 1_000_000)
+        try json(writer, ["model": .string(sentName), "embeddings": .array(vectors), "total_duration": .integer(total + 1_019_500), "load_duration": 1_019_500, "prompt_eval_count": .int(count)])
+    }
+
+    private func legacyEmbeddings(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
+        guard let (model, _) = try requireModel(request, writer: writer, notFound: { "model \"\($0)\" not found, try pulling it first" }) else { return }
+        let prompt = request.json?["prompt"]?.stringValue ?? ""
+        let values: [JSONValue] = prompt.isEmpty ? [] : embedder.embed(prompt, model: model.name, dimensions: model.embeddingLength).map { .number(Double($0)) }
+        try json(writer, ["embedding": .array(values)])
+    }
+
+    /// A float32 written with its shortest float spelling (`0.010071029`), as Go prints float32.
+    static func floatJSON(_ f: Float) -> JSONValue { .number(Double("\(f)") ?? Double(f)) }
+
+    // MARK: - Model management
+
+    private func pull(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
+        if request.http.body.isEmpty { return try error(writer, 400, "missing request body") }
+        guard let name = request.model, !name.isEmpty else { return try error(writer, 400, "model is required") }
+        let stream = request.json?["stream"]?.boolValue ?? true
+        if !stream {
+            try writer.pause(for: .milliseconds(1))
+            return try json(writer, ["status": "success"])
+        }
+        let m = models.find(name) ?? MockModel.guessed(from: name, provider: .ollama)
+        let digest = m.digest
+        let total = m.sizeBytes > 0 ? m.sizeBytes : 2_019_393_189
+        try Respond.startStream(writer, contentType: OllamaPersonality.ndjson)
+        let gap = configuration.physics.interTokenGap
+        var lines: [JSONValue] = [["status": "pulling manifest"]]
+        let layer = "pulling " + String(digest.prefix(12))
+        lines.append(["status": .string(layer), "digest": .string("sha256:" + digest), "total": .integer(total)])
+        for step in 1...4 {
+            lines.append(["status": .string(layer), "digest": .string("sha256:" + digest), "total": .integer(total), "completed": .integer(total * Int64(step) / 4)])
+        }
+        lines += [["status": "verifying sha256 digest"], ["status": "writing manifest"], ["status": "removing unused layers"], ["status": "success"]]
+        for (i, line) in lines.enumerated() {
+            if i > 0, gap > .zero { try writer.pause(for: gap) }
+            try writer.writeBody(Respond.ndjsonLine(line))
+        }
+        try writer.finish()
+    }
+
+    private func deleteOrCopy(_ request: MockRequest, writer: any HTTPResponseWriter, isCopy: Bool) throws {
+        if isCopy {
+            let source = request.json?["source"]?.stringValue ?? ""
+            guard models.find(source) != nil else { return try error(writer, 404, "model \"\(source)\" not found") }
+            return try writer.respond(status: .ok)
+        }
+        guard (try requireModel(request, writer: writer)) != nil else { return }
+        try writer.respond(status: .ok)
+    }
+
+    // MARK: - Origin and Host checks
+
+    private func isSameOrigin(_ origin: String, request: MockRequest) -> Bool {
+        guard let host = request.http.headers["Host"] else { return false }
+        return origin == "http://" + host || origin == "https://" + host
+    }
+
+    /// Ollama's default allowed origins plus the configured ones.
+    func isAllowedOrigin(_ origin: String) -> Bool {
+        var patterns: [String] = []
+        for host in ["localhost", "127.0.0.1", "0.0.0.0"] {
+            for scheme in ["http", "https"] { patterns += ["\(scheme)://\(host)", "\(scheme)://\(host):*"] }
+        }
+        patterns += ["app://*", "file://*", "tauri://*", "vscode-webview://*", "vscode-file://*"]
+        patterns += configuration.allowedOrigins
+        return patterns.contains { $0 == "*" || GlobPattern($0).matches(origin) }
+    }
+
+    private var isLoopbackListener: Bool {
+        let h = configuration.server.host
+        return h == "127.0.0.1" || h == "::1" || h == "localhost" || h.hasPrefix("127.")
+    }
+
+    /// The DNS-rebinding guard: loopback/private IPs, localhost, *.localhost/.local/.internal.
+    func isAllowedHost(_ hostHeader: String) -> Bool {
+        var host = hostHeader.lowercased()
+        if host.hasPrefix("[") {
+            if let end = host.firstIndex(of: "]") { host = String(host[host.index(after: host.startIndex)..<end]) }
+        } else if let colon = host.lastIndex(of: ":"), host.filter({ $0 == ":" }).count == 1 {
+            host = String(host[..<colon])
+        }
+        if host.isEmpty || host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".local") || host.hasSuffix(".internal") {
+            return true
+        }
+        if host == OllamaPersonality.machineHostName { return true }
+        let octets = host.split(separator: ".").compactMap { UInt8($0) }
+        if octets.count == 4, host.split(separator: ".").count == 4 {
+            let (a, b) = (octets[0], octets[1])
+            return a == 127 || a == 10 || a == 0 || (a == 172 && (16...31).contains(b)) || (a == 192 && b == 168) || (a == 169 && b == 254)
+        }
+        if host.contains(":") {
+            return host == "::1" || host == "::" || host.hasPrefix("fc") || host.hasPrefix("fd") || host.hasPrefix("fe80")
+        }
+        return false
+    }
+
+    static let machineHostName = ProcessInfo.processInfo.hostName.lowercased()
+
+    // MARK: - Status faults
+
+    func errorResponse(for fault: FaultSpec.StatusFault, request: MockRequest) -> (HTTPResponseHead, [UInt8]) {
+        var headers = HTTPHeaders()
+        let model = request.model ?? "llama3.2"
+        if request.path.hasPrefix("/v1/") {
+            let message = fault.message ?? (fault.code == 404 ? "model '\(model)' not found" : defaultMessage(fault.code, model: model))
+            let body = responder.errorJSON(status: fault.code, message: message).serializedBytes()
+            headers["Content-Type"] = Respond.jsonContentType
+            retryHeaders(for: fault, into: &headers)
+            headers["Content-Length"] = String(body.count)
+            return (HTTPResponseHead(status: HTTPStatus(code: fault.code), headers: headers), body)
+        }
+        retryHeaders(for: fault, into: &headers)
+        if fault.code == 403, fault.message == nil {
+            headers["Content-Length"] = "0"
+            return (HTTPResponseHead(status: .forbidden, headers: headers), [])
+        }
+        let body = JSONValue.object([("error", .string(fault.message ?? defaultMessage(fault.code, model: model)))]).serializedBytes()
+        headers["Content-Type"] = Respond.jsonContentType
+        headers["Content-Length"] = String(body.count)
+        return (HTTPResponseHead(status: HTTPStatus(code: fault.code), headers: headers), body)
+    }
+
+    private func defaultMessage(_ code: Int, model: String) -> String {
+        switch code {
+        case 400: "invalid request"
+        case 401: "unauthorized"
+        case 404: "model '\(model)' not found"
+        case 429: "too many requests, please try again later"
+        case 499: "request canceled"
+        case 500: "llama runner process has terminated: exit status 2"
+        case 502: "cloud model unreachable"
+        case 503: "server busy, please try again.  maximum pending requests exceeded"
+        default: "request failed with status \(code)"
+        }
+    }
+}
+
+/// Adds header fields (CORS) to every response head written through it.
+final class HeaderAddingWriter: HTTPResponseWriter {
+    let base: any HTTPResponseWriter
+    let extra: HTTPHeaders
+
+    init(base: any HTTPResponseWriter, extra: HTTPHeaders) {
+        self.base = base
+        self.extra = extra
+    }
+
+    var requestHead: HTTPRequestHead { base.requestHead }
+    var isHeadWritten: Bool { base.isHeadWritten }
+    func writeHead(_ head: HTTPResponseHead) throws {
+        var h = head
+        for f in extra { h.headers[f.name] = f.value }
+        try base.writeHead(h)
+    }
+    func writeBody(_ bytes: [UInt8]) throws { try base.writeBody(bytes) }
+    func finish() throws { try base.finish() }
+    func writeRaw(_ bytes: [UInt8]) throws { try base.writeRaw(bytes) }
+    func close() { base.close() }
+    func reset() { base.reset() }
+    func pause(for duration: Duration) throws { try base.pause(for: duration) }
+    func waitForPeerClose(timeout: Duration?) -> Bool { base.waitForPeerClose(timeout: timeout) }
+}

@@ -1,0 +1,79 @@
+import HTTPWire
+
+/// `/__llmcheck/*`: inspect and steer a running mock over HTTP on its own port.
+///
+/// | Route | Effect |
+/// |---|---|
+/// | `GET /__llmcheck/health` | `{"status":"ok","provider":…,"seed":…,"requests":…}` |
+/// | `GET /__llmcheck/faults` | installed faults with `id`, `spec`, `fault` (JSON), `matched`, `applied` |
+/// | `POST /__llmcheck/faults` | add faults: a JSON fault object or array, or text specs one per line → `201 {"ids":[…]}` |
+/// | `DELETE /__llmcheck/faults[/ID]` | remove all faults, or one |
+/// | `GET /__llmcheck/journal[?after=ID]` | `{"entries":[…],"dropped":N}` |
+/// | `POST /__llmcheck/reset` | clear the journal, restore start-up faults, rewind fixtures |
+///
+/// Control requests are never journaled nor faulted.
+struct ControlEndpoint {
+    let engine: MockEngine
+
+    func handle(_ request: HTTPRequest, writer: any HTTPResponseWriter) throws {
+        let sub = String(request.path.dropFirst(MockEngine.controlPrefix.count))
+        let method = request.method
+        switch (method, sub) {
+        case (.get, "health"):
+            try send(writer, .ok, [
+                "status": "ok", "provider": .string(engine.configuration.provider.rawValue),
+                "seed": .string(String(engine.configuration.seed)), "requests": .int(engine.journal.entries().count),
+            ])
+        case (.get, "faults"):
+            try send(writer, .ok, ["seed": .string(String(engine.faultPlan.seed)), "faults": .array(engine.faultPlan.faults.map(\.jsonValue))])
+        case (.post, "faults"):
+            try addFaults(request, writer: writer)
+        case (.delete, "faults"):
+            engine.faultPlan.removeAll()
+            try send(writer, .ok, ["removed": "all"])
+        case (.get, "journal"):
+            var after = 0
+            if let q = request.head.query {
+                for part in q.split(separator: "&") where part.hasPrefix("after=") { after = Int(part.dropFirst(6)) ?? 0 }
+            }
+            try send(writer, .ok, ["entries": .array(engine.journal.entries(after: after).map(\.jsonValue)), "dropped": .int(engine.journal.droppedCount)])
+        case (.post, "reset"):
+            engine.reset()
+            try send(writer, .ok, ["reset": true])
+        default:
+            if method == .delete, sub.hasPrefix("faults/"), let id = Int(sub.dropFirst("faults/".count)) {
+                return try engine.faultPlan.remove(id: id)
+                    ? send(writer, .ok, ["removed": .int(id)])
+                    : send(writer, .notFound, ["error": .string("no fault with id \(id)")])
+            }
+            try send(writer, .notFound, ["error": .string("unknown control endpoint \(method.rawValue) \(request.path); see GET /__llmcheck/health, /faults, /journal, POST /reset")])
+        }
+    }
+
+    private func addFaults(_ request: HTTPRequest, writer: any HTTPResponseWriter) throws {
+        let text = String(decoding: request.body, as: UTF8.self).trimmingSpaces()
+        var specs: [FaultSpec] = []
+        do {
+            if text.hasPrefix("{") || text.hasPrefix("[") {
+                let json: JSONValue
+                do { json = try JSONValue.parse(request.body) } catch {
+                    return try send(writer, .badRequest, ["error": .string("body is not valid JSON: \(error)")])
+                }
+                specs = try FaultSpec.parseList(json: json)
+            } else {
+                for line in text.split(whereSeparator: \.isNewline) where !line.trimmingSpaces().isEmpty {
+                    specs.append(try FaultSpec.parse(String(line)))
+                }
+            }
+        } catch let error as FaultSpecError {
+            return try send(writer, .badRequest, ["error": .string(error.description)])
+        }
+        guard !specs.isEmpty else { return try send(writer, .badRequest, ["error": "no fault given"]) }
+        let ids = specs.map { engine.faultPlan.add($0) }
+        try send(writer, HTTPStatus(code: 201), ["ids": .array(ids.map { .int($0) }), "faults": .array(specs.map { .string($0.description) })])
+    }
+
+    private func send(_ writer: any HTTPResponseWriter, _ status: HTTPStatus, _ body: JSONValue) throws {
+        try writer.respond(status: status, json: body)
+    }
+}

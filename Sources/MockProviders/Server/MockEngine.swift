@@ -1,0 +1,104 @@
+import HTTPWire
+
+/// The request handler behind a mock server: control endpoints, fault scheduling, fixture
+/// replay, the provider personality and the journal, in that order.
+///
+/// Use it directly as an ``HTTPHandler`` (`engine.handle`) or through ``MockProviderServer``.
+public final class MockEngine: Sendable {
+    /// The reserved path prefix of the control endpoints.
+    public static let controlPrefix = "/__llmcheck/"
+
+    public let configuration: MockConfiguration
+    /// Installed faults and their counters.
+    public let faultPlan: FaultPlan
+    /// What the server saw.
+    public let journal: RequestJournal
+    let personality: any MockPersonality
+    let replayer: FixtureReplayer
+    let models: MockModelRegistry
+    /// Monotonic time the engine was created (journal offsets are relative to it).
+    public let createdAt: UInt64
+
+    public init(configuration: MockConfiguration) {
+        self.configuration = configuration
+        self.faultPlan = FaultPlan(seed: configuration.seed, faults: configuration.faults)
+        self.journal = RequestJournal(capacity: configuration.journalCapacity)
+        let models = MockModelRegistry(models: configuration.models, provider: configuration.provider, lmStudio: configuration.lmStudio)
+        self.models = models
+        switch configuration.provider {
+        case .ollama: personality = OllamaPersonality(configuration: configuration, models: models)
+        case .lmstudio: personality = LMStudioPersonality(configuration: configuration, models: models)
+        case .openai: personality = OpenAIPersonality(configuration: configuration, models: models)
+        }
+        replayer = FixtureReplayer(fixtures: configuration.fixtures, speed: configuration.replaySpeed)
+        createdAt = MonotonicClock.now()
+    }
+
+    /// Handles one request (the ``HTTPHandler`` of the server).
+    public func handle(_ request: HTTPRequest, _ writer: any HTTPResponseWriter) throws {
+        if configuration.servesControlEndpoints, request.path.hasPrefix(MockEngine.controlPrefix) {
+            return try ControlEndpoint(engine: self).handle(request, writer: writer)
+        }
+        let arrived = request.receivedAt > 0 ? request.receivedAt : MonotonicClock.now()
+        let number = journal.makeID()
+        let mock = MockRequest(http: request, number: number)
+        let model = mock.model
+        let faults = faultPlan.decide(method: request.method.rawValue, path: request.path, model: model)
+        let exchange = ExchangeWriter(base: writer, faults: faults, arrivedAt: arrived)
+        var fixtureName: String?
+        var outcome: JournalEntry.Outcome = .completed
+        var failure: (any Error)?
+        do {
+            if let status = faults.lazy.compactMap({ spec -> FaultSpec.StatusFault? in
+                if case .status(let s) = spec.action { return s } else { return nil }
+            }).first {
+                let (head, body) = personality.errorResponse(for: status, request: mock)
+                try exchange.writeHead(head)
+                if request.method != .head, !body.isEmpty { try exchange.writeBody(body) }
+                try exchange.finish()
+            } else if !replayer.isEmpty, let (name, fixture) = replayer.match(mock) {
+                fixtureName = name
+                try replayer.replay(fixture, writer: exchange)
+            } else {
+                try personality.handle(mock, writer: exchange)
+            }
+            outcome = exchange.outcome
+        } catch let ended as ExchangeEnded {
+            outcome = ended.outcome
+        } catch {
+            outcome = exchange.outcome
+            if case .completed = outcome { outcome = .failed(String(describing: error)) }
+            failure = error
+        }
+        let end = MonotonicClock.now()
+        journal.append(JournalEntry(
+            id: number, provider: configuration.provider, connectionID: request.connectionID,
+            indexOnConnection: request.indexOnConnection, remoteAddress: request.remoteAddress,
+            startedAtNanoseconds: arrived, offsetMilliseconds: Double(arrived &- createdAt) / 1e6,
+            wallTime: WallClock.nowRFC3339(), method: request.method.rawValue, target: request.head.target,
+            path: request.path, model: model, stream: mock.stream,
+            headers: MockEngine.journaledHeaders(request.headers), bodyBytes: request.body.count,
+            status: exchange.status, chunksSent: exchange.chunksSent, bytesSent: exchange.bytesSent,
+            faults: faults.map(\.description), fixture: fixtureName, outcome: outcome,
+            headNanoseconds: exchange.headAt.map { $0 &- arrived }, firstByteNanoseconds: exchange.firstByteAt.map { $0 &- arrived },
+            durationNanoseconds: end &- arrived
+        ))
+        if let failure { throw failure }
+    }
+
+    /// Request headers as journaled: secrets masked, at most 40 fields of 256 characters.
+    static func journaledHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
+        headers.prefix(40).map { f in
+            let value = SecretMasking.isSecretHeader(f.name) ? SecretMasking.mask(f.value) : String(f.value.prefix(256))
+            return (f.name, value)
+        }
+    }
+
+    /// Clears the journal, restores the start-up faults with zeroed counters, and rewinds fixtures.
+    public func reset() {
+        journal.clear()
+        faultPlan.removeAll()
+        for f in configuration.faults { faultPlan.add(f) }
+        replayer.resetCounters()
+    }
+}
