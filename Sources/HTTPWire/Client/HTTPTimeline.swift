@@ -1,0 +1,84 @@
+/// Monotonic timestamps (``MonotonicClock``, ns) of one HTTP exchange, from name resolution to
+/// the last body byte.
+public struct HTTPTimeline: Sendable, Equatable {
+    /// One connection attempt to one address.
+    public struct ConnectAttempt: Sendable, Equatable, CustomStringConvertible {
+        /// How an attempt ended.
+        public enum Outcome: Sendable, Equatable, CustomStringConvertible {
+            case success
+            /// The socket error's code and errno (`.timedOut` for the per-address connect timeout).
+            case failure(SocketError.Code, errno: Int32)
+
+            public var description: String {
+                switch self {
+                case .success: "connected"
+                case .failure(let code, let errno): "\(code.rawValue) (errno \(errno))"
+                }
+            }
+        }
+
+        public var address: SocketAddress
+        public var start: UInt64
+        public var end: UInt64
+        public var outcome: Outcome
+
+        public init(address: SocketAddress, start: UInt64, end: UInt64, outcome: Outcome) {
+            self.address = address
+            self.start = start
+            self.end = end
+            self.outcome = outcome
+        }
+
+        /// How long the attempt took, in nanoseconds.
+        public var duration: UInt64 { end &- start }
+
+        public var description: String {
+            "\(address) \(outcome) after \(Double(duration) / 1e6) ms"
+        }
+    }
+
+    /// One body piece as read from the socket.
+    public struct BodyPiece: Sendable, Equatable {
+        public var at: UInt64
+        public var byteCount: Int
+        public init(at: UInt64, byteCount: Int) {
+            self.at = at
+            self.byteCount = byteCount
+        }
+    }
+
+    /// When the exchange began.
+    public var start: UInt64
+    /// `getaddrinfo` start/end; nil when the host was an IP literal or addresses were given.
+    public var nameResolutionStart: UInt64?
+    public var nameResolutionEnd: UInt64?
+    /// Every connect attempt in order (the last successful one carries the connection).
+    public var connectAttempts: [ConnectAttempt] = []
+    /// When the last request byte was handed to the kernel.
+    public var requestWritten: UInt64?
+    /// When the final response head was parsed.
+    public var headersReceived: UInt64?
+    /// When the first body byte was read.
+    public var firstBodyByte: UInt64?
+    /// Every body piece with its arrival time.
+    public var bodyPieces: [BodyPiece] = []
+    /// When the exchange ended (complete, failed or cancelled).
+    public var end: UInt64?
+    /// Whether the client stopped reading an error body at ``HTTPClientOptions/maximumErrorBodyBytes``.
+    public var isBodyCapped = false
+
+    public init(start: UInt64 = MonotonicClock.now()) {
+        self.start = start
+    }
+
+    /// Total decoded body bytes.
+    public var bodyByteCount: Int { bodyPieces.reduce(0) { $0 + $1.byteCount } }
+
+    /// The address of the successful attempt, if any.
+    public var connectedAddress: SocketAddress? {
+        connectAttempts.last { $0.outcome == .success }?.address
+    }
+
+    /// Nanoseconds from ``start`` to `timestamp` (nil stays nil).
+    public func offset(_ timestamp: UInt64?) -> UInt64? { timestamp.map { $0 &- start } }
+}
