@@ -79,7 +79,7 @@ public struct HTMLWriter: Sendable {
         // Latency.
         h += "<section><h2>Latency</h2>"
         h += latencyTable(summary)
-        for warning in summary.warnings { h += "<p class=\"note\">⚠ \(esc(warning))</p>" }
+        h += warningsBlock(summary)
         h += "<div class=\"charts\">"
         h += "<figure><figcaption>Time to first token (ms)</figcaption>"
         h += SVGChart.histogram(samples: measured.compactMap(\.effectiveTTFTMs), title: "TTFT distribution", unit: "ms", color: "#3b6fd8")
@@ -104,7 +104,7 @@ public struct HTMLWriter: Sendable {
                 ? "<span title=\"\(attr(result.title))\">\(esc(result.id))</span>"
                 : "<a href=\"#\(SVGChart.anchor(result.id))\" title=\"\(attr(result.title))\">\(esc(result.id))</a>"
             h += "<tr data-status=\"\(result.outcome.status.rawValue)\"><td><span class=\"badge \(result.outcome.status.rawValue)\">\(result.outcome.status.rawValue)</span></td>"
-            h += "<td class=\"id\">\(id)</td><td>\(esc(result.provider))</td><td>\(esc(result.capability))</td>"
+            h += "<td class=\"id\">\(id)</td><td class=\"nowrap\">\(esc(result.provider))</td><td class=\"nowrap\">\(esc(result.capability))</td>"
             h += "<td class=\"num\">\(NumberText.fixed(result.durationSeconds, digits: 3))</td><td class=\"num\">\(result.requests.count)</td>"
             h += "<td class=\"num\">\(ttft)</td><td class=\"detail\">\(detail)</td></tr>"
         }
@@ -139,6 +139,20 @@ public struct HTMLWriter: Sendable {
         return s + "</div>"
     }
 
+    /// The p99 caveats folded into one line, other warnings as they are.
+    private func warningsBlock(_ summary: RunSummary) -> String {
+        let thin = summary.metrics.compactMap { metric -> String? in
+            guard metric.unit == "ms", let s = metric.statistics, s.isP99Unreliable else { return nil }
+            return "\(metric.name) (n=\(s.count))"
+        }
+        var out = ""
+        if !thin.isEmpty {
+            out += "<p class=\"note\">⚠ p99 rests on fewer than \(Statistics.minimumSamplesForP99) samples for \(esc(thin.joined(separator: ", "))): read it as a maximum (greyed in the table).</p>"
+        }
+        for warning in summary.warnings where !warning.hasPrefix("p99 of ") { out += "<p class=\"note\">⚠ \(esc(warning))</p>" }
+        return out
+    }
+
     private func latencyTable(_ summary: RunSummary) -> String {
         let rows = summary.metrics.filter { $0.statistics != nil }
         guard !rows.isEmpty else { return "<p class=\"muted\">No latency samples (no request completed).</p>" }
@@ -162,13 +176,13 @@ public struct HTMLWriter: Sendable {
         s += "</p><p class=\"muted\">Gate: Δ &gt; \(NumberText.compact(comparison.thresholds.absoluteMs)) ms and Δ% &gt; \(NumberText.compact(comparison.thresholds.relativePercent))%. "
         s += "Passed scenarios \(comparison.baselinePassed) → \(comparison.currentPassed).</p>"
         if !comparison.metrics.isEmpty {
-            s += "<table class=\"stats\"><thead><tr><th>Metric</th><th>Stat</th><th class=\"num\">Baseline</th><th class=\"num\">Current</th><th class=\"num\">Δ</th><th class=\"num\">Δ%</th><th></th></tr></thead><tbody>"
-            for row in comparison.metrics {
-                let mark = row.isRegression ? "<span class=\"badge failed\">regression</span>" : row.isImprovement ? "<span class=\"badge passed\">faster</span>" : esc(row.note ?? "")
-                s += "<tr><td>\(esc(row.metric))</td><td>\(row.statistic)</td><td class=\"num\">\(NumberText.compact(row.baseline))</td><td class=\"num\">\(NumberText.compact(row.current))</td>"
-                s += "<td class=\"num\">\(NumberText.signed(row.delta))</td><td class=\"num\">\(NumberText.signedPercent(row.deltaPercent))</td><td>\(mark)</td></tr>"
+            let head = "<table class=\"stats\"><thead><tr><th>Metric</th><th>Stat</th><th class=\"num\">Baseline</th><th class=\"num\">Current</th><th class=\"num\">Δ</th><th class=\"num\">Δ%</th><th></th></tr></thead><tbody>"
+            let flagged = comparison.metrics.filter { $0.isRegression || $0.isImprovement }
+            let quiet = comparison.metrics.filter { !$0.isRegression && !$0.isImprovement }
+            if !flagged.isEmpty { s += head + baselineRows(flagged) + "</tbody></table>" }
+            if !quiet.isEmpty {
+                s += "<details\(flagged.isEmpty ? " open" : "")><summary>\(quiet.count) percentile(s) within the thresholds</summary>" + head + baselineRows(quiet) + "</tbody></table></details>"
             }
-            s += "</tbody></table>"
         }
         if !comparison.scenarioChanges.isEmpty {
             s += "<ul class=\"changes\">"
@@ -179,6 +193,16 @@ public struct HTMLWriter: Sendable {
             s += "</ul>"
         }
         return s + "</section>\n"
+    }
+
+    private func baselineRows(_ rows: [BaselineComparison.MetricDelta]) -> String {
+        var s = ""
+        for row in rows {
+            let mark = row.isRegression ? "<span class=\"badge failed\">regression</span>" : row.isImprovement ? "<span class=\"badge passed\">faster</span>" : esc(row.note ?? "")
+            s += "<tr><td>\(esc(row.metric))</td><td>\(row.statistic)</td><td class=\"num\">\(NumberText.compact(row.baseline))</td><td class=\"num\">\(NumberText.compact(row.current))</td>"
+            s += "<td class=\"num\">\(NumberText.signed(row.delta))</td><td class=\"num\">\(NumberText.signedPercent(row.deltaPercent))</td><td>\(mark)</td></tr>"
+        }
+        return s
     }
 
     private func troubleshooting(_ result: ScenarioResult) -> String {
@@ -263,15 +287,15 @@ public struct HTMLWriter: Sendable {
     .brand{font-weight:700;font-size:18px;letter-spacing:.2px}.brand span{font-weight:400;color:#98a2b3;margin-left:6px}
     .verdict{padding:4px 12px;border-radius:999px;font-weight:600;font-size:13px}.verdict.ok{background:var(--ok)}.verdict.bad{background:var(--bad)}.verdict.warn{background:var(--warn)}
     .meta{color:var(--muted);margin:16px 0}code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;background:#eef1f5;padding:1px 5px;border-radius:4px}
-    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(128px,1fr));gap:12px;margin-bottom:16px}
+    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:12px;margin-bottom:16px}
     .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px}.card-title{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.5px}
-    .card-value{font-size:24px;font-weight:700;margin-top:2px}.card-note{color:var(--muted);font-size:12px}
+    .card-value{font-size:22px;white-space:nowrap;font-weight:700;margin-top:2px}.card-note{color:var(--muted);font-size:12px}
     .card.ok .card-value{color:var(--ok)}.card.bad .card-value{color:var(--bad)}.card.muted .card-value{color:var(--skip)}
     section{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:16px 20px;margin:16px 0}
     h2{font-size:17px;margin:0 0 12px}h3{font-size:15px;margin:0 0 4px}h4{font-size:12px;text-transform:uppercase;letter-spacing:.5px;color:var(--muted);margin:0 0 6px}
     table{border-collapse:collapse;width:100%;font-size:13px}th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
     th{color:var(--muted);font-weight:600;background:#fafbfc}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.dim{color:var(--muted)}
-    td.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;word-break:break-all}td.detail{color:#475467;max-width:360px}
+    td.nowrap{white-space:nowrap}td.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;word-break:break-all}td.detail{color:#475467;max-width:360px}
     .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:11.5px;font-weight:600;color:#fff;text-transform:uppercase;letter-spacing:.3px}
     .badge.passed{background:var(--ok)}.badge.failed{background:var(--bad)}.badge.error{background:var(--warn)}.badge.skipped{background:var(--skip)}
     .pill{display:inline-block;margin:2px;padding:1px 8px;border-radius:6px;font:12px ui-monospace,Menlo,monospace;text-decoration:none;border:1px solid}
@@ -279,7 +303,7 @@ public struct HTMLWriter: Sendable {
     .jump{margin:8px 0 0}.note{color:var(--warn);margin:6px 0}.muted{color:var(--muted)}.ok-text{color:var(--ok);font-weight:600}.bad-text{color:var(--bad);font-weight:600}
     .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px;margin-top:12px}figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}
     svg .grid{stroke:#eef0f3}svg .axis{stroke:#98a2b3}svg .tick{font-size:11px;fill:#667085}svg .label{font-size:11px;fill:#667085}
-    svg .marker{stroke:#d0342c;stroke-dasharray:3 3}svg .marker-label{font-size:10.5px;fill:#d0342c}
+    svg .marker{stroke:#d0342c;stroke-dasharray:3 3}svg .marker-label{font-size:10px;fill:#d0342c}svg .legend-text{font-size:11.5px;fill:#475467}svg .overflow{font-size:11px;fill:#c77700}
     svg .band{fill:#fafbfc}svg .track{stroke:#e4e7ec}svg .row-label{font:11.5px ui-monospace,Menlo,monospace;fill:#1d2330}svg .row-label.failed{fill:#d0342c}svg .row-label.error{fill:#c77700}
     svg .attempt.ok{fill:#6cc08b}svg .attempt.bad{fill:#e5736c}svg .backoff{stroke:#98a2b3;stroke-dasharray:4 3;stroke-width:1.5}svg .first-token{fill:#3b6fd8}svg .chunk{stroke:#101828;stroke-width:1}
     .legend{color:var(--muted);font-size:12px}.key{display:inline-block;width:14px;height:9px;border-radius:2px;margin:0 4px 0 10px;vertical-align:middle}

@@ -8,58 +8,74 @@ enum SVGChart {
     // MARK: - Histogram
 
     /// A histogram of `samples` (ms) with p50/p95/p99 markers, or a "no data" note.
-    static func histogram(samples: [Double], title: String, unit: String, color: String, width: Int = 560, height: Int = 240) -> String {
+    static func histogram(samples: [Double], title: String, unit: String, color: String, width: Int = 560, height: Int = 250) -> String {
         let values = samples.filter(\.isFinite)
         guard let stats = Statistics(samples: values) else {
             return "<div class=\"nodata\">No \(Escaping.xml(title)) samples in this run.</div>"
         }
-        let bins = makeBins(values, lower: stats.min, upper: stats.max)
+        // Long tails (one 5 s stall among 15 ms gaps) would squash the body: draw up to a cut-off and count the rest.
+        let cutoff = stats.max > stats.p99 * 3 && stats.p99 > stats.min ? stats.p99 * 1.5 : stats.max
+        let drawn = values.filter { $0 <= cutoff }
+        let overflow = values.count - drawn.count
+        let bins = makeBins(drawn, lower: stats.min, upper: min(cutoff, drawn.max() ?? cutoff))
         let left = 48.0
         let right = 16.0
-        let top = 28.0
+        let top = 34.0
         let bottom = 40.0
         let plotW = Double(width) - left - right
         let plotH = Double(height) - top - bottom
-        let maxCount = max(1, bins.counts.max() ?? 1)
+        let ticks = yTicks(bins.counts.max() ?? 1)
+        let maxCount = max(1, ticks.last ?? 1)
         let lo = bins.start
         let hi = bins.start + bins.width * Double(bins.counts.count)
-        func x(_ v: Double) -> Double { left + (v - lo) / max(hi - lo, 1e-9) * plotW }
+        func x(_ v: Double) -> Double { left + (min(max(v, lo), hi) - lo) / max(hi - lo, 1e-9) * plotW }
         func y(_ c: Int) -> Double { top + plotH - Double(c) / Double(maxCount) * plotH }
 
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" role=\"img\" aria-label=\"\(Escaping.xmlAttribute(title))\">"
         svg += "<title>\(Escaping.xml(title)), n=\(values.count)</title>"
-        // Grid and y ticks.
-        for tick in yTicks(maxCount) {
+        for tick in ticks {
             let ty = f(y(tick))
             svg += "<line x1=\"\(f(left))\" y1=\"\(ty)\" x2=\"\(f(left + plotW))\" y2=\"\(ty)\" class=\"grid\"/>"
             svg += "<text x=\"\(f(left - 6))\" y=\"\(ty)\" class=\"tick\" text-anchor=\"end\" dominant-baseline=\"middle\">\(tick)</text>"
         }
-        // Bars.
         let barW = plotW / Double(bins.counts.count)
+        let decimals = axisDecimals(bins.width)
         for (i, count) in bins.counts.enumerated() where count > 0 {
             let from = bins.start + bins.width * Double(i)
             let to = from + bins.width
             let bx = left + Double(i) * barW
             svg += "<rect x=\"\(f(bx + 0.5))\" y=\"\(f(y(count)))\" width=\"\(f(max(1, barW - 1)))\" height=\"\(f(top + plotH - y(count)))\" fill=\"\(color)\" rx=\"1.5\">"
-            svg += "<title>\(NumberText.compact(from))–\(NumberText.compact(to)) \(Escaping.xml(unit)): \(count)</title></rect>"
+            svg += "<title>\(NumberText.fixed(from, digits: decimals))–\(NumberText.fixed(to, digits: decimals)) \(Escaping.xml(unit)): \(count)</title></rect>"
         }
-        // Axis.
         svg += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" class=\"axis\"/>"
         let labelStep = max(1, Int((Double(bins.counts.count) / 6).rounded(.up)))
         for i in stride(from: 0, through: bins.counts.count, by: labelStep) {
             let v = bins.start + bins.width * Double(i)
-            svg += "<text x=\"\(f(x(v)))\" y=\"\(f(top + plotH + 16))\" class=\"tick\" text-anchor=\"middle\">\(NumberText.compact(v))</text>"
+            svg += "<text x=\"\(f(x(v)))\" y=\"\(f(top + plotH + 16))\" class=\"tick\" text-anchor=\"middle\">\(NumberText.fixed(v, digits: decimals))</text>"
         }
-        svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(Double(height) - 6))\" class=\"label\" text-anchor=\"middle\">\(Escaping.xml(unit))</text>"
-        // Percentile markers.
+        svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(Double(height) - 6))\" class=\"label\" text-anchor=\"middle\">\(Escaping.xml(unit)) (n=\(values.count))</text>"
+        // Percentile markers: dashed lines, values in a legend line above the plot.
         let markers: [(String, Double)] = [("p50", stats.p50), ("p95", stats.p95), ("p99", stats.p99)]
-        for (index, (name, value)) in markers.enumerated() {
+        var legend: [String] = []
+        for (name, value) in markers {
+            legend.append("\(name) \(NumberText.compact(value))")
+            guard value <= hi else { continue }
             let mx = f(x(value))
-            svg += "<line x1=\"\(mx)\" y1=\"\(f(top - 4))\" x2=\"\(mx)\" y2=\"\(f(top + plotH))\" class=\"marker\"/>"
-            svg += "<text x=\"\(mx)\" y=\"\(f(top - 8 - Double(index % 2) * 0))\" class=\"marker-label\" text-anchor=\"\(index == 2 ? "end" : index == 0 ? "start" : "middle")\">\(name) \(NumberText.compact(value))</text>"
+            svg += "<line x1=\"\(mx)\" y1=\"\(f(top))\" x2=\"\(mx)\" y2=\"\(f(top + plotH))\" class=\"marker\"><title>\(name) \(NumberText.compact(value)) \(Escaping.xml(unit))</title></line>"
+            svg += "<text x=\"\(mx)\" y=\"\(f(top - 4))\" class=\"marker-label\" text-anchor=\"middle\">\(name)</text>"
+        }
+        svg += "<text x=\"\(f(left))\" y=\"12\" class=\"legend-text\">\(legend.joined(separator: "  ·  ")) \(Escaping.xml(unit))</text>"
+        if overflow > 0 {
+            svg += "<text x=\"\(f(left + plotW))\" y=\"12\" class=\"overflow\" text-anchor=\"end\">+\(overflow) above \(NumberText.compact(cutoff)) (max \(NumberText.compact(stats.max)))</text>"
         }
         svg += "</svg>"
         return svg
+    }
+
+    /// Decimals needed to label multiples of a bin width.
+    static func axisDecimals(_ width: Double) -> Int {
+        guard width > 0, width < 1 else { return 0 }
+        return min(6, Int((-log10(width)).rounded(.up)))
     }
 
     struct Bins {
@@ -89,9 +105,13 @@ enum SVGChart {
         return Bins(start: start, width: width, counts: counts)
     }
 
+    /// Y ticks at a nice step (1, 2 or 5 × 10^k), about four of them, ending at or above `maxCount`.
     static func yTicks(_ maxCount: Int) -> [Int] {
-        let step = max(1, Int((Double(maxCount) / 4).rounded(.up)))
-        return Array(stride(from: 0, through: maxCount, by: step))
+        let raw = max(1, Double(maxCount) / 4)
+        let magnitude = pow(10, log10(raw).rounded(.down))
+        let step = max(1, Int([1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude))
+        let top = Int((Double(maxCount) / Double(step)).rounded(.up)) * step
+        return Array(stride(from: 0, through: max(top, step), by: step))
     }
 
     // MARK: - Timeline
@@ -99,7 +119,11 @@ enum SVGChart {
     /// One row per scenario with requests: attempts as bars (green completed, red failed), backoff as a dashed
     /// line, first token as a diamond and later content chunks as ticks. Each row is scaled to its own duration.
     static func timeline(_ results: [ScenarioResult], maxRows: Int = 120, width: Int = 1000) -> String {
-        let rows = results.filter { !$0.requests.isEmpty }.prefix(maxRows)
+        // Failures first (they are what the reader came for), then the rest; each group by id.
+        let withRequests = results.filter { !$0.requests.isEmpty }
+        let failing = withRequests.filter { $0.outcome.status == .failed || $0.outcome.status == .error }
+        let rest = withRequests.filter { $0.outcome.status != .failed && $0.outcome.status != .error }
+        let rows = (failing + rest).prefix(maxRows)
         guard !rows.isEmpty else { return "<div class=\"nodata\">No request traces to draw.</div>" }
         let labelW = 300.0
         let durW = 70.0
@@ -126,17 +150,19 @@ enum SVGChart {
                                     status: request.status, errorCode: request.error?.code)]
                     : request.attempts
                 var previousEnd: Int64?
-                for attempt in attempts {
+                for (index, attempt) in attempts.enumerated() {
                     if let previousEnd, attempt.startNs > previousEnd {
                         svg += "<line x1=\"\(f(x(previousEnd)))\" y1=\"\(f(mid))\" x2=\"\(f(x(attempt.startNs)))\" y2=\"\(f(mid))\" class=\"backoff\">"
                         svg += "<title>backoff \(NumberText.compact(Double(attempt.startNs - previousEnd) / 1e6)) ms before attempt \(attempt.attempt)</title></line>"
                     }
+                    let isLast = index == attempts.count - 1
                     let ok = attempt.errorCode == nil && (attempt.status.map { (200..<300).contains($0) } ?? false)
+                        && !(isLast && request.error != nil)
                     let x0 = x(attempt.startNs)
                     let w = max(2, x(max(attempt.endNs, attempt.startNs)) - x0)
                     var tip = "\(request.requestID) attempt \(attempt.attempt): \(NumberText.compact(Double(attempt.startNs) / 1e6))–\(NumberText.compact(Double(attempt.endNs) / 1e6)) ms"
                     if let status = attempt.status { tip += ", HTTP \(status)" }
-                    if let code = attempt.errorCode { tip += ", \(code)" }
+                    if let code = attempt.errorCode ?? (isLast ? request.error?.code : nil) { tip += ", \(code)" }
                     if attempt.delayBeforeMs > 0 { tip += ", waited \(NumberText.compact(attempt.delayBeforeMs)) ms before" }
                     svg += "<rect x=\"\(f(x0))\" y=\"\(f(mid - 6))\" width=\"\(f(w))\" height=\"12\" rx=\"2\" class=\"attempt \(ok ? "ok" : "bad")\"><title>\(Escaping.xml(tip))</title></rect>"
                     previousEnd = attempt.endNs
