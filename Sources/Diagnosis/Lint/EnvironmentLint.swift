@@ -1,0 +1,161 @@
+import Foundation
+import HTTPWire
+/// Checks of environment variables: proxies, variable names, API keys (rung 0).
+public enum EnvironmentLint {
+    /// A proxy that would carry requests to a target, and the variable that set it.
+    public struct ProxyRoute: Sendable, Hashable {
+        public var variable: String
+        public var url: String
+        public var endpoint: Endpoint?
+    }
+
+    /// The proxy variables apps honouring the environment (curl, Python requests/httpx) would use for
+    /// `endpoint`, or nil when NO_PROXY excludes it or none is set.
+    public static func proxyRoute(for endpoint: Endpoint, environment env: [String: String]) -> ProxyRoute? {
+        let names = endpoint.isHTTPS
+            ? ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+            : ["http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"]
+        guard let variable = names.first(where: { env[$0].map { !$0.isEmpty } ?? false }), let value = env[variable] else {
+            return nil
+        }
+        let noProxy = (env["NO_PROXY"] ?? "") + "," + (env["no_proxy"] ?? "")
+        if isExcluded(host: endpoint.host, port: endpoint.port, noProxy: noProxy) { return nil }
+        let parsed = try? Endpoint.parse(value, defaultPort: 80).get()
+        return ProxyRoute(variable: variable, url: SecretMasker.scrubURL(value), endpoint: parsed)
+    }
+
+    /// curl-style NO_PROXY matching: `*`, exact host, domain suffix (`.example.com` or `example.com`),
+    /// IP literal, CIDR, optional `:port`.
+    public static func isExcluded(host: String, port: UInt16, noProxy: String) -> Bool {
+        let h = host.lowercased()
+        for raw in noProxy.split(separator: ",") {
+            var entry = raw.trimmingCharacters(in: " ").lowercased()
+            if entry.isEmpty { continue }
+            if entry == "*" { return true }
+            if entry.hasPrefix("["), let close = entry.firstIndex(of: "]") {
+                entry = String(entry[entry.index(after: entry.startIndex)..<close])
+            } else if entry.filter({ $0 == ":" }).count == 1, let colon = entry.firstIndex(of: ":") {
+                if let p = UInt16(entry[entry.index(after: colon)...]), p != port { continue }
+                entry = String(entry[..<colon])
+            }
+            if let slash = entry.firstIndex(of: "/") {
+                if cidrContains(String(entry[..<slash]), bits: Int(entry[entry.index(after: slash)...]) ?? 32, host: h) {
+                    return true
+                }
+                continue
+            }
+            if entry.hasPrefix("*.") { entry.removeFirst() }
+            if h == entry { return true }
+            if entry.hasPrefix(".") ? h.hasSuffix(entry) : h.hasSuffix("." + entry) { return true }
+        }
+        return false
+    }
+
+    static func cidrContains(_ network: String, bits: Int, host: String) -> Bool {
+        func v4(_ s: String) -> UInt32? {
+            let parts = s.split(separator: ".").compactMap { UInt32($0) }
+            guard parts.count == 4, parts.allSatisfy({ $0 < 256 }) else { return nil }
+            return parts.reduce(0) { $0 << 8 | $1 }
+        }
+        guard let n = v4(network), let a = v4(host), (0...32).contains(bits) else { return false }
+        let mask: UInt32 = bits == 0 ? 0 : ~UInt32(0) << (32 - UInt32(bits))
+        return n & mask == a & mask
+    }
+
+    /// Machine-wide findings about variable names.
+    public static func variableFindings(_ env: [String: String]) -> [Finding] {
+        var findings: [Finding] = []
+        let base = env["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let legacy = env["OPENAI_API_BASE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let legacy, base == nil {
+            findings.append(
+                Finding(
+                    "base-url-env-ignored", severity: .warning,
+                    message: "OPENAI_API_BASE is set (\(SecretMasker.scrubURL(legacy))) but OPENAI_BASE_URL is not: openai ≥1.0 libraries ignore OPENAI_API_BASE and call api.openai.com.",
+                    fix: "export OPENAI_BASE_URL=\(SecretMasker.scrubURL(legacy))"
+                )
+            )
+        } else if let legacy, let base, legacy != base {
+            findings.append(
+                Finding(
+                    "base-url-env-ignored", severity: .warning,
+                    message: "OPENAI_BASE_URL (\(SecretMasker.scrubURL(base))) and OPENAI_API_BASE (\(SecretMasker.scrubURL(legacy))) differ: old and new libraries go to different servers.",
+                    fix: "Set both to the same URL, or unset OPENAI_API_BASE."
+                )
+            )
+        }
+        return findings
+    }
+
+    /// Lint of an API key's shape (never printing it), for a target.
+    public static func keyFindings(key: String?, source: String?, target: DiagnosisTarget) -> [Finding] {
+        guard let endpoint = target.parsed else { return [] }
+        let isOpenAICloud = endpoint.host == "api.openai.com"
+        let isLocal = endpoint.isLoopback || Endpoint.isPrivate(endpoint.host) || Endpoint.isWildcard(endpoint.host)
+        guard let key, let source else {
+            if isOpenAICloud {
+                return [
+                    Finding(
+                        "openai-invalid-key", message: "No API key is configured for api.openai.com.",
+                        fix: "export OPENAI_API_KEY=sk-… (create one at https://platform.openai.com/api-keys)."
+                    )
+                ]
+            }
+            if isLocal, target.dialect == .openAI, !target.isDefaultProbe {
+                return [
+                    Finding(
+                        "client-requires-dummy-key", severity: .warning,
+                        message: "No API key is set. The server ignores it, but OpenAI SDKs refuse to start without one.",
+                        fix: "export OPENAI_API_KEY=\(target.provider == .lmstudio ? "lm-studio" : "ollama") (any text works for local servers without auth)."
+                    )
+                ]
+            }
+            return []
+        }
+        var findings: [Finding] = []
+        let masked = SecretMasker.mask(key)
+        if key != key.trimmingCharacters(in: " ") || key.contains("\n") || key.contains("\r") || key.contains("\t") {
+            findings.append(
+                Finding(
+                    "openai-invalid-key", message: "The key from \(source) (\(masked)) has leading/trailing white space or a newline.",
+                    fix: "Remove the white space around the key."
+                )
+            )
+        }
+        if key.hasPrefix("\"") || key.hasPrefix("'") {
+            findings.append(
+                Finding("openai-invalid-key", message: "The key from \(source) starts with a quote character.", fix: "Remove the quotes around the key.")
+            )
+        }
+        if key.lowercased().hasPrefix("http") {
+            findings.append(
+                Finding(
+                    "openai-invalid-key", message: "The key from \(source) looks like a URL, not an API key.",
+                    fix: "Put the URL in the base-URL setting and the key in the key field."
+                )
+            )
+        }
+        if isOpenAICloud {
+            let foreign: [(String, String)] = [
+                ("sk-or-", "OpenRouter"), ("gsk_", "Groq"), ("sk-ant-", "Anthropic"), ("AIza", "Google"), ("xai-", "xAI"),
+            ]
+            if let (_, name) = foreign.first(where: { key.hasPrefix($0.0) }) {
+                findings.append(
+                    Finding(
+                        "openai-invalid-key", message: "The key from \(source) (\(masked)) is a \(name) key, sent to api.openai.com.",
+                        fix: "Use an OpenAI key, or point the base URL at \(name)."
+                    )
+                )
+            } else if !key.hasPrefix("sk-") {
+                findings.append(
+                    Finding(
+                        "openai-invalid-key", severity: .warning,
+                        message: "The key from \(source) (\(masked)) does not start with sk- like OpenAI keys do.",
+                        fix: "Check that OPENAI_API_KEY holds an OpenAI key."
+                    )
+                )
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import HTTPWire
+
+/// Where this process runs: natively, in a container, or in WSL.
+public struct RuntimeContext: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case native, docker, podman, container, wsl
+    }
+
+    public var kind: Kind
+    /// What gave it away (`/.dockerenv`, `/proc/version mentions microsoft`, …).
+    public var clues: [String]
+    /// Likely address of the host machine (WSL NAT: resolv.conf nameserver; containers: default gateway).
+    public var hostAddressHint: String?
+
+    public var isContainer: Bool { kind == .docker || kind == .podman || kind == .container }
+
+    /// Detects the context from files under `root` and the environment.
+    public static func detect(root: String, environment: [String: String]) -> RuntimeContext {
+        func path(_ p: String) -> String { root == "/" ? p : (root as NSString).appendingPathComponent(p) }
+        func read(_ p: String) -> String? {
+            guard let data = FileManager.default.contents(atPath: path(p)) else { return nil }
+            return String(decoding: data.prefix(65536), as: UTF8.self)
+        }
+        func exists(_ p: String) -> Bool { FileManager.default.fileExists(atPath: path(p)) }
+
+        var clues: [String] = []
+        var kind = Kind.native
+        if exists("/.dockerenv") {
+            kind = .docker
+            clues.append("/.dockerenv exists")
+        }
+        if exists("/run/.containerenv") {
+            kind = .podman
+            clues.append("/run/.containerenv exists")
+        }
+        if kind == .native, let cgroup = read("/proc/1/cgroup") {
+            let lower = cgroup.lowercased()
+            for marker in ["docker", "kubepods", "containerd", "libpod"] where lower.contains(marker) {
+                kind = marker == "libpod" ? .podman : marker == "docker" ? .docker : .container
+                clues.append("/proc/1/cgroup mentions \(marker)")
+                break
+            }
+        }
+        if kind == .native {
+            let version = read("/proc/version")?.lowercased() ?? ""
+            if version.contains("microsoft") || version.contains("wsl") {
+                kind = .wsl
+                clues.append("/proc/version mentions Microsoft/WSL")
+            }
+            if let distro = environment["WSL_DISTRO_NAME"], !distro.isEmpty {
+                kind = .wsl
+                clues.append("WSL_DISTRO_NAME=\(distro)")
+            }
+        }
+        var hint: String?
+        if kind == .wsl, let resolv = read("/etc/resolv.conf") {
+            hint = resolv.split(separator: "\n").first { $0.hasPrefix("nameserver") }?
+                .split(separator: " ").last.map(String.init)
+        }
+        if hint == nil, kind != .native, let route = read("/proc/net/route") {
+            hint = defaultGateway(fromRouteTable: route)
+        }
+        return RuntimeContext(kind: kind, clues: clues, hostAddressHint: hint)
+    }
+
+    /// The default gateway from `/proc/net/route` (hex little-endian), e.g. `172.17.0.1`.
+    static func defaultGateway(fromRouteTable table: String) -> String? {
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count > 2, fields[1] == "00000000", let g = UInt32(fields[2], radix: 16), g != 0 else { continue }
+            return "\(g & 0xff).\((g >> 8) & 0xff).\((g >> 16) & 0xff).\((g >> 24) & 0xff)"
+        }
+        return nil
+    }
+
+    /// Local TCP listeners on `port` from `/proc/net/tcp{,6}` (state 0A), as numeric addresses.
+    static func listeners(port: UInt16, root: String) -> [String]? {
+        func path(_ p: String) -> String { root == "/" ? p : (root as NSString).appendingPathComponent(p) }
+        var found: [String] = []
+        var readAny = false
+        for (file, v6) in [("/proc/net/tcp", false), ("/proc/net/tcp6", true)] {
+            guard let data = FileManager.default.contents(atPath: path(file)) else { continue }
+            readAny = true
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
+                let f = line.split(separator: " ")
+                guard f.count > 3, f[3] == "0A" else { continue }
+                let local = f[1].split(separator: ":")
+                guard local.count == 2, UInt16(local[1], radix: 16) == port else { continue }
+                found.append(decodeProcAddress(String(local[0]), v6: v6))
+            }
+        }
+        return readAny ? found : nil
+    }
+
+    static func decodeProcAddress(_ hex: String, v6: Bool) -> String {
+        let bytes: [UInt8] = stride(from: 0, to: hex.count - 1, by: 2).compactMap {
+            let i = hex.index(hex.startIndex, offsetBy: $0)
+            return UInt8(hex[i..<hex.index(i, offsetBy: 2)], radix: 16)
+        }
+        if !v6, bytes.count == 4 { return "\(bytes[3]).\(bytes[2]).\(bytes[1]).\(bytes[0])" }
+        guard bytes.count == 16 else { return hex }
+        // Four little-endian 32-bit words.
+        var ordered: [UInt8] = []
+        for w in 0..<4 { ordered += bytes[(w * 4)..<(w * 4 + 4)].reversed() }
+        if ordered.allSatisfy({ $0 == 0 }) { return "::" }
+        if ordered.dropLast().allSatisfy({ $0 == 0 }), ordered.last == 1 { return "::1" }
+        if ordered[0..<10].allSatisfy({ $0 == 0 }), ordered[10] == 0xff, ordered[11] == 0xff {
+            return "::ffff:\(ordered[12]).\(ordered[13]).\(ordered[14]).\(ordered[15])"
+        }
+        var groups: [String] = []
+        for g in 0..<8 { groups.append(String(UInt16(ordered[g * 2]) << 8 | UInt16(ordered[g * 2 + 1]), radix: 16)) }
+        return ProbeNet.parseNumeric(groups.joined(separator: ":"))?.numeric ?? groups.joined(separator: ":")
+    }
+}

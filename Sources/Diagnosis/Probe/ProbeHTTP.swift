@@ -1,0 +1,326 @@
+import Foundation
+import HTTPWire
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One HTTP request sent by a probe.
+struct ProbeRequest: Sendable {
+    var method: String = "GET"
+    var path: String
+    var headers: [(String, String)] = []
+    var body: [UInt8] = []
+    /// Overrides the Host header (default: the target's authority).
+    var hostHeader: String?
+}
+
+/// A parsed HTTP response, with timings.
+struct ProbeResponse: Sendable {
+    var status: Int
+    var reason: String
+    var headers: HTTPHeaders
+    var body: [UInt8]
+    /// Milliseconds from sending the request to the first byte of the answer.
+    var firstByteMilliseconds: Double?
+    var totalMilliseconds: Double
+
+    var contentType: String { headers["Content-Type"] ?? "" }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var json: JSONValue? { try? JSONValue.parse(body) }
+    var isHTML: Bool {
+        contentType.lowercased().contains("text/html")
+            || text.prefix(200).lowercased().contains("<!doctype html") || text.prefix(200).lowercased().contains("<html")
+    }
+
+    /// Error message from either `{"error":"…"}` or `{"error":{"message":…}}`.
+    var errorMessage: String? {
+        guard let error = json?["error"] else { return nil }
+        if let s = error.stringValue { return s }
+        return error["message"]?.stringValue
+    }
+    var errorCode: String? {
+        guard let error = json?["error"] else { return nil }
+        if let c = error["code"]?.stringValue { return c }
+        return error["type"]?.stringValue
+    }
+    var errorType: String? { json?["error"]?["type"]?.stringValue }
+
+    /// "HTTP 200, 14 bytes, text/plain: \"hello world\"" — what was seen, for unrecognised answers.
+    var sketch: String {
+        let snippet = text.prefix(120).replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+        let type = contentType.isEmpty ? "no content type" : contentType
+        return "HTTP \(status), \(body.count) bytes, \(type)" + (body.isEmpty ? "" : ": \"\(snippet)\"")
+    }
+}
+
+/// What a request produced.
+enum ProbeOutcome: Sendable {
+    case response(ProbeResponse)
+    /// The TCP connection failed.
+    case connectFailed(ConnectAttempt)
+    /// Connected, but no byte arrived (`timedOut`), or the peer closed/reset without answering.
+    case noAnswer(end: ProbeReadEnd, milliseconds: Double)
+    /// Bytes arrived that are not HTTP.
+    case notHTTP(bytes: [UInt8], end: ProbeReadEnd?)
+    /// A transport error (https via URLSession), with its text.
+    case transportError(String)
+
+    var response: ProbeResponse? { if case .response(let r) = self { r } else { nil } }
+
+    /// Short description of what was seen.
+    var sketch: String {
+        switch self {
+        case .response(let r): r.sketch
+        case .connectFailed(let a): a.summary
+        case .noAnswer(let end, let ms):
+            switch end {
+            case .timedOut: "connected, but no byte arrived within \(ConnectAttempt.format(ms))"
+            case .closed: "connected, then the server closed the connection without answering"
+            case .reset: "connected, then the server reset the connection without answering"
+            default: "connected, no answer (\(end.rawValue))"
+            }
+        case .notHTTP(let bytes, _): "\(bytes.count) bytes that are not HTTP: \(ProbeHTTP.hexPreview(bytes))"
+        case .transportError(let text): text
+        }
+    }
+}
+
+/// A tiny HTTP/1.1 client for probes: one request per connection, raw evidence kept.
+enum ProbeHTTP {
+    static func makeRequestBytes(_ request: ProbeRequest, authority: String) -> [UInt8] {
+        var head = "\(request.method) \(request.path) HTTP/1.1\r\n"
+        head += "Host: \(request.hostHeader ?? authority)\r\n"
+        head += "User-Agent: llmcheck-diagnose\r\n"
+        head += "Accept: */*\r\n"
+        head += "Connection: close\r\n"
+        for (name, value) in request.headers { head += "\(name): \(value)\r\n" }
+        if !request.body.isEmpty || request.method == "POST" {
+            head += "Content-Length: \(request.body.count)\r\n"
+        }
+        head += "\r\n"
+        return Array(head.utf8) + request.body
+    }
+
+    /// Parsed head: status, reason, headers and where the body starts.
+    struct Head: Sendable {
+        var status: Int
+        var reason: String
+        var headers: HTTPHeaders
+        var bodyStart: Int
+    }
+
+    /// Index just past `\r\n\r\n`, if present.
+    static func headerEnd(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        var i = 0
+        while i + 3 < bytes.count {
+            if bytes[i] == 13, bytes[i + 1] == 10, bytes[i + 2] == 13, bytes[i + 3] == 10 { return i + 4 }
+            i += 1
+        }
+        return nil
+    }
+
+    static func looksLikeHTTP(_ bytes: [UInt8]) -> Bool {
+        let prefix = Array("HTTP/".utf8)
+        let n = min(bytes.count, prefix.count)
+        return n > 0 && Array(bytes.prefix(n)) == Array(prefix.prefix(n))
+    }
+
+    static func parseHead(_ bytes: [UInt8]) -> Head? {
+        guard looksLikeHTTP(bytes), let end = headerEnd(bytes) else { return nil }
+        let text = String(decoding: bytes[0..<(end - 4)], as: UTF8.self)
+        var lines = text.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst()
+        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, let status = Int(parts[1]) else { return nil }
+        var headers = HTTPHeaders()
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = String(line[..<colon])
+            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: " ")
+            headers.add(name: name, value: value)
+        }
+        return Head(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, bodyStart: end)
+    }
+
+    /// Whether `bytes` hold a complete response (head plus framed body).
+    static func isComplete(_ bytes: [UInt8], method: String) -> Bool {
+        guard let head = parseHead(bytes) else { return false }
+        let body = Array(bytes[head.bodyStart...])
+        if method == "HEAD" || head.status == 204 || head.status == 304 || (100..<200).contains(head.status) { return true }
+        if head.headers["Transfer-Encoding"]?.lowercased().contains("chunked") == true {
+            var decoder = ChunkedDecoder()
+            _ = decoder.feed(body)
+            return decoder.isFinished
+        }
+        if let length = head.headers["Content-Length"].flatMap({ Int($0) }) { return body.count >= length }
+        return false
+    }
+
+    /// Decodes the body of a complete (or truncated) response.
+    static func decodeBody(_ bytes: [UInt8], head: Head) -> [UInt8] {
+        let raw = Array(bytes[head.bodyStart...])
+        if head.headers["Transfer-Encoding"]?.lowercased().contains("chunked") == true {
+            var decoder = ChunkedDecoder()
+            return decoder.feed(raw)
+        }
+        if let length = head.headers["Content-Length"].flatMap({ Int($0) }), raw.count > length {
+            return Array(raw.prefix(length))
+        }
+        return raw
+    }
+
+    static func hexPreview(_ bytes: [UInt8], count: Int = 16) -> String {
+        bytes.prefix(count).map { String(format: "%02x", $0) }.joined(separator: " ") + (bytes.count > count ? " …" : "")
+    }
+
+    /// Sends `request` over plain HTTP to one address.
+    static func send(
+        _ request: ProbeRequest, to address: ProbeAddress, port: UInt16, authority: String, connectTimeout: Double,
+        readTimeout: Double
+    ) async -> ProbeOutcome {
+        let method = request.method
+        let exchange = await ProbeNet.exchange(
+            address, port: port, request: makeRequestBytes(request, authority: authority), connectTimeout: connectTimeout,
+            idleTimeout: readTimeout, totalTimeout: readTimeout * 2,
+            isComplete: { isComplete($0, method: method) }
+        )
+        return outcome(of: exchange)
+    }
+
+    static func outcome(of exchange: ProbeNet.Exchange) -> ProbeOutcome {
+        guard exchange.connect.outcome == .connected else { return .connectFailed(exchange.connect) }
+        let bytes = exchange.bytes
+        if bytes.isEmpty { return .noAnswer(end: exchange.end ?? .timedOut, milliseconds: exchange.totalMilliseconds) }
+        guard let head = parseHead(bytes) else {
+            if looksLikeHTTP(bytes) && exchange.end == .timedOut {
+                return .notHTTP(bytes: bytes, end: exchange.end)
+            }
+            return .notHTTP(bytes: bytes, end: exchange.end)
+        }
+        return .response(
+            ProbeResponse(
+                status: head.status, reason: head.reason, headers: head.headers, body: decodeBody(bytes, head: head),
+                firstByteMilliseconds: exchange.firstByteMilliseconds, totalMilliseconds: exchange.totalMilliseconds
+            )
+        )
+    }
+
+    // MARK: - HTTPS
+
+    /// Sends `request` over TLS with URLSession (system trust store), to `url`.
+    static func sendHTTPS(_ request: ProbeRequest, url: String, readTimeout: Double) async -> ProbeOutcome {
+        guard let u = URL(string: url) else { return .transportError("invalid URL") }
+        var urlRequest = URLRequest(url: u, timeoutInterval: readTimeout)
+        urlRequest.httpMethod = request.method
+        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = readTimeout
+        configuration.timeoutIntervalForResource = readTimeout * 2
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+        let start = MonotonicClock.now()
+        do {
+            let (data, response) = try await session.data(for: urlRequest)
+            let ms = Double(MonotonicClock.now() - start) / 1e6
+            guard let http = response as? HTTPURLResponse else { return .transportError("not an HTTP response") }
+            var headers = HTTPHeaders()
+            for (k, v) in http.allHeaderFields {
+                if let k = k as? String, let v = v as? String { headers.add(name: k, value: v) }
+            }
+            return .response(
+                ProbeResponse(
+                    status: http.statusCode, reason: "", headers: headers, body: Array(data), firstByteMilliseconds: nil,
+                    totalMilliseconds: ms
+                )
+            )
+        } catch {
+            return .transportError(error.localizedDescription)
+        }
+    }
+}
+
+/// Incremental decoder for `Transfer-Encoding: chunked`.
+struct ChunkedDecoder: Sendable {
+    private enum State: Sendable { case size, data(Int), dataEnd, trailer, done }
+    private var state: State = .size
+    private var line: [UInt8] = []
+    /// Set when the size line is not hexadecimal.
+    private(set) var isMalformed = false
+
+    var isFinished: Bool { if case .done = state { true } else { false } }
+
+    /// Feeds raw bytes; returns the body bytes decoded from them.
+    mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count, !isMalformed {
+            switch state {
+            case .size, .trailer, .dataEnd:
+                let b = bytes[i]
+                i += 1
+                if b == 10 {
+                    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: "\r")
+                    line = []
+                    switch state {
+                    case .size:
+                        let hex = text.split(separator: ";").first.map(String.init)?.trimmingCharacters(in: " ") ?? ""
+                        guard let size = Int(hex, radix: 16) else {
+                            isMalformed = true
+                            break
+                        }
+                        state = size == 0 ? .trailer : .data(size)
+                    case .dataEnd: state = .size
+                    case .trailer: if text.isEmpty { state = .done }
+                    default: break
+                    }
+                } else {
+                    line.append(b)
+                }
+            case .data(let remaining):
+                let n = min(remaining, bytes.count - i)
+                out += bytes[i..<(i + n)]
+                i += n
+                state = remaining - n == 0 ? .dataEnd : .data(remaining - n)
+            case .done:
+                return out
+            }
+        }
+        return out
+    }
+}
+
+/// A minimal TLS 1.2/1.3 ClientHello, used only to see whether a port speaks TLS or plain HTTP.
+enum TLSClientHello {
+    /// Bytes of a ClientHello for `serverName` (SNI), offering common cipher suites.
+    static func bytes(serverName: String) -> [UInt8] {
+        let random = (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        let ciphers: [UInt8] = [0x13, 0x01, 0x13, 0x02, 0x13, 0x03, 0xc0, 0x2b, 0xc0, 0x2f, 0xc0, 0x2c, 0xc0, 0x30, 0x00, 0x9c, 0x00, 0x2f]
+        var extensions: [UInt8] = []
+        let name = Array(serverName.utf8.prefix(200))
+        if !name.isEmpty, ProbeNet.parseNumeric(serverName) == nil {
+            let list = [0x00] + u16(name.count) + name
+            let sni = u16(list.count) + list
+            extensions += [0x00, 0x00] + u16(sni.count) + sni
+        }
+        // supported_groups (x25519, secp256r1), ec_point_formats, signature_algorithms, supported_versions (1.3, 1.2)
+        extensions += [0x00, 0x0a, 0x00, 0x06, 0x00, 0x04, 0x00, 0x1d, 0x00, 0x17]
+        extensions += [0x00, 0x0b, 0x00, 0x02, 0x01, 0x00]
+        extensions += [0x00, 0x0d, 0x00, 0x08, 0x00, 0x06, 0x04, 0x03, 0x08, 0x04, 0x04, 0x01]
+        extensions += [0x00, 0x2b, 0x00, 0x05, 0x04, 0x03, 0x04, 0x03, 0x03]
+        var hello: [UInt8] = [0x03, 0x03] + random + [0x00]
+        hello += u16(ciphers.count) + ciphers + [0x01, 0x00]
+        hello += u16(extensions.count) + extensions
+        let handshake = [0x01, 0x00] + u16(hello.count) + hello
+        return [0x16, 0x03, 0x01] + u16(handshake.count) + handshake
+    }
+
+    private static func u16(_ n: Int) -> [UInt8] { [UInt8((n >> 8) & 0xff), UInt8(n & 0xff)] }
+
+    /// Whether `bytes` start like a TLS record (handshake 0x16 or alert 0x15, version 3.x).
+    static func isTLSRecord(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && (bytes[0] == 0x15 || bytes[0] == 0x16) && bytes[1] == 0x03
+    }
+}
