@@ -1,0 +1,125 @@
+import Foundation
+import HTTPWire
+
+extension ProviderClient {
+    // MARK: - Public API
+
+    /// Streams a chat answer.
+    ///
+    /// Yields ``ChatEvent/started(_:)`` once a 2xx head arrived, ``ChatEvent/delta(_:)`` for each
+    /// piece of output, and ``ChatEvent/completed(_:)`` with the full result after the stream's
+    /// terminator. Throws ``ProviderError`` (mid-stream provider errors, truncated or malformed
+    /// streams included). Terminating the stream closes the connection.
+    public func streamChat(_ request: ChatRequest) -> AsyncThrowingStream<ChatEvent, any Error> {
+        stream(.chat(request))
+    }
+
+    /// Sends a chat request with `stream: false` and returns the whole answer.
+    public func chat(_ request: ChatRequest) async throws(ProviderError) -> ChatResult {
+        try await perform(.chat(request), stream: false) { _ in }
+    }
+
+    /// Streams a raw completion (`/api/generate` on Ollama, `/v1/completions` elsewhere).
+    public func streamGenerate(_ request: GenerateRequest) -> AsyncThrowingStream<ChatEvent, any Error> {
+        stream(.generate(request))
+    }
+
+    /// A raw completion without streaming.
+    public func generate(_ request: GenerateRequest) async throws(ProviderError) -> ChatResult {
+        try await perform(.generate(request), stream: false) { _ in }
+    }
+
+    // MARK: - Internals
+
+    enum Operation: Sendable {
+        case chat(ChatRequest)
+        case generate(GenerateRequest)
+    }
+
+    private func stream(_ operation: Operation) -> AsyncThrowingStream<ChatEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ChatEvent.self)
+        let task = Task {
+            do {
+                _ = try await self.perform(operation, stream: true) { continuation.yield($0) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Runs a chat or generate request, calling `emit` for every event; returns the final result.
+    func perform(_ operation: Operation, stream: Bool, emit: (ChatEvent) -> Void) async throws(ProviderError) -> ChatResult {
+        let target: String
+        let body: JSONValue
+        let isOllama = endpoint.kind == .ollama
+        switch operation {
+        case .chat(let request):
+            target = isOllama ? endpoint.nativeTarget("/api/chat") : endpoint.openAITarget("/chat/completions")
+            body = isOllama ? RequestEncoder.ollamaChat(request, stream: stream) : RequestEncoder.openAIChat(request, stream: stream)
+        case .generate(let request):
+            target = isOllama ? endpoint.nativeTarget("/api/generate") : endpoint.openAITarget("/completions")
+            body = isOllama ? RequestEncoder.ollamaGenerate(request, stream: stream) : RequestEncoder.openAICompletion(request, stream: stream)
+        }
+        let accept = stream ? (isOllama ? "application/x-ndjson" : "text/event-stream") : "application/json"
+        let (reader, attempts) = try await open(method: .post, target: target, body: body, accept: accept)
+        let started = reader.tSend
+        let contentType = reader.head.headers["Content-Type"]
+        let fallback: ChatStreamDecoder.Framing = stream ? (isOllama ? .ndjson : .sse) : .json
+        guard let framing = ChatStreamDecoder.framing(contentType: contentType, fallback: fallback) else {
+            let body = (try? await reader.readBody(limit: 4096)) ?? []
+            throw decorate(
+                ProviderError(
+                    .unexpectedContentType,
+                    "expected \(stream ? (isOllama ? "application/x-ndjson" : "text/event-stream") : "application/json"), got \(contentType ?? "none"): \(String(decoding: body.prefix(120), as: UTF8.self))",
+                    status: reader.head.status.code, bodySnippet: String(decoding: body.prefix(2048), as: UTF8.self)),
+                attempt: reader.attemptNumber, started: started)
+        }
+        emit(.started(ResponseStart(status: reader.head.status.code, headers: reader.head.headers, attempt: reader.attemptNumber, endpoint: endpoint.description)))
+
+        var decoder = ChatStreamDecoder(framing: framing, requiresTerminator: configuration.requiresStreamTerminator)
+        var timing = RequestTiming()
+        timing.tSend = started
+        timing.tConnected = reader.tConnected
+        timing.tHeaders = reader.tHeaders
+        func handle(_ items: [ChatStreamDecoder.Item], at time: UInt64) {
+            for item in items {
+                timing.recordChunk(at: time, hasContent: item.hasContent, hasOutput: item.hasOutput)
+                if !item.delta.isEmpty { emit(.delta(item.delta)) }
+            }
+        }
+        do {
+            var lastTime = reader.tHeaders
+            while let (bytes, at) = try await reader.next() {
+                lastTime = at
+                handle(try decoder.consume(bytes), at: at)
+            }
+            handle(try decoder.finish(), at: reader.tEnd ?? lastTime)
+        } catch {
+            var failure = providerError(from: error, attempt: reader.attemptNumber, started: started)
+            failure.status = failure.status ?? reader.head.status.code
+            if failure.code == .connectionReset || failure.code == .unknown, decoder.sawTerminator == false {
+                failure.message = "the stream broke before its end: " + failure.message
+            }
+            throw failure
+        }
+        timing.tEnd = reader.tEnd ?? MonotonicClock.now()
+        let usage = decoder.usage
+        timing.settleTokens(serverCount: usage?.completionTokens ?? decoder.providerTimings.outputTokens)
+        return ChatResult(
+            model: decoder.model, content: decoder.content, reasoning: decoder.reasoning, toolCalls: decoder.toolCalls,
+            finishReason: decoder.finishReason, usage: usage, providerTimings: decoder.providerTimings, timing: timing,
+            attempts: attempts, endpoint: endpoint.description, status: reader.head.status.code,
+            requestID: reader.head.headers["x-request-id"])
+        .emitting(emit)
+    }
+}
+
+extension ChatResult {
+    fileprivate func emitting(_ emit: (ChatEvent) -> Void) -> ChatResult {
+        emit(.completed(self))
+        return self
+    }
+}

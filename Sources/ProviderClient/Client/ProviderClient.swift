@@ -1,0 +1,232 @@
+import Foundation
+import HTTPWire
+
+/// The real client for Ollama, LM Studio and OpenAI-compatible servers.
+///
+/// ```swift
+/// let endpoint = try ProviderEndpoint.parse("http://127.0.0.1:11434", kind: .ollama)
+/// let client = ProviderClient(endpoint: endpoint)
+/// for try await event in client.streamChat(ChatRequest(model: "llama3.2", messages: [.user("Hi")])) {
+///     if case .delta(let d) = event { print(d.content, terminator: "") }
+///     if case .completed(let result) = event { print("\n" + result.timing.summaryLine) }
+/// }
+/// ```
+///
+/// * Transport: raw sockets (HTTPWire) for `http://`, URLSession for `https://`
+///   (``ProviderClientConfiguration/transport`` overrides both).
+/// * Retries follow ``RetryPolicy`` before a response is accepted, never after.
+/// * Errors are ``ProviderError``s with stable codes; the attempts of the last request are
+///   available from ``lastAttempts()`` even when it failed.
+/// * Cancelling the consuming task, or dropping the stream, closes the connection.
+public final class ProviderClient: Sendable {
+    public let endpoint: ProviderEndpoint
+    public let configuration: ProviderClientConfiguration
+    let cache: ModelCache
+    private let attemptLog = AttemptLogBox()
+
+    public init(endpoint: ProviderEndpoint, configuration: ProviderClientConfiguration = .default) {
+        self.endpoint = endpoint
+        self.configuration = configuration
+        let ttl = configuration.modelCacheTTL ?? (endpoint.isRemote ? .seconds(3600) : .seconds(300))
+        self.cache = ModelCache(ttl: ttl)
+    }
+
+    /// The attempts of the most recent request made with this client (success or failure).
+    public func lastAttempts() -> [AttemptRecord] { attemptLog.value }
+
+    // MARK: - Transport
+
+    var transport: any HTTPTransport {
+        if let transport = configuration.transport { return transport }
+        return endpoint.isTLS ? URLSessionTransport.shared : RawSocketTransport.shared
+    }
+
+    func makeRequest(method: HTTPMethod, target: String, body: JSONValue?, accept: String) -> TransportRequest {
+        var headers: HTTPHeaders = [:]
+        headers.add(name: "User-Agent", value: configuration.userAgent)
+        headers.add(name: "Accept", value: accept)
+        var bytes: [UInt8] = []
+        if let body {
+            bytes = body.serializedBytes()
+            headers.add(name: "Content-Type", value: "application/json")
+        }
+        if let key = endpoint.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
+        for field in configuration.extraHeaders { headers.replaceOrAdd(name: field.name, value: field.value) }
+        return TransportRequest(
+            method: method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, target: target, headers: headers,
+            body: bytes, timeouts: configuration.timeouts, proxy: configuration.proxy.proxy(scheme: endpoint.scheme, host: endpoint.host))
+    }
+
+    /// Secrets that must never appear in errors or logs.
+    var secrets: [String] {
+        var list: [String] = []
+        if let key = endpoint.apiKey { list.append(key) }
+        for field in configuration.extraHeaders where field.name.caseInsensitiveEquals("Authorization") || field.name.lowercased().contains("key") {
+            list.append(field.value)
+        }
+        return list
+    }
+
+    // MARK: - Sending with retries
+
+    /// Sends a request, retrying per policy until a 2xx head arrives.
+    ///
+    /// - Returns: a reader for the body, and every attempt made.
+    func open(method: HTTPMethod, target: String, body: JSONValue?, accept: String) async throws(ProviderError) -> (ResponseReader, [AttemptRecord]) {
+        var attempts: [AttemptRecord] = []
+        let policy = configuration.retry
+        while true {
+            let number = attempts.count + 1
+            let request = makeRequest(method: method, target: target, body: body, accept: accept)
+            let started = MonotonicClock.now()
+            var failureHeaders: HTTPHeaders?
+            var failure: ProviderError
+            do {
+                let reader = try await attempt(request, number: number, started: started, failureHeaders: &failureHeaders)
+                attempts.append(AttemptRecord(number: number, startedAt: started, endedAt: MonotonicClock.now(), outcome: "ok", status: reader.head.status.code))
+                attemptLog.set(attempts)
+                return (reader, attempts)
+            } catch {
+                failure = error
+            }
+            let ended = MonotonicClock.now()
+            if Task.isCancelled { failure = decorate(ProviderError(.cancelled, "the request was cancelled"), attempt: number, started: started) }
+            let decision = policy.decide(
+                code: failure.code, status: failure.status, headers: failureHeaders, retriesTaken: number - 1,
+                contentDelivered: false, now: configuration.now(), random: configuration.random())
+            attempts.append(AttemptRecord(
+                number: number, startedAt: started, endedAt: ended, outcome: failure.code.rawValue, status: failure.status,
+                delayBeforeNext: decision.shouldRetry ? decision.delay : nil, reason: decision.reason))
+            attemptLog.set(attempts)
+            guard decision.shouldRetry else { throw failure }
+            do {
+                try await configuration.sleep(.nanoseconds(Int64(decision.delay * 1e9)))
+            } catch {
+                throw decorate(ProviderError(.cancelled, "cancelled while waiting to retry"), attempt: number, started: started)
+            }
+            if Task.isCancelled { throw decorate(ProviderError(.cancelled, "the request was cancelled"), attempt: number, started: started) }
+        }
+    }
+
+    private func attempt(_ request: TransportRequest, number: Int, started: UInt64, failureHeaders: inout HTTPHeaders?) async throws(ProviderError) -> ResponseReader {
+        let transport = self.transport
+        let exchange = TimedExchange(transport: transport, request: request, reportsConnect: transport.reportsConnectEvents)
+        var iterator = exchange.events.makeAsyncIterator()
+        var tConnected: UInt64?
+        do {
+            var head: HTTPResponseHead?
+            var tHeaders: UInt64 = 0
+            loop: while let event = try await iterator.next() {
+                switch event {
+                case .connected(let at, _): tConnected = at
+                case .head(let h, let at):
+                    head = h
+                    tHeaders = at
+                    break loop
+                case .body: continue
+                case .end: break loop
+                }
+            }
+            guard let head else {
+                if Task.isCancelled { throw CancellationError() }
+                throw TransportError(.connectionReset, "the connection closed before a response head arrived")
+            }
+            let reader = ResponseReader(
+                head: head, attemptNumber: number, tSend: started, tConnected: tConnected, tHeaders: tHeaders, iterator: iterator,
+                exchange: exchange)
+            if head.status.isSuccess { return reader }
+            failureHeaders = head.headers
+            let body = try await reader.readBody(limit: configuration.maximumErrorBodyBytes)
+            throw statusError(head: head, body: body, attempt: number, started: started)
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw providerError(from: error, attempt: number, started: started)
+        }
+    }
+
+    /// Builds the error for a non-2xx response (or a 2xx whose body is an error).
+    func statusError(head: HTTPResponseHead, body: [UInt8], attempt: Int, started: UInt64) -> ProviderError {
+        let parsed = ErrorClassifier.errorBody(from: body)
+        let status = head.status.code
+        var code = ErrorClassifier.classify(status: status, body: parsed)
+        if (300..<400).contains(status) { code = .unknown }
+        var message = parsed.message
+        if message.isEmpty { message = "HTTP \(head.status) with an empty body" }
+        if (300..<400).contains(status), let location = head.headers["Location"] { message = "redirect to \(location) (not followed)" }
+        if !parsed.isStructured, let type = head.headers["Content-Type"], type.lowercased().contains("text/html") {
+            message = "HTTP \(status) with an HTML page (a proxy, gateway or another web server answered): \(message.prefix(120))"
+        }
+        let hint = RetryPolicy.retryAfter(from: head.headers, now: configuration.now())
+        return decorate(
+            ProviderError(
+                code, SecretMasking.redact(String(message.prefix(500)), secrets: secrets), status: status,
+                bodySnippet: SecretMasking.redact(String(decoding: body.prefix(2048), as: UTF8.self), secrets: secrets),
+                providerCode: parsed.providerCode, retryAfter: hint?.seconds, requestID: head.headers["x-request-id"]),
+            attempt: attempt, started: started)
+    }
+
+    /// Turns any thrown error into a ``ProviderError`` with context.
+    func providerError(from error: any Error, attempt: Int, started: UInt64) -> ProviderError {
+        if var error = error as? ProviderError {
+            error.attempt = error.attempt ?? attempt
+            return decorate(error, attempt: attempt, started: started)
+        }
+        let code = Task.isCancelled && !(error is TransportError) ? .cancelled : ErrorClassifier.classify(error)
+        var message = "\(error)"
+        var errno: Int32?
+        if let transportError = error as? TransportError {
+            message = transportError.message
+            errno = transportError.errno
+        } else if code == .cancelled {
+            message = "the request was cancelled"
+        }
+        return decorate(ProviderError(code, SecretMasking.redact(message, secrets: secrets), errno: errno), attempt: attempt, started: started)
+    }
+
+    func decorate(_ error: ProviderError, attempt: Int, started: UInt64) -> ProviderError {
+        var error = error
+        error.endpoint = error.endpoint ?? endpoint.description
+        error.attempt = error.attempt ?? attempt
+        if error.elapsed == nil {
+            let now = MonotonicClock.now()
+            error.elapsed = .nanoseconds(Int64(now >= started ? now - started : 0))
+        }
+        return error
+    }
+
+    // MARK: - JSON requests
+
+    /// Sends a request and decodes the whole body as JSON, treating an `error` key as a failure
+    /// even on HTTP 200 (LM Studio answers unknown routes that way).
+    func requestJSON(method: HTTPMethod, target: String, body: JSONValue? = nil) async throws(ProviderError) -> (JSONValue, ResponseReader) {
+        let (reader, _) = try await open(method: method, target: target, body: body, accept: "application/json")
+        let bytes: [UInt8]
+        do {
+            bytes = try await reader.readBody(limit: 64 * 1024 * 1024)
+        } catch {
+            throw providerError(from: error, attempt: reader.attemptNumber, started: reader.tSend)
+        }
+        guard let json = try? JSONValue.parse(bytes) else {
+            let type = reader.head.headers["Content-Type"] ?? "no Content-Type"
+            let code: ProviderError.Code = type.lowercased().contains("json") ? .malformedResponse : .unexpectedContentType
+            throw decorate(
+                ProviderError(code, "expected JSON from \(target), got \(type): \(String(decoding: bytes.prefix(120), as: UTF8.self))",
+                    status: reader.head.status.code, bodySnippet: String(decoding: bytes.prefix(2048), as: UTF8.self)),
+                attempt: reader.attemptNumber, started: reader.tSend)
+        }
+        if ErrorClassifier.errorBody(from: json) != nil, json["data"] == nil, json["models"] == nil {
+            throw statusError(head: reader.head, body: bytes, attempt: reader.attemptNumber, started: reader.tSend)
+        }
+        return (json, reader)
+    }
+}
+
+/// The attempts of the latest request, shared across tasks.
+final class AttemptLogBox: @unchecked Sendable {
+    // @unchecked: `attempts` is guarded by `lock`.
+    private let lock = NSLock()
+    private var attempts: [AttemptRecord] = []
+    var value: [AttemptRecord] { lock.withLock { attempts } }
+    func set(_ value: [AttemptRecord]) { lock.withLock { attempts = value } }
+}

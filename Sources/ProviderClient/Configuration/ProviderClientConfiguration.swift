@@ -1,0 +1,63 @@
+import Foundation
+import HTTPWire
+
+/// Settings of a ``ProviderClient``. Every property has a documented default.
+public struct ProviderClientConfiguration: Sendable {
+    /// Connect / headers / idle / total timeouts. Default ``ProviderTimeouts/init(connect:headers:idle:total:)`` (5 s, 600 s, 600 s, none).
+    public var timeouts: ProviderTimeouts
+    /// Retry policy. Default ``RetryPolicy/default`` (openai-python: 2 retries).
+    public var retry: RetryPolicy
+    /// Proxy selection. Default ``ProxySettings/none``; the CLI passes ``ProxySettings/fromEnvironment(_:)``.
+    public var proxy: ProxySettings
+    /// How much of an error body is kept. Default 64 KiB.
+    public var maximumErrorBodyBytes: Int
+    /// `User-Agent`. Default `llmcheck/0.1`.
+    public var userAgent: String
+    /// Extra headers sent with every request (after the defaults; secrets masked in logs).
+    public var extraHeaders: HTTPHeaders
+    /// Whether a stream that ends without its terminator (`done:true`, `[DONE]`) is an error
+    /// (`.truncatedStream`). Default true.
+    public var requiresStreamTerminator: Bool
+    /// Model-list cache lifetime; nil picks 5 min for local and 1 h for remote endpoints. Default nil.
+    public var modelCacheTTL: Duration?
+    /// Overrides the transport for every scheme (tests, benchmarks). Default nil: raw sockets for
+    /// `http://`, URLSession for `https://`.
+    public var transport: (any HTTPTransport)?
+    /// How the retry loop sleeps; tests inject a virtual clock. Default `Task.sleep`.
+    public var sleep: @Sendable (Duration) async throws -> Void
+    /// A random number in `0..<1` for backoff jitter. Default `Double.random(in:)`.
+    public var random: @Sendable () -> Double
+    /// Wall-clock now, for `Retry-After` HTTP dates. Default `Date()`.
+    public var now: @Sendable () -> Date
+
+    public init(
+        timeouts: ProviderTimeouts = ProviderTimeouts(),
+        retry: RetryPolicy = .default,
+        proxy: ProxySettings = .none,
+        maximumErrorBodyBytes: Int = 64 * 1024,
+        userAgent: String = "llmcheck/0.1",
+        extraHeaders: HTTPHeaders = [:],
+        requiresStreamTerminator: Bool = true,
+        modelCacheTTL: Duration? = nil,
+        transport: (any HTTPTransport)? = nil,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.timeouts = timeouts
+        self.retry = retry
+        self.proxy = proxy
+        self.maximumErrorBodyBytes = maximumErrorBodyBytes
+        self.userAgent = userAgent
+        self.extraHeaders = extraHeaders
+        self.requiresStreamTerminator = requiresStreamTerminator
+        self.modelCacheTTL = modelCacheTTL
+        self.transport = transport
+        self.sleep = sleep
+        self.random = random
+        self.now = now
+    }
+
+    /// The defaults.
+    public static var `default`: ProviderClientConfiguration { ProviderClientConfiguration() }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import HTTPWire
+
+/// A fake transport that replays scripted exchanges, for unit tests without sockets.
+///
+/// Each call to ``execute(_:)`` takes the next script (the last one repeats when the list runs
+/// out) and records the request, so tests can check what was sent and how often.
+///
+/// ```swift
+/// let transport = ScriptedTransport([.response(status: 429, headers: ["retry-after-ms": "10"]), .sse(["data: [DONE]\n\n"])])
+/// ```
+public final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
+    // @unchecked: `scripts`, `requests` and `terminations` are guarded by `lock`.
+
+    /// One step of a scripted exchange.
+    public enum Step: Sendable {
+        /// Emit `.connected`.
+        case connect
+        /// Emit the response head.
+        case head(status: Int, headers: HTTPHeaders)
+        /// Emit a body chunk.
+        case body([UInt8])
+        /// Wait (real time) before the next step.
+        case pause(Duration)
+        /// Fail with a transport error.
+        case fail(TransportError)
+        /// Emit `.end`.
+        case end
+        /// Stop yielding and wait until the consumer cancels (to test timeouts and cancellation).
+        case hang
+    }
+
+    /// A scripted exchange: steps played in order.
+    public struct Script: Sendable {
+        public var steps: [Step]
+        public init(_ steps: [Step]) { self.steps = steps }
+
+        /// A complete response with a body.
+        public static func response(status: Int, headers: HTTPHeaders = ["Content-Type": "application/json"], body: String = "") -> Script {
+            Script([.connect, .head(status: status, headers: headers), .body(Array(body.utf8)), .end])
+        }
+
+        /// A 200 SSE stream, one chunk per element.
+        public static func sse(_ chunks: [String], status: Int = 200) -> Script {
+            Script([.connect, .head(status: status, headers: ["Content-Type": "text/event-stream"])] + chunks.map { .body(Array($0.utf8)) } + [.end])
+        }
+
+        /// A 200 NDJSON stream, one chunk per element.
+        public static func ndjson(_ chunks: [String]) -> Script {
+            Script([.connect, .head(status: 200, headers: ["Content-Type": "application/x-ndjson"])] + chunks.map { .body(Array($0.utf8)) } + [.end])
+        }
+
+        /// A transport failure before any response.
+        public static func failure(_ code: TransportError.Code, errno: Int32? = nil) -> Script {
+            Script([.fail(TransportError(code, "scripted \(code.rawValue)", errno: errno))])
+        }
+    }
+
+    private let lock = NSLock()
+    private var scripts: [Script]
+    private var recorded: [TransportRequest] = []
+    private var terminationCount = 0
+
+    public init(_ scripts: [Script]) {
+        self.scripts = scripts
+    }
+
+    /// The requests executed so far.
+    public var requests: [TransportRequest] { lock.withLock { recorded } }
+
+    /// How many streams were terminated by their consumer before the script ended.
+    public var cancelledCount: Int { lock.withLock { terminationCount } }
+
+    public func execute(_ request: TransportRequest) -> AsyncThrowingStream<TransportEvent, any Error> {
+        let script: Script = lock.withLock {
+            recorded.append(request)
+            if scripts.count > 1 { return scripts.removeFirst() }
+            return scripts.first ?? Script([.fail(TransportError(.other, "no script left"))])
+        }
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TransportEvent.self)
+        let task = Task {
+            for step in script.steps {
+                if Task.isCancelled { return }
+                switch step {
+                case .connect: continuation.yield(.connected(at: MonotonicClock.now(), remoteAddress: "\(request.host):\(request.port)"))
+                case .head(let status, let headers):
+                    continuation.yield(.head(HTTPResponseHead(status: HTTPStatus(code: status), headers: headers), at: MonotonicClock.now()))
+                case .body(let bytes): continuation.yield(.body(bytes, at: MonotonicClock.now()))
+                case .pause(let duration): try? await Task.sleep(for: duration)
+                case .fail(let error):
+                    continuation.finish(throwing: error)
+                    return
+                case .end:
+                    continuation.yield(.end(at: MonotonicClock.now()))
+                    continuation.finish()
+                    return
+                case .hang:
+                    while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+                    return
+                }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { [weak self] termination in
+            if case .cancelled = termination {
+                if let self { self.lock.withLock { self.terminationCount += 1 } }
+            }
+            task.cancel()
+        }
+        return stream
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import HTTPWire
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The `https://` transport: one long-lived `URLSession` with a session-level data delegate that
+/// streams bytes as they arrive (`bytes(for:)` does not exist on Linux, and
+/// `AsyncBytes.lines` drops the blank lines SSE needs).
+///
+/// Callbacks arrive on one serial `OperationQueue`, so every stream's `finish` follows its last
+/// `yield`. Redirects are not followed (the 3xx is returned, as the raw transport does). The
+/// session is created once and never invalidated (per-request sessions leak on Linux).
+/// Proxies: on Linux, FoundationNetworking's libcurl reads the proxy variables itself.
+public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataDelegate, @unchecked Sendable {
+    // @unchecked: `streams` and `session` are guarded by `lock`; delegate callbacks run on `queue`.
+    private struct Stream {
+        var continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation
+        var sawHead = false
+    }
+
+    /// The shared instance (one session for the whole process).
+    public static let shared = URLSessionTransport()
+
+    private let lock = NSLock()
+    private var streams: [Int: Stream] = [:]
+    private var sessionStorage: URLSession?
+    private let queue: OperationQueue
+
+    public override init() {
+        queue = OperationQueue()
+        queue.maxConcurrentOperationCount = 1
+        queue.name = "llmcheck.URLSessionTransport"
+        super.init()
+    }
+
+    public var reportsConnectEvents: Bool { false }
+
+    private var session: URLSession {
+        lock.withLock {
+            if let sessionStorage { return sessionStorage }
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+            configuration.urlCache = nil
+            configuration.httpCookieStorage = nil
+            configuration.timeoutIntervalForResource = 7 * 24 * 3600
+            let created = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
+            sessionStorage = created
+            return created
+        }
+    }
+
+    public func execute(_ request: TransportRequest) -> AsyncThrowingStream<TransportEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TransportEvent.self)
+        guard let url = URL(string: request.url) else {
+            continuation.finish(throwing: TransportError(.other, "invalid URL \(request.url)"))
+            return stream
+        }
+        var urlRequest = URLRequest(url: url)
+        urlRequest.httpMethod = request.method.rawValue
+        for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
+        if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }
+        // URLSession's timeout is an idle interval; the client's watchdog enforces the real ones.
+        let idle = max(request.timeouts.headers.secondsDouble, request.timeouts.idle.secondsDouble)
+        urlRequest.timeoutInterval = idle + 1
+        let task = session.dataTask(with: urlRequest)
+        lock.withLock { streams[task.taskIdentifier] = Stream(continuation: continuation) }
+        continuation.onTermination = { _ in task.cancel() }
+        task.resume()
+        return stream
+    }
+
+    // MARK: - Delegate
+
+    public func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
+        let now = MonotonicClock.now()
+        if let http = response as? HTTPURLResponse {
+            var headers = HTTPHeaders()
+            for (name, value) in http.allHeaderFields {
+                headers.add(name: "\(name)", value: "\(value)")
+            }
+            let head = HTTPResponseHead(status: HTTPStatus(code: http.statusCode), headers: headers)
+            let continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation? = lock.withLock {
+                streams[dataTask.taskIdentifier]?.sawHead = true
+                return streams[dataTask.taskIdentifier]?.continuation
+            }
+            continuation?.yield(.head(head, at: now))
+        }
+        completionHandler(.allow)
+    }
+
+    public func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let now = MonotonicClock.now()
+        let continuation = lock.withLock { streams[dataTask.taskIdentifier]?.continuation }
+        continuation?.yield(.body([UInt8](data), at: now))
+    }
+
+    public func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
+    }
+
+    public func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        let now = MonotonicClock.now()
+        guard let entry = lock.withLock({ streams.removeValue(forKey: task.taskIdentifier) }) else { return }
+        if let error {
+            entry.continuation.finish(throwing: Self.transportError(error, sawHead: entry.sawHead))
+        } else {
+            entry.continuation.yield(.end(at: now))
+            entry.continuation.finish()
+        }
+    }
+
+    /// Maps a Foundation error to a ``TransportError``.
+    static func transportError(_ error: any Error, sawHead: Bool) -> TransportError {
+        guard let urlError = error as? URLError else { return TransportError(.other, "\(error)", receivedResponseBytes: sawHead) }
+        let code: TransportError.Code
+        switch urlError.code {
+        case .cannotConnectToHost: code = .connectionRefused
+        case .cannotFindHost, .dnsLookupFailed: code = .dnsFailure
+        case .notConnectedToInternet: code = .unreachable
+        case .networkConnectionLost: code = .connectionReset
+        case .timedOut: code = sawHead ? .idleTimeout : .headersTimeout
+        case .secureConnectionFailed, .serverCertificateHasBadDate, .serverCertificateUntrusted, .serverCertificateHasUnknownRoot,
+            .serverCertificateNotYetValid, .clientCertificateRejected, .clientCertificateRequired:
+            code = .tlsFailure
+        case .cancelled: code = .cancelled
+        case .badServerResponse, .cannotParseResponse: code = .protocolError
+        default: code = .other
+        }
+        return TransportError(code, urlError.localizedDescription, receivedResponseBytes: sawHead)
+    }
+}

@@ -1,0 +1,112 @@
+import HTTPWire
+import ProviderClient
+import Testing
+
+@Suite("Timeouts and cancellation (scripted)", .timeLimit(.minutes(1))) struct TimeoutCancellationTests {
+    let short = ProviderTimeouts(connect: .milliseconds(100), headers: .milliseconds(150), idle: .milliseconds(150), total: .seconds(20))
+
+    @Test func headersTimeoutFires() async {
+        let (client, transport) = scriptedClient(scripts: [ScriptedTransport.Script([.connect, .hang])], retry: .none, timeouts: short)
+        let (_, error) = await collect(client.streamChat(chatRequest))
+        #expect(error?.code == .headersTimeout)
+        #expect(error?.timeoutName == "headers")
+        #expect(transport.cancelledCount == 1, "the timed-out exchange is closed")
+    }
+
+    @Test func connectTimeoutFires() async {
+        let (client, _) = scriptedClient(scripts: [ScriptedTransport.Script([.hang])], retry: .none, timeouts: short)
+        #expect(await collect(client.streamChat(chatRequest)).error?.code == .connectTimeout)
+    }
+
+    @Test func idleTimeoutFiresBetweenChunks() async {
+        let script = ScriptedTransport.Script([
+            .connect, .head(status: 200, headers: ["Content-Type": "text/event-stream"]), .body(Array(openAIStream[1].utf8)),
+            .pause(.milliseconds(50)), .body(Array(openAIStream[2].utf8)), .hang,
+        ])
+        let (client, _) = scriptedClient(scripts: [script], retry: .none, timeouts: short)
+        let (events, error) = await collect(client.streamChat(chatRequest))
+        #expect(events.text == "Hello", "a pause shorter than the idle timeout is fine")
+        #expect(error?.code == .idleTimeout)
+    }
+
+    @Test func totalTimeoutFires() async {
+        var steps: [ScriptedTransport.Step] = [.connect, .head(status: 200, headers: ["Content-Type": "text/event-stream"])]
+        for _ in 0..<40 { steps += [.body(Array(openAIStream[1].utf8)), .pause(.milliseconds(20))] }
+        let timeouts = ProviderTimeouts(connect: .seconds(1), headers: .seconds(1), idle: .seconds(1), total: .milliseconds(200))
+        let (client, _) = scriptedClient(scripts: [ScriptedTransport.Script(steps)], retry: .none, timeouts: timeouts)
+        #expect(await collect(client.streamChat(chatRequest)).error?.code == .totalTimeout)
+    }
+
+    @Test func headersTimeoutIsRetried() async {
+        let sleeper = VirtualSleeper()
+        let (client, transport) = scriptedClient(scripts: [ScriptedTransport.Script([.connect, .hang]), .sse(openAIStream)], timeouts: short, sleeper: sleeper)
+        let (events, error) = await collect(client.streamChat(chatRequest))
+        #expect(error == nil && events.text == "Hello")
+        #expect(transport.requests.count == 2)
+    }
+
+    @Test func cancellingTheConsumerClosesTheExchange() async throws {
+        let script = ScriptedTransport.Script([
+            .connect, .head(status: 200, headers: ["Content-Type": "text/event-stream"]), .body(Array(openAIStream[1].utf8)), .hang,
+        ])
+        let (client, transport) = scriptedClient(scripts: [script])
+        let task = Task {
+            var completed = false
+            for try await event in client.streamChat(chatRequest) {
+                if case .completed = event { completed = true }
+            }
+            return completed
+        }
+        while transport.requests.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(50))
+        task.cancel()
+        let outcome = await task.result
+        // A cancelled consumer sees the iteration end (or a cancellation error), never a completion.
+        if case .success(let completed) = outcome { #expect(!completed) }
+        for _ in 0..<200 where transport.cancelledCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(transport.cancelledCount == 1)
+    }
+
+    @Test func droppingTheIteratorClosesTheExchange() async throws {
+        let script = ScriptedTransport.Script([
+            .connect, .head(status: 200, headers: ["Content-Type": "text/event-stream"]), .body(Array(openAIStream[1].utf8)), .hang,
+        ])
+        let (client, transport) = scriptedClient(scripts: [script])
+        do {
+            for try await event in client.streamChat(chatRequest) {
+                if case .delta = event { break }
+            }
+        }
+        for _ in 0..<200 where transport.cancelledCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(transport.cancelledCount == 1)
+    }
+}
+
+@Suite("Response fuzzing") struct ResponseFuzzTests {
+    @Test func randomBodiesNeverCrash() async {
+        var rng = SeededGenerator(seed: 42)
+        let pieces = ["data: ", "{", "}", "\"choices\"", ":", "[", "]", "\"delta\"", "\"content\"", "\"x\"", "\n", "\n\n", "\r", "[DONE]",
+                      "\"error\"", "null", "\"done\"", "true", ",", "event: error\n", "\u{FF}"]
+        for iteration in 0..<150 {
+            let body = (0..<Int.random(in: 0...60, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined()
+            let kind: ProviderKind = iteration % 2 == 0 ? .openaiCompatible : .ollama
+            let type = iteration % 3 == 0 ? "application/json" : (kind == .ollama ? "application/x-ndjson" : "text/event-stream")
+            let (client, _) = scriptedClient(kind, scripts: [.response(status: 200, headers: ["Content-Type": type], body: body)], retry: .none)
+            let (_, error) = await collect(client.streamChat(chatRequest))
+            if let error { #expect(error.code != .unknown, "iteration \(iteration): \(error)") }
+        }
+    }
+}
+
+/// SplitMix64, for reproducible fuzzing.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
