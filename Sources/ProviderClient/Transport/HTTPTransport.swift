@@ -73,7 +73,7 @@ public enum TransportEvent: Sendable {
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable, Hashable, CaseIterable {
         case connectionRefused, unreachable, dnsFailure, connectionReset, connectTimeout, headersTimeout
-        case idleTimeout, totalTimeout, tlsFailure, proxyFailure, protocolError, cancelled, other
+        case idleTimeout, totalTimeout, tlsFailure, proxyFailure, protocolError, truncatedBody, cancelled, other
     }
 
     public var code: Code

@@ -1,11 +1,106 @@
-/// The `http://` transport on HTTPWire's raw HTTP/1.1 client.
+import HTTPWire
+
+/// The `http://` transport on HTTPWire's raw HTTP/1.1 client: one fresh connection per request
+/// on a dedicated thread, every body piece reported as read, with connect attempts per address.
 ///
-/// Placeholder until HTTPWire's `RawHTTPClient` lands: forwards to ``URLSessionTransport``.
+/// Through a proxy, it connects to the proxy and sends the absolute-form target
+/// (`GET http://host:port/path HTTP/1.1`) with the origin's `Host` and, when the proxy URL had
+/// credentials, `Proxy-Authorization`. Terminating the stream shuts the socket.
 public struct RawSocketTransport: HTTPTransport {
+    /// A shared instance (the transport holds no state).
     public static let shared = RawSocketTransport()
-    public init() {}
-    public var reportsConnectEvents: Bool { false }
+
+    /// The largest error body read before the rest is dropped. Default 1 MiB.
+    public var maximumErrorBodyBytes: Int
+
+    public init(maximumErrorBodyBytes: Int = 1 << 20) {
+        self.maximumErrorBodyBytes = maximumErrorBodyBytes
+    }
+
     public func execute(_ request: TransportRequest) -> AsyncThrowingStream<TransportEvent, any Error> {
-        URLSessionTransport.shared.execute(request)
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TransportEvent.self)
+        guard request.scheme == "http" else {
+            continuation.finish(throwing: TransportError(.tlsFailure, "the raw-socket transport speaks plain http:// only; use URLSessionTransport for \(request.scheme)://"))
+            return stream
+        }
+        var headers = request.headers
+        var host = request.host
+        var port = request.port
+        var target = request.target
+        if let proxy = request.proxy {
+            host = proxy.host
+            port = proxy.port
+            target = request.url
+            headers.replaceOrAdd(name: "Host", value: request.authority)
+            if let authorization = proxy.authorizationHeader { headers.replaceOrAdd(name: "Proxy-Authorization", value: authorization) }
+        } else if !headers.contains("Host") {
+            headers.replaceOrAdd(name: "Host", value: request.authority)
+        }
+        let timeouts = HTTPClientTimeouts(
+            connect: request.timeouts.connect, headers: request.timeouts.headers, idle: request.timeouts.idle, total: request.timeouts.total)
+        let options = HTTPClientOptions(timeouts: timeouts, maximumErrorBodyBytes: maximumErrorBodyBytes)
+        let connection = HTTPClientConnection(
+            request: HTTPClientRequest(method: request.method, host: host, port: port, target: target, headers: headers, body: request.body),
+            options: options)
+        continuation.onTermination = { _ in connection.cancel() }
+        let viaProxy = request.proxy
+        do {
+            try Syscalls.spawnDetachedThread(name: "llmcheck-client") {
+                do {
+                    let timeline = try connection.run { event in
+                        switch event {
+                        case .connected(let attempts):
+                            let last = attempts.last
+                            continuation.yield(.connected(at: last?.end ?? MonotonicClock.now(), remoteAddress: last.map { "\($0.address)" }))
+                        case .informational:
+                            break
+                        case .head(let head, let at):
+                            continuation.yield(.head(head, at: at))
+                        case .body(let bytes, let at):
+                            continuation.yield(.body(bytes, at: at))
+                        case .end(let timeline):
+                            continuation.yield(.end(at: timeline.end ?? MonotonicClock.now()))
+                        }
+                    }
+                    _ = timeline
+                    continuation.finish()
+                } catch let error as HTTPClientError {
+                    continuation.finish(throwing: Self.transportError(error, proxy: viaProxy))
+                } catch {
+                    continuation.finish(throwing: TransportError(.other, "\(error)"))
+                }
+            }
+        } catch {
+            continuation.finish(throwing: TransportError(.other, "could not start a client thread: \(error)"))
+        }
+        return stream
+    }
+
+    /// Maps HTTPWire's client error to a ``TransportError``; connect-phase failures through a
+    /// proxy become `.proxyFailure`.
+    static func transportError(_ error: HTTPClientError, proxy: ProxyTarget?) -> TransportError {
+        let code: TransportError.Code
+        switch error.code {
+        case .invalidRequest: code = .other
+        case .nameResolution: code = .dnsFailure
+        case .connectionRefused: code = .connectionRefused
+        case .connectTimeout: code = .connectTimeout
+        case .unreachable, .connectFailed: code = .unreachable
+        case .connectionReset, .connectionClosed: code = .connectionReset
+        case .headersTimeout: code = .headersTimeout
+        case .idleTimeout: code = .idleTimeout
+        case .totalTimeout: code = .totalTimeout
+        case .malformedResponse, .tooLarge: code = .protocolError
+        case .truncatedBody: code = .truncatedBody
+        case .cancelled: code = .cancelled
+        }
+        var message = error.message
+        let attempts = error.timeline.connectAttempts
+        if attempts.count > 1 { message += " (tried " + attempts.map { "\($0)" }.joined(separator: "; ") + ")" }
+        let received = error.responseHead != nil || error.timeline.headersReceived != nil
+        if let proxy, [.dnsFailure, .connectionRefused, .connectTimeout, .unreachable].contains(code) {
+            return TransportError(.proxyFailure, "proxy \(proxy): \(message)", errno: error.errno, receivedResponseBytes: received)
+        }
+        return TransportError(code, message, errno: error.errno, receivedResponseBytes: received)
     }
 }
