@@ -11,23 +11,24 @@ import HTTPWire
 public struct ScenarioParser: Sendable {
     /// Checks pass-through values owned by other modules (the mock's fault form, error codes).
     public struct Validation: Sendable {
-        /// Validates one fault object; throw a message (any error's description is used).
-        public var fault: @Sendable (JSONValue) throws -> Void
-        /// Validates a server's mock configuration (all pass-through keys together).
-        public var server: @Sendable (Scenario.Server) throws -> Void
+        /// Validates one fault object found at `path` (`servers[0].faults[1]`); returns the problem's
+        /// location (key path) and message, or nil when the fault is valid.
+        public var fault: @Sendable (_ fault: JSONValue, _ path: String) -> (location: String, message: String)?
+        /// Validates a fixture path (relative to the scenario file `file`); returns a message when unusable.
+        public var fixture: @Sendable (_ path: String, _ file: String) -> String?
         /// Error codes `expect.error_code` may name; nil accepts any non-empty string.
         public var errorCodes: Set<String>?
         /// Finding ids `expect.findings` may name.
         public var findingIDs: Set<String>
 
         public init(
-            fault: @escaping @Sendable (JSONValue) throws -> Void = { _ in },
-            server: @escaping @Sendable (Scenario.Server) throws -> Void = { _ in },
+            fault: @escaping @Sendable (JSONValue, String) -> (location: String, message: String)? = { _, _ in nil },
+            fixture: @escaping @Sendable (String, String) -> String? = { _, _ in nil },
             errorCodes: Set<String>? = nil,
             findingIDs: Set<String> = Set(FindingCatalog.allIDs)
         ) {
             self.fault = fault
-            self.server = server
+            self.fixture = fixture
             self.errorCodes = errorCodes
             self.findingIDs = findingIDs
         }
@@ -124,48 +125,76 @@ public struct ScenarioParser: Sendable {
             let personality = try r.required("personality") { (f) throws(ScenarioLoadError) in
                 try f.choice(Scenario.Server.personalities)
             }
-            let models = try r.optional("models") { (f) throws(ScenarioLoadError) -> [JSONValue] in
-                try f.array().map { (m) throws(ScenarioLoadError) -> JSONValue in
-                    guard Scenario.Server.modelName(m.value) != nil else {
-                        throw m.error(#"expected a model name or an object with "name", got \#(m.shown)"#)
-                    }
-                    return m.value
-                }
-            } ?? []
+            let models = try r.optional("models") { (f) throws(ScenarioLoadError) in try f.array().map { (m) throws(ScenarioLoadError) in try Self.model(m) } } ?? []
             let faultFields = try r.optional("faults") { (f) throws(ScenarioLoadError) in try f.array() } ?? []
             for fault in faultFields {
-                do {
-                    try validation.fault(fault.value)
-                } catch let e as ScenarioLoadError {
-                    throw e
-                } catch {
-                    throw fault.error("invalid fault: \(error)")
+                if let problem = validation.fault(fault.value, fault.path) {
+                    throw ScenarioLoadError(code: .invalidValue, file: fault.file, keyPath: problem.location, message: problem.message)
                 }
             }
-            // Pass-through mock configuration, gathered into `options`.
-            var options: [(String, JSONValue)] = []
-            for key in ["fixtures", "generation", "api_key", "options"] {
-                if let f = r.field(key), !f.value.isNull {
-                    if key == "api_key" { _ = try f.nonEmptyString() }
-                    if key == "options" || key == "generation" { _ = try f.object() }
-                    options.append((key, f.value))
+            let apiKey = try r.optional("api_key") { (f) throws(ScenarioLoadError) in try f.nonEmptyString() }
+            let generation = try r.optional("generation") { (f) throws(ScenarioLoadError) in try Self.generation(f) } ?? Scenario.Generation()
+            let fixtures = try r.optional("fixtures") { (f) throws(ScenarioLoadError) -> [String] in
+                var out: [String] = []
+                for item in try f.array() {
+                    let path = try item.nonEmptyString()
+                    let resolved = path.hasPrefix("/") ? path : ((item.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
+                    if let problem = validation.fixture(resolved, item.file) {
+                        throw item.error(problem)
+                    }
+                    out.append(resolved)
                 }
-            }
+                return out
+            } ?? []
+            let options = try r.optional("options") { (f) throws(ScenarioLoadError) in try Self.options(f) } ?? Scenario.Options()
             try r.finish()
             let server = Scenario.Server(
-                name: name, personality: personality, models: models, faults: faultFields.map(\.value),
-                options: options.isEmpty ? nil : .object(options)
+                name: name, personality: personality, models: models, faults: faultFields.map(\.value), apiKey: apiKey,
+                generation: generation, fixtures: fixtures, options: options
             )
-            do {
-                try validation.server(server)
-            } catch let e as ScenarioLoadError {
-                throw e
-            } catch {
-                throw item.error("invalid mock configuration: \(error)")
-            }
             out.append(server)
         }
         return out
+    }
+
+    static func model(_ f: JSONField) throws(ScenarioLoadError) -> Scenario.Model {
+        if case .string = f.value { return Scenario.Model(name: try f.nonEmptyString()) }
+        let r = try f.object()
+        var m = Scenario.Model(name: try r.required("name") { (g) throws(ScenarioLoadError) in try g.nonEmptyString() })
+        m.capability = try r.optional("capability") { (g) throws(ScenarioLoadError) in try g.choice(Scenario.Model.capabilities) }
+        m.isLoaded = try r.optional("loaded") { (g) throws(ScenarioLoadError) in try g.bool() } ?? true
+        m.contextLength = try r.optional("context_length") { (g) throws(ScenarioLoadError) in try g.integer(in: 1...10_000_000) }
+        m.embeddingLength = try r.optional("embedding_length") { (g) throws(ScenarioLoadError) in try g.integer(in: 1...65_536) }
+        try r.finish()
+        return m
+    }
+
+    static func generation(_ f: JSONField) throws(ScenarioLoadError) -> Scenario.Generation {
+        let r = try f.object()
+        var g = Scenario.Generation()
+        g.ttftMilliseconds = try r.optional("ttft_ms") { (x) throws(ScenarioLoadError) in try x.integer(in: 0...60_000) } ?? 0
+        g.tokensPerSecond = try r.optional("tps") { (x) throws(ScenarioLoadError) in try x.nonNegativeNumber() } ?? 0
+        g.jitter = try r.optional("jitter") { (x) throws(ScenarioLoadError) -> Double in
+            let v = try x.nonNegativeNumber()
+            guard v <= 1 else { throw x.error("must be between 0 and 1, got \(x.shown)") }
+            return v
+        } ?? 0
+        g.reply = try r.optional("reply") { (x) throws(ScenarioLoadError) in try x.string() }
+        try r.finish()
+        return g
+    }
+
+    static func options(_ f: JSONField) throws(ScenarioLoadError) -> Scenario.Options {
+        let r = try f.object()
+        var o = Scenario.Options()
+        o.allowedOrigins = try r.optional("allowed_origins") { (x) throws(ScenarioLoadError) in try x.strings() } ?? []
+        o.checksHost = try r.optional("checks_host") { (x) throws(ScenarioLoadError) in try x.bool() } ?? true
+        o.ollamaVersion = try r.optional("ollama_version") { (x) throws(ScenarioLoadError) in try x.nonEmptyString() }
+        o.jitLoading = try r.optional("jit_loading") { (x) throws(ScenarioLoadError) in try x.bool() } ?? true
+        o.unknownEndpoint200 = try r.optional("unknown_endpoint_200") { (x) throws(ScenarioLoadError) in try x.bool() } ?? true
+        o.servesUnknownModelWhenOneLoaded = try r.optional("serves_unknown_model_when_one_loaded") { (x) throws(ScenarioLoadError) in try x.bool() } ?? false
+        try r.finish()
+        return o
     }
 
     // MARK: - Client

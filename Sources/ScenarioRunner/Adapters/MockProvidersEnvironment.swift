@@ -1,0 +1,177 @@
+import Foundation
+import HTTPWire
+import MockProviders
+
+// MARK: - MockProvidersEnvironment
+
+/// ``MockEnvironment`` backed by MockProviders' ``MockProviderServer``s.
+public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendable {
+    // @unchecked: `running` and `stopped` are guarded by `lock`.
+    private let lock = NSLock()
+    private var running: [(name: String, server: MockProviderServer, gap: Double)] = []
+    private var stopped = false
+
+    public init() {}
+
+    public func start(servers: [Scenario.Server], seed: UInt64) async throws -> [String: RunningServer] {
+        var out: [String: RunningServer] = [:]
+        for spec in servers {
+            let configuration = try Self.configuration(for: spec, seed: StableHash.scenarioSeed(runSeed: seed, scenarioID: spec.name))
+            let server = MockProviderServer(configuration: configuration)
+            let proceed: Bool = lock.withLock {
+                guard !stopped else { return false }
+                running.append((spec.name, server, configuration.physics.interTokenGap.milliseconds))
+                return true
+            }
+            guard proceed else { throw CancellationError() }
+            let port = try server.start()
+            out[spec.name] = RunningServer(name: spec.name, personality: spec.personality, port: port)
+        }
+        return out
+    }
+
+    public func exchanges() async -> [ObservedExchange] {
+        let servers = lock.withLock { running }
+        var out: [ObservedExchange] = []
+        for (name, server, gap) in servers {
+            out += server.journal().map { Self.observed($0, server: name, interTokenGapMilliseconds: gap) }
+        }
+        return out.sorted { $0.receivedAt < $1.receivedAt }
+    }
+
+    public func stop() async {
+        let servers: [MockProviderServer] = lock.withLock {
+            stopped = true
+            return running.map(\.server)
+        }
+        for server in servers {
+            await server.shutdown(grace: .milliseconds(50))
+        }
+    }
+
+    // MARK: - Configuration
+
+    /// The mock configuration of one scenario server.
+    static func configuration(for spec: Scenario.Server, seed: UInt64) throws -> MockConfiguration {
+        let kind = MockProviderKind(rawValue: spec.personality) ?? .openai
+        var faults: [FaultSpec] = []
+        for (i, fault) in spec.faults.enumerated() {
+            faults.append(try FaultSpec.parse(json: fault, path: "faults[\(i)]"))
+        }
+        var fixtures: [Fixture] = []
+        for path in spec.fixtures {
+            fixtures.append(try FixtureLoader.load(path: path))
+        }
+        let models: [MockModel]? = spec.models.isEmpty ? nil : spec.models.map { m in
+            var model = MockModel.guessed(from: m.name, provider: kind)
+            if let c = m.capability, let capability = MockModel.Capability(rawValue: c) { model.capability = capability }
+            model.isLoaded = m.isLoaded
+            if let v = m.contextLength { model.contextLength = v }
+            if let v = m.embeddingLength { model.embeddingLength = v }
+            return model
+        }
+        var configuration = MockConfiguration(
+            provider: kind, models: models, seed: seed, apiKey: spec.apiKey,
+            physics: StreamingPhysics(
+                timeToFirstToken: .milliseconds(spec.generation.ttftMilliseconds),
+                tokensPerSecond: spec.generation.tokensPerSecond, jitter: spec.generation.jitter
+            ),
+            replyText: spec.generation.reply, faults: faults, fixtures: fixtures,
+            allowedOrigins: spec.options.allowedOrigins, checksHost: spec.options.checksHost,
+            lmStudio: LMStudioOptions(
+                isJITLoadingEnabled: spec.options.jitLoading, returns200ForUnknownEndpoints: spec.options.unknownEndpoint200,
+                servesUnknownModelWhenOneLoaded: spec.options.servesUnknownModelWhenOneLoaded
+            ),
+            journalCapacity: 2000,
+            server: HTTPServerConfiguration(host: "127.0.0.1", port: 0, idleTimeout: .seconds(5), requestReadTimeout: .seconds(5), shutdownGrace: .milliseconds(50))
+        )
+        if let version = spec.options.ollamaVersion { configuration.ollamaVersion = version }
+        return configuration
+    }
+
+    /// Validation hook for the scenario parser: the mock's own fault parser, errors re-rooted at `path`.
+    public static func validateFault(_ json: JSONValue, path: String) -> (location: String, message: String)? {
+        do {
+            _ = try FaultSpec.parse(json: json, path: path)
+            return nil
+        } catch {
+            return (error.location, error.message)
+        }
+    }
+
+    /// Validation hook for fixture paths: the file must load with the mock's fixture loader.
+    public static func validateFixture(_ path: String, file: String) -> String? {
+        do {
+            _ = try FixtureLoader.load(path: path)
+            return nil
+        } catch {
+            return "fixture \(path): \(error)"
+        }
+    }
+
+    // MARK: - Journal
+
+    /// A journal entry in the verdicts' neutral form.
+    static func observed(_ entry: JournalEntry, server: String, interTokenGapMilliseconds: Double) -> ObservedExchange {
+        var retryAfter: Double?
+        var effects: [ObservedExchange.FaultEffect] = []
+        var silence: Double?
+        let duration = Double(entry.durationNanoseconds) / 1e6
+        let head = Double(entry.headNanoseconds ?? 0) / 1e6
+        let firstByte = Double(entry.firstByteNanoseconds ?? entry.headNanoseconds ?? 0) / 1e6
+        for text in entry.faults {
+            guard let spec = try? FaultSpec.parse(text) else {
+                effects.append(.other)
+                continue
+            }
+            switch spec.action {
+            case .status(let s):
+                effects.append(.errorStatus)
+                if let ms = s.retryAfterMilliseconds {
+                    retryAfter = ms
+                } else if let seconds = s.retryAfterSeconds {
+                    retryAfter = seconds.rounded(.up) * 1000
+                }
+            case .delayHeaders: effects.append(.delay)
+            case .delayBody(let d):
+                effects.append(.delay)
+                if entry.status.map({ $0 < 300 }) ?? false {
+                    silence = max(silence ?? 0, min(d.milliseconds, max(0, duration - head)))
+                }
+            case .stall(let after, let d):
+                effects.append(.stall)
+                let stallStart = firstByte + Double(max(0, after - 1)) * interTokenGapMilliseconds
+                var waited = max(0, duration - stallStart)
+                if let d, entry.outcome == .completed { waited = min(waited, d.milliseconds) }
+                if entry.chunksSent >= after { silence = max(silence ?? 0, waited) }
+            case .close, .cut, .brokenChunked, .lengthMismatch: effects.append(.truncate)
+            case .reset: effects.append(.reset)
+            case .malformed: effects.append(.malformed)
+            case .contentType: effects.append(.wrongContentType)
+            case .drip: effects.append(.slow)
+            case .streamError: effects.append(.midStreamError)
+            }
+        }
+        let ending: ObservedExchange.Ending
+        switch entry.outcome {
+        case .completed: ending = .completed
+        case .clientClosed(let n), .clientGaveUp(let n): ending = .clientClosed(chunks: n)
+        case .closedByFault(let n): ending = .serverClosed(chunks: n)
+        case .reset(let n): ending = .reset(chunks: n)
+        case .serverStopped(let n): ending = .unfinished(chunks: n)
+        case .failed: ending = .unfinished(chunks: entry.chunksSent)
+        }
+        if case .completed = ending, effects.contains(.truncate) {
+            // length_mismatch and similar end "completed" from the writer's view but the body is still wrong.
+        }
+        let credential = entry.header("Authorization") ?? entry.header("x-api-key") ?? entry.header("api-key")
+        return ObservedExchange(
+            server: server, sequence: entry.id, connectionID: entry.connectionID, method: entry.method, path: entry.path,
+            requestID: entry.header("X-LLMCheck-Request"), attemptNumber: entry.header("X-LLMCheck-Attempt").flatMap { Int($0) },
+            credential: credential, receivedAt: entry.startedAtNanoseconds,
+            endedAt: entry.startedAtNanoseconds + entry.durationNanoseconds, status: entry.status,
+            retryAfterMilliseconds: retryAfter, faults: effects, longestSilenceMilliseconds: silence,
+            chunksSent: entry.chunksSent, ending: ending
+        )
+    }
+}
