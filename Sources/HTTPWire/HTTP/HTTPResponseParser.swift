@@ -116,8 +116,14 @@ public struct HTTPResponseParser: Sendable {
                 message: "connection closed \(remaining) bytes short of Content-Length \(bodyByteCount + remaining)",
                 offset: offset(start))
         case .chunkSize, .chunkData, .chunkDataEnd, .trailers:
+            let location: String
+            switch state {
+            case .chunkSize: location = "chunk size line (chunk \(chunkIndex + 1))"
+            case .trailers: location = "trailer section"
+            default: location = "chunk \(chunkIndex)"
+            }
             throw HTTPResponseParseError(
-                .truncatedBody, location: "chunk \(chunkIndex + 1)",
+                .truncatedBody, location: location,
                 message: "connection closed inside the chunked body (no last chunk) after \(bodyByteCount) body bytes",
                 snippet: quote(buffer[start...]), offset: offset(start))
         }

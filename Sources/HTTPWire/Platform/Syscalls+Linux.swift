@@ -46,6 +46,18 @@ extension Syscalls {
 // MARK: - Threads
 
 extension Syscalls {
+    /// Names the calling thread (first 15 bytes) by writing `/proc/thread-self/comm`, because
+    /// `pthread_setname_np` is not visible through Glibc's module map. Best effort.
+    static func nameCurrentThread(_ name: String) {
+        let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        let bytes = Array(name.utf8.prefix(15))
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        _ = close(fd)
+    }
+}
+
+extension Syscalls {
     /// Starts a detached POSIX thread running `body`.
     ///
     /// The corresponding C functions are `pthread_create` and `pthread_detach`.
@@ -57,6 +69,7 @@ extension Syscalls {
             { raw in
                 guard let raw else { return nil }
                 let box = Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue()
+                Syscalls.nameCurrentThread(box.name)
                 box.body()
                 return nil
             }, box.toOpaque())

@@ -86,6 +86,9 @@ public final class HTTPServer: Sendable {
 
     /// The configuration the server was created with.
     public let configuration: HTTPServerConfiguration
+    /// A process-unique number; thread names start with `http<identifier>-` (`-acc`, `-c<n>`).
+    public let identifier: Int
+    private static let serial = LockedValue(0)
     private let handler: HTTPHandler
     private let state = LockedValue(State())
 
@@ -93,6 +96,10 @@ public final class HTTPServer: Sendable {
     public init(configuration: HTTPServerConfiguration = .init(), handler: @escaping HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
+        self.identifier = Self.serial.withLock {
+            $0 += 1
+            return $0
+        }
     }
 
     deinit {
@@ -149,7 +156,7 @@ public final class HTTPServer: Sendable {
                 $0.acceptThreadRunning = true
             }
             do {
-                try Syscalls.spawnDetachedThread(name: "http-accept") { [self] in
+                try Syscalls.spawnDetachedThread(name: "http\(identifier)-acc") { [self] in
                     acceptLoop(listeners: listeners, context: context)
                 }
             } catch {
@@ -274,7 +281,7 @@ public final class HTTPServer: Sendable {
             return
         }
         do {
-            try Syscalls.spawnDetachedThread(name: "http-conn-\(id)") { [self] in
+            try Syscalls.spawnDetachedThread(name: "http\(identifier)-c\(id)") { [self] in
                 HTTPServerConnection(socket: socket, id: id, peer: peer, context: context).run()
                 finishConnection(id: id, socket: socket)
             }

@@ -166,7 +166,8 @@ final class HTTPServerConnection: HTTPResponseWriter {
         }
         if isAborted { return false }
         if !out.isEmpty { guard flush() else { return false } }
-        return !(closeAfterResponse || context.isStopping)
+        // A stopping server is noticed through the stop pipe while waiting for the next request.
+        return !closeAfterResponse
     }
 
     // MARK: - HTTPResponseWriter
@@ -184,7 +185,6 @@ final class HTTPServerConnection: HTTPResponseWriter {
         var extraConnection: String?
         let headers = head.headers
         if headers.containsToken("close", in: "Connection") { closeAfterResponse = true }
-        if context.isStopping { closeAfterResponse = true }
         var extraTransferEncoding = false
         if requestHead.method == .head || !head.status.mayHaveBody {
             mode = .none
