@@ -82,3 +82,69 @@ final class RecordingWriter: HTTPResponseWriter {
     func pause(for duration: Duration) throws { pauses.append(duration) }
     func waitForPeerClose(timeout: Duration?) -> Bool { true }
 }
+
+/// A response read leniently from possibly broken bytes: the head, and the body de-chunked as
+/// far as the framing goes.
+struct LenientResponse {
+    var head: String
+    var body: [UInt8]
+    /// Whether the chunked terminator `0\r\n\r\n` arrived.
+    var isComplete: Bool
+    /// The chunk-size line that could not be parsed, if any.
+    var badSizeLine: String?
+
+    init(_ bytes: [UInt8]) {
+        let marker: [UInt8] = [13, 10, 13, 10]
+        var split = bytes.count
+        if bytes.count >= 4 {
+            for i in 0...(bytes.count - 4) where Array(bytes[i..<(i + 4)]) == marker {
+                split = i + 4
+                break
+            }
+        }
+        head = String(decoding: bytes[..<min(split, bytes.count)], as: UTF8.self)
+        let rest = Array(bytes[min(split, bytes.count)...])
+        isComplete = false
+        badSizeLine = nil
+        guard head.lowercased().contains("transfer-encoding: chunked") else {
+            body = rest
+            return
+        }
+        var out: [UInt8] = []
+        var i = 0
+        while i < rest.count {
+            guard let lineEnd = (i..<max(i, rest.count - 1)).first(where: { rest[$0] == 13 && rest[$0 + 1] == 10 }) else {
+                break
+            }
+            let line = String(decoding: rest[i..<lineEnd], as: UTF8.self)
+            guard let size = Int(line, radix: 16) else {
+                badSizeLine = line
+                break
+            }
+            if size == 0 {
+                isComplete = true
+                break
+            }
+            let start = lineEnd + 2
+            let end = min(rest.count, start + size)
+            out += rest[start..<end]
+            i = end + 2
+        }
+        body = out
+    }
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    func header(_ name: String) -> String? {
+        for line in head.split(separator: "\r\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == name.lowercased() { return parts[1].trimmingSpaces() }
+        }
+        return nil
+    }
+
+    var status: Int? {
+        let parts = head.split(separator: " ")
+        return parts.count > 1 ? Int(parts[1]) : nil
+    }
+}

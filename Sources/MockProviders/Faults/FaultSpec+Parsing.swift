@@ -44,7 +44,15 @@ extension FaultSpec {
             while i < chars.count, chars[i] != "=", chars[i] != ":", chars[i] != "," { key.append(chars[i]); i += 1 }
             key = key.trimmingSpaces().lowercased()
             guard !key.isEmpty else { throw fail(.badValue, "expected key=value", start + 1) }
-            guard i < chars.count, chars[i] != "," else { throw fail(.badValue, "'\(key)' needs a value (\(key)=VALUE)", start + 1) }
+            if i >= chars.count || chars[i] == "," {
+                // A bare action (`rst`) takes its default; anything else needs a value.
+                guard actionKeys.contains(key), key == "rst" || key == "malformed" || key == "length_mismatch" else {
+                    throw fail(.badValue, "'\(key)' needs a value (\(key)=VALUE)", start + 1)
+                }
+                if i < chars.count { i += 1 }
+                items.append(Item(key: key, value: "", location: "column \(start + 1)"))
+                continue
+            }
             i += 1
             var value = ""
             if i < chars.count, chars[i] == "\"" || chars[i] == "'" {
