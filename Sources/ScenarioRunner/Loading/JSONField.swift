@@ -171,8 +171,14 @@ final class ObjectReader {
 enum Suggestion {
     /// The candidate within a small edit distance of `word`, if any.
     static func closest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
-            .filter { $0.1 <= max(2, word.count / 3) }
+        let lower = word.lowercased()
+        let scored = candidates.map { candidate -> (String, Int) in
+            let c = candidate.lowercased()
+            // `idle` → `idle_ms`: a unit suffix or prefix left out counts as a near miss.
+            if lower.count >= 3, c.hasPrefix(lower) || lower.hasPrefix(c) { return (candidate, 1) }
+            return (candidate, distance(lower, c))
+        }
+        .filter { $0.1 <= max(2, word.count / 3) }
         return scored.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }?.0
     }
 

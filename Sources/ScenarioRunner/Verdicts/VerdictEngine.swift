@@ -130,7 +130,8 @@ public struct VerdictEngine: Sendable {
         }
         // Gave up early: last attempt failed retryably, retries remained, and the client reported an error.
         if step.operation != .failoverChat, let last = group.last, last.isRetryableFailure, outcome?.kind == .error,
-            group.count < client.retry.maxRetries + 1, !last.faults.contains(.midStreamError), last.chunksSent == 0
+            group.count < client.retry.maxRetries + 1, !last.faults.contains(.midStreamError),
+            !(last.status.map { $0 < 300 } ?? false)
         {
             let hintTooLong = (last.retryAfterMilliseconds ?? 0) > Double(client.retry.maxRetryAfterMilliseconds)
             let elapsed = Self.ms((last.endedAt ?? last.receivedAt) - (group.first?.receivedAt ?? last.receivedAt))

@@ -1,0 +1,175 @@
+import Reporting
+import Testing
+@testable import ScenarioRunner
+
+@Suite("Verdict engine on synthetic journals")
+struct VerdictEngineTests {
+    let engine = VerdictEngine()
+    let ms: UInt64 = 1_000_000
+
+    func exchange(
+        _ attempt: Int, at start: UInt64, ends end: UInt64, status: Int? = 200, retryAfter: Double? = nil,
+        server: String = "main", path: String = "/v1/chat/completions", faults: [ObservedExchange.FaultEffect] = [],
+        silence: Double? = nil, chunks: Int = 10, ending: ObservedExchange.Ending = .completed, credential: String? = nil,
+        request: String? = "s0.r0"
+    ) -> ObservedExchange {
+        ObservedExchange(
+            server: server, sequence: attempt, path: path, requestID: request, attemptNumber: request == nil ? nil : attempt,
+            credential: credential, receivedAt: start * ms, endedAt: end * ms, status: status, retryAfterMilliseconds: retryAfter,
+            faults: faults, longestSilenceMilliseconds: silence, chunksSent: chunks, ending: ending
+        )
+    }
+
+    func ids(_ exchanges: [ObservedExchange], step: Scenario.Step = Scenario.Step(name: "s", operation: .chat), client: Scenario.Client = Scenario.Client(), outcome: RequestOutcome.Kind = .success, chunks: Int = 10) -> Set<String> {
+        let outcome = RequestOutcome(requestID: "s0.r0", kind: outcome, errorCode: outcome == .error ? "rateLimited" : nil, chunks: chunks)
+        return Set(engine.judge(exchanges: exchanges, step: step, client: client, outcomes: [outcome]).map(\.id))
+    }
+
+    // MARK: - retry-after-ignored
+
+    @Test func retryAfterIgnoredFiresWhenRetriedTooSoon() {
+        let j = [exchange(1, at: 0, ends: 1, status: 429, retryAfter: 200), exchange(2, at: 30, ends: 40)]
+        #expect(ids(j).contains("retry-after-ignored"))
+    }
+
+    @Test func retryAfterHonouredIsFine() {
+        let j = [exchange(1, at: 0, ends: 1, status: 429, retryAfter: 200), exchange(2, at: 200, ends: 210)]
+        #expect(ids(j).isEmpty)
+    }
+
+    @Test func retryAfterBeyondTheCapIsNotJudged() {
+        var client = Scenario.Client()
+        client.retry.maxRetryAfterMilliseconds = 100
+        let j = [exchange(1, at: 0, ends: 1, status: 429, retryAfter: 5000), exchange(2, at: 30, ends: 40)]
+        #expect(!ids(j, client: client).contains("retry-after-ignored"))
+    }
+
+    // MARK: - non-retryable-retried
+
+    @Test(arguments: [400, 401, 403, 404, 422])
+    func nonRetryableRetriedFires(status: Int) {
+        let j = [exchange(1, at: 0, ends: 1, status: status), exchange(2, at: 50, ends: 51, status: status)]
+        #expect(ids(j, outcome: .error).contains("non-retryable-retried"))
+    }
+
+    @Test func failoverAfter401ToAnotherServerIsNotARetry() {
+        let j = [exchange(1, at: 0, ends: 1, status: 401, server: "a"), exchange(2, at: 50, ends: 51, server: "b")]
+        #expect(!ids(j, step: Scenario.Step(name: "s", operation: .failoverChat)).contains("non-retryable-retried"))
+    }
+
+    @Test func singleNonRetryableAttemptIsFine() {
+        #expect(ids([exchange(1, at: 0, ends: 1, status: 404)], outcome: .error).isEmpty)
+    }
+
+    // MARK: - retry-storm
+
+    @Test func retryStormFiresWithoutBackoff() {
+        let j = [exchange(1, at: 0, ends: 1, status: 500), exchange(2, at: 1, ends: 2, status: 500), exchange(3, at: 2, ends: 3, status: 500)]
+        #expect(ids(j, outcome: .error).contains("retry-storm"))
+    }
+
+    @Test func backoffIsFine() {
+        let j = [exchange(1, at: 0, ends: 1, status: 500), exchange(2, at: 20, ends: 21, status: 500), exchange(3, at: 60, ends: 61, status: 500)]
+        #expect(ids(j, outcome: .error).isEmpty)
+    }
+
+    // MARK: - gave-up-early
+
+    @Test func gaveUpEarlyFiresWhenRetriesRemain() {
+        let j = [exchange(1, at: 0, ends: 1, status: 503)]
+        #expect(ids(j, outcome: .error) == ["gave-up-early"])
+    }
+
+    @Test func usingEveryRetryIsNotGivingUp() {
+        let j = [exchange(1, at: 0, ends: 1, status: 503), exchange(2, at: 20, ends: 21, status: 503), exchange(3, at: 60, ends: 61, status: 503)]
+        #expect(ids(j, outcome: .error).isEmpty)
+    }
+
+    @Test func givingUpOnATooLongRetryAfterIsCorrect() {
+        var client = Scenario.Client()
+        client.retry.maxRetryAfterMilliseconds = 100
+        #expect(ids([exchange(1, at: 0, ends: 1, status: 429, retryAfter: 60_000)], client: client, outcome: .error).isEmpty)
+    }
+
+    // MARK: - streams
+
+    @Test func truncatedStreamAcceptedFires() {
+        let j = [exchange(1, at: 0, ends: 5, faults: [.truncate], chunks: 3, ending: .serverClosed(chunks: 3))]
+        #expect(ids(j, outcome: .success) == ["truncated-stream-accepted"])
+        #expect(ids(j, outcome: .error).isEmpty)
+    }
+
+    @Test func resetMidStreamAcceptedFires() {
+        let j = [exchange(1, at: 0, ends: 5, faults: [.reset], chunks: 3, ending: .reset(chunks: 3))]
+        #expect(ids(j, outcome: .success).contains("truncated-stream-accepted"))
+    }
+
+    @Test func malformedChunkIgnoredFires() {
+        let j = [exchange(1, at: 0, ends: 5, faults: [.malformed])]
+        #expect(ids(j, outcome: .success) == ["malformed-chunk-ignored"])
+        #expect(ids(j, outcome: .error).isEmpty)
+    }
+
+    @Test func noIdleTimeoutFiresOnLongSilence() {
+        var client = Scenario.Client()
+        client.timeouts.idleMilliseconds = 100
+        #expect(ids([exchange(1, at: 0, ends: 900, faults: [.stall], silence: 800)], client: client).contains("no-idle-timeout"))
+        #expect(ids([exchange(1, at: 0, ends: 120, faults: [.stall], silence: 110, ending: .clientClosed(chunks: 2))], client: client, outcome: .error).isEmpty)
+    }
+
+    @Test func cancelledStreamKeptReadingFires() {
+        let step = Scenario.Step(name: "s", operation: .chat, cancelAfterChunks: 3)
+        #expect(ids([exchange(1, at: 0, ends: 100, chunks: 40, ending: .completed)], step: step, outcome: .cancelled) == ["cancelled-stream-kept-reading"])
+        #expect(ids([exchange(1, at: 0, ends: 100, chunks: 5, ending: .clientClosed(chunks: 5))], step: step, outcome: .cancelled).isEmpty)
+    }
+
+    // MARK: - secret-to-wrong-host
+
+    @Test func secretToWrongHostFiresOnLeakedKey() {
+        let client = Scenario.Client(providers: [
+            Scenario.Provider(server: "a", apiKey: "sk-primary-key-000000001111"),
+            Scenario.Provider(server: "b", apiKey: "sk-backup-key-0000000002222"),
+        ])
+        let step = Scenario.Step(name: "s", operation: .failoverChat)
+        let leaked = [
+            exchange(1, at: 0, ends: 1, status: 503, server: "a", credential: "Bearer sk-…1111"),
+            exchange(2, at: 30, ends: 31, server: "b", credential: "Bearer sk-…1111"),
+        ]
+        #expect(ids(leaked, step: step, client: client).contains("secret-to-wrong-host"))
+        let clean = [
+            exchange(1, at: 0, ends: 1, status: 503, server: "a", credential: "Bearer sk-…1111"),
+            exchange(2, at: 30, ends: 31, server: "b", credential: "Bearer sk-…2222"),
+        ]
+        #expect(ids(clean, step: step, client: client).isEmpty)
+    }
+
+    @Test func maskMatching() {
+        #expect(SecretMask.matches(masked: "Bearer sk-…1111", secret: "sk-primary-key-000000001111"))
+        #expect(SecretMask.matches(masked: "sk-…1111", secret: "sk-primary-key-000000001111"))
+        #expect(!SecretMask.matches(masked: "Bearer sk-…2222", secret: "sk-primary-key-000000001111"))
+        #expect(!SecretMask.matches(masked: "***", secret: "sk-primary-key-000000001111"))
+        #expect(SecretMask.mask("sk-primary-key-000000001111") == "sk-…1111")
+    }
+
+    // MARK: - linking
+
+    @Test func attemptsWithoutHarnessHeadersAreLinkedByServerAndPath() {
+        // Discovery-like probes of different paths are not retries of each other.
+        let probes = [
+            exchange(1, at: 0, ends: 1, status: 404, path: "/api/version", request: nil),
+            exchange(2, at: 1, ends: 2, status: 404, path: "/api/v0/models", request: nil),
+            exchange(3, at: 2, ends: 3, status: 200, path: "/v1/models", request: nil),
+        ]
+        #expect(ids(probes, step: Scenario.Step(name: "s", operation: .discover)).isEmpty)
+        let retried = [exchange(1, at: 0, ends: 1, status: 401, request: nil), exchange(2, at: 1, ends: 2, status: 401, request: nil)]
+        #expect(ids(retried, outcome: .error).contains("non-retryable-retried"))
+    }
+
+    @Test func everyFindingHasAdvice() {
+        for entry in FindingCatalog.all {
+            #expect(!entry.advice.isEmpty)
+            #expect(!entry.summary.isEmpty)
+        }
+        #expect(Set(FindingCatalog.allIDs).count == FindingCatalog.all.count)
+    }
+}
