@@ -138,8 +138,14 @@ public final class HTTPServer: Sendable {
             state.phase = .running
         }
         do {
-            let context = try Context(configuration: configuration, handler: handler)
             let (listeners, addresses) = try bindListeners()
+            let context: Context
+            do {
+                context = try Context(configuration: configuration, handler: handler)
+            } catch {
+                for listener in listeners { listener.close() }
+                throw error
+            }
             let port = addresses.first?.port ?? 0
             let display =
                 addresses.first(where: { $0.family == .ipv4 }) ?? addresses.first ?? .loopbackIPv4(port: port)

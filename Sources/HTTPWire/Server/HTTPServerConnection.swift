@@ -409,7 +409,8 @@ final class HTTPServerConnection: HTTPResponseWriter {
         guard !out.isEmpty else { return }
         if isAborted || socket.isClosed { throw HTTPServerError(.peerClosed, "connection closed") }
         do {
-            try out.withUnsafeBytes { try socket.writeAll($0) }
+            // A client that stops reading for a whole idle timeout is treated as gone.
+            try out.withUnsafeBytes { try socket.writeAll($0, timeout: context.configuration.idleTimeout) }
             out.removeAll(keepingCapacity: true)
         } catch let error as SocketError {
             out.removeAll(keepingCapacity: true)
@@ -419,6 +420,8 @@ final class HTTPServerConnection: HTTPResponseWriter {
             switch error.code {
             case .brokenPipe, .connectionReset:
                 throw HTTPServerError(.peerClosed, "client went away", underlying: error)
+            case .timedOut:
+                throw HTTPServerError(.peerClosed, "client stopped reading (idle timeout)", underlying: error)
             default:
                 throw HTTPServerError(.ioFailure, "send failed", underlying: error)
             }
