@@ -44,10 +44,11 @@ enum CheckScheduler {
                                 return r.status == .fail || r.status == .skip
                             })
                         {
-                            let reason = results[blocker]?.status == .fail ? "failed" : "was skipped"
+                            // A skipped blocker passes its own reason on, so the root cause shows.
+                            let summary = results[blocker]?.status == .fail
+                                ? "skipped: \(titles[blocker] ?? blocker) failed" : results[blocker]?.summary ?? "skipped"
                             results[node.key] = CheckResult(
-                                id: node.id, target: node.target, title: node.title, status: .skip,
-                                summary: "skipped: \(titles[blocker] ?? blocker) \(reason)"
+                                id: node.id, target: node.target, title: node.title, status: .skip, summary: summary
                             )
                             progressed = true
                             continue

@@ -78,7 +78,8 @@ public struct Diagnoser: Sendable {
             let w = warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))"
             return "No problems found: \(ok.joined(separator: ", ")) answered\(w)."
         case .problems, .unreachable:
-            let ids = Array(NSOrderedSet(array: errors.map(\.modeID))) as? [String] ?? []
+            var ids: [String] = []
+            for e in errors where !ids.contains(e.modeID) { ids.append(e.modeID) }
             let first = errors.first?.message ?? report.checks.first { $0.status == .fail }?.summary ?? "a check failed"
             let prefix = report.verdict == .unreachable ? "Nothing reachable" : "\(max(errors.count, 1)) problem\(errors.count > 1 ? "s" : "") found"
             return "\(prefix): \(first)" + (ids.isEmpty ? "" : " [\(ids.joined(separator: ", "))]")

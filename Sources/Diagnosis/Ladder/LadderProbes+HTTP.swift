@@ -229,7 +229,9 @@ extension LadderProbes {
             if !base.lowercased().hasSuffix("/v1") { candidates.append(base + "/v1") }
             if let doubled = URLLint.doubledPath(endpoint) { candidates.append(doubled.base) }
             if !base.isEmpty { candidates.append("/v1") }
-            for candidate in Array(NSOrderedSet(array: candidates)) as? [String] ?? [] where candidate != base {
+            var unique: [String] = []
+            for c in candidates where !unique.contains(c) && c != base { unique.append(c) }
+            for candidate in unique {
                 let o = await state.get(candidate + "/models", headers: auth)
                 evidence.append(Evidence("GET \(candidate)/models", o.sketch))
                 guard isModelList(o) || o.response?.status == 401 else { continue }

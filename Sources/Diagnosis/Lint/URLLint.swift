@@ -57,7 +57,7 @@ public enum URLLint {
             )
         }
         let octets = endpoint.host.split(separator: ".")
-        if octets.count == 4, ProbeNet.parseNumeric(endpoint.host) != nil, octets.last == "0" || octets.last == "255" {
+        if octets.count == 4, !Endpoint.isWildcard(endpoint.host), ProbeNet.parseNumeric(endpoint.host) != nil, octets.last == "0" || octets.last == "255" {
             findings.append(
                 Finding(
                     "url-malformed",

@@ -392,3 +392,8 @@ extension String {
         self = String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension Syscalls {
+    /// Calls `listen(2)` again with another backlog (tests fill a backlog-0 queue to stage SYN drops).
+    public static func probeRelisten(_ fd: Int32, backlog: Int32) { _ = listen(fd, backlog) }
+}

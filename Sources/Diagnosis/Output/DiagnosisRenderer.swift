@@ -1,0 +1,170 @@
+import Foundation
+import HTTPWire
+
+/// Renders a ``DiagnosisReport`` as text (doctor style) or JSON. Every string passes through
+/// the ``SecretMasker`` first.
+public struct DiagnosisRenderer: Sendable {
+    /// Colour (ANSI) only on a terminal.
+    public var useColor: Bool
+    /// Show evidence under every check (-v).
+    public var verbose: Bool
+    public var masker: SecretMasker
+
+    public init(useColor: Bool = false, verbose: Bool = false, masker: SecretMasker = SecretMasker(secrets: [])) {
+        self.useColor = useColor
+        self.verbose = verbose
+        self.masker = masker
+    }
+
+    // MARK: - Text
+
+    private func paint(_ text: String, _ code: String) -> String { useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+
+    private func symbol(_ status: CheckStatus) -> String {
+        switch status {
+        case .pass: paint("✓", "32")
+        case .warn: paint("!", "33")
+        case .fail: paint("✗", "31")
+        case .skip, .info: paint("–", "2")
+        }
+    }
+
+    public func text(_ report: DiagnosisReport) -> String {
+        var lines: [String] = []
+        let verdictSymbol = report.verdict == .healthy ? symbol(.pass) : symbol(.fail)
+        lines.append("\(verdictSymbol) \(paint(report.headline, "1"))")
+        lines.append("")
+        let machine = report.checks.filter { $0.target == nil }
+        let healthyShort = report.verdict == .healthy && !verbose
+        lines.append(paint("This machine", "1"))
+        for check in machine where !(healthyShort && check.status == .pass && check.findings.isEmpty) {
+            lines += render(check)
+        }
+        for target in report.targets {
+            lines.append("")
+            var header = "\(paint(target.identified ?? providerName(target.provider), "1"))  \(target.url)"
+            header += "  (\(target.source)\(target.isDefaultProbe ? ", default port" : ""))"
+            lines.append(header)
+            let checks = report.checks.filter { $0.target == target.index }
+            if healthyShort {
+                let passed = checks.filter { $0.status == .pass && $0.findings.isEmpty }
+                let rest = checks.filter { !($0.status == .pass && $0.findings.isEmpty) }
+                if !passed.isEmpty {
+                    lines.append("  \(symbol(.pass)) \(passed.map(\.title).joined(separator: ", ")) — all fine")
+                }
+                for check in rest { lines += render(check) }
+            } else {
+                for check in checks { lines += render(check) }
+            }
+        }
+        let findings = report.findings
+        if !findings.isEmpty {
+            lines.append("")
+            lines.append(paint(findings.contains { $0.severity == .error } ? "What to fix" : "Worth knowing", "1"))
+            for (i, finding) in findings.enumerated() {
+                let mode = FailureCatalog.mode(finding.modeID)
+                let mark = finding.severity == .error ? symbol(.fail) : symbol(.warn)
+                lines.append("\(i + 1). \(mark) \(finding.message) [\(finding.modeID)]")
+                if let mode, verbose { lines.append("     Why: \(mode.explanation)") }
+                let fix = finding.fix ?? mode?.fix.text(for: report.platform)
+                if let fix { lines.append("     Fix: \(fix)") }
+                if verbose {
+                    for e in finding.evidence { lines.append("     · \(e.key): \(e.value)") }
+                    if let looks = mode?.lookAlikes, !looks.isEmpty { lines.append("     Not: \(looks.joined(separator: ", ")) (ruled out by the checks above)") }
+                }
+            }
+        }
+        lines.append("")
+        let counts = Dictionary(grouping: report.checks, by: \.status).mapValues(\.count)
+        let tally = [CheckStatus.pass, .warn, .fail, .skip].compactMap { s in counts[s].map { "\($0) \(label(s))" } }.joined(separator: ", ")
+        lines.append(paint("\(tally) · \(String(format: "%.0f", report.durationMilliseconds)) ms\(verbose ? "" : " · -v for evidence, --json for machines")", "2"))
+        return masker.scrub(lines.joined(separator: "\n"))
+    }
+
+    private func label(_ s: CheckStatus) -> String {
+        switch s {
+        case .pass: "passed"
+        case .warn: "warnings"
+        case .fail: "failed"
+        case .skip: "skipped"
+        case .info: "info"
+        }
+    }
+
+    private func providerName(_ raw: String) -> String { ProviderKind(rawValue: raw)?.displayName ?? raw }
+
+    private func render(_ check: CheckResult) -> [String] {
+        let pad = check.title.count < 24 ? String(repeating: " ", count: 24 - check.title.count) : " "
+        var lines = ["  \(symbol(check.status)) \(check.title)\(pad)\(check.summary)"]
+        if verbose {
+            for e in check.evidence { lines.append("      · \(e.key): \(e.value)") }
+        }
+        return lines
+    }
+
+    // MARK: - JSON
+
+    /// The `--json` document (schema in docs/diagnose.md, `schemaVersion` 1).
+    public func json(_ report: DiagnosisReport, toolVersion: String) -> JSONValue {
+        func s(_ text: String) -> JSONValue { .string(masker.scrub(text)) }
+        func evidence(_ list: [Evidence]) -> JSONValue {
+            .array(list.map { .object([("key", s($0.key)), ("value", s($0.value))]) })
+        }
+        func finding(_ f: Finding, check: CheckResult?) -> JSONValue {
+            let mode = FailureCatalog.mode(f.modeID)
+            var pairs: [(String, JSONValue)] = [
+                ("mode", .string(f.modeID)), ("severity", .string(f.severity.rawValue)),
+                ("title", mode.map { .string($0.title) } ?? .null), ("message", s(f.message)),
+                ("explanation", mode.map { .string($0.explanation) } ?? .null),
+                ("fix", (f.fix ?? mode?.fix.text(for: report.platform)).map { s($0) } ?? .null),
+                ("lookAlikes", .array((mode?.lookAlikes ?? []).map { .string($0) })),
+                ("evidence", evidence(f.evidence)),
+            ]
+            if let check {
+                pairs.append(("check", .string(check.id)))
+                pairs.append(("target", check.target.map { .int($0) } ?? .null))
+            }
+            return .object(pairs)
+        }
+        let exitCode: Int = switch report.verdict {
+        case .healthy: 0
+        case .problems: 1
+        case .unreachable: 69
+        }
+        var seen = Set<String>()
+        var findings: [JSONValue] = []
+        for check in report.checks {
+            for f in check.findings where seen.insert(f.modeID + "\u{0}" + f.message).inserted {
+                findings.append(finding(f, check: check))
+            }
+        }
+        return .object([
+            ("schemaVersion", 1),
+            ("tool", "llmcheck"),
+            ("toolVersion", .string(toolVersion)),
+            ("command", "diagnose"),
+            ("verdict", .string(report.verdict.rawValue)),
+            ("exitCode", .int(exitCode)),
+            ("headline", s(report.headline)),
+            ("platform", .string(report.platform.rawValue)),
+            ("durationMs", .number((report.durationMilliseconds * 10).rounded() / 10)),
+            ("targets", .array(report.targets.map { t in
+                .object([
+                    ("index", .int(t.index)), ("url", s(t.url)), ("source", .string(t.source)), ("provider", .string(t.provider)),
+                    ("defaultProbe", .bool(t.isDefaultProbe)), ("identified", t.identified.map { .string($0) } ?? .null),
+                    ("reachable", .bool(t.reachable)),
+                ])
+            })),
+            ("checks", .array(report.checks.map { c in
+                .object([
+                    ("id", .string(c.id)), ("target", c.target.map { .int($0) } ?? .null), ("title", .string(c.title)),
+                    ("status", .string(c.status.rawValue)), ("summary", s(c.summary)),
+                    ("durationMs", .number((c.durationMilliseconds * 10).rounded() / 10)),
+                    ("evidence", evidence(c.evidence)),
+                    ("findings", .array(c.findings.map { .string($0.modeID) })),
+                ])
+            })),
+            ("findings", .array(findings)),
+        ])
+    }
+}
