@@ -1,8 +1,15 @@
+import ProviderClient
+
 // MARK: - Standard drivers
 
 extension ClientDrivers {
     /// The drivers `llmcheck run` uses: the real `ProviderClient` and ``MisbehavingClient``.
     public static var standard: ClientDrivers {
-        ClientDrivers(providerClient: nil, misbehaving: MisbehavingClient())
+        ClientDrivers(providerClient: ProviderClientDriver(), misbehaving: MisbehavingClient())
     }
+}
+
+extension ScenarioParser.Validation {
+    /// Every `ProviderError.Code`, plus `cancelled` outcomes: the codes `expect.error_code` may name.
+    public static var providerErrorCodes: Set<String> { Set(ProviderError.Code.allCases.map(\.rawValue)) }
 }

@@ -40,6 +40,10 @@ public struct DriverRequest: Sendable {
     public var prompt: String
     public var maxTokens: Int?
     public var cancelAfterChunks: Int?
+    /// Dialect override (`ollama`, `lmstudio`, `openai`); nil speaks the target's personality.
+    public var dialect: String?
+    /// Extra request headers from the step.
+    public var extraHeaders: [String: String]
     public var client: Scenario.Client
     /// Seed of the scenario (jitter of backoff, etc.).
     public var seed: UInt64
@@ -47,13 +51,18 @@ public struct DriverRequest: Sendable {
     /// Headers that link attempts to scenario and request: `X-LLMCheck-Scenario`, `X-LLMCheck-Request`.
     /// Drivers add `X-LLMCheck-Attempt` per attempt when they can.
     public var harnessHeaders: HTTPHeaders {
-        ["X-LLMCheck-Scenario": scenarioID, "X-LLMCheck-Request": requestID]
+        var headers: HTTPHeaders = ["X-LLMCheck-Scenario": scenarioID, "X-LLMCheck-Request": requestID]
+        for (name, value) in extraHeaders.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
+        return headers
     }
+
+    /// The dialect spoken to `target`.
+    public func dialect(for target: Target) -> String { dialect ?? target.server.personality }
 
     public init(
         scenarioID: String, stepIndex: Int, requestID: String, operation: Scenario.Operation, target: Target?,
         targets: [Target], servers: [RunningServer], model: String?, stream: Bool, prompt: String, maxTokens: Int?,
-        cancelAfterChunks: Int?, client: Scenario.Client, seed: UInt64
+        cancelAfterChunks: Int?, dialect: String? = nil, extraHeaders: [String: String] = [:], client: Scenario.Client, seed: UInt64
     ) {
         self.scenarioID = scenarioID
         self.stepIndex = stepIndex
@@ -67,6 +76,8 @@ public struct DriverRequest: Sendable {
         self.prompt = prompt
         self.maxTokens = maxTokens
         self.cancelAfterChunks = cancelAfterChunks
+        self.dialect = dialect
+        self.extraHeaders = extraHeaders
         self.client = client
         self.seed = seed
     }

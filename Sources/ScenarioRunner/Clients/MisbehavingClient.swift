@@ -19,7 +19,7 @@ public struct MisbehavingClient: ClientDriver {
                     Session(request: request, current: exchangeBox).run()
                 }
             } catch {
-                return .failure(request.requestID, code: "internal", message: "\(error)")
+                return .failure(request.requestID, code: "unknown", message: "\(error)")
             }
         } onCancel: {
             exchangeBox.withLock { $0?.cancel() }
@@ -54,7 +54,7 @@ private struct Session {
         }
         let targets = request.operation == .failoverChat ? request.targets : (request.target.map { [$0] } ?? [])
         guard !targets.isEmpty else {
-            return .failure(request.requestID, code: "invalid-scenario", message: "no target server")
+            return .failure(request.requestID, code: "invalidConfiguration", message: "no target server")
         }
         var rng = SplitMix(seed: request.seed)
         var attemptNumber = 0
@@ -255,17 +255,17 @@ private struct Session {
     }
 
     func target(personality: String) -> Bool {
-        request.target?.server.personality == personality && request.operation != .failoverChat
-            || request.operation == .failoverChat && request.targets.first?.server.personality == personality
+        guard let target = request.target else { return false }
+        return request.dialect(for: target) == personality
     }
 
     /// Reads a non-streamed answer.
     func interpret(body: [UInt8], status: Int, into outcome: inout RequestOutcome, timing: inout RequestOutcome.Timing) -> AttemptResult {
         guard let json = try? JSONValue.parse(body) else {
-            return AttemptResult(outcome: .error, code: "invalidResponse", message: "the body is not JSON", status: status, beforeHeaders: false)
+            return AttemptResult(outcome: .error, code: "malformedResponse", message: "the body is not JSON", status: status, beforeHeaders: false)
         }
         if let error = json["error"], !error.isNull {
-            return AttemptResult(outcome: .error, code: "providerError", message: error.stringValue ?? error["message"]?.stringValue ?? "error", status: status, beforeHeaders: false)
+            return AttemptResult(outcome: .error, code: "streamError", message: error.stringValue ?? error["message"]?.stringValue ?? "error", status: status, beforeHeaders: false)
         }
         switch request.operation {
         case .listModels:
@@ -323,15 +323,15 @@ private struct Session {
 
     func fail(_ error: any Error, beforeHeaders: Bool = false, status: Int? = nil) -> AttemptResult {
         guard let failure = error as? RawHTTPExchange.Failure else {
-            return AttemptResult(outcome: .error, code: "internal", message: "\(error)", status: status, beforeHeaders: beforeHeaders)
+            return AttemptResult(outcome: .error, code: "unknown", message: "\(error)", status: status, beforeHeaders: beforeHeaders)
         }
         let (code, message): (String, String)
         switch failure {
-        case .connect(let m): (code, message) = (m.contains("refused") ? "connectionRefused" : "connectFailed", m)
-        case .timeout(let m): (code, message) = ("timeout", m)
-        case .closed(let m): (code, message) = (beforeHeaders ? "connectionClosed" : "truncatedStream", m)
+        case .connect(let m): (code, message) = (m.contains("refused") ? "connectionRefused" : "connectTimeout", m)
+        case .timeout(let m): (code, message) = (beforeHeaders ? "headersTimeout" : "idleTimeout", m)
+        case .closed(let m): (code, message) = (beforeHeaders ? "connectionReset" : "truncatedStream", m)
         case .reset(let m): (code, message) = ("connectionReset", m)
-        case .protocolError(let m): (code, message) = ("invalidResponse", m)
+        case .protocolError(let m): (code, message) = ("malformedResponse", m)
         case .cancelled: (code, message) = ("cancelled", "cancelled")
         }
         return AttemptResult(outcome: .error, code: code, message: message, status: status, beforeHeaders: beforeHeaders)
@@ -343,6 +343,8 @@ private struct Session {
         case 401: "unauthorized"
         case 403: "forbidden"
         case 404: "notFound"
+        case 408: "requestTimeout"
+        case 409: "conflict"
         case 429: "rateLimited"
         case 500...599: "serverError"
         default: "http"
@@ -359,7 +361,7 @@ private struct Session {
 
     /// Method, path and JSON body of the operation for the target's personality.
     static func route(_ request: DriverRequest, target: DriverRequest.Target) -> (String, String, [UInt8]) {
-        let personality = target.server.personality
+        let personality = request.dialect(for: target)
         let model = JSONValue.string(target.model ?? request.model ?? "")
         let messages: JSONValue = [["role": "user", "content": .string(request.prompt)]]
         var body: JSONValue

@@ -100,7 +100,8 @@ extension ScenarioLoader {
     public static var standard: ScenarioLoader {
         ScenarioLoader(parser: ScenarioParser(validation: ScenarioParser.Validation(
             fault: { MockProvidersEnvironment.validateFault($0, path: $1) },
-            fixture: { MockProvidersEnvironment.validateFixture($0, file: $1) }
+            fixture: { MockProvidersEnvironment.validateFixture($0, file: $1) },
+            errorCodes: ScenarioParser.Validation.providerErrorCodes
         )))
     }
 }

@@ -117,7 +117,8 @@ public struct ScenarioExecutor: Sendable {
                 scenarioID: scenario.id, stepIndex: index, requestID: "s\(index).r\(n)", operation: step.operation,
                 target: target, targets: step.operation == .failoverChat ? targets : (target.map { [$0] } ?? []),
                 servers: ordered, model: target?.model ?? step.model, stream: step.stream, prompt: step.prompt,
-                maxTokens: step.maxTokens, cancelAfterChunks: step.cancelAfterChunks, client: client,
+                maxTokens: step.maxTokens, cancelAfterChunks: step.cancelAfterChunks, dialect: step.dialect,
+                extraHeaders: step.headers, client: client,
                 seed: StableHash.scenarioSeed(runSeed: seed, scenarioID: "\(scenario.id)#\(index).\(n)")
             )
         }

@@ -291,6 +291,19 @@ public struct ScenarioParser: Sendable {
             step.parallel = try r.optional("parallel") { (f) throws(ScenarioLoadError) in try f.integer(in: 1...64) } ?? 1
             step.cancelAfterChunks = try r.optional("cancel_after_chunks") { (f) throws(ScenarioLoadError) in try f.integer(in: 0...100_000) }
             step.delayBeforeMilliseconds = try r.optional("delay_before_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: 0...60_000) } ?? 0
+            step.dialect = try r.optional("dialect") { (f) throws(ScenarioLoadError) in try f.choice(Scenario.Server.personalities) }
+            step.headers = try r.optional("headers") { (f) throws(ScenarioLoadError) -> [String: String] in
+                guard let pairs = f.value.objectValue else { throw f.error("expected an object of header names to values, got \(f.shown)") }
+                var out: [String: String] = [:]
+                for (name, value) in pairs {
+                    let field = f.child(name, value)
+                    guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                        throw field.error("not a valid header name")
+                    }
+                    out[name] = try field.string()
+                }
+                return out
+            } ?? [:]
             step.expect = try r.optional("expect") { (f) throws(ScenarioLoadError) in try self.expectation(f, servers: servers) } ?? Scenario.Expectation()
             try r.finish()
             if step.cancelAfterChunks != nil {

@@ -24,12 +24,17 @@ extension Scenario {
         public var cancelAfterChunks: Int?
         /// Pause before the step starts, in ms. Default 0.
         public var delayBeforeMilliseconds: Int
+        /// API dialect the client speaks (`ollama`, `lmstudio`, `openai`); default the server's personality.
+        /// `openai` against an Ollama server exercises Ollama's `/v1` layer.
+        public var dialect: String?
+        /// Extra request headers (e.g. a browser `Origin`), sent in addition to the client's own.
+        public var headers: [String: String]
         public var expect: Expectation
 
         public init(
             name: String, operation: Operation, server: String? = nil, model: String? = nil, stream: Bool = true,
             prompt: String = "Say hello.", maxTokens: Int? = nil, parallel: Int = 1, cancelAfterChunks: Int? = nil,
-            delayBeforeMilliseconds: Int = 0, expect: Expectation = Expectation()
+            delayBeforeMilliseconds: Int = 0, dialect: String? = nil, headers: [String: String] = [:], expect: Expectation = Expectation()
         ) {
             self.name = name
             self.operation = operation
@@ -41,6 +46,8 @@ extension Scenario {
             self.parallel = parallel
             self.cancelAfterChunks = cancelAfterChunks
             self.delayBeforeMilliseconds = delayBeforeMilliseconds
+            self.dialect = dialect
+            self.headers = headers
             self.expect = expect
         }
     }

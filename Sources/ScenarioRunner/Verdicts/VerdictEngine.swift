@@ -55,6 +55,8 @@ public struct VerdictEngine: Sendable {
         let outcomeByID = Dictionary(outcomes.map { ($0.requestID, $0) }, uniquingKeysWith: { a, _ in a })
         for (requestID, group) in Self.groups(exchanges, singleRequest: outcomes.count <= 1, fallbackID: outcomes.first?.requestID) {
             let outcome = requestID.flatMap { outcomeByID[$0] }
+            // Discovery probes the same paths on purpose; only credentials are judged there.
+            guard step.operation != .discover else { continue }
             judgeRetries(group, step: step, client: client, outcome: outcome, into: &collector)
             judgeStream(group, step: step, client: client, outcome: outcome, into: &collector)
         }

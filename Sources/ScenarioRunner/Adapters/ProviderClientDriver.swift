@@ -1,0 +1,246 @@
+import Foundation
+import HTTPWire
+import ProviderClient
+
+// MARK: - ProviderClientDriver
+
+/// Drives llmcheck's real ``ProviderClient`` for one request of a step.
+///
+/// Each request gets its own client configured from the scenario (`client.retry`, `client.timeouts`,
+/// keys per provider) with the harness headers `X-LLMCheck-Scenario` / `X-LLMCheck-Request` as extra headers,
+/// and a jitter source seeded from the scenario seed, so retries are reproducible. Attempts of one request
+/// are linked by those headers and arrival order (the client has no per-attempt header hook).
+public struct ProviderClientDriver: ClientDriver {
+    public init() {}
+
+    public func perform(_ request: DriverRequest) async -> RequestOutcome {
+        var outcome = RequestOutcome(requestID: request.requestID, kind: .error, model: request.model, server: request.target?.server.name)
+        switch request.operation {
+        case .discover:
+            return await discover(request, outcome)
+        case .failoverChat:
+            return await failover(request, outcome)
+        default:
+            break
+        }
+        guard let target = request.target else {
+            return .failure(request.requestID, code: "invalidConfiguration", message: "no target server")
+        }
+        let client: ProviderClient
+        do {
+            client = try makeClient(request, target: target)
+        } catch {
+            return .failure(request.requestID, code: error.code.rawValue, message: error.message)
+        }
+        let model = target.model ?? request.model ?? ""
+        do throws(ProviderError) {
+            switch request.operation {
+            case .listModels:
+                outcome.models = try await client.listModels().map(\.id)
+                outcome.kind = .success
+            case .showModel:
+                let details = try await client.showModel(model)
+                outcome.models = [details.id]
+                outcome.kind = .success
+            case .embed:
+                let result = try await client.embeddings(model: model, inputs: [request.prompt])
+                outcome.embeddingDimensions = result.vectors.first?.count
+                outcome.timing = Self.timing(result.timing)
+                outcome.kind = .success
+            case .chat, .generate:
+                if request.stream {
+                    let stream = request.operation == .chat
+                        ? client.streamChat(Self.chatRequest(request, model: model))
+                        : client.streamGenerate(GenerateRequest(model: model, prompt: request.prompt, maxTokens: request.maxTokens))
+                    try await consume(stream, request: request, into: &outcome)
+                } else {
+                    let result = request.operation == .chat
+                        ? try await client.chat(Self.chatRequest(request, model: model))
+                        : try await client.generate(GenerateRequest(model: model, prompt: request.prompt, maxTokens: request.maxTokens))
+                    apply(result, into: &outcome)
+                    outcome.chunks = result.timing.contentChunksCount > 0 ? result.timing.contentChunksCount : (result.content.isEmpty ? 0 : 1)
+                    outcome.kind = .success
+                }
+            case .discover, .failoverChat:
+                break
+            }
+            outcome.servedBy = target.server.name
+        } catch {
+            outcome.kind = error.code == .cancelled && request.cancelAfterChunks != nil ? .cancelled : .error
+            outcome.errorCode = error.code.rawValue
+            outcome.errorMessage = error.message
+            outcome.status = error.status ?? outcome.status
+        }
+        if outcome.attempts.isEmpty {
+            outcome.attempts = Self.attempts(client.lastAttempts(), server: target.server.name)
+        }
+        if outcome.status == nil, let last = outcome.attempts.last { outcome.status = last.status }
+        return outcome
+    }
+
+    // MARK: - Streams
+
+    /// Reads a stream, cancelling it (by leaving the loop, which terminates the stream and closes the socket)
+    /// after `cancelAfterChunks` content chunks.
+    func consume(_ stream: AsyncThrowingStream<ChatEvent, any Error>, request: DriverRequest, into outcome: inout RequestOutcome) async throws(ProviderError) {
+        var chunks = 0
+        var content = ""
+        do {
+            for try await event in stream {
+                switch event {
+                case .started(let start):
+                    outcome.status = start.status
+                case .delta(let delta):
+                    guard !delta.content.isEmpty else { continue }
+                    chunks += 1
+                    content += delta.content
+                    if let n = request.cancelAfterChunks, chunks >= n {
+                        outcome.kind = .cancelled
+                        outcome.content = content
+                        outcome.chunks = chunks
+                        return
+                    }
+                case .completed(let result):
+                    apply(result, into: &outcome)
+                    outcome.chunks = chunks
+                    outcome.kind = .success
+                }
+            }
+        } catch let error as ProviderError {
+            outcome.content = content
+            outcome.chunks = chunks
+            throw error
+        } catch {
+            outcome.content = content
+            outcome.chunks = chunks
+            throw ProviderError(.unknown, "\(error)")
+        }
+        if outcome.kind != .success {
+            outcome.content = content
+            outcome.chunks = chunks
+            throw ProviderError(.truncatedStream, "the stream ended without a completed event")
+        }
+    }
+
+    func apply(_ result: ChatResult, into outcome: inout RequestOutcome) {
+        outcome.content = result.content
+        outcome.status = result.status
+        outcome.outputTokens = result.usage?.completionTokens ?? result.timing.outputTokens
+        outcome.timing = Self.timing(result.timing)
+        outcome.attempts = Self.attempts(result.attempts, server: outcome.server)
+    }
+
+    // MARK: - Discovery and failover
+
+    func discover(_ request: DriverRequest, _ base: RequestOutcome) async -> RequestOutcome {
+        var outcome = base
+        for server in request.servers {
+            for kind in [ProviderKind.ollama, .lmstudio, .openaiCompatible] {
+                let target = DriverRequest.Target(server: server, apiKey: request.client.apiKey, model: nil)
+                guard let client = try? makeClient(request, target: target, kind: kind) else { continue }
+                let found: Bool
+                switch kind {
+                case .ollama: found = ((try? await client.serverVersion()) ?? nil) != nil
+                case .lmstudio: found = ((try? await client.listModels()) ?? []).contains { $0.isLoaded != nil }
+                case .openaiCompatible: found = (try? await client.listModels()) != nil
+                }
+                if found {
+                    outcome.discovered[server.name] = kind == .openaiCompatible ? "openai" : kind.rawValue
+                    break
+                }
+            }
+        }
+        outcome.kind = .success
+        return outcome
+    }
+
+    /// Failover over the provider list: each provider with its own key and the scenario's retry policy.
+    func failover(_ request: DriverRequest, _ base: RequestOutcome) async -> RequestOutcome {
+        var outcome = base
+        var lastError: ProviderError?
+        for target in request.targets {
+            guard let client = try? makeClient(request, target: target) else { continue }
+            var attempt = outcome
+            attempt.attempts = []
+            do throws(ProviderError) {
+                try await consume(client.streamChat(Self.chatRequest(request, model: target.model ?? "")), request: request, into: &attempt)
+                attempt.servedBy = target.server.name
+                attempt.attempts = outcome.attempts + (attempt.attempts.isEmpty ? Self.attempts(client.lastAttempts(), server: target.server.name) : attempt.attempts)
+                return attempt
+            } catch {
+                lastError = error
+                outcome.attempts += Self.attempts(client.lastAttempts(), server: target.server.name)
+                outcome.status = error.status
+                guard Self.failsOver(error.code) else { break }
+            }
+        }
+        outcome.kind = .error
+        outcome.errorCode = lastError?.code.rawValue ?? "noProviderAvailable"
+        outcome.errorMessage = lastError?.message ?? "no provider could be used"
+        return outcome
+    }
+
+    /// Whether a failure moves on to the next provider (anything but a cancellation or a bad request).
+    static func failsOver(_ code: ProviderError.Code) -> Bool {
+        ![.cancelled, .badRequest, .contextLengthExceeded].contains(code)
+    }
+
+    // MARK: - Configuration
+
+    func makeClient(_ request: DriverRequest, target: DriverRequest.Target, kind override: ProviderKind? = nil) throws(ProviderError) -> ProviderClient {
+        let kind: ProviderKind = override ?? {
+            switch request.dialect(for: target) {
+            case "ollama": return .ollama
+            case "lmstudio": return .lmstudio
+            default: return .openaiCompatible
+            }
+        }()
+        let endpoint = ProviderEndpoint(kind: kind, host: target.server.host, port: target.server.port, apiKey: target.apiKey)
+        let t = request.client.timeouts
+        let r = request.client.retry
+        let rng = LockedValue(SplitMix(seed: request.seed))
+        var configuration = ProviderClientConfiguration(
+            timeouts: ProviderTimeouts(
+                connect: .milliseconds(t.connectMilliseconds), headers: .milliseconds(t.headersMilliseconds),
+                idle: .milliseconds(t.idleMilliseconds), total: .milliseconds(t.totalMilliseconds)
+            ),
+            retry: RetryPolicy(
+                maxRetries: r.maxRetries, initialDelay: Double(r.initialDelayMilliseconds) / 1000,
+                maximumDelay: Double(r.maxDelayMilliseconds) / 1000, maximumRetryAfter: Double(r.maxRetryAfterMilliseconds) / 1000
+            ),
+            extraHeaders: request.harnessHeaders,
+            modelCacheTTL: .zero,
+            random: { rng.withLock { $0.nextUnit() } }
+        )
+        configuration.userAgent = "llmcheck-run/\(ConformanceRun.toolVersion)"
+        return ProviderClient(endpoint: endpoint, configuration: configuration)
+    }
+
+    static func chatRequest(_ request: DriverRequest, model: String) -> ChatRequest {
+        ChatRequest(model: model, messages: [.user(request.prompt)], maxTokens: request.maxTokens)
+    }
+
+    // MARK: - Conversions
+
+    static func timing(_ t: RequestTiming) -> RequestOutcome.Timing? {
+        guard let send = t.tSend else { return nil }
+        return RequestOutcome.Timing(
+            send: send, headers: t.tHeaders, firstChunk: t.tFirstChunk, firstToken: t.tFirstToken, lastToken: t.tLastToken,
+            end: t.tEnd, interChunkMilliseconds: t.interChunkGaps.map { Double($0) / 1e6 }
+        )
+    }
+
+    static func attempts(_ records: [AttemptRecord], server: String?) -> [RequestOutcome.Attempt] {
+        var out: [RequestOutcome.Attempt] = []
+        var delay: Double?
+        for record in records {
+            out.append(RequestOutcome.Attempt(
+                number: record.number, server: server, startedAt: record.startedAt, endedAt: record.endedAt,
+                status: record.status, errorCode: record.outcome == "ok" ? nil : record.outcome,
+                delayBeforeMilliseconds: delay.map { $0 * 1000 }
+            ))
+            delay = record.delayBeforeNext
+        }
+        return out
+    }
+}
