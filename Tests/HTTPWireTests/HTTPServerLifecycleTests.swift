@@ -74,17 +74,24 @@ struct HTTPServerLifecycleTests {
     // MARK: - Faults the writer injects
 
     @Test func resetIsSeenAsConnectionReset() async throws {
+        let afterReset = LockedValue<HTTPServerError.Code?>(nil)
         try await withHTTPServer(handler: { _, writer in
             try writer.writeHead(HTTPResponseHead(status: .ok))
             try writer.writeBody(Array("partial".utf8))
             try writer.pause(for: .milliseconds(50))
             writer.reset()
-            #expect(throws: HTTPServerError.self) { try writer.writeBody(Array("more".utf8)) }
+            do {
+                try writer.writeBody(Array("more".utf8))
+            } catch let error as HTTPServerError {
+                afterReset.withLock { $0 = error.code }
+            }
         }) { server in
             let connection = try await RawTestConnection.connect(port: server.port)
             try await connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             let transcript = await connection.readUntilClose()
             #expect(transcript.ending == .reset)
+            #expect(await eventually { afterReset.current != nil })
+            #expect(afterReset.current == .peerClosed)
         }
     }
 
