@@ -127,3 +127,52 @@ struct FixtureAndJournalTests {
         }
     }
 }
+
+@Suite("Recording proxy", .timeLimit(.minutes(1)))
+struct RecordingProxyTests {
+    @Test func recordsWhatItForwardsWithoutSecretsAndReplaysIt() async throws {
+        try await withMock(.ollama) { upstream in
+            let box = FixtureBox()
+            let made = RecordingProxy(upstream: upstream.baseURL, provider: .ollama, onChange: { box.set($0) })
+            let proxy = try #require(made)
+            try proxy.start()
+            let direct = try await response(upstream, "POST", "/api/chat", json: FaultInjectionTests.ollamaChat)
+            let connection = try await RawTestConnection.connect(port: proxy.port)
+            try await connection.send(rawRequest("POST", "/api/chat", json: FaultInjectionTests.ollamaChat, headers: [("Authorization", "Bearer sk-proxy-secret-99999")]))
+            let viaProxy = try RawHTTPResponse.parse(await connection.readUntilClose().bytes)
+            await proxy.shutdown(grace: .zero)
+            #expect(viaProxy.status == 200)
+            #expect(viaProxy.headers["Content-Type"] == "application/x-ndjson")
+            // Same seed, same prompt: the body differs only in timestamps and durations.
+            #expect((try ndjsonLines(viaProxy.body)).count == (try ndjsonLines(direct.body)).count)
+            let fixture = try #require(box.value)
+            #expect(fixture.exchanges.count == 1)
+            let exchange = try #require(fixture.exchanges.first)
+            #expect(exchange.request.method == "POST")
+            #expect(exchange.request.path == "/api/chat")
+            #expect(exchange.request.body == ["model": "llama3.2:3b"])
+            #expect(exchange.response.chunks.flatMap(\.bytes) == viaProxy.body)
+            let text = fixture.jsonValue.prettySerialized()
+            #expect(!text.contains("sk-proxy-secret"))
+            // The written fixture validates and replays byte-exact.
+            let reloaded = try FixtureLoader.parse(Array(text.utf8), file: "recorded.json")
+            try await withMock(.ollama, configure: { $0.fixtures = [reloaded]; $0.replaySpeed = 0 }) { replay in
+                let again = try await response(replay, "POST", "/api/chat", json: FaultInjectionTests.ollamaChat)
+                #expect(again.body == viaProxy.body)
+            }
+        }
+    }
+
+    @Test func rejectsNonHTTPUpstream() {
+        #expect(RecordingProxy(upstream: "https://api.openai.com") == nil)
+    }
+}
+
+/// Holds the last fixture a proxy reported.
+final class FixtureBox: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var fixture: Fixture?
+    func set(_ f: Fixture) { lock.withLock { fixture = f } }
+    var value: Fixture? { lock.withLock { fixture } }
+}
