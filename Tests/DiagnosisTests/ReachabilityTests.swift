@@ -158,7 +158,7 @@ struct ReachabilityTests {
         let root = NSTemporaryDirectory() + "llmcheck-container-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        FileManager.default.createFile(atPath: root + "/.dockerenv", contents: Data())
+        #expect(FileManager.default.createFile(atPath: root + "/.dockerenv", contents: Data()))
         let port = freePort()
         var configuration = DiagnosisConfiguration(urls: ["http://localhost:\(port)"], provider: .ollama, scanPorts: [], connectTimeout: 1, readTimeout: 2, platform: .linux, fileSystemRoot: root)
         configuration.resolveOverrides = ["localhost": ["127.0.0.1"]]

@@ -92,6 +92,9 @@ struct Identity: Sendable {
             kind = .llamacpp
         } else if isList {
             kind = .openAICompatible
+        } else if let models = r("/v1/models"), [401, 403, 429].contains(models.status), models.json?["error"] != nil {
+            // An OpenAI-style API that answers the list with an auth/quota/rate error first.
+            kind = .openAICompatible
         } else if r("/health")?.json?["status"]?.boolValue == true, r("/")?.isHTML == true {
             kind = .openWebUI
         } else if responses.contains(where: { $0.isHTML }) {

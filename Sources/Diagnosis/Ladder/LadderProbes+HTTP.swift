@@ -16,25 +16,37 @@ extension LadderProbes {
                 isComplete: { $0.count >= 5 }
             )
             let bytes = exchange.bytes
-            let evidence = [Evidence("reply to TLS ClientHello", bytes.isEmpty ? "no bytes (\(exchange.end?.rawValue ?? "?"))" : ProbeHTTP.hexPreview(bytes))]
-            if ProbeHTTP.looksLikeHTTP(bytes) {
-                var fixed = endpoint
-                fixed.scheme = "http"
-                return result("protocol", title, .fail, "port \(port) answered the TLS handshake with plain HTTP", evidence: evidence,
-                    findings: [Finding(
-                        "tls-scheme-mismatch",
-                        message: "The URL says https://, but port \(port) speaks plain HTTP (it answered the TLS ClientHello with '\(String(decoding: bytes.prefix(12), as: UTF8.self))…'). Clients report WRONG_VERSION_NUMBER / 'server gave HTTP response to HTTPS client'.",
-                        fix: "Use \(fixed.normalized), or put a TLS reverse proxy in front and point the app at it."
-                    )])
-            }
+            var evidence = [Evidence("reply to TLS ClientHello", bytes.isEmpty ? "no bytes (\(exchange.end?.rawValue ?? "?"))" : ProbeHTTP.hexPreview(bytes))]
             if TLSClientHello.isTLSRecord(bytes) {
                 return result("protocol", title, .pass, bytes[0] == 0x16 ? "TLS handshake answered" : "TLS alert received (the port speaks TLS)", evidence: evidence)
             }
-            if bytes.isEmpty, exchange.end == .timedOut {
-                return result("protocol", title, .fail, "connected, but no reply to the TLS handshake within \(configuration.readTimeout) s", evidence: evidence,
+            // No TLS: ask the same port in clear text (a plain server may wait for a request line
+            // and never answer the handshake bytes).
+            var plainReply = bytes
+            if !ProbeHTTP.looksLikeHTTP(bytes) {
+                let plain = await ProbeNet.exchange(
+                    address, port: port, request: Array("GET / HTTP/1.0\r\nHost: \(endpoint.authority)\r\n\r\n".utf8),
+                    connectTimeout: configuration.connectTimeout, idleTimeout: configuration.readTimeout,
+                    totalTimeout: configuration.readTimeout, maximumBytes: 4096, isComplete: { ProbeHTTP.headerEnd($0) != nil }
+                )
+                evidence.append(Evidence("plain GET / on the same port", plain.bytes.isEmpty ? "no bytes (\(plain.end?.rawValue ?? "?"))" : String(decoding: plain.bytes.prefix(40), as: UTF8.self)))
+                plainReply = plain.bytes
+            }
+            if ProbeHTTP.looksLikeHTTP(plainReply) {
+                var fixed = endpoint
+                fixed.scheme = "http"
+                return result("protocol", title, .fail, "port \(port) speaks plain HTTP, not TLS", evidence: evidence,
+                    findings: [Finding(
+                        "tls-scheme-mismatch",
+                        message: "The URL says https://, but port \(port) speaks plain HTTP (no TLS answer to a handshake; a clear-text request got '\(String(decoding: plainReply.prefix(15), as: UTF8.self))…'). Clients report WRONG_VERSION_NUMBER / 'server gave HTTP response to HTTPS client'.",
+                        fix: "Use \(fixed.normalized), or put a TLS reverse proxy in front and point the app at it."
+                    )])
+            }
+            if bytes.isEmpty, exchange.end == .timedOut, plainReply.isEmpty {
+                return result("protocol", title, .fail, "connected, but no reply to a TLS handshake nor to plain HTTP within \(configuration.readTimeout) s", evidence: evidence,
                     findings: [Finding(
                         "accepts-but-hangs",
-                        message: "\(address.hostForURL):\(port) accepts connections but sent nothing back to a TLS handshake within \(configuration.readTimeout) s.",
+                        message: "\(address.hostForURL):\(port) accepts connections but answers neither a TLS handshake nor a plain HTTP request within \(configuration.readTimeout) s.",
                         fix: FailureCatalog.mode("accepts-but-hangs")?.fix.general
                     )])
             }

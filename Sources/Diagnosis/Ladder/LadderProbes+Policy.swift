@@ -56,7 +56,9 @@ extension LadderProbes {
         // CORS preflight, as a browser sends it.
         let requestHeaders = configuration.effectiveKey == nil ? "content-type" : "authorization,content-type"
         var preflightHeaders = [("Origin", origin), ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", requestHeaders)]
-        let publicOrigin = !(origin.contains("localhost") || origin.contains("127.0.0.1") || origin.contains("[::1]"))
+        // Private Network Access concerns web pages served from public http(s) origins only.
+        let publicOrigin = (origin.hasPrefix("http://") || origin.hasPrefix("https://"))
+            && !(origin.contains("localhost") || origin.contains("127.0.0.1") || origin.contains("[::1]"))
         let privateTarget = endpoint.isLoopback || Endpoint.isPrivate(endpoint.host)
         if publicOrigin, privateTarget { preflightHeaders.append(("Access-Control-Request-Private-Network", "true")) }
         let chatPath = identity.kind == .ollama && target.dialect == .ollamaNative ? "/api/chat" : await workingBase() + "/chat/completions"
@@ -127,7 +129,8 @@ extension LadderProbes {
         case 200..<300:
             return result("auth", title, .pass, key == nil ? "no key needed" : "key accepted", evidence: evidence)
         case 401:
-            if isCloud || code == "invalid_api_key" && !(endpoint.isLoopback || Endpoint.isPrivate(endpoint.host)) {
+            let localKind = [Identity.Kind.lmstudio, .llamacpp, .vllm, .ollama].contains(identity.kind)
+            if isCloud || !localKind && (code == "invalid_api_key" || message.contains("Incorrect API key provided")) {
                 return result("auth", title, .fail, "401 \(code.isEmpty ? "" : code)", evidence: evidence,
                     findings: [Finding(
                         "openai-invalid-key",

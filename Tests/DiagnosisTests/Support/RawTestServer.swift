@@ -4,15 +4,17 @@ import HTTPWire
 /// A tiny loopback listener for staging things the mocks don't do: ports that accept and never
 /// answer, TLS bytes, non-HTTP services, HTML pages, hand-written JSON errors, full backlogs.
 final class RawTestServer: @unchecked Sendable {
-    // @unchecked: `stopped` and `connections` are guarded by `lock`.
-    typealias Handler = @Sendable (_ fd: Int32, _ request: [UInt8]) -> Void
+    // @unchecked: `stopped` is guarded by `lock`.
+    /// What to do with the connection once the handler returned. The server alone closes
+    /// connection descriptors (a handler closing one could let `stop()` touch a reused number).
+    enum Disposition: Sendable { case close, hold }
+    typealias Handler = @Sendable (_ fd: Int32, _ request: [UInt8]) -> Disposition
 
     let port: UInt16
     let address: ProbeAddress
     private let listener: Int32
     private let lock = NSLock()
     private var stopped = false
-    private var connections: [Int32] = []
     private let done = DispatchSemaphore(value: 0)
 
     /// Listens on `host` (port 0) and runs `handler` for each connection after reading the request head
@@ -33,8 +35,7 @@ final class RawTestServer: @unchecked Sendable {
         let thread = Thread { [self] in
             while !isStopped {
                 guard let client = Syscalls.probeAccept(fd, timeoutMilliseconds: 50) else { continue }
-                lock.withLock { connections.append(client) }
-                let connection = Thread {
+                let connection = Thread { [self] in
                     var request: [UInt8] = []
                     while request.count < 65536 {
                         let (bytes, end) = Syscalls.probeReadSome(client, maximum: 65536, timeoutMilliseconds: 1000)
@@ -50,7 +51,10 @@ final class RawTestServer: @unchecked Sendable {
                         }
                         if request.first == 0x16 { break }  // a TLS ClientHello
                     }
-                    handler(client, request)
+                    if handler(client, request) == .hold {
+                        while !isStopped { Thread.sleep(forTimeInterval: 0.02) }
+                    }
+                    Syscalls.probeClose(client)
                 }
                 connection.start()
             }
@@ -70,12 +74,8 @@ final class RawTestServer: @unchecked Sendable {
     var url: String { "http://\(address.hostForURL):\(port)" }
 
     func stop() {
-        let open = lock.withLock {
-            stopped = true
-            return connections
-        }
+        lock.withLock { stopped = true }
         done.wait()
-        for fd in open { Syscalls.probeShutdown(fd) }
         Syscalls.probeClose(listener)
     }
 
@@ -85,7 +85,7 @@ final class RawTestServer: @unchecked Sendable {
     static func reply(_ bytes: [UInt8]) -> Handler {
         { fd, _ in
             _ = Syscalls.probeWrite(fd, bytes)
-            Syscalls.probeClose(fd)
+            return .close
         }
     }
 
@@ -103,10 +103,10 @@ final class RawTestServer: @unchecked Sendable {
             let path = line.count > 1 ? String(line[1]) : "/"
             let bytes = responses[path] ?? http(404, "text/plain", "404 page not found")
             _ = Syscalls.probeWrite(fd, bytes)
-            Syscalls.probeClose(fd)
+            return .close
         }
     }
 
     /// Keeps the connection open and silent until the server stops.
-    static let silent: Handler = { _, _ in }
+    static let silent: Handler = { _, _ in .hold }
 }
