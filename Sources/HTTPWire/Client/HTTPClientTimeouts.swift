@@ -8,6 +8,8 @@ public struct HTTPClientTimeouts: Sendable, Equatable {
     /// Longest silence between two body reads. Default 120 s.
     public var idle: Duration?
     /// The whole exchange, resolution to last byte. Default nil (no limit).
+    ///
+    /// - Note: `getaddrinfo` cannot be interrupted; the total deadline is checked as soon as it returns.
     public var total: Duration?
 
     public init(

@@ -311,6 +311,9 @@ public final class HTTPServer: Sendable {
     /// Stops accepting, closes idle connections, lets in-flight responses run for `grace`
     /// (default ``HTTPServerConfiguration/shutdownGrace``), then shuts down the remaining
     /// sockets. Safe to call more than once and from several threads.
+    ///
+    /// - Warning: Do not call it from a handler: it waits for every connection thread, including
+    ///   the caller's, and gives up only after 10 s.
     @available(*, noasync, message: "blocks; use shutdown(grace:) from async code")
     public func stop(grace: Duration? = nil) {
         stopBlocking(grace: grace)
