@@ -114,6 +114,7 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
     /// A journal entry in the verdicts' neutral form.
     static func observed(_ entry: JournalEntry, server: String, interTokenGapMilliseconds: Double) -> ObservedExchange {
         var retryAfter: Double?
+        var shouldRetry: Bool?
         var effects: [ObservedExchange.FaultEffect] = []
         var silence: Double?
         let duration = Double(entry.durationNanoseconds) / 1e6
@@ -127,6 +128,7 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
             switch spec.action {
             case .status(let s):
                 effects.append(.errorStatus)
+                shouldRetry = s.shouldRetry
                 if let ms = s.retryAfterMilliseconds {
                     retryAfter = ms
                 } else if let seconds = s.retryAfterSeconds {
@@ -170,7 +172,7 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
             requestID: entry.header("X-LLMCheck-Request"), attemptNumber: entry.header("X-LLMCheck-Attempt").flatMap { Int($0) },
             credential: credential, receivedAt: entry.startedAtNanoseconds,
             endedAt: entry.startedAtNanoseconds + entry.durationNanoseconds, status: entry.status,
-            retryAfterMilliseconds: retryAfter, faults: effects, longestSilenceMilliseconds: silence,
+            retryAfterMilliseconds: retryAfter, shouldRetry: shouldRetry, faults: effects, longestSilenceMilliseconds: silence,
             chunksSent: entry.chunksSent, ending: ending
         )
     }

@@ -63,6 +63,8 @@ public struct ObservedExchange: Sendable, Hashable {
     public var status: Int?
     /// The delay a `Retry-After` / `retry-after-ms` header asked for, in ms.
     public var retryAfterMilliseconds: Double?
+    /// The `x-should-retry` header the server sent, if any (it overrides the status rules).
+    public var shouldRetry: Bool?
     /// Faults applied.
     public var faults: [FaultEffect]
     /// Longest time the client stayed connected without being sent a byte after the head, in ms.
@@ -74,7 +76,7 @@ public struct ObservedExchange: Sendable, Hashable {
     public init(
         server: String, sequence: Int, connectionID: Int = 0, method: String = "POST", path: String,
         requestID: String? = nil, attemptNumber: Int? = nil, credential: String? = nil, receivedAt: UInt64,
-        endedAt: UInt64? = nil, status: Int? = nil, retryAfterMilliseconds: Double? = nil, faults: [FaultEffect] = [],
+        endedAt: UInt64? = nil, status: Int? = nil, retryAfterMilliseconds: Double? = nil, shouldRetry: Bool? = nil, faults: [FaultEffect] = [],
         longestSilenceMilliseconds: Double? = nil, chunksSent: Int = 0, ending: Ending = .completed
     ) {
         self.server = server
@@ -89,6 +91,7 @@ public struct ObservedExchange: Sendable, Hashable {
         self.endedAt = endedAt
         self.status = status
         self.retryAfterMilliseconds = retryAfterMilliseconds
+        self.shouldRetry = shouldRetry
         self.faults = faults
         self.longestSilenceMilliseconds = longestSilenceMilliseconds
         self.chunksSent = chunksSent
@@ -98,6 +101,7 @@ public struct ObservedExchange: Sendable, Hashable {
     /// Whether a well-behaved client may retry after this exchange (openai-python rules): 408, 409, 429, ≥ 500,
     /// or a connection failure before any response head.
     public var isRetryableFailure: Bool {
+        if let shouldRetry { return shouldRetry }
         if let status {
             return status == 408 || status == 409 || status == 429 || status >= 500
         }
@@ -109,7 +113,7 @@ public struct ObservedExchange: Sendable, Hashable {
 
     /// Whether the response was a client error that must not be retried (400, 401, 403, 404, 422).
     public var isNonRetryableStatus: Bool {
-        guard let status else { return false }
+        guard let status, shouldRetry != true else { return false }
         return [400, 401, 403, 404, 422].contains(status)
     }
 
