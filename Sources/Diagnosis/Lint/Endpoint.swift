@@ -119,7 +119,8 @@ extension Endpoint {
                 return .failure(.init(message: "unexpected '\(after)' after the IPv6 address"))
             }
         } else if authority.filter({ $0 == ":" }).count > 1 {
-            if ProbeNet.parseNumeric(String(authority)) != nil {
+            let withoutPort = authority.lastIndex(of: ":").map { String(authority[..<$0]) } ?? ""
+            if ProbeNet.parseNumeric(String(authority)) != nil || ProbeNet.parseNumeric(withoutPort) != nil {
                 return .failure(.init(message: "IPv6 addresses in URLs need brackets: http://[\(authority)]:PORT"))
             }
             return .failure(.init(message: "'\(authority)' is not a valid host:port"))

@@ -135,18 +135,19 @@ public enum EnvironmentLint {
                 )
             )
         }
+        let trimmed = key.trimmingCharacters(in: .whitespacesAndNewlines)
         if isOpenAICloud {
             let foreign: [(String, String)] = [
                 ("sk-or-", "OpenRouter"), ("gsk_", "Groq"), ("sk-ant-", "Anthropic"), ("AIza", "Google"), ("xai-", "xAI"),
             ]
-            if let (_, name) = foreign.first(where: { key.hasPrefix($0.0) }) {
+            if let (_, name) = foreign.first(where: { trimmed.hasPrefix($0.0) }) {
                 findings.append(
                     Finding(
                         "openai-invalid-key", message: "The key from \(source) (\(masked)) is a \(name) key, sent to api.openai.com.",
                         fix: "Use an OpenAI key, or point the base URL at \(name)."
                     )
                 )
-            } else if !key.hasPrefix("sk-") {
+            } else if !trimmed.hasPrefix("sk-"), !trimmed.hasPrefix("\""), !trimmed.lowercased().hasPrefix("http") {
                 findings.append(
                     Finding(
                         "openai-invalid-key", severity: .warning,

@@ -1,0 +1,164 @@
+import Foundation
+import HTTPWire
+import Testing
+
+@testable import Diagnosis
+
+@Suite("Classifiers, names and decoders")
+struct ClassificationTests {
+    @Test(arguments: [
+        ("connect ECONNREFUSED ::1:11434", "localhost-resolves-ipv6"),
+        ("connect ECONNREFUSED 127.0.0.1:11434", "server-not-running"),
+        ("[WinError 10061] No connection could be made", "server-not-running"),
+        ("curl: (28) Failed to connect to 192.168.1.194 port 11434 after 21069 ms", "firewall-drop-timeout"),
+        ("connect EHOSTUNREACH 192.168.20.12:11434", "macos-local-network-privacy"),
+        ("getaddrinfo ENOTFOUND api.openai.com", "dns-failure"),
+        ("Cannot connect to host host.docker.internal:11434 ssl:default [Name or service not known]", "docker-host-gateway-missing"),
+        ("[SSL: WRONG_VERSION_NUMBER] wrong version number", "tls-scheme-mismatch"),
+        ("self-signed certificate in certificate chain", "tls-untrusted-cert"),
+        ("SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON", "wrong-service-on-port"),
+        ("404 Invalid URL (POST /v1/chat/completions/chat/completions)", "base-url-doubled-path"),
+        ("has been blocked by CORS policy", "cors-preflight-blocked"),
+        ("Incorrect API key provided: sk-abc***wjh3", "openai-invalid-key"),
+        (#"{"error":{"type":"insufficient_quota","code":"insufficient_quota"}}"#, "openai-insufficient-quota"),
+        ("Rate limit reached for gpt-4o in organization", "openai-rate-limited"),
+        ("The model `gpt-5x` does not exist or you do not have access to it.", "openai-model-no-access"),
+        ("unsupported_country_region_territory", "region-blocked"),
+        ("The api_key client option must be set", "client-requires-dummy-key"),
+        ("model \"llama3\" not found, try pulling it first", "ollama-model-not-pulled"),
+        ("No models loaded. Please load a model", "lmstudio-server-off-or-no-model"),
+        ("pull model manifest: 412: requires a newer version of Ollama", "server-too-old-for-endpoint"),
+        ("registry.ollama.ai/library/gemma3:4b does not support tools", "model-lacks-capability"),
+        ("model requires more system memory (5.0 GiB) than is available (3.9 GiB)", "model-too-large-oom"),
+        ("llama runner process has terminated: exit status 0xc000001d", "runner-crash"),
+        ("timed out waiting for llama runner to start - progress 0.00", "model-load-timeout"),
+        ("HeadersTimeoutError: Headers Timeout Error", "client-timeout-cap"),
+        ("server busy, please try again.  maximum pending requests exceeded", "server-busy"),
+        ("This model's maximum context length is 16384 tokens", "context-length-exceeded"),
+        ("httpx.RemoteProtocolError: peer closed connection without sending complete message body (incomplete chunked read)", "midstream-disconnect"),
+        ("Error: socket hang up", "keepalive-reuse-reset"),
+        ("listen tcp 127.0.0.1:11434: bind: address already in use", "port-in-use-or-reserved"),
+    ])
+    func classifiesErrorStrings(text: String, expected: String) {
+        #expect(ErrorClassifier.classify(text) == expected)
+        #expect(FailureCatalog.mode(expected) != nil, "every classifier target is in the catalog")
+    }
+
+    @Test func statusAndHeadersDecideBeforeText() {
+        #expect(ErrorClassifier.classify("<html>504 Gateway Time-out</html>", status: 504, headers: ["Server": "nginx/1.25"]) == "gateway-timeout-504")
+        #expect(ErrorClassifier.classify("error code: 524", status: 524, headers: ["Server": "cloudflare"]) == "cloudflare-524")
+        #expect(ErrorClassifier.classify(#"{"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}}"#, status: 401) == "local-server-key-required")
+        #expect(ErrorClassifier.classify(#"{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}"#, status: 503) == "cold-load-slow-first-request")
+        #expect(ErrorClassifier.classify(#"{"object":"error","message":"The model `Qwen` does not exist.","type":"NotFoundError","code":404}"#, status: 404) == "served-model-name-mismatch")
+        #expect(ErrorClassifier.classify("everything is fine") == nil)
+    }
+
+    @Test func catalogIsCompleteAndConsistent() {
+        #expect(FailureCatalog.all.count == 57)
+        let ids = FailureCatalog.all.map(\.id)
+        #expect(Set(ids).count == ids.count, "ids are unique")
+        for mode in FailureCatalog.all {
+            for other in mode.lookAlikes { #expect(FailureCatalog.mode(other) != nil, "\(mode.id) → \(other)") }
+            #expect(!mode.lookAlikes.contains(mode.id))
+            #expect(!mode.explanation.isEmpty && !mode.fix.general.isEmpty)
+        }
+        #expect(FailureCatalog.mode("bound-loopback-only")?.fix.text(for: .linux).contains("systemctl edit ollama") == true)
+        #expect(FailureCatalog.mode("bound-loopback-only")?.fix.text(for: .macOS).contains("launchctl setenv") == true)
+        #expect(FailureCatalog.mode("bound-loopback-only")?.fix.text(for: .windows).contains("tray") == true)
+    }
+
+    @Test func ollamaNameNormalizationAndSuggestions() {
+        #expect(ModelNames.normalizeOllama("Llama3.2") == "llama3.2:latest")
+        #expect(ModelNames.normalizeOllama("registry.ollama.ai/library/qwen2.5:7b") == "qwen2.5:7b")
+        #expect(ModelNames.normalizeOllama("hf.co/user/model:Q4") == "hf.co/user/model:q4")
+        let installed = ["llama3.2:3b", "qwen2.5:7b", "nomic-embed-text:latest", "mistral:latest"]
+        #expect(ModelNames.closest(to: "llama3.2", in: installed).first == "llama3.2:3b")
+        #expect(ModelNames.closest(to: "qwen2.5:14b", in: installed).first == "qwen2.5:7b")
+        #expect(ModelNames.closest(to: "mistrall", in: installed).first == "mistral:latest")
+        #expect(ModelNames.closest(to: "completely-different-name-xyz", in: installed).isEmpty)
+        #expect(ModelNames.editDistance("kitten", "sitting") == 3)
+        #expect(ModelNames.version("0.3.3", isOlderThan: "0.3.4"))
+        #expect(!ModelNames.version("0.3.10", isOlderThan: "0.3.4"))
+        #expect(!ModelNames.version("0.12.6-rc1", isOlderThan: "0.12.6"))
+    }
+
+    @Test func chunkedDecoderAtEveryChunkSize() {
+        let wire = Array("4\r\nWiki\r\n6;ext=1\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n".utf8)
+        let expected = Array("Wikipedia in \r\n\r\nchunks.".utf8)
+        for size in 1...wire.count {
+            var decoder = ChunkedDecoder()
+            var out: [UInt8] = []
+            var i = 0
+            while i < wire.count {
+                out += decoder.feed(Array(wire[i..<min(i + size, wire.count)]))
+                i += size
+            }
+            #expect(out == expected, "chunk size \(size)")
+            #expect(decoder.isFinished, "chunk size \(size)")
+        }
+        var bad = ChunkedDecoder()
+        _ = bad.feed(Array("zz\r\nabc".utf8))
+        #expect(bad.isMalformed)
+    }
+
+    @Test func responseParsingAtEveryChunkSize() {
+        let wire = Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 17\r\n\r\nOllama is running".utf8)
+        for size in 1...wire.count {
+            var reads: [(milliseconds: Double, bytes: [UInt8])] = []
+            var i = 0
+            while i < wire.count {
+                reads.append((Double(i), Array(wire[i..<min(i + size, wire.count)])))
+                i += size
+            }
+            let partial = Array(wire.prefix(max(0, wire.count - 1)))
+            #expect(!ProbeHTTP.isComplete(partial, method: "GET"), "size \(size)")
+            let exchange = ProbeNet.Exchange(
+                connect: ConnectAttempt(address: ProbeAddress(family: .ipv4, numeric: "127.0.0.1"), port: 1, outcome: .connected, elapsedMilliseconds: 0),
+                reads: reads, end: .complete, totalMilliseconds: 1
+            )
+            let response = ProbeHTTP.outcome(of: exchange).response
+            #expect(response?.status == 200 && response?.text == "Ollama is running", "size \(size)")
+        }
+    }
+
+    @Test func streamDecodingWithTimestampsAtEveryChunkSize() {
+        let body = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"!\"}}]}\n\ndata: [DONE]\n\n"
+        var chunked = ""
+        for piece in body.split(separator: "\n", omittingEmptySubsequences: false).map({ $0 + "\n" }).dropLast() {
+            chunked += String(piece.utf8.count, radix: 16) + "\r\n" + piece + "\r\n"
+        }
+        chunked += "0\r\n\r\n"
+        let wire = Array(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked).utf8)
+        for size in 1...wire.count {
+            var reads: [(milliseconds: Double, bytes: [UInt8])] = []
+            var i = 0
+            while i < wire.count {
+                reads.append((Double(i), Array(wire[i..<min(i + size, wire.count)])))
+                i += size
+            }
+            let exchange = ProbeNet.Exchange(
+                connect: ConnectAttempt(address: ProbeAddress(family: .ipv4, numeric: "127.0.0.1"), port: 1, outcome: .connected, elapsedMilliseconds: 0),
+                reads: reads, end: .complete, totalMilliseconds: 1
+            )
+            let record = StreamRecord.decode(exchange, sse: true)
+            #expect(record.contentEvents.map(\.text) == ["Hi", "!"], "size \(size)")
+            #expect(record.hasEndMarker, "size \(size)")
+            let times = record.events.map(\.milliseconds)
+            #expect(times == times.sorted(), "size \(size)")
+        }
+    }
+
+    @Test func ndjsonErrorLineIsAnErrorEvent() {
+        #expect(StreamRecord.classify(#"{"error":"llama runner process has terminated"}"#, sse: false)?.0 == .error)
+        #expect(StreamRecord.classify(#"{"message":{"content":"hi"},"done":false}"#, sse: false)?.0 == .content)
+        #expect(StreamRecord.classify(#"{"done":true}"#, sse: false)?.0 == .done)
+        #expect(StreamRecord.classify(": keep-alive", sse: true) == nil)
+    }
+
+    @Test func tlsHelloLooksLikeTLS() {
+        let hello = TLSClientHello.bytes(serverName: "api.openai.com")
+        #expect(TLSClientHello.isTLSRecord(hello))
+        #expect(Int(hello[3]) << 8 | Int(hello[4]) == hello.count - 5, "record length matches")
+        #expect(!TLSClientHello.isTLSRecord(Array("HTTP/1.1 400".utf8)))
+    }
+}
