@@ -104,7 +104,7 @@ public enum ReportMergeCommand: Command {
         let counts = merged.report.counts
         if !quiet {
             output.line("Merged \(merged.report.mergedFrom.count) report(s): \(counts.total) scenarios, \(counts.passed) passed, "
-                + "\(counts.failed) failed, \(counts.errors) errors, \(counts.skipped) skipped.")
+                + "\(counts.failed) failed, \(counts.errors) errored, \(counts.skipped) skipped.")
             if let comparison {
                 output.line(comparison.hasRegression
                     ? "Regression against baseline \(comparison.baselineRunID) (see summary.md)."

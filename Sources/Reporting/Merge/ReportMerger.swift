@@ -50,8 +50,11 @@ public struct ReportMerger: Sendable {
     public static func loadRun(from directory: URL) throws -> RunReport {
         let file = directory.appendingPathComponent(ReportSet.FileName.run)
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ReportingError(.missingFile, path: directory.path, "not a directory")
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
+            throw ReportingError(.missingFile, path: directory.path, "no such report directory")
+        }
+        guard isDirectory.boolValue else {
+            throw ReportingError(.missingFile, path: directory.path, "not a directory (give the shard's --out directory, not a file)")
         }
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw ReportingError(.missingFile, path: file.path, "missing: is this a llmcheck report directory (written by 'llmcheck run --out')?")

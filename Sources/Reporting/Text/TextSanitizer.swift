@@ -77,15 +77,11 @@ public enum TextSanitizer {
 
     /// Masks credentials: `Authorization`/`api-key` header values, `sk-…` keys (last 4 kept) and URL user-info.
     public static func redactSecrets(_ text: String) -> String {
+        // Cheap pre-check: most report text has none of the trigger words.
+        let lowered = text.lowercased()
+        guard ["auth", "key", "token", "secret", "sk-", "@"].contains(where: { lowered.contains($0) }) else { return text }
         var result = text
-        let rules: [(String, String)] = [
-            (#"(?i)\b((?:proxy-)?authorization)(\"?\s*[:=]\s*\"?)(bearer\s+|basic\s+|token\s+)?[^\s\",;]+"#, "$1$2$3***"),
-            (#"(?i)\b(x-api-key|api[-_]?key|openai[-_]api[-_]key|access[-_]token|secret)(\"?\s*[:=]\s*\"?)[^\s\",;&]+"#, "$1$2***"),
-            (#"(?i)([?&](?:key|api_key|token|access_token)=)[^&\s\"]+"#, "$1***"),
-            (#"(://)[^/\s:@]+:[^/\s@]+@"#, "$1***@"),
-        ]
-        for (pattern, template) in rules {
-            guard let regex = try? NSRegularExpression(pattern: pattern) else { continue }
+        for (regex, template) in SecretPatterns.shared.rules {
             let range = NSRange(result.startIndex..., in: result)
             result = regex.stringByReplacingMatches(in: result, range: range, withTemplate: template)
         }
@@ -94,7 +90,7 @@ public enum TextSanitizer {
 
     /// `sk-proj-abcdef…wxyz` → `sk-…wxyz`.
     private static func maskKeys(_ text: String) -> String {
-        guard text.contains("sk-"), let regex = try? NSRegularExpression(pattern: #"\bsk-[A-Za-z0-9_\-]{8,}"#) else {
+        guard text.contains("sk-"), let regex = SecretPatterns.shared.key else {
             return text
         }
         var result = text
@@ -149,5 +145,27 @@ public enum TextSanitizer {
         }
         let result = String(mapped).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
         return result.isEmpty ? "unknown" : result
+    }
+}
+
+// MARK: - SecretPatterns
+
+/// The secret-masking regular expressions, compiled once.
+// @unchecked Sendable: the expressions are immutable after init and NSRegularExpression is thread-safe for matching.
+private final class SecretPatterns: @unchecked Sendable {
+    static let shared = SecretPatterns()
+
+    let rules: [(NSRegularExpression, String)]
+    let key: NSRegularExpression?
+
+    private init() {
+        let sources: [(String, String)] = [
+            (#"(?i)\b((?:proxy-)?authorization)(\"?\s*[:=]\s*\"?)(bearer\s+|basic\s+|token\s+)?[^\s\",;]+"#, "$1$2$3***"),
+            (#"(?i)\b(x-api-key|api[-_]?key|openai[-_]api[-_]key|access[-_]token|secret)(\"?\s*[:=]\s*\"?)[^\s\",;&]+"#, "$1$2***"),
+            (#"(?i)([?&](?:key|api_key|token|access_token)=)[^&\s\"]+"#, "$1***"),
+            (#"(://)[^/\s:@]+:[^/\s@]+@"#, "$1***@"),
+        ]
+        rules = sources.compactMap { pattern, template in (try? NSRegularExpression(pattern: pattern)).map { ($0, template) } }
+        key = try? NSRegularExpression(pattern: #"\bsk-[A-Za-z0-9_\-]{8,}"#)
     }
 }

@@ -13,9 +13,14 @@ public struct JSONSummaryWriter: Sendable {
         return data
     }
 
-    /// `run.json` bytes: the complete report with transcripts and messages sanitized.
+    /// `run.json` bytes: the complete report with transcripts and messages sanitized; compact (it is for machines
+    /// and can be large), keys sorted.
     public func renderRun(_ report: RunReport) throws -> Data {
-        var data = try ReportJSON.makeEncoder().encode(ReportSanitizer.sanitized(report))
+        try renderRun(report, isSanitized: false)
+    }
+
+    func renderRun(_ report: RunReport, isSanitized: Bool) throws -> Data {
+        var data = try ReportJSON.makeEncoder(pretty: false).encode(isSanitized ? report : ReportSanitizer.sanitized(report))
         data.append(0x0A)
         return data
     }

@@ -39,20 +39,27 @@ public enum ReportSanitizer {
         return copy
     }
 
+    /// A millisecond value rounded to 6 decimals (1 ns).
+    static func roundedToNanoseconds(_ milliseconds: Double) -> Double {
+        guard abs(milliseconds) < 1e9 else { return milliseconds }
+        return (milliseconds * 1_000_000).rounded() / 1_000_000
+    }
+
     public static func sanitized(_ request: RequestTrace) -> RequestTrace {
         var copy = request
         copy.endpoint = TextSanitizer.redactSecrets(request.endpoint)
         copy.error = request.error.map { TraceError(code: $0.code, type: $0.type, message: TextSanitizer.clean($0.message, maxBytes: 4 * 1024)) }
-        copy.chunkGapsMs = request.chunkGapsMs.filter(\.isFinite)
+        // Millisecond values rounded to whole nanoseconds (the clock's resolution): lossless, and JSON stays short.
+        copy.chunkGapsMs = request.chunkGapsMs.filter(\.isFinite).map(roundedToNanoseconds)
         copy.providerTimings = request.providerTimings.filter { $0.value.isFinite }
-        func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
+        func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? roundedToNanoseconds($0) : nil } }
         copy.ttftMs = finite(request.ttftMs)
         copy.ttfcMs = finite(request.ttfcMs)
         copy.e2elMs = finite(request.e2elMs)
         copy.tpotMs = finite(request.tpotMs)
         copy.attempts = request.attempts.map { attempt in
             var a = attempt
-            if !a.delayBeforeMs.isFinite { a.delayBeforeMs = 0 }
+            a.delayBeforeMs = a.delayBeforeMs.isFinite ? roundedToNanoseconds(a.delayBeforeMs) : 0
             return a
         }
         return copy

@@ -45,11 +45,11 @@ public enum ReportSet {
         let outputs: [(String, () throws -> Data)] = [
             (FileName.junit, { Data(JUnitWriter().render(clean).utf8) }),
             (FileName.summary, { try json.render(summary) }),
-            (FileName.requests, { try RequestsJSONLWriter().render(clean) }),
+            (FileName.requests, { try RequestsJSONLWriter().render(clean, isSanitized: true) }),
             (FileName.markdown, { Data(MarkdownWriter().render(clean, summary: summary, comparison: comparison).utf8) }),
             (FileName.csv, { Data(CSVWriter().render(summary).utf8) }),
             (FileName.html, { Data(HTMLWriter().render(clean, summary: summary, comparison: comparison).utf8) }),
-            (FileName.run, { try json.renderRun(clean) }),
+            (FileName.run, { try json.renderRun(clean, isSanitized: true) }),
         ]
         var written: [URL] = []
         for (name, render) in outputs {

@@ -171,14 +171,18 @@ enum SVGChart {
                 if let first = request.tFirstTokenNs ?? request.tFirstChunkNs {
                     let fx = x(first)
                     svg += "<path d=\"M\(f(fx)) \(f(mid - 9)) l4 4 l-4 4 l-4 -4 z\" class=\"first-token\"><title>first token at \(NumberText.compact(Double(first) / 1e6)) ms</title></path>"
+                    // All ticks of a request in one path (compact: a few bytes per chunk).
                     var t = Double(first)
                     let gaps = request.chunkGapsMs
                     let stride = max(1, gaps.count / 300)
+                    var d = ""
                     for (i, gap) in gaps.enumerated() {
                         t += gap * 1e6
                         guard i % stride == 0 else { continue }
-                        let cx = f(x(Int64(t)))
-                        svg += "<line x1=\"\(cx)\" y1=\"\(f(mid - 8))\" x2=\"\(cx)\" y2=\"\(f(mid - 3))\" class=\"chunk\"/>"
+                        d += "M\(f(x(Int64(t)))) \(f(mid - 8))v5"
+                    }
+                    if !d.isEmpty {
+                        svg += "<path d=\"\(d)\" class=\"chunk\"><title>\(gaps.count + 1) content chunks</title></path>"
                     }
                 }
             }
