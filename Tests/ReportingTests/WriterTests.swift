@@ -125,7 +125,9 @@ struct WriterTests {
         for external in ["src=\"http", "href=\"http", "src='http", "href='http", "url(http", "@import", "<link", "xmlns="] {
             #expect(!html.contains(external), "HTML references \(external)")
         }
-        #expect(html.components(separatedBy: "<svg").count - 1 == 3)
+        // Two histograms, the suite timeline and one mini timeline per failure with requests.
+        let failingWithRequests = report.results.filter { ($0.outcome.status == .failed || $0.outcome.status == .error) && !$0.requests.isEmpty }
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3 + failingWithRequests.count)
         #expect(html.contains("TTFT distribution"))
         #expect(html.contains("class=\"timeline\""))
         #expect(html.contains("<table id=\"results\">"))

@@ -256,6 +256,9 @@ public struct HTMLWriter: Sendable {
                 s += "<p class=\"error-line\"><code>\(esc(request.requestID))</code> \(esc(error.code))\(error.type.map { " (\(esc($0)))" } ?? ""): \(esc(TextSanitizer.clean(error.message, maxBytes: 2048)))</p>"
             }
         }
+        if !result.requests.isEmpty {
+            s += "<div class=\"mini-timeline\">" + SVGChart.timeline([result], maxRows: 1) + "</div>"
+        }
         if checked.isEmpty && evidenceLines.isEmpty && attempts.isEmpty && !result.requests.contains(where: { $0.error != nil }) {
             s += "<p class=\"muted\">No structured evidence recorded; see the transcript.</p>"
         }
@@ -316,7 +319,7 @@ public struct HTMLWriter: Sendable {
     .finding.error code{color:var(--bad)}.finding.warning code{color:var(--warn)}.cause{background:#f5f8ff;border-radius:8px;padding:8px 12px}
     table.evidence{margin:6px 0}tr.fail td{background:#fff5f4}tr.pass td{color:var(--muted)}.evidence-lines{margin:6px 0;padding-left:18px}.error-line{color:var(--bad)}
     details summary{cursor:pointer;color:var(--accent)}pre{white-space:pre-wrap;word-break:break-word;background:#0f1420;color:#e4e7ec;padding:12px;border-radius:8px;font-size:12px;max-height:360px;overflow:auto}
-    footer{color:var(--muted);font-size:12px;margin:24px 0 40px;text-align:center}a{color:var(--accent)}
+    .mini-timeline{margin:8px 0}footer{color:var(--muted);font-size:12px;margin:24px 0 40px;text-align:center}a{color:var(--accent)}
     @media print{.filters,nav.jump{display:none}section{break-inside:avoid}}
     """
 
