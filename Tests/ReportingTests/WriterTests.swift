@@ -18,7 +18,7 @@ struct WriterTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let report = SampleReport.make()
         let written = try ReportSet.write(report, to: dir)
-        #expect(written.map(\.lastPathComponent) == ["junit.xml", "summary.json", "requests.jsonl", "summary.md", "summary.csv", "report.html", "run.json"])
+        #expect(written.map(\.lastPathComponent) == ["junit.xml", "summary.json", "requests.jsonl", "summary.md", "summary.csv", "report.html", "run.json", "ctrf.json"])
         let loaded = try ReportMerger.loadRun(from: dir)
         #expect(loaded.results.count == report.results.count)
         #expect(loaded.runID == report.runID)
@@ -40,7 +40,7 @@ struct WriterTests {
         let again = try makeTemporaryDirectory("again")
         defer { try? FileManager.default.removeItem(at: again) }
         try ReportSet.write(report, to: again)
-        for name in ["junit.xml", "summary.json", "requests.jsonl", "summary.md", "report.html", "run.json"] {
+        for name in ["junit.xml", "summary.json", "requests.jsonl", "summary.md", "report.html", "run.json", "ctrf.json"] {
             #expect(try Data(contentsOf: dir.appendingPathComponent(name)) == Data(contentsOf: again.appendingPathComponent(name)), "\(name) not deterministic")
         }
     }
@@ -143,6 +143,29 @@ struct WriterTests {
         #expect(!html.contains("abcdefgh12345678"))
     }
 
+    @Test("ctrf.json follows CTRF: required keys, error mapped to failed with rawStatus, shard id")
+    func ctrf() throws {
+        let report = SampleReport.make(shard: ShardInfo(index: 2, total: 4))
+        let object = try #require(try JSONSerialization.jsonObject(with: CTRFWriter().render(report)) as? [String: Any])
+        #expect(object["reportFormat"] as? String == "CTRF")
+        #expect(object["specVersion"] as? String == CTRFWriter.specVersion)
+        #expect(object["runId"] as? String == "run-42")
+        let reportID = try #require(object["reportId"] as? String)
+        #expect(reportID.range(of: #"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"#, options: .regularExpression) != nil)
+        let results = try #require(object["results"] as? [String: Any])
+        let summary = try #require(results["summary"] as? [String: Any])
+        #expect(summary["tests"] as? Int == report.results.count)
+        #expect(summary["failed"] as? Int == 3)
+        for key in ["passed", "skipped", "pending", "other", "start", "stop"] { #expect(summary[key] != nil, "missing \(key)") }
+        let tests = try #require(results["tests"] as? [[String: Any]])
+        let stall = try #require(tests.first { $0["name"] as? String == "ollama.chat-stream.stall-timeout" })
+        #expect(stall["status"] as? String == "failed")
+        #expect(stall["rawStatus"] as? String == "error")
+        #expect(stall["duration"] as? Int == 5400)
+        let environment = try #require(results["environment"] as? [String: Any])
+        #expect(environment["shardId"] as? String == "2/4")
+    }
+
     @Test("an empty run still renders every format")
     func emptyRun() throws {
         let report = RunReport(runID: "empty", toolVersion: "0", startedAt: SampleReport.start, finishedAt: SampleReport.start, results: [])
@@ -164,6 +187,6 @@ struct WriterTests {
         baselineReport.runID = "run-baseline"
         let comparison = BaselineComparison(baseline: RunSummary(report: baselineReport), current: RunSummary(report: report))
         let files = try ReportSet.write(report, to: URL(fileURLWithPath: path), comparison: comparison)
-        #expect(files.count == 7)
+        #expect(files.count == 8)
     }
 }

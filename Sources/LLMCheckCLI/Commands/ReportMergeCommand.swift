@@ -7,7 +7,7 @@ import Reporting
 ///
 /// Verifies that every scenario ran exactly once across the shards and that no shard is missing, recomputes
 /// totals and percentiles from the raw per-request samples, and writes the merged `junit.xml`, `summary.json`,
-/// `requests.jsonl`, `summary.md`, `summary.csv`, `report.html` and `run.json`.
+/// `requests.jsonl`, `summary.md`, `summary.csv`, `report.html`, `run.json` and `ctrf.json`.
 public enum ReportMergeCommand: Command {
     public static let spec = CommandSpec(
         name: "report merge",

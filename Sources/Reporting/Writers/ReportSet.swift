@@ -9,7 +9,8 @@ import Foundation
 /// ```
 ///
 /// Files (names are stable; see `docs/reports.md`): `junit.xml`, `summary.json`, `requests.jsonl`,
-/// `summary.md`, `summary.csv`, `report.html`, and `run.json` (the full ``RunReport``, read by ``ReportMerger``).
+/// `summary.md`, `summary.csv`, `report.html`, `run.json` (the full ``RunReport``, read by ``ReportMerger``) and
+/// `ctrf.json` (Common Test Report Format).
 public enum ReportSet {
     /// The file names written into the report directory.
     public enum FileName {
@@ -20,6 +21,7 @@ public enum ReportSet {
         public static let csv = "summary.csv"
         public static let html = "report.html"
         public static let run = "run.json"
+        public static let ctrf = "ctrf.json"
     }
 
     /// Writes all reports of `report` into `directory` (created if missing) and returns the written files.
@@ -50,6 +52,7 @@ public enum ReportSet {
             (FileName.csv, { Data(CSVWriter().render(summary).utf8) }),
             (FileName.html, { Data(HTMLWriter().render(clean, summary: summary, comparison: comparison).utf8) }),
             (FileName.run, { try json.renderRun(clean, isSanitized: true) }),
+            (FileName.ctrf, { try CTRFWriter().render(clean) }),
         ]
         var written: [URL] = []
         for (name, render) in outputs {
