@@ -234,10 +234,11 @@ struct OllamaPersonality: MockPersonality {
             return try json(writer, finalLine(text: output.text, evalStart: promptEnd, evalEnd: end, promptEnd: promptEnd))
         }
         try Respond.startStream(writer, contentType: OllamaPersonality.ndjson)
-        try responder.pauseIfNeeded(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
+        var pacer = Pacer()
+        try pacer.wait(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
         let promptEnd = MonotonicClock.now()
         for (i, token) in output.tokens.enumerated() {
-            if i > 0 { try responder.pauseIfNeeded(physics.jittered(physics.interTokenGap, using: &jitter), writer) }
+            if i > 0 { try pacer.wait(physics.jittered(physics.interTokenGap, using: &jitter), writer) }
             var obj = head(false)
             obj.append(content(token))
             obj.append(("done", false))

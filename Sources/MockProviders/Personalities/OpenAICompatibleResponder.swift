@@ -244,17 +244,18 @@ struct OpenAICompatibleResponder: Sendable {
         }
         try Respond.startStream(writer, contentType: sseContentType, headers: responseHeaders(request, completionTokens: output.tokens.count))
         var tokens = output.tokens[...]
+        var pacer = Pacer()
         if flavor == .openai {
             try writer.writeBody(Respond.sseEvent(chunk(["role": "assistant", "content": "", "refusal": nil])))
-            try pauseIfNeeded(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
+            try pacer.wait(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
         } else {
-            try pauseIfNeeded(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
+            try pacer.wait(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
             let first = tokens.popFirst() ?? ""
             try writer.writeBody(Respond.sseEvent(chunk(["role": "assistant", "content": .string(first)])))
         }
         var isFirst = true
         for token in tokens {
-            if !(isFirst && flavor == .openai) { try pauseIfNeeded(physics.jittered(physics.interTokenGap, using: &jitter), writer) }
+            if !(isFirst && flavor == .openai) { try pacer.wait(physics.jittered(physics.interTokenGap, using: &jitter), writer) }
             isFirst = false
             try writer.writeBody(Respond.sseEvent(chunk(["content": .string(token)])))
         }
@@ -325,9 +326,10 @@ struct OpenAICompatibleResponder: Sendable {
         }
         let physics = configuration.physics
         try Respond.startStream(writer, contentType: sseContentType, headers: responseHeaders(request))
-        try pauseIfNeeded(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
+        var pacer = Pacer()
+        try pacer.wait(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
         for (i, token) in output.tokens.enumerated() {
-            if i > 0 { try pauseIfNeeded(physics.jittered(physics.interTokenGap, using: &jitter), writer) }
+            if i > 0 { try pacer.wait(physics.jittered(physics.interTokenGap, using: &jitter), writer) }
             try writer.writeBody(Respond.sseEvent(["id": .string(id), "object": "text_completion", "created": created, "choices": [choice(token, nil)], "model": .string(model.name)]))
         }
         try writer.writeBody(Respond.sseEvent(["id": .string(id), "object": "text_completion", "created": created, "choices": [choice("", .string(finishReason))], "model": .string(model.name)]))
