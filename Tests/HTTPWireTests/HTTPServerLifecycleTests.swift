@@ -27,6 +27,23 @@ struct HTTPServerLifecycleTests {
         #expect(throws: HTTPServerError.self) { try a.start() }
     }
 
+    @Test func bindingATakenPortFailsWithTheSocketError() async throws {
+        try await withHTTPServer(handler: { _, w in try w.respond(status: .ok) }) { server in
+            let second = HTTPServer(configuration: .init(port: server.port), handler: { _, w in try w.respond(status: .ok) })
+            let error = try #require(throws: HTTPServerError.self) { try second.start() }
+            #expect(error.code == .bindFailed)
+            #expect(error.underlying?.code == .addressInUse)
+            #expect(error.underlying?.syscall == "bind")
+            await second.shutdown()
+        }
+    }
+
+    @Test func unknownHostFailsToStart() {
+        let server = HTTPServer(configuration: .init(host: "no-such-host.invalid"), handler: { _, w in try w.respond(status: .ok) })
+        let error = #expect(throws: HTTPServerError.self) { try server.start() }
+        #expect(error?.underlying?.code == .nameResolutionFailed)
+    }
+
     @Test(.enabled(if: isIPv6LoopbackAvailable))
     func ipv6OnlyListener() async throws {
         let configuration = HTTPServerConfiguration(host: "::1", isIPv6Only: true)

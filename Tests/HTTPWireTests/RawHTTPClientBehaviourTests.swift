@@ -302,6 +302,26 @@ struct RawHTTPClientBehaviourTests {
         }
     }
 
+    @Test func blockingConnectionCancelledFromAnotherThread() async throws {
+        try await withHTTPServer(handler: { _, writer in
+            _ = writer.waitForPeerClose(timeout: .seconds(20))
+        }) { server in
+            let connection = HTTPClientConnection(request: try Self.request(server))
+            async let outcome = runOnDedicatedThread { () -> HTTPClientError.Code? in
+                do {
+                    try connection.run { _ in }
+                    return nil
+                } catch let error as HTTPClientError {
+                    return error.code
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            connection.cancel()
+            #expect(try await outcome == .cancelled)
+            #expect(connection.isCancelled)
+        }
+    }
+
     @Test func timelineIsOrdered() async throws {
         try await withHTTPServer(handler: { _, writer in
             try writer.writeHead(HTTPResponseHead(status: .ok))
