@@ -1,7 +1,7 @@
 import Foundation
 import HTTPWire
 /// The provider family an app is configured for.
-public enum ProviderKind: String, Sendable, Hashable, CaseIterable {
+public enum ProviderFamily: String, Sendable, Hashable, CaseIterable {
     case ollama, lmstudio, openai
 
     /// Default local port (OpenAI has none locally).
@@ -27,7 +27,7 @@ public struct DiagnosisConfiguration: Sendable {
     /// URLs given on the command line; empty means "what the environment configures, plus default ports".
     public var urls: [String]
     /// Provider the app is configured for; nil = guess from URL/env.
-    public var provider: ProviderKind?
+    public var provider: ProviderFamily?
     /// Model the app uses; nil skips model checks.
     public var model: String?
     /// API key (flag); nil falls back to the environment.
@@ -60,7 +60,7 @@ public struct DiagnosisConfiguration: Sendable {
 
     public init(
         urls: [String] = [],
-        provider: ProviderKind? = nil,
+        provider: ProviderFamily? = nil,
         model: String? = nil,
         apiKey: String? = nil,
         origin: String? = nil,

@@ -40,17 +40,17 @@ struct ClassificationTests {
         ("listen tcp 127.0.0.1:11434: bind: address already in use", "port-in-use-or-reserved"),
     ])
     func classifiesErrorStrings(text: String, expected: String) {
-        #expect(ErrorClassifier.classify(text) == expected)
+        #expect(FailureClassifier.classify(text) == expected)
         #expect(FailureCatalog.mode(expected) != nil, "every classifier target is in the catalog")
     }
 
     @Test func statusAndHeadersDecideBeforeText() {
-        #expect(ErrorClassifier.classify("<html>504 Gateway Time-out</html>", status: 504, headers: ["Server": "nginx/1.25"]) == "gateway-timeout-504")
-        #expect(ErrorClassifier.classify("error code: 524", status: 524, headers: ["Server": "cloudflare"]) == "cloudflare-524")
-        #expect(ErrorClassifier.classify(#"{"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}}"#, status: 401) == "local-server-key-required")
-        #expect(ErrorClassifier.classify(#"{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}"#, status: 503) == "cold-load-slow-first-request")
-        #expect(ErrorClassifier.classify(#"{"object":"error","message":"The model `Qwen` does not exist.","type":"NotFoundError","code":404}"#, status: 404) == "served-model-name-mismatch")
-        #expect(ErrorClassifier.classify("everything is fine") == nil)
+        #expect(FailureClassifier.classify("<html>504 Gateway Time-out</html>", status: 504, headers: ["Server": "nginx/1.25"]) == "gateway-timeout-504")
+        #expect(FailureClassifier.classify("error code: 524", status: 524, headers: ["Server": "cloudflare"]) == "cloudflare-524")
+        #expect(FailureClassifier.classify(#"{"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}}"#, status: 401) == "local-server-key-required")
+        #expect(FailureClassifier.classify(#"{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}"#, status: 503) == "cold-load-slow-first-request")
+        #expect(FailureClassifier.classify(#"{"object":"error","message":"The model `Qwen` does not exist.","type":"NotFoundError","code":404}"#, status: 404) == "served-model-name-mismatch")
+        #expect(FailureClassifier.classify("everything is fine") == nil)
     }
 
     @Test func catalogIsCompleteAndConsistent() {

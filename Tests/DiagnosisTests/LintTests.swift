@@ -6,7 +6,7 @@ import Testing
 
 @Suite("URL, environment and key lint")
 struct LintTests {
-    func target(_ url: String, provider: ProviderKind = .ollama, source: String = "argument") -> DiagnosisTarget {
+    func target(_ url: String, provider: ProviderFamily = .ollama, source: String = "argument") -> DiagnosisTarget {
         var configuration = DiagnosisConfiguration(urls: [url], provider: provider)
         if source != "argument" {
             configuration.urls = []
@@ -15,7 +15,7 @@ struct LintTests {
         return TargetPlanner.plan(configuration)[0]
     }
 
-    func modes(_ url: String, provider: ProviderKind = .ollama, source: String = "argument") -> [String] {
+    func modes(_ url: String, provider: ProviderFamily = .ollama, source: String = "argument") -> [String] {
         URLLint.findings(for: target(url, provider: provider, source: source)).map(\.modeID)
     }
 

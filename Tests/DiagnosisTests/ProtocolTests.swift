@@ -93,7 +93,7 @@ struct ProtocolTests {
     @Test func identifiesEachMockProvider() async throws {
         for (kind, expected, url) in [(MockProviderKind.ollama, "Ollama", ""), (.lmstudio, "LM Studio", "/v1"), (.openai, "OpenAI-compatible", "/v1")] {
             try await withMock(kind) { mock in
-                let provider: ProviderKind = kind == .ollama ? .ollama : kind == .lmstudio ? .lmstudio : .openai
+                let provider: ProviderFamily = kind == .ollama ? .ollama : kind == .lmstudio ? .lmstudio : .openai
                 let report = await diagnose([mock.baseURL + url], provider: provider)
                 let identity = try #require(check(report, "identity"))
                 #expect(identity.summary.contains(expected) || (kind == .openai && identity.status == .pass), "\(kind): \(identity.summary)")

@@ -3,7 +3,7 @@ import HTTPWire
 
 /// The error-string classifier of FAILURES.md §13: maps an error text (and optionally a status
 /// and headers) to a failure-mode id. First match wins; codes are checked before messages.
-public enum ErrorClassifier {
+public enum FailureClassifier {
     /// A rule: any of `patterns` (lower-cased substrings) → `modeID`.
     struct Rule: Sendable {
         var patterns: [String]

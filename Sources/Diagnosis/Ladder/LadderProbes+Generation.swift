@@ -127,14 +127,14 @@ extension LadderProbes {
         if status != 200 {
             let text = first.errorBody
             let sketch = "HTTP \(status): \(text.prefix(200))"
-            if let mode = ErrorClassifier.classify(text, status: status, headers: first.headers) {
+            if let mode = FailureClassifier.classify(text, status: status, headers: first.headers) {
                 return result("generation", title, .fail, sketch, evidence: evidence,
                     findings: [Finding(mode, message: "POST \(path) → \(sketch)", fix: FailureCatalog.mode(mode)?.fix.text(for: configuration.platform))])
             }
             return result("generation", title, .fail, "unrecognised response: \(sketch)", evidence: evidence)
         }
         if let error = first.errorEvent {
-            let mode = ErrorClassifier.classify(error.text) ?? "midstream-disconnect"
+            let mode = FailureClassifier.classify(error.text) ?? "midstream-disconnect"
             return result("generation", title, .fail, "the stream carried an error after \(ConnectAttempt.format(error.milliseconds)): \(error.text.prefix(160))", evidence: evidence,
                 findings: [Finding(mode, message: "The stream from POST \(path) ended with an error after \(ConnectAttempt.format(error.milliseconds)): \(error.text.prefix(200))", fix: FailureCatalog.mode(mode)?.fix.text(for: configuration.platform))])
         }

@@ -295,7 +295,7 @@ struct LadderProbes: Sendable {
         // Other errno values.
         var findings: [Finding] = []
         for a in attempts {
-            guard case .failed(let name, let message) = a.outcome else { continue }
+            guard case .failed(let name, _) = a.outcome else { continue }
             if name == "EHOSTUNREACH", configuration.platform == .macOS, Endpoint.isPrivate(a.address.numeric) {
                 findings.append(Finding(
                     "macos-local-network-privacy",

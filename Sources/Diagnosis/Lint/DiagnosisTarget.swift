@@ -15,7 +15,7 @@ public struct DiagnosisTarget: Sendable {
     public var input: String
     /// `argument`, `OLLAMA_HOST`, `OPENAI_BASE_URL`, `OPENAI_API_BASE`, `default`.
     public var source: String
-    public var provider: ProviderKind
+    public var provider: ProviderFamily
     /// Whether the provider was given (flag or env name) rather than guessed.
     public var isProviderKnown: Bool
     public var dialect: Dialect
@@ -30,7 +30,7 @@ public struct DiagnosisTarget: Sendable {
 public enum TargetPlanner {
     public static func plan(_ configuration: DiagnosisConfiguration) -> [DiagnosisTarget] {
         var targets: [DiagnosisTarget] = []
-        func add(_ input: String, source: String, provider: ProviderKind?, defaultProbe: Bool = false) {
+        func add(_ input: String, source: String, provider: ProviderFamily?, defaultProbe: Bool = false) {
             let ollamaSemantics = source == "OLLAMA_HOST"
             let guessedProvider = provider ?? guess(input)
             let endpoint = Endpoint.parse(
@@ -74,13 +74,13 @@ public enum TargetPlanner {
         return targets
     }
 
-    static func guess(_ input: String) -> ProviderKind {
+    static func guess(_ input: String) -> ProviderFamily {
         if input.contains(":11434") { return .ollama }
         if input.contains(":1234") { return .lmstudio }
         return .openai
     }
 
-    static func guess(endpoint: Endpoint) -> ProviderKind {
+    static func guess(endpoint: Endpoint) -> ProviderFamily {
         switch endpoint.port {
         case 11434: .ollama
         case 1234: .lmstudio
@@ -88,7 +88,7 @@ public enum TargetPlanner {
         }
     }
 
-    static func dialect(provider: ProviderKind, endpoint: Endpoint?, source: String) -> Dialect {
+    static func dialect(provider: ProviderFamily, endpoint: Endpoint?, source: String) -> Dialect {
         let path = endpoint?.path.lowercased() ?? ""
         if path.contains("/v1") { return .openAI }
         if path.hasPrefix("/api") { return .ollamaNative }

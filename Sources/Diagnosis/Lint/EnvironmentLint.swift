@@ -1,6 +1,11 @@
 import Foundation
 import HTTPWire
 /// Checks of environment variables: proxies, variable names, API keys (rung 0).
+///
+/// Deliberately broader than ProviderClient's `ProxySettings` (which follows curl exactly, e.g.
+/// it ignores upper-case `HTTP_PROXY`): diagnose asks "would *any* common client stack proxy
+/// this?" — Python requests/httpx honour `HTTP_PROXY`, curl honours `http_proxy` — and names
+/// the variable that did it.
 public enum EnvironmentLint {
     /// A proxy that would carry requests to a target, and the variable that set it.
     public struct ProxyRoute: Sendable, Hashable {

@@ -91,7 +91,7 @@ public struct DiagnosisRenderer: Sendable {
         }
     }
 
-    private func providerName(_ raw: String) -> String { ProviderKind(rawValue: raw)?.displayName ?? raw }
+    private func providerName(_ raw: String) -> String { ProviderFamily(rawValue: raw)?.displayName ?? raw }
 
     private func render(_ check: CheckResult) -> [String] {
         let pad = check.title.count < 24 ? String(repeating: " ", count: 24 - check.title.count) : " "
