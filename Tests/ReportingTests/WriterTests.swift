@@ -166,6 +166,32 @@ struct WriterTests {
         #expect(environment["shardId"] as? String == "2/4")
     }
 
+    @Test("script injection through any text field stays inert in HTML and Markdown")
+    func injection() throws {
+        let evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+        let trace = RequestTrace(scenarioID: evil, requestID: evil, provider: evil, model: evil, endpoint: evil, status: 500,
+                                 tSendNs: 0, tEndNs: 1_000_000, error: TraceError(code: evil, type: evil, message: evil),
+                                 attempts: [AttemptTrace(attempt: 1, startNs: 0, endNs: 1_000_000, status: 500, errorCode: evil)])
+        let result = ScenarioResult(id: evil, title: evil, provider: evil, capability: evil, tags: [evil], filePath: evil,
+                                    outcome: .error(evil, kind: evil), durationSeconds: 1,
+                                    findings: [Finding(id: evil, message: evil, advice: evil, evidence: [evil])],
+                                    expectations: [ExpectationResult(name: evil, passed: false, expected: evil, actual: evil)],
+                                    requests: [trace], transcript: evil)
+        var environment = RunEnvironment(hostname: evil, operatingSystem: evil, gitSHA: evil)
+        environment.properties = [evil: evil]
+        let report = RunReport(runID: evil, toolVersion: evil, startedAt: SampleReport.start, finishedAt: SampleReport.start,
+                               environment: environment, results: [result])
+        let summary = RunSummary(report: report)
+        let html = HTMLWriter().render(report, summary: summary)
+        #expect(!html.contains("<script>alert"))
+        #expect(!html.contains("<img"))
+        #expect(html.components(separatedBy: "<script>").count - 1 == 1)  // only the filter script
+        let md = MarkdownWriter().render(report, summary: summary)
+        #expect(!md.contains("<script>") && !md.contains("<img"))
+        let (_, ok) = XMLCollector.parse(JUnitWriter().render(report))
+        #expect(ok)
+    }
+
     @Test("an empty run still renders every format")
     func emptyRun() throws {
         let report = RunReport(runID: "empty", toolVersion: "0", startedAt: SampleReport.start, finishedAt: SampleReport.start, results: [])

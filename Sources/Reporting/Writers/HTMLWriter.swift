@@ -199,7 +199,7 @@ public struct HTMLWriter: Sendable {
         var s = ""
         for row in rows {
             let mark = row.isRegression ? "<span class=\"badge failed\">regression</span>" : row.isImprovement ? "<span class=\"badge passed\">faster</span>" : esc(row.note ?? "")
-            s += "<tr><td>\(esc(row.metric))</td><td>\(row.statistic)</td><td class=\"num\">\(NumberText.compact(row.baseline))</td><td class=\"num\">\(NumberText.compact(row.current))</td>"
+            s += "<tr><td>\(esc(row.metric))</td><td>\(esc(row.statistic))</td><td class=\"num\">\(NumberText.compact(row.baseline))</td><td class=\"num\">\(NumberText.compact(row.current))</td>"
             s += "<td class=\"num\">\(NumberText.signed(row.delta))</td><td class=\"num\">\(NumberText.signedPercent(row.deltaPercent))</td><td>\(mark)</td></tr>"
         }
         return s

@@ -116,7 +116,7 @@ public struct MarkdownWriter: Sendable {
             md += ["", "| Metric | Stat | Baseline | Current | Δ | Δ% | |", "|---|---|---:|---:|---:|---:|---|"]
             for row in comparison.metrics {
                 let mark = row.isRegression ? "🔴 regression" : row.isImprovement ? "🟢 faster" : (row.note.map { Escaping.markdownCell($0) } ?? "")
-                md.append("| \(Escaping.markdownCell(row.metric)) | \(row.statistic) | \(NumberText.compact(row.baseline)) | \(NumberText.compact(row.current)) | "
+                md.append("| \(Escaping.markdownCell(row.metric)) | \(Escaping.markdownCell(row.statistic)) | \(NumberText.compact(row.baseline)) | \(NumberText.compact(row.current)) | "
                     + "\(NumberText.signed(row.delta)) | \(NumberText.signedPercent(row.deltaPercent)) | \(mark) |")
             }
         }
