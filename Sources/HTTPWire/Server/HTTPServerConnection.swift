@@ -57,7 +57,19 @@ final class HTTPServerConnection: HTTPResponseWriter {
                 receivedAt: MonotonicClock.now(), indexOnConnection: index, connectionID: id)
             guard serve(request) else { break }
         }
-        if !socket.isClosed { lingeringClose() }
+        if !socket.isClosed { closeAfterCleanEnd() }
+    }
+
+    /// Closes at once when the client has nothing more in flight (the common case after
+    /// `Connection: close`), otherwise drains first so unread input does not turn our FIN into
+    /// an RST that destroys the response.
+    private func closeAfterCleanEnd() {
+        let pending = (try? Syscalls.pollOne(socket.fd, events: .readable, timeoutMilliseconds: 0).events) ?? []
+        if parser.bufferedByteCount == 0 && pending.isEmpty {
+            socket.close()
+        } else {
+            lingeringClose()
+        }
     }
 
     /// Reads the next complete request; nil when the connection should end (after answering
