@@ -31,14 +31,10 @@ public struct ScenarioExecutor: Sendable {
     public var drivers: ClientDrivers
     public var verdicts: VerdictEngine
     public var checker: ExpectationChecker
-    /// How long to wait for the journal to settle after a step (exchanges are journaled when they end). Default 400 ms max.
-    public var settleLimitMilliseconds: Int
-
-    public init(drivers: ClientDrivers, verdicts: VerdictEngine = VerdictEngine(), checker: ExpectationChecker = ExpectationChecker(), settleLimitMilliseconds: Int = 400) {
+    public init(drivers: ClientDrivers, verdicts: VerdictEngine = VerdictEngine(), checker: ExpectationChecker = ExpectationChecker()) {
         self.drivers = drivers
         self.verdicts = verdicts
         self.checker = checker
-        self.settleLimitMilliseconds = settleLimitMilliseconds
     }
 
     /// Runs `scenario` against `environment` (which this call starts and stops).
@@ -56,7 +52,9 @@ public struct ScenarioExecutor: Sendable {
             await environment.stop()
             return record.result(outcome: .error("the \(scenario.client.kind.rawValue) client is not available in this build", kind: "setup"))
         }
-        var seenExchanges = 0
+        // Run every step first; the journal is read once the servers have stopped, so exchanges that were
+        // still in flight when a step ended (a client that gave up on a stalled stream) are complete.
+        var ran: [(index: Int, step: Scenario.Step, outcomes: [RequestOutcome], start: UInt64, milliseconds: Double)] = []
         for (index, step) in scenario.steps.enumerated() {
             if Task.isCancelled { break }
             if step.delayBeforeMilliseconds > 0 {
@@ -72,22 +70,34 @@ public struct ScenarioExecutor: Sendable {
                 for await outcome in group { out.append(outcome) }
                 return out.sorted { $0.requestID < $1.requestID }
             }
-            let stepMilliseconds = Double(MonotonicClock.now() - stepStart) / 1e6
-            let all = await settledExchanges(environment, after: seenExchanges)
-            let stepExchanges = Array(all.dropFirst(seenExchanges))
-            seenExchanges = all.count
-            let findings = verdicts.judge(exchanges: stepExchanges, step: step, client: scenario.client, outcomes: outcomes)
-            let checks = checker.check(
-                step: step, stepIndex: index, client: scenario.client, outcomes: outcomes, exchanges: stepExchanges,
-                findings: findings, durationMilliseconds: stepMilliseconds
-            )
-            record.add(step: step, index: index, outcomes: outcomes, exchanges: stepExchanges, findings: findings, checks: checks, servers: servers)
+            ran.append((index, step, outcomes, stepStart, Double(MonotonicClock.now() - stepStart) / 1e6))
         }
         await environment.stop()
         if Task.isCancelled {
             return record.result(outcome: .error("cancelled", kind: "timeout"))
         }
+        let journal = await environment.exchanges()
+        for (position, item) in ran.enumerated() {
+            let nextStart = position + 1 < ran.count ? ran[position + 1].start : UInt64.max
+            let stepExchanges = Self.exchanges(of: item.index, in: journal, from: item.start, until: nextStart)
+            let findings = verdicts.judge(exchanges: stepExchanges, step: item.step, client: scenario.client, outcomes: item.outcomes)
+            let checks = checker.check(
+                step: item.step, stepIndex: item.index, client: scenario.client, outcomes: item.outcomes, exchanges: stepExchanges,
+                findings: findings, durationMilliseconds: item.milliseconds
+            )
+            record.add(step: item.step, index: item.index, outcomes: item.outcomes, exchanges: stepExchanges, findings: findings, checks: checks, servers: servers)
+        }
         return record.result(outcome: nil)
+    }
+
+    /// The journal entries of step `index`: those tagged `X-LLMCheck-Request: s<index>.…`, plus untagged ones
+    /// that arrived while the step ran.
+    static func exchanges(of index: Int, in journal: [ObservedExchange], from start: UInt64, until end: UInt64) -> [ObservedExchange] {
+        let prefix = "s\(index)."
+        return journal.filter { e in
+            if let id = e.requestID { return id.hasPrefix(prefix) }
+            return e.receivedAt >= start && e.receivedAt < end
+        }
     }
 
     /// The requests of one step (`parallel` copies), with harness ids `s<step>.r<n>`.
@@ -124,25 +134,6 @@ public struct ScenarioExecutor: Sendable {
         }
     }
 
-    /// Polls the journal until it stops growing for 25 ms (exchanges are journaled when they end), within the settle limit.
-    func settledExchanges(_ environment: any MockEnvironment, after seen: Int) async -> [ObservedExchange] {
-        var last = await environment.exchanges()
-        let limit = MonotonicClock.now() + UInt64(settleLimitMilliseconds) * 1_000_000
-        var stableSince = MonotonicClock.now()
-        while MonotonicClock.now() < limit {
-            try? await Task.sleep(for: .milliseconds(5))
-            let next = await environment.exchanges()
-            if next.count != last.count {
-                last = next
-                stableSince = MonotonicClock.now()
-            } else if MonotonicClock.now() - stableSince >= 25_000_000, last.count > seen {
-                break
-            } else if MonotonicClock.now() - stableSince >= 100_000_000 {
-                break
-            }
-        }
-        return last
-    }
 }
 
 // MARK: - ScenarioRecord

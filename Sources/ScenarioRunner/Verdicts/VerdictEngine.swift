@@ -9,7 +9,10 @@ import Reporting
 public struct VerdictEngine: Sendable {
     /// Tolerances. Defaults suit millisecond-scaled scenarios on a loaded 2-core machine.
     public struct Settings: Sendable, Hashable {
-        /// A retry sooner than this after the previous attempt ended counts as "no backoff". Default 5 ms.
+        /// A retry sooner than this after the previous attempt ended always counts as "no backoff". Default 5 ms.
+        /// The effective threshold is the larger of this and half the smallest backoff the client's own policy
+        /// allows (`0.5 × 0.75 × initial_delay_ms`), so connection set-up time on a loaded machine is not mistaken
+        /// for a backoff.
         public var minimumBackoffMilliseconds: Double
         /// A retry may come this fraction of Retry-After early (clock granularity). Default 0.9.
         public var retryAfterFraction: Double
@@ -111,6 +114,7 @@ public struct VerdictEngine: Sendable {
 
     func judgeRetries(_ group: [ObservedExchange], step: Scenario.Step, client: Scenario.Client, outcome: RequestOutcome?, into c: inout Collector) {
         var quickGaps: [String] = []
+        let stormThreshold = max(settings.minimumBackoffMilliseconds, 0.5 * 0.75 * Double(client.retry.initialDelayMilliseconds))
         for (i, pair) in zip(group, group.dropFirst()).enumerated() {
             let (a, b) = pair
             let gap = Self.gap(a, b)
@@ -123,12 +127,12 @@ public struct VerdictEngine: Sendable {
             if a.isNonRetryableStatus, a.server == b.server {
                 c.add(FindingCatalog.nonRetryableRetried, [Self.label(a, i), "retried on the same server: " + Self.label(b, i + 1)])
             }
-            if a.isRetryableFailure, a.retryAfterMilliseconds == nil, gap < settings.minimumBackoffMilliseconds, a.server == b.server {
+            if a.isRetryableFailure, a.retryAfterMilliseconds == nil, gap < stormThreshold, a.server == b.server {
                 quickGaps.append(gapText)
             }
         }
         if quickGaps.count >= 2 || (quickGaps.count == 1 && group.count == 2 && client.retry.maxRetries <= 1) {
-            c.add(FindingCatalog.retryStorm, quickGaps + ["backoff below \(String(format2: settings.minimumBackoffMilliseconds)) ms counts as none"])
+            c.add(FindingCatalog.retryStorm, quickGaps + ["a backoff below \(String(format2: stormThreshold)) ms counts as none (half the smallest the policy allows)"])
         }
         // Gave up early: last attempt failed retryably, retries remained, and the client reported an error.
         if step.operation != .failoverChat, let last = group.last, last.isRetryableFailure, outcome?.kind == .error,
