@@ -123,6 +123,20 @@ extension LadderProbes {
             for await (p, o) in group { all[p] = o }
             return all
         }
+        if endpoint.isHTTPS, case .transportError(let text)? = outcomes["/"] {
+            let lower = text.lowercased()
+            if lower.contains("certificate") || lower.contains("ssl") || lower.contains("trust") || lower.contains("tls") {
+                let env = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "CURL_CA_BUNDLE"]
+                    .compactMap { n in configuration.environment[n].map { "\(n)=\($0)" } }
+                return result("identity", "Identity", .fail, "TLS failed: \(text)",
+                    evidence: [Evidence("GET / over TLS", text)] + env.map { Evidence("CA setting", $0) },
+                    findings: [Finding(
+                        "tls-untrusted-cert",
+                        message: "The TLS handshake with \(endpoint.host) failed: \(text). The certificate chain is not trusted here — typically a TLS-inspecting corporate proxy or a self-signed reverse proxy.",
+                        fix: FailureCatalog.mode("tls-untrusted-cert")?.fix.general
+                    )])
+            }
+        }
         var identity = Identity.classify(outcomes, host: endpoint.host)
         var evidence = identity.evidence
         if !identity.banners.isEmpty { evidence.append(Evidence("banners", identity.banners.joined(separator: "; "))) }

@@ -215,7 +215,7 @@ struct LadderProbes: Sendable {
             if runtime.isContainer, loopbackTarget {
                 findings.append(Finding(
                     "docker-localhost-is-container",
-                    message: "This process runs in a container (\(runtime.clues.joined(separator: ", "))) and \(endpoint.host) is the container itself; nothing listens on :\(port) here.",
+                    message: "This process runs in a container (\(runtime.clues.joined(separator: ", "))), so \(endpoint.host) is the container itself, and nothing listens on :\(port) in it. If the server runs on the host, address the host instead; if it should run in this container, start it here.",
                     fix: FailureCatalog.mode("docker-localhost-is-container")?.fix.general
                 ))
                 return fail(findings)
