@@ -25,6 +25,7 @@ public enum DiagnoseCommand: Command {
               1   problems found
               64  usage error (bad flag, URL list, --resolve entry)
               69  nothing reachable: no target accepted a TCP connection
+              73  --report FILE could not be written
             See docs/diagnose.md for the JSON schema, check ids and failure-mode ids.
             """,
         options: [
