@@ -186,26 +186,58 @@ struct RawHTTPClientBehaviourTests {
     }
 
     @Test func connectTimeoutAgainstAFullBacklog() async throws {
-        // A listener with backlog 0 that never accepts: once its queue is full, SYNs are dropped.
-        let listener = try Socket(family: .ipv4)
-        defer { listener.close() }
-        try Syscalls.bindSocket(listener.fd, to: .loopbackIPv4(port: 0))
-        try Syscalls.listenSocket(listener.fd, backlog: 0)
-        let address = try #require(listener.localAddress)
-        var fillers: [Socket] = []
-        defer { for filler in fillers { filler.close() } }
-        for _ in 0..<4 {
-            let filler = try Socket(family: .ipv4)
-            _ = try Syscalls.startConnect(filler.fd, to: address)
-            fillers.append(filler)
-        }
-        try await Task.sleep(for: .milliseconds(50))
-        let request = HTTPClientRequest(host: "127.0.0.1", port: address.port)
+        let blackHole = try BlackHoleListener()
+        defer { blackHole.close() }
+        try #require(blackHole.isSaturated, "this kernel accepts SYNs to a full queue")
+        let request = HTTPClientRequest(host: "127.0.0.1", port: blackHole.port)
         let error = try await #require(throws: HTTPClientError.self) {
             try await Self.client(connect: .milliseconds(200)).send(request)
         }
         #expect(error.code == .connectTimeout)
+        #expect(error.timeout == .milliseconds(200))
         #expect(error.timeline.connectAttempts.first?.outcome == .failure(.timedOut, errno: Syscalls.timedOutErrno))
+    }
+
+    // MARK: - Wrong services
+
+    @Test func bannerFromAnotherServiceIsMalformed() async throws {
+        let server = try RawTestServer { socket in
+            try socket.writeAll(Array("SSH-2.0-OpenSSH_9.6\r\n".utf8))
+            _ = RawTestServer.readRequestHead(from: socket, timeout: .seconds(2))
+        }
+        defer { server.stop() }
+        let request = try #require(HTTPClientRequest(url: server.baseURL + "/api/tags"))
+        let error = try await #require(throws: HTTPClientError.self) { try await Self.client().send(request) }
+        #expect(error.code == .malformedResponse)
+        #expect(error.parseError?.snippet.contains("SSH-2.0-OpenSSH_9.6") == true)
+    }
+
+    @Test func acceptThenResetBeforeAnyByte() async throws {
+        let server = try RawTestServer { socket in
+            _ = RawTestServer.readRequestHead(from: socket)
+            socket.setLingerZeroAndClose()
+        }
+        defer { server.stop() }
+        let request = try #require(HTTPClientRequest(url: server.baseURL))
+        let error = try await #require(throws: HTTPClientError.self) { try await Self.client().send(request) }
+        #expect(error.code == .connectionReset)
+        #expect(error.isBeforeResponse)
+    }
+
+    @Test func requestBytesAreExactlyWhatWasSerialized() async throws {
+        let received = LockedValue<[UInt8]>([])
+        let server = try RawTestServer { socket in
+            let head = RawTestServer.readRequestHead(from: socket)
+            received.withLock { $0 = head }
+            try socket.writeAll(Array("HTTP/1.1 204 No Content\r\n\r\n".utf8))
+        }
+        defer { server.stop() }
+        let request = HTTPClientRequest(
+            method: .get, host: "127.0.0.1", port: server.port, target: "/v1/models", headers: ["Authorization": "Bearer x"])
+        let response = try await Self.client().send(request)
+        #expect(response.status.code == 204)
+        #expect(received.current == request.serialized())
+        #expect(server.acceptedCount == 1)
     }
 
     // MARK: - Addresses

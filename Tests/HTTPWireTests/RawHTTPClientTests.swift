@@ -46,6 +46,20 @@ struct RawHTTPClientTests {
         }
     }
 
+    @Test func sendsHostAndContentLength() async throws {
+        let recorder = RequestRecorder()
+        try await withHTTPServer(handler: recorder.recording { _, writer in try writer.respond(status: .noContent) }) { server in
+            let request = HTTPClientRequest(method: .post, host: "127.0.0.1", port: server.port, target: "/v1/chat/completions")
+            let response = try await RawHTTPClient().send(request)
+            #expect(response.status.code == 204)
+            #expect(await recorder.waitForCount(1))
+            let seen = try #require(recorder.requests.first)
+            #expect(seen.headers["Host"] == "127.0.0.1:\(server.port)")
+            #expect(seen.headers["Content-Length"] == "0")
+            #expect(seen.head.target == "/v1/chat/completions")
+        }
+    }
+
     @Test func refusedConnectionIsClassified() async throws {
         let server = HTTPServer(handler: { _, writer in try writer.respond(status: .ok) })
         let port = try server.start()

@@ -32,6 +32,12 @@ public final class Socket: @unchecked Sendable {
         self.family = family
     }
 
+    /// Takes ownership of an open descriptor, such as one returned by
+    /// ``Syscalls/acceptConnection(_:)``; it must be non-blocking (as accepted sockets are).
+    public convenience init(adoptingDescriptor fd: Int32, family: SocketAddress.Family) {
+        self.init(adopting: fd, family: family)
+    }
+
     deinit {
         if !closed { Syscalls.closeDescriptor(fd) }
     }
