@@ -8,27 +8,25 @@ enum SVGChart {
     // MARK: - Histogram
 
     /// A histogram of `samples` (ms) with p50/p95/p99 markers, or a "no data" note.
+    ///
+    /// Uses a log-scaled axis (4 bins per decade) when the positive samples span two decades or more between p1
+    /// and p99 (a mock answering in 1 ms next to an injected 80 ms delay); otherwise linear bins of a nice width,
+    /// with a long tail beyond 3 × p99 counted instead of drawn.
     static func histogram(samples: [Double], title: String, unit: String, color: String, width: Int = 560, height: Int = 250) -> String {
         let values = samples.filter(\.isFinite)
         guard let stats = Statistics(samples: values) else {
             return "<div class=\"nodata\">No \(Escaping.xml(title)) samples in this run.</div>"
         }
-        // Long tails (one 5 s stall among 15 ms gaps) would squash the body: draw up to a cut-off and count the rest.
-        let cutoff = stats.max > stats.p99 * 3 && stats.p99 > stats.min ? stats.p99 * 1.5 : stats.max
-        let drawn = values.filter { $0 <= cutoff }
-        let overflow = values.count - drawn.count
-        let bins = makeBins(drawn, lower: stats.min, upper: min(cutoff, drawn.max() ?? cutoff))
+        let layout = HistogramLayout(values: values, stats: stats)
         let left = 48.0
         let right = 16.0
         let top = 34.0
         let bottom = 40.0
         let plotW = Double(width) - left - right
         let plotH = Double(height) - top - bottom
-        let ticks = yTicks(bins.counts.max() ?? 1)
+        let ticks = yTicks(layout.counts.max() ?? 1)
         let maxCount = max(1, ticks.last ?? 1)
-        let lo = bins.start
-        let hi = bins.start + bins.width * Double(bins.counts.count)
-        func x(_ v: Double) -> Double { left + (min(max(v, lo), hi) - lo) / max(hi - lo, 1e-9) * plotW }
+        func x(_ v: Double) -> Double { left + layout.position(v) * plotW }
         func y(_ c: Int) -> Double { top + plotH - Double(c) / Double(maxCount) * plotH }
 
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" role=\"img\" aria-label=\"\(Escaping.xmlAttribute(title))\">"
@@ -38,38 +36,124 @@ enum SVGChart {
             svg += "<line x1=\"\(f(left))\" y1=\"\(ty)\" x2=\"\(f(left + plotW))\" y2=\"\(ty)\" class=\"grid\"/>"
             svg += "<text x=\"\(f(left - 6))\" y=\"\(ty)\" class=\"tick\" text-anchor=\"end\" dominant-baseline=\"middle\">\(tick)</text>"
         }
-        let barW = plotW / Double(bins.counts.count)
-        let decimals = axisDecimals(bins.width)
-        for (i, count) in bins.counts.enumerated() where count > 0 {
-            let from = bins.start + bins.width * Double(i)
-            let to = from + bins.width
-            let bx = left + Double(i) * barW
-            svg += "<rect x=\"\(f(bx + 0.5))\" y=\"\(f(y(count)))\" width=\"\(f(max(1, barW - 1)))\" height=\"\(f(top + plotH - y(count)))\" fill=\"\(color)\" rx=\"1.5\">"
-            svg += "<title>\(NumberText.fixed(from, digits: decimals))–\(NumberText.fixed(to, digits: decimals)) \(Escaping.xml(unit)): \(count)</title></rect>"
+        for (i, count) in layout.counts.enumerated() where count > 0 {
+            let from = layout.edges[i]
+            let to = layout.edges[i + 1]
+            let x0 = x(from)
+            let x1 = x(to)
+            let range = i == 0 && layout.isLog ? "≤ \(layout.label(to))" : "\(layout.label(from))–\(layout.label(to))"
+            svg += "<rect x=\"\(f(x0 + 0.5))\" y=\"\(f(y(count)))\" width=\"\(f(max(1, x1 - x0 - 1)))\" height=\"\(f(top + plotH - y(count)))\" fill=\"\(color)\" rx=\"1.5\">"
+            svg += "<title>\(range) \(Escaping.xml(unit)): \(count)</title></rect>"
         }
         svg += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" class=\"axis\"/>"
-        let labelStep = max(1, Int((Double(bins.counts.count) / 6).rounded(.up)))
-        for i in stride(from: 0, through: bins.counts.count, by: labelStep) {
-            let v = bins.start + bins.width * Double(i)
-            svg += "<text x=\"\(f(x(v)))\" y=\"\(f(top + plotH + 16))\" class=\"tick\" text-anchor=\"middle\">\(NumberText.fixed(v, digits: decimals))</text>"
+        let tickValues = layout.tickValues
+        for (index, value) in tickValues.enumerated() {
+            let anchor = index == tickValues.count - 1 && layout.position(value) > 0.97 ? "end" : "middle"
+            svg += "<text x=\"\(f(x(value)))\" y=\"\(f(top + plotH + 16))\" class=\"tick\" text-anchor=\"\(anchor)\">\(layout.tickLabel(value))</text>"
         }
-        svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(Double(height) - 6))\" class=\"label\" text-anchor=\"middle\">\(Escaping.xml(unit)) (n=\(values.count))</text>"
+        let scale = layout.isLog ? ", log scale" : ""
+        svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(Double(height) - 6))\" class=\"label\" text-anchor=\"middle\">\(Escaping.xml(unit)) (n=\(values.count)\(scale))</text>"
         // Percentile markers: dashed lines, values in a legend line above the plot.
         let markers: [(String, Double)] = [("p50", stats.p50), ("p95", stats.p95), ("p99", stats.p99)]
         var legend: [String] = []
+        var lastLabelX = -100.0
         for (name, value) in markers {
             legend.append("\(name) \(NumberText.compact(value))")
-            guard value <= hi else { continue }
-            let mx = f(x(value))
-            svg += "<line x1=\"\(mx)\" y1=\"\(f(top))\" x2=\"\(mx)\" y2=\"\(f(top + plotH))\" class=\"marker\"><title>\(name) \(NumberText.compact(value)) \(Escaping.xml(unit))</title></line>"
-            svg += "<text x=\"\(mx)\" y=\"\(f(top - 4))\" class=\"marker-label\" text-anchor=\"middle\">\(name)</text>"
+            guard value <= layout.upper else { continue }
+            let mx = x(value)
+            svg += "<line x1=\"\(f(mx))\" y1=\"\(f(top))\" x2=\"\(f(mx))\" y2=\"\(f(top + plotH))\" class=\"marker\"><title>\(name) \(NumberText.compact(value)) \(Escaping.xml(unit))</title></line>"
+            if mx - lastLabelX >= 24 {  // skip a label that would overprint the previous one
+                svg += "<text x=\"\(f(mx))\" y=\"\(f(top - 4))\" class=\"marker-label\" text-anchor=\"middle\">\(name)</text>"
+                lastLabelX = mx
+            }
         }
         svg += "<text x=\"\(f(left))\" y=\"12\" class=\"legend-text\">\(legend.joined(separator: "  ·  ")) \(Escaping.xml(unit))</text>"
-        if overflow > 0 {
-            svg += "<text x=\"\(f(left + plotW))\" y=\"12\" class=\"overflow\" text-anchor=\"end\">+\(overflow) above \(NumberText.compact(cutoff)) (max \(NumberText.compact(stats.max)))</text>"
+        if layout.overflow > 0 {
+            svg += "<text x=\"\(f(left + plotW))\" y=\"12\" class=\"overflow\" text-anchor=\"end\">+\(layout.overflow) above \(NumberText.compact(layout.upper)) (max \(NumberText.compact(stats.max)))</text>"
         }
         svg += "</svg>"
         return svg
+    }
+
+    /// Bin edges, counts and axis mapping of one histogram.
+    struct HistogramLayout {
+        var edges: [Double]
+        var counts: [Int]
+        var isLog: Bool
+        /// Samples beyond the last edge (linear layout only).
+        var overflow: Int
+        var decimals: Int
+
+        var lower: Double { edges.first ?? 0 }
+        var upper: Double { edges.last ?? 1 }
+
+        init(values: [Double], stats: Statistics) {
+            let positives = values.filter { $0 > 0 }.sorted()
+            let spansDecades: Bool = {
+                guard positives.count >= 10 else { return false }
+                let p1 = Statistics.percentile(sorted: positives, 1)
+                let p99 = Statistics.percentile(sorted: positives, 99)
+                return p1 > 0 && p99 / p1 >= 100
+            }()
+            if spansDecades, let smallest = positives.first, let largest = positives.last {
+                let lowExponent = (log10(smallest)).rounded(.down)
+                let highExponent = max(lowExponent + 1, (log10(largest)).rounded(.up))
+                let binsPerDecade = 4.0
+                let count = Int((highExponent - lowExponent) * binsPerDecade)
+                edges = (0...count).map { pow(10, lowExponent + Double($0) / binsPerDecade) }
+                var counts = [Int](repeating: 0, count: count)
+                for v in values {
+                    let position = v > 0 ? (log10(v) - lowExponent) * binsPerDecade : 0
+                    counts[min(count - 1, max(0, Int(position.rounded(.down))))] += 1
+                }
+                self.counts = counts
+                isLog = true
+                overflow = 0
+                decimals = max(0, Int(-lowExponent))
+            } else {
+                // Long tails (one 5 s stall among 15 ms gaps) would squash the body: draw up to a cut-off, count the rest.
+                let cutoff = stats.max > stats.p99 * 3 && stats.p99 > stats.min ? stats.p99 * 1.5 : stats.max
+                let drawn = values.filter { $0 <= cutoff }
+                let bins = SVGChart.makeBins(drawn, lower: stats.min, upper: min(cutoff, drawn.max() ?? cutoff))
+                edges = (0...bins.counts.count).map { bins.start + bins.width * Double($0) }
+                counts = bins.counts
+                isLog = false
+                overflow = values.count - drawn.count
+                decimals = SVGChart.axisDecimals(bins.width)
+            }
+        }
+
+        /// 0…1 along the axis.
+        func position(_ value: Double) -> Double {
+            if isLog {
+                let lo = log10(lower)
+                let hi = log10(upper)
+                let v = value > 0 ? log10(value) : lo
+                return (min(max(v, lo), hi) - lo) / max(hi - lo, 1e-9)
+            }
+            return (min(max(value, lower), upper) - lower) / max(upper - lower, 1e-9)
+        }
+
+        /// Axis labels: every decade (log) or about six evenly spaced edges (linear).
+        var tickValues: [Double] {
+            if isLog { return edges.enumerated().filter { $0.offset % 4 == 0 }.map(\.element) }
+            let step = max(1, Int((Double(counts.count) / 6).rounded(.up)))
+            return stride(from: 0, through: counts.count, by: step).map { edges[$0] }
+        }
+
+        /// An axis label: decades as `0.01`, `1`, `100`, `10k`; linear edges with the bin width's decimals.
+        func tickLabel(_ value: Double) -> String {
+            guard isLog else { return label(value) }
+            let exponent = Int(log10(value).rounded())
+            if exponent < 0 { return NumberText.fixed(value, digits: -exponent) }
+            if exponent >= 3 { return NumberText.fixed(value / 1000, digits: 0) + "k" }
+            return NumberText.fixed(value, digits: 0)
+        }
+
+        func label(_ value: Double) -> String {
+            if isLog { return value >= 1 ? NumberText.compact(value) : NumberText.fixed(value, digits: max(decimals, 1)) }
+            return NumberText.fixed(value, digits: decimals)
+        }
     }
 
     /// Decimals needed to label multiples of a bin width.
