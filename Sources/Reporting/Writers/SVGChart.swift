@@ -242,9 +242,13 @@ enum SVGChart {
                     let isLast = index == attempts.count - 1
                     let ok = attempt.errorCode == nil && (attempt.status.map { (200..<300).contains($0) } ?? false)
                         && !(isLast && request.error != nil)
+                    // The final attempt carries the stream: draw it to the request's end even when the runner
+                    // recorded the attempt's end at the response head.
+                    let streamEnd = isLast ? max(request.tEndNs ?? 0, request.tLastTokenNs ?? 0) : 0
+                    let end = max(attempt.endNs, attempt.startNs, streamEnd)
                     let x0 = x(attempt.startNs)
-                    let w = max(2, x(max(attempt.endNs, attempt.startNs)) - x0)
-                    var tip = "\(request.requestID) attempt \(attempt.attempt): \(NumberText.compact(Double(attempt.startNs) / 1e6))–\(NumberText.compact(Double(attempt.endNs) / 1e6)) ms"
+                    let w = max(2, x(end) - x0)
+                    var tip = "\(request.requestID) attempt \(attempt.attempt): \(NumberText.compact(Double(attempt.startNs) / 1e6))–\(NumberText.compact(Double(end) / 1e6)) ms"
                     if let status = attempt.status { tip += ", HTTP \(status)" }
                     if let code = attempt.errorCode ?? (isLast ? request.error?.code : nil) { tip += ", \(code)" }
                     if attempt.delayBeforeMs > 0 { tip += ", waited \(NumberText.compact(attempt.delayBeforeMs)) ms before" }
