@@ -61,8 +61,10 @@ public struct JournalEntry: Sendable {
     public var startedAtNanoseconds: UInt64
     /// Milliseconds since the server started.
     public var offsetMilliseconds: Double
-    /// Wall-clock arrival, RFC 3339 UTC.
-    public var wallTime: String
+    /// Wall-clock arrival in nanoseconds since the Unix epoch.
+    public var wallTimeUnixNanoseconds: Int64
+    /// Wall-clock arrival, RFC 3339 UTC (formatted on demand: the hot path only stores the number).
+    public var wallTime: String { WallClock.rfc3339(unixNanoseconds: wallTimeUnixNanoseconds) }
     public var method: String
     /// Request target as sent (path and query).
     public var target: String

@@ -2,7 +2,7 @@ import HTTPWire
 
 /// A request as a personality sees it: the HTTP request with its JSON body parsed once.
 public struct MockRequest: Sendable {
-    public var http: HTTPRequest
+    public let http: HTTPRequest
     /// The parsed body, if it was non-empty valid JSON.
     public var json: JSONValue?
     /// Why the body is not JSON, if it is non-empty and unparseable.
@@ -10,16 +10,19 @@ public struct MockRequest: Sendable {
     /// 1-based number of the request on the server.
     public var number: Int
 
+    /// The path without the query (computed once).
+    public let path: String
+
     public init(http: HTTPRequest, number: Int) {
         self.http = http
         self.number = number
+        self.path = http.path
         if !http.body.isEmpty {
             do { json = try JSONValue.parse(http.body) } catch { jsonError = error }
         }
     }
 
     public var method: HTTPMethod { http.method }
-    public var path: String { http.path }
 
     /// `model` from the body (or legacy `name`).
     public var model: String? { json?["model"]?.stringValue ?? json?["name"]?.stringValue }

@@ -74,19 +74,21 @@ struct OpenAICompatibleResponder: Sendable {
         return max(1, Int((now &- request.http.receivedAt) / 1_000_000))
     }
 
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let mixedAlnum: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+    private static let lowerAlnum: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+
     static func hex(_ rng: inout SeededRandom, _ count: Int) -> String {
-        let digits = Array("0123456789abcdef")
-        var s = ""
-        s.reserveCapacity(count)
-        for _ in 0..<count { s.append(digits[Int(rng.next() & 15)]) }
-        return s
+        var bytes = [UInt8](repeating: 0, count: count)
+        for i in 0..<count { bytes[i] = hexDigits[Int(rng.next() & 15)] }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func alnum(_ rng: inout SeededRandom, _ count: Int, upper: Bool = true) -> String {
-        let digits = Array(upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" : "abcdefghijklmnopqrstuvwxyz0123456789")
-        var s = ""
-        for _ in 0..<count { s.append(digits[Int(rng.next() % UInt64(digits.count))]) }
-        return s
+        let digits = upper ? mixedAlnum : lowerAlnum
+        var bytes = [UInt8](repeating: 0, count: count)
+        for i in 0..<count { bytes[i] = digits[Int(rng.next() % UInt64(digits.count))] }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: - Models

@@ -43,7 +43,7 @@ public final class MockEngine: Sendable {
         let number = journal.makeID()
         let mock = MockRequest(http: request, number: number)
         let model = mock.model
-        let faults = faultPlan.decide(method: request.method.rawValue, path: request.path, model: model)
+        let faults = faultPlan.decide(method: request.method.rawValue, path: mock.path, model: model)
         let exchange = ExchangeWriter(base: writer, faults: faults, arrivedAt: arrived)
         var fixtureName: String?
         var outcome: JournalEntry.Outcome = .completed
@@ -75,8 +75,8 @@ public final class MockEngine: Sendable {
             id: number, provider: configuration.provider, connectionID: request.connectionID,
             indexOnConnection: request.indexOnConnection, remoteAddress: request.remoteAddress,
             startedAtNanoseconds: arrived, offsetMilliseconds: Double(arrived &- createdAt) / 1e6,
-            wallTime: WallClock.nowRFC3339(), method: request.method.rawValue, target: request.head.target,
-            path: request.path, model: model, stream: mock.stream,
+            wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: request.head.target,
+            path: mock.path, model: model, stream: mock.stream,
             headers: MockEngine.journaledHeaders(request.headers), bodyBytes: request.body.count,
             status: exchange.status, chunksSent: exchange.chunksSent, bytesSent: exchange.bytesSent,
             faults: faults.map(\.description), fixture: fixtureName, outcome: outcome,
