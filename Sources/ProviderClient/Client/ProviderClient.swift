@@ -41,7 +41,7 @@ public final class ProviderClient: Sendable {
         return endpoint.isTLS ? URLSessionTransport.shared : RawSocketTransport.shared
     }
 
-    func makeRequest(method: HTTPMethod, target: String, body: JSONValue?, accept: String) -> TransportRequest {
+    func makeRequest(method: HTTPMethod, target: String, body: JSONValue?, accept: String, timeouts: ProviderTimeouts? = nil) -> TransportRequest {
         var headers: HTTPHeaders = [:]
         headers.add(name: "User-Agent", value: configuration.userAgent)
         headers.add(name: "Accept", value: accept)
@@ -54,7 +54,7 @@ public final class ProviderClient: Sendable {
         for field in configuration.extraHeaders { headers.replaceOrAdd(name: field.name, value: field.value) }
         return TransportRequest(
             method: method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, target: target, headers: headers,
-            body: bytes, timeouts: configuration.timeouts, proxy: configuration.proxy.proxy(scheme: endpoint.scheme, host: endpoint.host))
+            body: bytes, timeouts: timeouts ?? configuration.timeouts, proxy: configuration.proxy.proxy(scheme: endpoint.scheme, host: endpoint.host))
     }
 
     /// Secrets that must never appear in errors or logs.
@@ -72,12 +72,14 @@ public final class ProviderClient: Sendable {
     /// Sends a request, retrying per policy until a 2xx head arrives.
     ///
     /// - Returns: a reader for the body, and every attempt made.
-    func open(method: HTTPMethod, target: String, body: JSONValue?, accept: String) async throws(ProviderError) -> (ResponseReader, [AttemptRecord]) {
+    func open(
+        method: HTTPMethod, target: String, body: JSONValue?, accept: String, timeouts: ProviderTimeouts? = nil, retry: RetryPolicy? = nil
+    ) async throws(ProviderError) -> (ResponseReader, [AttemptRecord]) {
         var attempts: [AttemptRecord] = []
-        let policy = configuration.retry
+        let policy = retry ?? configuration.retry
         while true {
             let number = attempts.count + 1
-            let request = makeRequest(method: method, target: target, body: body, accept: accept)
+            let request = makeRequest(method: method, target: target, body: body, accept: accept, timeouts: timeouts)
             let started = MonotonicClock.now()
             var failureHeaders: HTTPHeaders?
             var failure: ProviderError
@@ -199,8 +201,10 @@ public final class ProviderClient: Sendable {
 
     /// Sends a request and decodes the whole body as JSON, treating an `error` key as a failure
     /// even on HTTP 200 (LM Studio answers unknown routes that way).
-    func requestJSON(method: HTTPMethod, target: String, body: JSONValue? = nil) async throws(ProviderError) -> (JSONValue, ResponseReader) {
-        let (reader, _) = try await open(method: method, target: target, body: body, accept: "application/json")
+    func requestJSON(
+        method: HTTPMethod, target: String, body: JSONValue? = nil, timeouts: ProviderTimeouts? = nil, retry: RetryPolicy? = nil
+    ) async throws(ProviderError) -> (JSONValue, ResponseReader) {
+        let (reader, _) = try await open(method: method, target: target, body: body, accept: "application/json", timeouts: timeouts, retry: retry)
         let bytes: [UInt8]
         do {
             bytes = try await reader.readBody(limit: 64 * 1024 * 1024)
