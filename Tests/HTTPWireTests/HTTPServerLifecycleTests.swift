@@ -250,7 +250,8 @@ struct HTTPServerLifecycleTests {
         #expect(server.connectionCount == 0)
     }
 
-    @Test func stopLeaksNoSocketOrThread() async throws {
+    @Test(.enabled(if: ProcessResources.isAvailable))
+    func stopLeaksNoSocketOrThread() async throws {
         let server = HTTPServer(handler: { request, writer in
             if request.path == "/hang" {
                 _ = writer.waitForPeerClose(timeout: nil)

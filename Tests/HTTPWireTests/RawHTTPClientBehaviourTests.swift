@@ -185,10 +185,17 @@ struct RawHTTPClientBehaviourTests {
         }
     }
 
-    @Test func connectTimeoutAgainstAFullBacklog() async throws {
+    /// Whether this kernel drops SYNs to a full accept queue (Linux does).
+    static let canProvokeConnectTimeout: Bool = {
+        guard let probe = try? BlackHoleListener() else { return false }
+        defer { probe.close() }
+        return probe.isSaturated
+    }()
+
+    @Test(.enabled(if: canProvokeConnectTimeout))
+    func connectTimeoutAgainstAFullBacklog() async throws {
         let blackHole = try BlackHoleListener()
         defer { blackHole.close() }
-        try #require(blackHole.isSaturated, "this kernel accepts SYNs to a full queue")
         let request = HTTPClientRequest(host: "127.0.0.1", port: blackHole.port)
         let error = try await #require(throws: HTTPClientError.self) {
             try await Self.client(connect: .milliseconds(200)).send(request)

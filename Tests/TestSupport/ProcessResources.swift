@@ -5,6 +5,9 @@ import Foundation
 /// Counting all descriptors is racy when tests run in parallel, so prefer the targeted checks:
 /// ``threadNames()`` filtered by a server's thread-name prefix and ``openSocketCount(port:)``.
 public enum ProcessResources {
+    /// Whether `/proc` introspection works here (Linux); gate leak tests on it.
+    public static var isAvailable: Bool { FileManager.default.fileExists(atPath: "/proc/self/task") }
+
     /// Number of open file descriptors (`/proc/self/fd`).
     public static func openDescriptorCount() -> Int? {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.count
