@@ -96,7 +96,7 @@ for p in PROVIDERS:
         [{"operation": "chat", "parallel": 4, "expect": {"content": REPLY, "attempts": 1}}]))
     add("operations", f"{p}-chat-cancel", scenario(
         f"{p}.chat.cancel", f"{p}: cancelling a stream after 3 chunks closes the connection promptly.", [p, "chat", "cancel"],
-        [server(p, generation={"tps": 300})],
+        [server(p, generation={"tps": 100})],
         [{"operation": "chat", "max_tokens": 60, "cancel_after_chunks": 3,
           "expect": {"outcome": "cancelled", "chunks": 3, "no_findings": ["cancelled-stream-kept-reading"]}}]))
     add("operations", f"{p}-chat-sequence", scenario(
@@ -337,7 +337,7 @@ VERDICTS = [
     ("ignore-retry-after", ["ignore-retry-after"], [{"status": 429, "retry_after_ms": 150, "times": 2}], None, {}, {},
      "retry-after-ignored"),
     ("retry-401", ["retry-non-retryable"], [{"status": 401}], None, {}, {}, "non-retryable-retried"),
-    ("no-backoff", ["no-backoff"], [{"status": 500, "times": 2}], None, {}, {"retry": {"initial_delay_ms": 100, "max_delay_ms": 200}},
+    ("no-backoff", ["no-backoff"], [{"status": 500, "times": 2}], None, {}, {"retry": {"initial_delay_ms": 200, "max_delay_ms": 400}},
      "retry-storm"),
     ("give-up-early", ["give-up-early"], [{"status": 503, "times": 1}], None, {}, {}, "gave-up-early"),
     ("accept-truncated-close", ["accept-truncated"], [{"close": {"after": 3}}], None, {}, {}, "truncated-stream-accepted"),

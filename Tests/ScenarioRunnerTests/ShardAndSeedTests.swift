@@ -78,3 +78,24 @@ struct ShardAndSeedTests {
         #expect((0..<5).map { _ in rng1.next() } == (0..<5).map { _ in rng2.next() })
     }
 }
+
+@Suite("Deadline race")
+struct DeadlineRaceTests {
+    @Test func finishedWorkIsNeverReportedAsATimeout() async {
+        // Regression: cancelling the timer used to wake it early and report a finished task as timed out.
+        for _ in 0..<200 {
+            let value = await SuiteRunner.race(Task { 42 }, milliseconds: 10_000)
+            #expect(value == 42)
+        }
+    }
+
+    @Test func slowWorkTimesOut() async {
+        let work = Task { () -> Int in
+            try? await Task.sleep(for: .seconds(5))
+            return 1
+        }
+        let value = await SuiteRunner.race(work, milliseconds: 20)
+        #expect(value == nil)
+        work.cancel()
+    }
+}

@@ -121,6 +121,9 @@ struct VerdictEngineTests {
         let step = Scenario.Step(name: "s", operation: .chat, cancelAfterChunks: 3)
         #expect(ids([exchange(1, at: 0, ends: 100, chunks: 40, ending: .completed)], step: step, outcome: .cancelled) == ["cancelled-stream-kept-reading"])
         #expect(ids([exchange(1, at: 0, ends: 100, chunks: 5, ending: .clientClosed(chunks: 5))], step: step, outcome: .cancelled).isEmpty)
+        // Late but not read to the end (a loaded machine): tolerated up to N + 20.
+        #expect(ids([exchange(1, at: 0, ends: 100, chunks: 12, ending: .clientClosed(chunks: 12))], step: step, outcome: .cancelled).isEmpty)
+        #expect(ids([exchange(1, at: 0, ends: 100, chunks: 30, ending: .clientClosed(chunks: 30))], step: step, outcome: .cancelled) == ["cancelled-stream-kept-reading"])
     }
 
     // MARK: - secret-to-wrong-host

@@ -97,8 +97,11 @@ public struct SuiteRunner: Sendable {
         return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
             once.install(continuation)
             let timer = Task {
-                try? await Task.sleep(for: .milliseconds(milliseconds))
-                once.resume(nil)
+                // Only a sleep that ran its course is a timeout; a cancelled timer (the work finished) says nothing.
+                do {
+                    try await Task.sleep(for: .milliseconds(milliseconds))
+                    once.resume(nil)
+                } catch {}
             }
             Task {
                 let value = await task.value
