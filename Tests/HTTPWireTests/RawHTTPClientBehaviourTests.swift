@@ -392,6 +392,8 @@ struct RawHTTPClientBehaviourTests {
             let end = try #require(timeline.end)
             #expect(timeline.start <= attempt.start && attempt.end <= written && written <= head && head <= first && first <= end)
             #expect(timeline.bodyPieces.map(\.byteCount) == [5, 5, 5])
+            #expect(timeline.description.contains("body         3 pieces, 15 bytes"))
+            #expect(timeline.description.contains("connect      127.0.0.1:\(server.port) connected"))
             #expect(zip(timeline.bodyPieces, timeline.bodyPieces.dropFirst()).allSatisfy { $0.at <= $1.at })
         }
     }

@@ -1,6 +1,6 @@
 /// Monotonic timestamps (``MonotonicClock``, ns) of one HTTP exchange, from name resolution to
 /// the last body byte.
-public struct HTTPTimeline: Sendable, Equatable {
+public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
     /// One connection attempt to one address.
     public struct ConnectAttempt: Sendable, Equatable, CustomStringConvertible {
         /// How an attempt ended.
@@ -81,4 +81,37 @@ public struct HTTPTimeline: Sendable, Equatable {
 
     /// Nanoseconds from ``start`` to `timestamp` (nil stays nil).
     public func offset(_ timestamp: UInt64?) -> UInt64? { timestamp.map { $0 &- start } }
+
+    /// One line per phase with milliseconds since ``start``, e.g. for `--verbose` output:
+    ///
+    /// ```text
+    /// resolve      0.21 ms
+    /// connect      127.0.0.1:11434 connected after 0.08 ms (at 0.30 ms)
+    /// request      0.35 ms
+    /// head         12.80 ms
+    /// first byte   12.80 ms
+    /// body         42 pieces, 5123 bytes
+    /// end          950.12 ms
+    /// ```
+    public var description: String {
+        func ms(_ timestamp: UInt64?) -> String {
+            guard let timestamp else { return "-" }
+            let value = Double(timestamp &- start) / 1e6
+            return "\((value * 100).rounded() / 100) ms"
+        }
+        var lines: [String] = []
+        if nameResolutionStart != nil {
+            let took = (nameResolutionEnd ?? start) &- (nameResolutionStart ?? start)
+            lines.append("resolve      \((Double(took) / 1e4).rounded() / 100) ms")
+        }
+        for attempt in connectAttempts {
+            lines.append("connect      \(attempt) (at \(ms(attempt.end)))")
+        }
+        lines.append("request      \(ms(requestWritten))")
+        lines.append("head         \(ms(headersReceived))")
+        lines.append("first byte   \(ms(firstBodyByte))")
+        lines.append("body         \(bodyPieces.count) pieces, \(bodyByteCount) bytes\(isBodyCapped ? " (capped)" : "")")
+        lines.append("end          \(ms(end))")
+        return lines.joined(separator: "\n")
+    }
 }
