@@ -7,12 +7,12 @@ import Testing
 /// Starts a mock of `provider`, hands a client for it to `body`, and stops the mock.
 func withMock<T: Sendable>(
     _ provider: MockProviderKind, apiKey: String? = nil, clientKey: String? = nil, faults: [String] = [],
-    physics: StreamingPhysics = .instant, timeouts: ProviderTimeouts = ProviderTimeouts(connect: .seconds(2), headers: .seconds(10), idle: .seconds(10)),
+    physics: StreamingPhysics = .instant, replyText: String? = nil, timeouts: ProviderTimeouts = ProviderTimeouts(connect: .seconds(2), headers: .seconds(10), idle: .seconds(10)),
     retry: RetryPolicy = .default, sleeper: VirtualSleeper = VirtualSleeper(), transport: (any HTTPTransport)? = nil,
     _ body: (ProviderClient, MockProviderServer) async throws -> T
 ) async throws -> T {
     let specs = try faults.map { text throws in try FaultSpec.parse(text) }
-    let configuration = MockConfiguration(provider: provider, apiKey: apiKey, physics: physics, faults: specs)
+    let configuration = MockConfiguration(provider: provider, apiKey: apiKey, physics: physics, replyText: replyText, faults: specs)
     return try await withMockProviderServer(configuration) { server in
         let kind: ProviderKind = switch provider {
         case .ollama: .ollama
@@ -171,7 +171,8 @@ func waitForJournal(_ server: MockProviderServer, _ predicate: (JournalEntry) ->
 
     @Test func cancellingStopsTheServerGenerating() async throws {
         let physics = StreamingPhysics(timeToFirstToken: .zero, tokensPerSecond: 50)
-        try await withMock(.ollama, physics: physics) { client, server in
+        let longReply = Array(repeating: "word", count: 500).joined(separator: " ")
+        try await withMock(.ollama, physics: physics, replyText: longReply) { client, server in
             var deltas = 0
             // The stream is not kept in a variable: leaving the loop releases it, which terminates it.
             for try await event in client.streamChat(ChatRequest(model: "llama3.2:3b", messages: [.user("long story")], maxTokens: 2000)) {

@@ -1,8 +1,131 @@
-// In progress: replaced by the owner of this command.
+import Foundation
+import HTTPWire
+import ProviderClient
+
+/// `llmcheck chat`: send one prompt, stream the answer to stdout, print a timing line to stderr.
 public enum ChatCommand: Command {
-    public static let spec = CommandSpec(name: "chat", abstract: "Send one prompt, stream the answer, print timings.")
+    public static let spec = CommandSpec(
+        name: "chat", abstract: "Send one prompt, stream the answer, print timings.",
+        discussion: """
+            The answer goes to standard output as it streams; the timing summary (TTFT, E2E, tokens and
+            their source, TPOT, decode tok/s, chunks, time to headers) and any notes go to standard error,
+            so the answer can be piped. Reasoning text, if any, is shown on standard error.
+
+            EXAMPLES:
+              llmcheck chat --url http://127.0.0.1:11434 --model llama3.2 "Why is the sky blue?"
+              llmcheck chat --url http://127.0.0.1:8080/v1 --model any --no-stream --max-tokens 32 "Hi"
+
+            EXIT CODES: 0 answered, 1 provider error (mid-stream errors included), 64 usage, 69 unreachable.
+            """,
+        options: ClientCommandSupport.endpointOptions + [
+            .option("--model", "-m", value: "MODEL", help: "Model to use (required)."),
+            .option("--system", value: "TEXT", help: "A system message."),
+            .option("--max-tokens", value: "N", help: "Output token limit."),
+            .option("--temperature", value: "T", help: "Sampling temperature."),
+            .flag("--no-stream", help: "Ask for the whole answer at once (stream: false)."),
+            .flag("--json", help: "Print the result and timing as JSON instead (after the stream)."),
+        ],
+        positionals: [PositionalSpec(name: "prompt", help: "The user message.", isVariadic: true)])
+
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
-        context.output.error("llmcheck chat is not built yet")
-        return .software
+        guard let model = arguments.string("--model") else { throw UsageError("--model is required") }
+        let prompt = arguments.positionals.joined(separator: " ")
+        guard !prompt.isEmpty else { throw UsageError("give the prompt as an argument, e.g. llmcheck chat --model m \"Hello\"") }
+        let (client, notes) = try ClientCommandSupport.makeClient(arguments, context: context)
+        for note in notes { context.output.error("note: \(note)") }
+        var messages: [ChatMessage] = []
+        if let system = arguments.string("--system") { messages.append(.system(system)) }
+        messages.append(.user(prompt))
+        var temperature: Double?
+        if let text = arguments.string("--temperature") {
+            guard let value = Double(text), value >= 0 else { throw UsageError("--temperature expects a number ≥ 0, got '\(text)'") }
+            temperature = value
+        }
+        let request = ChatRequest(model: model, messages: messages, temperature: temperature, maxTokens: try arguments.int("--max-tokens", in: 1...1_000_000))
+        let json = arguments.flag("--json")
+        let result: ChatResult
+        do {
+            if arguments.flag("--no-stream") {
+                result = try await client.chat(request)
+                if !json { context.output.line(result.content) }
+            } else {
+                var final: ChatResult?
+                var inReasoning = false
+                for try await event in client.streamChat(request) {
+                    switch event {
+                    case .started: break
+                    case .delta(let delta):
+                        if !delta.reasoning.isEmpty, !json {
+                            if !inReasoning { context.output.writeError(Terminal.style("[thinking] ", .dim, enabled: context.output.isErrorTerminal)) }
+                            inReasoning = true
+                            context.output.writeError(Terminal.style(delta.reasoning, .dim, enabled: context.output.isErrorTerminal))
+                        }
+                        if !delta.content.isEmpty, !json {
+                            if inReasoning { context.output.writeError("\n") }
+                            inReasoning = false
+                            context.output.write(delta.content)
+                        }
+                    case .completed(let value): final = value
+                    }
+                }
+                guard let final else { throw ProviderError(.truncatedStream, "the stream ended without a result") }
+                result = final
+                if !json { context.output.write("\n") }
+            }
+        } catch let error as ProviderError {
+            if !json { context.output.write("\n") }
+            return ClientCommandSupport.report(error, context: context)
+        }
+        for call in result.toolCalls where !json { context.output.line("tool call: \(call.name)(\(call.argumentsText))") }
+        if json {
+            context.output.line(resultJSON(result).prettySerialized())
+        } else {
+            var line = "— " + result.timing.summaryLine
+            if let reason = result.finishReason { line += " · finish \(reason)" }
+            if result.attempts.count > 1 { line += " · \(result.attempts.count) attempts" }
+            if let native = nativeSummary(result.providerTimings) { line += "\n— provider: " + native }
+            context.output.error(line)
+        }
+        return .success
+    }
+
+    static func nativeSummary(_ timings: ProviderTimings) -> String? {
+        if let o = timings.ollama {
+            var parts: [String] = []
+            if let v = o.loadDuration { parts.append(String(format: "load %.1f ms", Double(v) / 1e6)) }
+            if let v = o.promptEvalDuration { parts.append(String(format: "prompt eval %.1f ms (%d tok)", Double(v) / 1e6, o.promptEvalCount ?? 0)) }
+            if let v = o.evalRate { parts.append(String(format: "eval %.1f tok/s (%d tok)", v, o.evalCount ?? 0)) }
+            if let v = o.totalDuration { parts.append(String(format: "total %.1f ms", Double(v) / 1e6)) }
+            return "Ollama " + parts.joined(separator: ", ")
+        }
+        if let l = timings.llamaCpp {
+            return String(format: "llama.cpp prompt %d tok in %.1f ms, predicted %d tok in %.1f ms (%.1f tok/s)", l.promptTokens ?? 0, l.promptMilliseconds ?? 0, l.predictedTokens ?? 0, l.predictedMilliseconds ?? 0, l.predictedPerSecond ?? 0)
+        }
+        if let s = timings.lmStudio {
+            return String(format: "LM Studio %.1f tok/s, TTFT %.3f s, generation %.3f s", s.tokensPerSecond ?? 0, s.timeToFirstTokenSeconds ?? 0, s.generationTimeSeconds ?? 0)
+        }
+        return nil
+    }
+
+    static func resultJSON(_ result: ChatResult) -> JSONValue {
+        let t = result.timing
+        func ms(_ ns: UInt64?) -> JSONValue { ns.map { .number(Double($0) / 1e6) } ?? .null }
+        var timing: JSONValue = [
+            "ttft_ms": ms(t.ttft), "ttfc_ms": ms(t.ttfc), "ttfo_ms": ms(t.ttfo), "time_to_headers_ms": ms(t.timeToHeaders),
+            "e2el_ms": ms(t.e2el), "total_ms": ms(t.total),
+        ]
+        timing.set("tpot_ms", t.tpot.map { .number($0 / 1e6) } ?? .null)
+        timing.set("decode_tokens_per_second", t.decodeTokensPerSecond.map { .number($0) } ?? .null)
+        timing.set("output_tokens", t.outputTokens.map { .int($0) } ?? .null)
+        timing.set("token_source", t.tokenSource.map { .string($0.rawValue) } ?? .null)
+        timing.set("chunks_count", .int(t.chunksCount))
+        timing.set("icl_ms", .array(t.interChunkGaps.map { .number(Double($0) / 1e6) }))
+        var out: JSONValue = ["endpoint": .string(result.endpoint), "model": result.model.map { .string($0) } ?? .null, "content": .string(result.content)]
+        if !result.reasoning.isEmpty { out.set("reasoning", .string(result.reasoning)) }
+        out.set("finish_reason", result.finishReason.map { .string($0) } ?? .null)
+        out.set("timing", timing)
+        out.set("attempts", .array(result.attempts.map { .string($0.description) }))
+        if let native = nativeSummary(result.providerTimings) { out.set("provider_timings", .string(native)) }
+        return out
     }
 }

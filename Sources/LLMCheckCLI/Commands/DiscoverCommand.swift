@@ -1,8 +1,62 @@
-// In progress: replaced by the owner of this command.
+import Foundation
+import HTTPWire
+import ProviderClient
+
+/// `llmcheck discover`: probe well-known loopback ports and fingerprint what answers.
 public enum DiscoverCommand: Command {
-    public static let spec = CommandSpec(name: "discover", abstract: "Find LLM providers listening on this machine.")
+    public static let spec = CommandSpec(
+        name: "discover", abstract: "Find LLM providers listening on this machine.",
+        discussion: """
+            Probes the ports concurrently with short timeouts (connect 300 ms, headers 1.5 s) and
+            fingerprints each answer: Ollama (GET / banner, /api/version), LM Studio (/api/v0/models,
+            X-Powered-By: Express), llama.cpp (/props, /health), vLLM (/version, owned_by vllm) or a
+            generic OpenAI-compatible /v1/models.
+
+            EXIT CODES: 0 at least one provider found, 1 none found, 64 usage.
+            """,
+        options: [
+            .option("--ports", value: "LIST", help: "Comma-separated ports.", default: ProviderDiscovery.defaultPorts.map(String.init).joined(separator: ",")),
+            .option("--host", value: "HOST", help: "Host to probe.", default: "127.0.0.1"),
+            .flag("--json", help: "Print JSON."),
+        ])
+
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
-        context.output.error("llmcheck discover is not built yet")
-        return .software
+        var ports = ProviderDiscovery.defaultPorts
+        if let text = arguments.string("--ports") {
+            ports = []
+            for item in text.split(separator: ",") {
+                guard let port = UInt16(item.trimmingCharacters(in: .whitespaces)), port > 0 else {
+                    throw UsageError("--ports expects a comma-separated list of ports 1-65535, got '\(item)'")
+                }
+                ports.append(port)
+            }
+        }
+        let discovery = ProviderDiscovery(host: arguments.string("--host") ?? "127.0.0.1", ports: ports)
+        let found = await discovery.discover()
+        if arguments.flag("--json") {
+            let items: [JSONValue] = found.map { provider in
+                var item: JSONValue = ["host": .string(provider.host), "port": .int(Int(provider.port)), "flavor": .string(provider.flavor.rawValue)]
+                item.set("kind", provider.flavor.kind.map { .string($0.rawValue) } ?? .null)
+                item.set("version", provider.version.map { .string($0) } ?? .null)
+                item.set("server", provider.server.map { .string($0) } ?? .null)
+                item.set("latency_ms", .number(Double(provider.latency) / 1e6))
+                item.set("models", .array(provider.models.map { .string($0.id) }))
+                item.set("evidence", .array(provider.evidence.map { .string($0) }))
+                return item
+            }
+            let document: JSONValue = ["probed_ports": .array(ports.map { .int(Int($0)) }), "providers": .array(items)]
+            context.output.line(document.prettySerialized())
+        } else if found.isEmpty {
+            context.output.line("no HTTP server answered on \(discovery.host) ports \(ports.map(String.init).joined(separator: ","))")
+        } else {
+            let rows = found.map { p -> [String] in
+                [
+                    String(p.port), p.flavor.rawValue, p.version ?? "-", String(p.models.count),
+                    String(format: "%.1f ms", Double(p.latency) / 1e6), p.evidence.joined(separator: "; "),
+                ]
+            }
+            for line in ClientCommandSupport.table(["PORT", "PROVIDER", "VERSION", "MODELS", "LATENCY", "EVIDENCE"], rows) { context.output.line(line) }
+        }
+        return found.contains { $0.flavor != .otherHTTP } ? .success : .failure
     }
 }

@@ -1,8 +1,64 @@
-// In progress: replaced by the owner of this command.
+import Foundation
+import HTTPWire
+import ProviderClient
+
+/// `llmcheck models`: list the models a provider serves, normalised across providers.
 public enum ModelsCommand: Command {
-    public static let spec = CommandSpec(name: "models", abstract: "List the models a provider serves.")
+    public static let spec = CommandSpec(
+        name: "models", abstract: "List the models a provider serves.",
+        discussion: """
+            Ollama: GET /api/tags. LM Studio: GET /api/v0/models (with load state). Others: GET /v1/models.
+            Capabilities come from server metadata when it has any, else from the model name (marked ~).
+
+            EXAMPLES:
+              llmcheck models --url http://127.0.0.1:11434
+              llmcheck models --url http://127.0.0.1:8080/v1 --provider openai --json
+
+            EXIT CODES: 0 listed, 1 provider error, 64 usage, 69 provider unreachable.
+            """,
+        options: ClientCommandSupport.endpointOptions + [.flag("--json", help: "Print JSON instead of a table.")])
+
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
-        context.output.error("llmcheck models is not built yet")
-        return .software
+        let (client, notes) = try ClientCommandSupport.makeClient(arguments, context: context)
+        for note in notes { context.output.error("note: \(note)") }
+        let models: [ModelInfo]
+        do {
+            models = try await client.listModels()
+        } catch {
+            return ClientCommandSupport.report(error, context: context)
+        }
+        if arguments.flag("--json") {
+            let list: [JSONValue] = models.map { model in
+                var item: JSONValue = ["id": .string(model.id)]
+                item.set("capabilities", .array(model.capabilities.names.map { .string($0) }))
+                item.set("capabilities_source", model.capabilitiesFromMetadata ? "metadata" : "name")
+                if let v = model.contextLength { item.set("context_length", .int(v)) }
+                if let v = model.sizeBytes { item.set("size_bytes", .integer(v)) }
+                if let v = model.family { item.set("family", .string(v)) }
+                if let v = model.parameterSize { item.set("parameter_size", .string(v)) }
+                if let v = model.quantization { item.set("quantization", .string(v)) }
+                if let v = model.isLoaded { item.set("loaded", .bool(v)) }
+                if let v = model.ownedBy { item.set("owned_by", .string(v)) }
+                return item
+            }
+            let document: JSONValue = ["endpoint": .string(client.endpoint.description), "models": .array(list)]
+            context.output.line(document.prettySerialized())
+            return .success
+        }
+        if models.isEmpty {
+            context.output.line("no models listed by \(client.endpoint.description)")
+            return .success
+        }
+        let rows = models.map { model -> [String] in
+            [
+                model.id, (model.capabilitiesFromMetadata ? "" : "~") + model.capabilities.description,
+                model.contextLength.map(String.init) ?? "-", ClientCommandSupport.formatBytes(model.sizeBytes),
+                model.isLoaded.map { $0 ? "yes" : "no" } ?? "-", model.quantization ?? model.ownedBy ?? "-",
+            ]
+        }
+        for line in ClientCommandSupport.table(["MODEL", "CAPABILITIES", "CONTEXT", "SIZE", "LOADED", "QUANT/OWNER"], rows) {
+            context.output.line(line)
+        }
+        return .success
     }
 }
