@@ -64,7 +64,8 @@ public struct RequestTiming: Sendable, Hashable {
 
     /// Time per output token after the first, in ns; nil with fewer than 2 tokens.
     public var tpot: Double? {
-        guard let outputTokens, outputTokens >= 2, let e2el, let ttft, e2el >= ttft else { return nil }
+        // Needs two tokens and two distinct arrival times (a non-streamed answer has no decode timing).
+        guard let outputTokens, outputTokens >= 2, let e2el, let ttft, e2el > ttft else { return nil }
         return Double(e2el - ttft) / Double(outputTokens - 1)
     }
 
