@@ -226,3 +226,20 @@ struct FaultInjectionTests {
         }
     }
 }
+
+@Suite("Per-request fault header", .timeLimit(.minutes(1)))
+struct FaultHeaderTests {
+    @Test func headerFaultAppliesToThatRequestOnly() async throws {
+        try await withMock(.openai) { server in
+            let hit = try await response(server, "GET", "/v1/models", headers: [("X-LLMCheck-Fault", "status=429,retry_after_ms=250")])
+            #expect(hit.status == 429)
+            #expect(hit.headers["retry-after-ms"] == "250")
+            let next = try await response(server, "GET", "/v1/models")
+            #expect(next.status == 200)
+            let bad = try await response(server, "GET", "/v1/models", headers: [("X-LLMCheck-Fault", "stal=1")])
+            #expect(bad.status == 400)
+            #expect(bad.text.contains("unknown key 'stal'"))
+            #expect(server.journal().first?.faults == ["status=429,retry_after_ms=250"])
+        }
+    }
+}

@@ -7,6 +7,9 @@ import HTTPWire
 public final class MockEngine: Sendable {
     /// The reserved path prefix of the control endpoints.
     public static let controlPrefix = "/__llmcheck/"
+    /// A request header whose value is a fault spec applied to that request only
+    /// (`X-LLMCheck-Fault: status=429,retry_after=1`); it takes precedence over installed faults.
+    public static let faultHeader = "X-LLMCheck-Fault"
 
     public let configuration: MockConfiguration
     /// Installed faults and their counters.
@@ -43,7 +46,17 @@ public final class MockEngine: Sendable {
         let number = journal.makeID()
         let mock = MockRequest(http: request, number: number)
         let model = mock.model
-        let faults = faultPlan.decide(method: request.method.rawValue, path: mock.path, model: model)
+        var faults = faultPlan.decide(method: request.method.rawValue, path: mock.path, model: model)
+        // Per-request faults from the `X-LLMCheck-Fault` header (schedule keys are ignored there).
+        for value in request.headers.values(for: MockEngine.faultHeader) {
+            do {
+                faults.insert(try FaultSpec.parse(value), at: 0)
+            } catch {
+                return try writer.respond(
+                    status: .badRequest, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                    text: "\(MockEngine.faultHeader): \(error.description)\n")
+            }
+        }
         let exchange = ExchangeWriter(base: writer, faults: faults, arrivedAt: arrived)
         var fixtureName: String?
         var outcome: JournalEntry.Outcome = .completed
