@@ -192,4 +192,14 @@ struct ReachabilityTests {
             #expect(report.verdict == .healthy, "\(DiagnosisRenderer(verbose: true).text(report))")
         }
     }
+
+    #if os(Linux)
+    @Test func listenerOwnerIsFoundInProc() async throws {
+        try await withRawServer(RawTestServer.silent) { server in
+            let owners = RuntimeContext.listenerOwners(port: server.port, root: "/")
+            try #require(!owners.isEmpty, "/proc/net/tcp lists the listener")
+            #expect(owners.contains { $0.address == "127.0.0.1" && $0.pid == Int(ProcessInfo.processInfo.processIdentifier) }, "\(owners)")
+        }
+    }
+    #endif
 }

@@ -70,10 +70,11 @@ extension LadderProbes {
                 )])
         case .noAnswer(let end, let ms):
             if end == .timedOut {
+                let owner = portOwner()
                 return result("protocol", title, .fail, "connected, but no byte arrived within \(ConnectAttempt.format(ms))", evidence: evidence,
                     findings: [Finding(
                         "accepts-but-hangs",
-                        message: "\(address.hostForURL):\(port) accepts connections but sent nothing for GET / within \(ConnectAttempt.format(ms)) (--read-timeout); every provider answers that instantly.",
+                        message: "\(address.hostForURL):\(port) accepts connections but sent nothing for GET / within \(ConnectAttempt.format(ms)) (--read-timeout); every provider answers that instantly.\(owner.map { " The port belongs to \($0)." } ?? "")",
                         fix: FailureCatalog.mode("accepts-but-hangs")?.fix.general
                     )])
             }
@@ -185,7 +186,7 @@ extension LadderProbes {
             return result("identity", title, .fail, "\(identity.displayName): \(identity.rootSketch)", evidence: evidence,
                 findings: [Finding(
                     "wrong-service-on-port",
-                    message: "Port \(endpoint.port) serves \(identity.displayName), not an LLM API (GET / → \(identity.rootSketch)). Apps fail with \"Unexpected token '<'\" or empty model lists.",
+                    message: "Port \(endpoint.port) serves \(identity.displayName), not an LLM API (GET / → \(identity.rootSketch))\(portOwner().map { "; it belongs to \($0)" } ?? ""). Apps fail with \"Unexpected token '<'\" or empty model lists.",
                     fix: fix
                 )])
         case .forbidden:
@@ -193,6 +194,13 @@ extension LadderProbes {
         case .unknown:
             return result("identity", title, .fail, "unrecognised response: \(identity.rootSketch)", evidence: evidence)
         }
+    }
+
+    /// `docker-proxy (PID 812)` when the target port is local and its owner is visible in /proc.
+    func portOwner() -> String? {
+        guard isThisMachineHost else { return nil }
+        return RuntimeContext.listenerOwners(port: endpoint.port, root: configuration.fileSystemRoot)
+            .first { $0.command != nil }.map { "\($0.command ?? "?") (PID \($0.pid.map(String.init) ?? "?"))" }
     }
 
     var isThisMachineHost: Bool { endpoint.isLoopback || Endpoint.isWildcard(endpoint.host) }

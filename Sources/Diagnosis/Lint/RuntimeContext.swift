@@ -93,6 +93,51 @@ public struct RuntimeContext: Sendable, Hashable {
         return readAny ? found : nil
     }
 
+    /// A local listener and the process that owns it.
+    struct Listener: Sendable, Hashable {
+        var address: String
+        var inode: String
+        var pid: Int?
+        var command: String?
+
+        var description: String {
+            address + (command.map { " owned by \($0)" } ?? "") + (pid.map { " (PID \($0))" } ?? "")
+        }
+    }
+
+    /// Listeners on `port` with their owning process (Linux `/proc`; owners need permission to read
+    /// other processes' `fd` directories, otherwise only the address is known).
+    static func listenerOwners(port: UInt16, root: String) -> [Listener] {
+        func path(_ p: String) -> String { root == "/" ? p : (root as NSString).appendingPathComponent(p) }
+        var listeners: [Listener] = []
+        for (file, v6) in [("/proc/net/tcp", false), ("/proc/net/tcp6", true)] {
+            guard let data = FileManager.default.contents(atPath: path(file)) else { continue }
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
+                let f = line.split(separator: " ")
+                guard f.count > 9, f[3] == "0A" else { continue }
+                let local = f[1].split(separator: ":")
+                guard local.count == 2, UInt16(local[1], radix: 16) == port else { continue }
+                listeners.append(Listener(address: decodeProcAddress(String(local[0]), v6: v6), inode: String(f[9])))
+            }
+        }
+        guard !listeners.isEmpty, let pids = try? FileManager.default.contentsOfDirectory(atPath: path("/proc")) else { return listeners }
+        let wanted = Dictionary(listeners.enumerated().map { ("socket:[\($0.element.inode)]", $0.offset) }, uniquingKeysWith: { a, _ in a })
+        var found = 0
+        for pid in pids where Int(pid) != nil && found < listeners.count {
+            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: path("/proc/\(pid)/fd")) else { continue }
+            for fd in fds {
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path("/proc/\(pid)/fd/\(fd)")),
+                    let index = wanted[target], listeners[index].pid == nil
+                else { continue }
+                listeners[index].pid = Int(pid)
+                let comm = FileManager.default.contents(atPath: path("/proc/\(pid)/comm"))
+                listeners[index].command = comm.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+                found += 1
+            }
+        }
+        return listeners
+    }
+
     static func decodeProcAddress(_ hex: String, v6: Bool) -> String {
         let bytes: [UInt8] = stride(from: 0, to: hex.count - 1, by: 2).compactMap {
             let i = hex.index(hex.startIndex, offsetBy: $0)

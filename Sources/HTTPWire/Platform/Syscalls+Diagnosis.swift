@@ -155,6 +155,9 @@ extension Syscalls {
         switch address.family {
         case .ipv4:
             var sin = sockaddr_in()
+            #if canImport(Darwin)
+            sin.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
+            #endif
             sin.sin_family = sa_family_t(AF_INET)
             sin.sin_port = port.bigEndian
             guard inet_pton(AF_INET, address.numeric, &sin.sin_addr) == 1 else { return nil }
@@ -164,6 +167,9 @@ extension Syscalls {
             return (storage, socklen_t(MemoryLayout<sockaddr_in>.size))
         case .ipv6:
             var sin6 = sockaddr_in6()
+            #if canImport(Darwin)
+            sin6.sin6_len = UInt8(MemoryLayout<sockaddr_in6>.size)
+            #endif
             sin6.sin6_family = sa_family_t(AF_INET6)
             sin6.sin6_port = port.bigEndian
             guard inet_pton(AF_INET6, address.numeric, &sin6.sin6_addr) == 1 else { return nil }
