@@ -101,7 +101,7 @@ public struct JUnitWriter: Sendable {
         if let shard = report.shard { list.append(("shard", shard.description)) }
         if let sha = report.environment.gitSHA { list.append(("git_sha", sha)) }
         if !report.environment.operatingSystem.isEmpty { list.append(("os", report.environment.operatingSystem)) }
-        for key in report.environment.properties.keys.sorted() {
+        for key in report.environment.properties.keys.sorted() where !list.contains(where: { $0.0 == key }) {
             list.append((key, TextSanitizer.redactSecrets(report.environment.properties[key] ?? "")))
         }
         return list

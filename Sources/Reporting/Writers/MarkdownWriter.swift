@@ -31,7 +31,7 @@ public struct MarkdownWriter: Sendable {
         let verdict = c.failed + c.errors > 0 ? "❌ failing" : (comparison?.hasRegression == true ? "⚠️ regression" : "✅ passing")
         md.append("## llmcheck conformance: \(verdict)")
         md.append("")
-        md.append("**\(c.passed) passed**, **\(c.failed) failed**, **\(c.errors) errors**, \(c.skipped) skipped of \(c.total) scenarios"
+        md.append("**\(c.passed) passed**, **\(c.failed) failed**, **\(c.errors) errored**, \(c.skipped) skipped of \(c.total) scenarios"
             + " in \(NumberText.fixed(summary.durationSeconds, digits: 1)) s.")
         md.append("")
         var facts = ["run `\(Escaping.markdownCell(summary.runID))`", "llmcheck \(Escaping.markdownCell(summary.toolVersion))"]
@@ -100,7 +100,15 @@ public struct MarkdownWriter: Sendable {
             let values = [s.mean, s.min, s.p50, s.p90, s.p95, s.p99, s.max, s.std].map(NumberText.compact)
             md.append("| \(Escaping.markdownCell(MetricCatalog.label(for: metric.name))) | \(s.count) | " + values.joined(separator: " | ") + " |")
         }
-        for warning in summary.warnings {
+        let thin = summary.metrics.compactMap { metric -> String? in
+            guard metric.unit == "ms", let s = metric.statistics, s.isP99Unreliable else { return nil }
+            return "\(metric.name) (n=\(s.count))"
+        }
+        if !thin.isEmpty {
+            md.append("")
+            md.append("> ⚠️ p99 rests on fewer than \(Statistics.minimumSamplesForP99) samples for \(Escaping.markdownCell(thin.joined(separator: ", "), maxCharacters: 400)): read it as a maximum.")
+        }
+        for warning in summary.warnings where !warning.hasPrefix("p99 of ") {
             md.append("")
             md.append("> ⚠️ \(Escaping.markdownCell(warning, maxCharacters: 300))")
         }
