@@ -20,6 +20,7 @@ public enum ReportMergeCommand: Command {
         EXAMPLES:
           llmcheck report merge Reports/shard-1 Reports/shard-2 Reports/shard-3 Reports/shard-4 --out Reports/merged
           llmcheck report merge shards/* --expect-shards 4 --baseline main/summary.json
+          llmcheck run Scenarios --list > ids.txt && llmcheck report merge shards/* --expect-ids ids.txt
           cat Reports/merged/summary.md >> "$GITHUB_STEP_SUMMARY"
 
         EXIT CODES:
@@ -33,7 +34,7 @@ public enum ReportMergeCommand: Command {
         options: [
             .option("--out", "-o", value: "DIR", help: "Directory for the merged reports.", default: "Reports/merged"),
             .option("--expect-shards", value: "N", help: "Number of shards there must be (indices 1…N each exactly once)."),
-            .option("--expect-ids", value: "FILE", help: "File with the scenario ids that must all be present, one per line ('#' comments)."),
+            .option("--expect-ids", value: "FILE", help: "Scenario ids that must all be present, one per line (the output of 'llmcheck run --list' works)."),
             .option("--run-id", value: "ID", help: "Run id of the merged report (default: the shards' common run id)."),
             .option("--baseline", value: "FILE", help: "Previous summary.json (or its directory) to compare the merged run with."),
             .option("--regression-percent", value: "PCT", help: "Relative increase that counts as a regression.", default: "25"),
@@ -62,9 +63,7 @@ public enum ReportMergeCommand: Command {
                 output.error("error: --expect-ids: cannot read '\(resolved)'")
                 return .dataError
             }
-            expectedIDs = Set(text.split(whereSeparator: \.isNewline)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("#") })
+            expectedIDs = expectedScenarioIDs(from: text)
         }
 
         // Merge.
@@ -115,6 +114,19 @@ public enum ReportMergeCommand: Command {
         if merged.report.hasFailures { return .failure }
         if comparison?.hasRegression == true { return .regression }
         return .success
+    }
+
+    /// Scenario ids from a file: the first word of each line; blank lines, `#` comments and the
+    /// `N of M scenarios selected` footer of `llmcheck run --list` are skipped, so its output can be used as is.
+    static func expectedScenarioIDs(from text: String) -> Set<String> {
+        var ids: Set<String> = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if trimmed.range(of: #"^\d+ of \d+ scenarios? selected$"#, options: .regularExpression) != nil { continue }
+            if let first = trimmed.split(whereSeparator: \.isWhitespace).first { ids.insert(String(first)) }
+        }
+        return ids
     }
 
     private static func number(_ arguments: ParsedArguments, _ name: String) throws(UsageError) -> Double? {
