@@ -26,8 +26,10 @@ struct SocketTests {
         #expect(!addresses.isEmpty)
         #expect(addresses.allSatisfy { $0.isLoopback && $0.port == 8080 })
         #expect(Set(addresses).count == addresses.count)
-        let literal = try await runOnDedicatedThread { try NameResolver.resolve(host: "::1", port: 1) }
+        let literal = try await NameResolver.resolve(host: "::1", port: 1)
         #expect(literal == [.loopbackIPv6(port: 1)])
+        let viaAsync = try await NameResolver.resolve(host: "localhost", port: 8080)
+        #expect(viaAsync == addresses)
     }
 
     @Test func unknownNameIsTypedError() async throws {

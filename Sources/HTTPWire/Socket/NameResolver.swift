@@ -22,4 +22,12 @@ public enum NameResolver {
         }
         return unique
     }
+
+    /// ``resolve(host:port:)`` for async callers: `getaddrinfo` runs on a dedicated thread.
+    ///
+    /// - Note: Cancellation cannot interrupt `getaddrinfo`; the call returns when it does.
+    public static func resolve(host: String, port: UInt16) async throws -> [SocketAddress] {
+        if let literal = SocketAddress(ipAddress: host, port: port) { return [literal] }
+        return try await runOnDedicatedThread(name: "getaddrinfo") { try resolve(host: host, port: port) }
+    }
 }
