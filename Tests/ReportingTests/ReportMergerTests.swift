@@ -101,6 +101,12 @@ struct ReportMergerTests {
         #expect(error.description.contains("openai.never-ran"))
     }
 
+    @Test("id lists accept 'llmcheck run --list' output")
+    func idList() {
+        let text = "# expected\n\ndiscovery.all-three  [discovery]\n  openai.chat.stream\r\nx.y [a, b]\n229 of 229 scenarios selected\n"
+        #expect(ReportMerger.scenarioIDs(fromList: text) == ["discovery.all-three", "openai.chat.stream", "x.y"])
+    }
+
     @Test("missing, empty and corrupt run.json are reported with the file and the problem")
     func badFiles() throws {
         let root = try makeTemporaryDirectory()

@@ -63,7 +63,7 @@ public enum ReportMergeCommand: Command {
                 output.error("error: --expect-ids: cannot read '\(resolved)'")
                 return .dataError
             }
-            expectedIDs = expectedScenarioIDs(from: text)
+            expectedIDs = ReportMerger.scenarioIDs(fromList: text)
         }
 
         // Merge.
@@ -114,19 +114,6 @@ public enum ReportMergeCommand: Command {
         if merged.report.hasFailures { return .failure }
         if comparison?.hasRegression == true { return .regression }
         return .success
-    }
-
-    /// Scenario ids from a file: the first word of each line; blank lines, `#` comments and the
-    /// `N of M scenarios selected` footer of `llmcheck run --list` are skipped, so its output can be used as is.
-    static func expectedScenarioIDs(from text: String) -> Set<String> {
-        var ids: Set<String> = []
-        for line in text.split(whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            if trimmed.range(of: #"^\d+ of \d+ scenarios? selected$"#, options: .regularExpression) != nil { continue }
-            if let first = trimmed.split(whereSeparator: \.isWhitespace).first { ids.insert(String(first)) }
-        }
-        return ids
     }
 
     private static func number(_ arguments: ParsedArguments, _ name: String) throws(UsageError) -> Double? {

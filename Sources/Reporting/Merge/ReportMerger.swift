@@ -75,6 +75,19 @@ public struct ReportMerger: Sendable {
         return report
     }
 
+    /// Scenario ids from a list file: the first word of each line; blank lines, `#` comments and the
+    /// `N of M scenarios selected` footer of `llmcheck run --list` are skipped, so its output can be used as is.
+    public static func scenarioIDs(fromList text: String) -> Set<String> {
+        var ids: Set<String> = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if trimmed.range(of: #"^\d+ of \d+ scenarios? selected$"#, options: .regularExpression) != nil { continue }
+            if let first = trimmed.split(whereSeparator: \.isWhitespace).first { ids.insert(String(first)) }
+        }
+        return ids
+    }
+
     // MARK: - Merging
 
     /// Loads and merges the report directories.
