@@ -40,10 +40,10 @@ enum Respond {
     }
 
     /// Starts a streaming answer (chunked framing is added by the writer).
-    static func startStream(_ writer: any HTTPResponseWriter, contentType: String, headers: HTTPHeaders = [:]) throws {
+    static func startStream(_ writer: any HTTPResponseWriter, contentType: String, headers: HTTPHeaders = [:], noCache: Bool = true) throws {
         var h = headers
         h["Content-Type"] = contentType
-        h["Cache-Control"] = "no-cache"
+        if noCache { h["Cache-Control"] = "no-cache" }
         try writer.writeHead(HTTPResponseHead(version: .http1_1, status: .ok, headers: h))
     }
 

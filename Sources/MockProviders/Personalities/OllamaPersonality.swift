@@ -190,8 +190,8 @@ struct OllamaPersonality: MockPersonality {
         if isEmptyPrompt {
             var obj = head(true)
             obj.append(content(""))
-            obj.append(("done_reason", .string(keepAliveZero ? "unload" : "load")))
             obj.append(("done", true))
+            obj.append(("done_reason", .string(keepAliveZero ? "unload" : "load")))
             return try json(writer, .object(obj))
         }
         let maxTokens = body["options"]?["num_predict"]?.intValue
@@ -233,7 +233,7 @@ struct OllamaPersonality: MockPersonality {
             let end = MonotonicClock.now()
             return try json(writer, finalLine(text: output.text, evalStart: promptEnd, evalEnd: end, promptEnd: promptEnd))
         }
-        try Respond.startStream(writer, contentType: OllamaPersonality.ndjson)
+        try Respond.startStream(writer, contentType: OllamaPersonality.ndjson, noCache: false)
         var pacer = Pacer()
         try pacer.wait(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
         let promptEnd = MonotonicClock.now()
@@ -299,7 +299,7 @@ struct OllamaPersonality: MockPersonality {
         let m = models.find(name) ?? MockModel.guessed(from: name, provider: .ollama)
         let digest = m.digest
         let total = m.sizeBytes > 0 ? m.sizeBytes : 2_019_393_189
-        try Respond.startStream(writer, contentType: OllamaPersonality.ndjson)
+        try Respond.startStream(writer, contentType: OllamaPersonality.ndjson, noCache: false)
         let gap = configuration.physics.interTokenGap
         var lines: [JSONValue] = [["status": "pulling manifest"]]
         let layer = "pulling " + String(digest.prefix(12))
