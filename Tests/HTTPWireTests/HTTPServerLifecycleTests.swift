@@ -251,6 +251,26 @@ struct HTTPServerLifecycleTests {
     }
 
     @Test(.enabled(if: ProcessResources.isAvailable))
+    func workerThreadsAreReusedAcrossConnections() async throws {
+        let servingThreads = LockedValue<[String]>([])
+        try await withHTTPServer(handler: { _, w in
+            servingThreads.withLock { $0.append(ProcessResources.currentThreadName() ?? "?") }
+            try w.respond(status: .ok, text: "ok")
+        }) { server in
+            for _ in 0..<20 {
+                let connection = try await RawTestConnection.connect(port: server.port)
+                try await connection.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                #expect(await connection.readUntilClose().ending == .eof)
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        let names = servingThreads.current
+        #expect(names.count == 20)
+        // One thread per connection would give 20 distinct names (`http<server>-w<first connection>`).
+        #expect(Set(names).count < 10, "\(names)")
+    }
+
+    @Test(.enabled(if: ProcessResources.isAvailable))
     func stopLeaksNoSocketOrThread() async throws {
         let server = HTTPServer(handler: { request, writer in
             if request.path == "/hang" {

@@ -18,6 +18,12 @@ public enum ProcessResources {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task"))?.count
     }
 
+    /// The name (`comm`) of the calling thread.
+    public static func currentThreadName() -> String? {
+        guard let data = FileManager.default.contents(atPath: "/proc/thread-self/comm") else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The name (`comm`) of every thread of this process.
     public static func threadNames() -> [String] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []

@@ -62,3 +62,57 @@ final class ThreadBody: @unchecked Sendable {
         self.body = body
     }
 }
+
+/// A mutex with a condition variable (`pthread_mutex_t` + `pthread_cond_t`), for threads that
+/// park until work arrives.
+///
+/// `@unchecked Sendable`: the pthread objects are the synchronization and live at stable heap
+/// addresses for the lifetime of the object.
+public final class ConditionLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+
+    public init() {
+        mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+        condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        condition.initialize(to: pthread_cond_t())
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        condition.deallocate()
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` while holding the lock.
+    @inline(__always)
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+
+    /// Waits for a signal or `nanoseconds` (wall clock, `pthread_cond_timedwait`).
+    ///
+    /// - Important: Call only inside ``withLock(_:)``; spurious wake-ups happen, so re-check the
+    ///   condition in a loop.
+    public func wait(nanoseconds: UInt64) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let total = UInt64(now.tv_nsec) &+ nanoseconds % 1_000_000_000
+        var deadline = timespec()
+        deadline.tv_sec = now.tv_sec + Int(nanoseconds / 1_000_000_000) + Int(total / 1_000_000_000)
+        deadline.tv_nsec = Int(total % 1_000_000_000)
+        _ = pthread_cond_timedwait(condition, mutex, &deadline)
+    }
+
+    /// Wakes one waiting thread.
+    public func signal() { pthread_cond_signal(condition) }
+
+    /// Wakes every waiting thread.
+    public func broadcast() { pthread_cond_broadcast(condition) }
+}

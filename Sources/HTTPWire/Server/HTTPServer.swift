@@ -84,6 +84,20 @@ public final class HTTPServer: Sendable {
         var baseURL = ""
     }
 
+    /// An accepted connection waiting for a worker thread.
+    private struct ConnectionJob: Sendable {
+        let socket: Socket
+        let id: Int
+        let peer: SocketAddress?
+    }
+
+    /// Parked worker threads and the connections handed to them; guarded by `workers`.
+    private struct WorkerPool {
+        var idle = 0
+        var pending: [ConnectionJob] = []
+        var isStopping = false
+    }
+
     /// The configuration the server was created with.
     public let configuration: HTTPServerConfiguration
     /// A process-unique number; thread names start with `http<identifier>-` (`-acc`, `-c<n>`).
@@ -91,6 +105,9 @@ public final class HTTPServer: Sendable {
     private static let serial = LockedValue(0)
     private let handler: HTTPHandler
     private let state = LockedValue(State())
+    private let workers = ConditionLock()
+    /// Only touched inside `workers.withLock`.
+    nonisolated(unsafe) private var workerPool = WorkerPool()
 
     /// Creates a server; nothing is bound until ``start()``.
     public init(configuration: HTTPServerConfiguration = .init(), handler: @escaping HTTPHandler) {
@@ -279,29 +296,65 @@ public final class HTTPServer: Sendable {
             let id = state.nextConnectionID
             state.nextConnectionID += 1
             state.connections[id] = socket
-            state.liveThreads += 1
             return id
         }
         guard let id else {
             socket.close()
             return
         }
+        let job = ConnectionJob(socket: socket, id: id, peer: peer)
+        // Prefer a parked worker thread: creating a thread per connection costs more than the
+        // request itself for clients that open a connection per request.
+        let handedOff = workers.withLock {
+            guard workerPool.idle > 0 && !workerPool.isStopping else { return false }
+            workerPool.idle -= 1
+            workerPool.pending.append(job)
+            workers.signal()
+            return true
+        }
+        if handedOff { return }
+        state.withLock { $0.liveThreads += 1 }
         do {
-            try Syscalls.spawnDetachedThread(name: "http\(identifier)-c\(id)") { [self] in
-                HTTPServerConnection(socket: socket, id: id, peer: peer, context: context).run()
-                finishConnection(id: id, socket: socket)
+            try Syscalls.spawnDetachedThread(name: "http\(identifier)-w\(id)") { [self] in
+                workerLoop(first: job, context: context)
             }
         } catch {
+            state.withLock { $0.liveThreads -= 1 }
             finishConnection(id: id, socket: socket)
         }
     }
 
+    /// Serves connections one after another; parks up to ``idleWorkerLifetime`` between them.
+    private func workerLoop(first: ConnectionJob, context: Context) {
+        var job: ConnectionJob? = first
+        while let current = job {
+            HTTPServerConnection(socket: current.socket, id: current.id, peer: current.peer, context: context).run()
+            finishConnection(id: current.id, socket: current.socket)
+            job = workers.withLock { () -> ConnectionJob? in
+                if workerPool.isStopping { return nil }
+                workerPool.idle += 1
+                let deadline = MonotonicClock.now() &+ Self.idleWorkerLifetime
+                while workerPool.pending.isEmpty && !workerPool.isStopping {
+                    let now = MonotonicClock.now()
+                    if now >= deadline { break }
+                    workers.wait(nanoseconds: deadline - now)
+                }
+                if !workerPool.pending.isEmpty {
+                    return workerPool.pending.removeFirst()  // `idle` was decremented by the hand-off
+                }
+                workerPool.idle -= 1
+                return nil
+            }
+        }
+        state.withLock { $0.liveThreads -= 1 }
+    }
+
+    /// How long a worker thread waits for another connection before exiting.
+    static let idleWorkerLifetime: UInt64 = 5_000_000_000
+
     private func finishConnection(id: Int, socket: Socket) {
         socket.close()
-        state.withLock {
-            $0.connections[id] = nil
-            $0.liveThreads -= 1
-        }
+        state.withLock { $0.connections[id] = nil }
     }
 
     // MARK: - Stopping
@@ -360,6 +413,14 @@ public final class HTTPServer: Sendable {
         case .stop(let context):
             context.signalStop()
             while state.withLock({ $0.acceptThreadRunning }) { Self.nap() }
+            // Parked workers exit; connections not yet picked up are closed here.
+            let orphans = workers.withLock {
+                workerPool.isStopping = true
+                workers.broadcast()
+                defer { workerPool.pending = [] }
+                return workerPool.pending
+            }
+            for job in orphans { finishConnection(id: job.id, socket: job.socket) }
             let graceDuration = grace ?? configuration.shutdownGrace
             let deadline = MonotonicClock.now() &+ UInt64(max(0, graceDuration.nanoseconds))
             while state.withLock({ !$0.connections.isEmpty }) && MonotonicClock.now() < deadline { Self.nap() }
