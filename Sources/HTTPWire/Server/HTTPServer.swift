@@ -1,4 +1,5 @@
-/// A small HTTP/1.1 server on raw sockets: one accept thread, one thread per connection.
+/// A small HTTP/1.1 server on raw sockets: one accept thread, one thread per open connection
+/// (a finished connection's thread parks for 5 s and takes the next accepted connection).
 ///
 /// Handlers run synchronously on the connection thread with an ``HTTPResponseWriter``; blocking
 /// or sleeping there delays only that connection. Built for mock providers and tests: exact
