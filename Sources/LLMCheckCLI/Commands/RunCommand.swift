@@ -102,12 +102,12 @@ public enum RunCommand: Command {
             throw UsageError(error.message)
         }
         if progressEnabled { output.writeError("\r\u{1B}[2K") }
-        if outcome.availableCount == 0 {
-            output.error("error: no scenario files found in \(paths.joined(separator: ", "))")
-            return .usage
-        }
         for error in outcome.loadErrors {
             output.error("error: \(error.description)")
+        }
+        if outcome.fileCount == 0 {
+            output.error("error: no scenario files (*.json) found in \(paths.joined(separator: ", "))")
+            return .usage
         }
 
         let report = outcome.report

@@ -32,6 +32,8 @@ public struct ConformanceRun: Sendable {
         public var loadErrors: [ScenarioLoadError]
         /// Scenarios found before selection.
         public var availableCount: Int
+        /// Scenario files read.
+        public var fileCount: Int
     }
 
     public var configuration: Configuration
@@ -74,7 +76,10 @@ public struct ConformanceRun: Sendable {
             environment: RunEnvironment(properties: ["jobs": String(configuration.options.jobs), "scenario_paths": configuration.paths.joined(separator: " ")]),
             results: (results + invalid).sorted { $0.id < $1.id }
         )
-        return Outcome(report: report, loadErrors: loaded.errors, availableCount: loaded.scenarios.count + loaded.errors.count)
+        return Outcome(
+            report: report, loadErrors: loaded.errors, availableCount: loaded.scenarios.count + loaded.errors.count,
+            fileCount: loaded.fileCount
+        )
     }
 
     /// Version written into reports.
