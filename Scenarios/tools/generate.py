@@ -25,6 +25,7 @@ DEFAULT_MODELS = {
     "lmstudio": ["qwen2.5-7b-instruct", "meta-llama-3.1-8b-instruct", "text-embedding-nomic-embed-text-v1.5"],
     "openai": ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small"],
 }
+CHAT_PATH = {"ollama": "/api/chat", "lmstudio": "/v1/chat/completions", "openai": "/v1/chat/completions"}
 REPLY = "The quick brown fox jumps over the lazy dog."
 KEY_A = "sk-primary-key-0000000000001111"
 KEY_B = "sk-backup-key-00000000000002222"
@@ -238,7 +239,8 @@ def failover_client(**extra):
 FAILOVER = [
     ("primary-503", [{"status": 503}], "b", {}, "the backup serves when the primary keeps answering 503"),
     ("primary-401", [{"status": 401}], "b", {}, "the backup serves when the primary rejects the key"),
-    ("primary-stalls", [{"stall": {"after": 1}}], "b", {"timeouts": {"idle_ms": 150}}, "the backup serves when the primary stalls"),
+    ("primary-stalls", [{"stall": {"after": 0}}], "b", {"timeouts": {"idle_ms": 150}},
+     "the backup serves when the primary stalls before any content"),
     ("primary-ok", [], "a", {}, "the primary serves when it is healthy"),
     ("primary-reset", [{"rst": "headers"}], "b", {}, "the backup serves when the primary resets every connection"),
 ]
@@ -247,8 +249,8 @@ for pa, pb in [("openai", "ollama"), ("lmstudio", "openai"), ("ollama", "lmstudi
         add("failover", f"{pa}-to-{pb}-{name}", scenario(
             f"failover.{pa}-to-{pb}.{name}", f"{pa} → {pb}: {description}; each key goes only to its own provider.",
             ["failover", pa, pb],
-            [server(pa, "a", faults=faults), server(pb, "b")],
-            [{"operation": "failover_chat", "expect": {"served_by": served, "no_findings": ["secret-to-wrong-host"]}}],
+            [server(pa, "a", faults=[dict(f, path=CHAT_PATH[pa]) for f in faults], models=["shared:1b"]), server(pb, "b", models=["shared:1b"])],
+            [{"operation": "failover_chat", "model": "shared:1b", "expect": {"served_by": served, "no_findings": ["secret-to-wrong-host"]}}],
             client=failover_client(**extra)))
 
 # MARK: - provider quirks

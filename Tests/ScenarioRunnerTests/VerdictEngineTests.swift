@@ -104,6 +104,26 @@ struct VerdictEngineTests {
         #expect(ids(j, outcome: .success).contains("truncated-stream-accepted"))
     }
 
+    @Test func resetBeforeTheHeadIsNotATruncatedStream() {
+        let j = [exchange(1, at: 0, ends: 1, status: nil, faults: [.reset], chunks: 0, ending: .reset(chunks: 0)), exchange(2, at: 30, ends: 40)]
+        #expect(!ids(j, outcome: .success).contains("truncated-stream-accepted"))
+    }
+
+    @Test func onlyTheServingProviderIsJudgedForAcceptedStreams() {
+        let step = Scenario.Step(name: "s", operation: .failoverChat)
+        let j = [
+            exchange(1, at: 0, ends: 5, server: "a", faults: [.truncate], chunks: 0, ending: .serverClosed(chunks: 0)),
+            exchange(1, at: 10, ends: 20, server: "b", path: "/api/chat"),
+        ]
+        var outcome = RequestOutcome(requestID: "s0.r0", kind: .success, chunks: 10)
+        outcome.servedBy = "b"
+        let found = engine.judge(exchanges: j, step: step, client: Scenario.Client(), outcomes: [outcome]).map(\.id)
+        #expect(!found.contains("truncated-stream-accepted"))
+        outcome.servedBy = "a"
+        let blamed = engine.judge(exchanges: j, step: step, client: Scenario.Client(), outcomes: [outcome]).map(\.id)
+        #expect(blamed.contains("truncated-stream-accepted"))
+    }
+
     @Test func malformedChunkIgnoredFires() {
         let j = [exchange(1, at: 0, ends: 5, faults: [.malformed])]
         #expect(ids(j, outcome: .success) == ["malformed-chunk-ignored"])

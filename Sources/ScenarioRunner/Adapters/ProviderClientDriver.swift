@@ -132,57 +132,97 @@ public struct ProviderClientDriver: ClientDriver {
 
     // MARK: - Discovery and failover
 
+    /// Discovery with the client's own ``ProviderDiscovery`` over the scenario's server ports.
     func discover(_ request: DriverRequest, _ base: RequestOutcome) async -> RequestOutcome {
         var outcome = base
-        for server in request.servers {
-            for kind in [ProviderKind.ollama, .lmstudio, .openaiCompatible] {
-                let target = DriverRequest.Target(server: server, apiKey: request.client.apiKey, model: nil)
-                guard let client = try? makeClient(request, target: target, kind: kind) else { continue }
-                let found: Bool
-                switch kind {
-                case .ollama: found = ((try? await client.serverVersion()) ?? nil) != nil
-                case .lmstudio: found = ((try? await client.listModels()) ?? []).contains { $0.isLoaded != nil }
-                case .openaiCompatible: found = (try? await client.listModels()) != nil
-                }
-                if found {
-                    outcome.discovered[server.name] = kind == .openaiCompatible ? "openai" : kind.rawValue
-                    break
-                }
+        let t = request.client.timeouts
+        let discovery = ProviderDiscovery(
+            host: "127.0.0.1", ports: request.servers.map(\.port),
+            timeouts: ProviderTimeouts(
+                connect: .milliseconds(t.connectMilliseconds), headers: .milliseconds(t.headersMilliseconds),
+                idle: .milliseconds(t.idleMilliseconds), total: .milliseconds(t.totalMilliseconds)
+            )
+        )
+        let started = MonotonicClock.now()
+        let found = await discovery.discover()
+        for provider in found {
+            guard let server = request.servers.first(where: { $0.port == provider.port }) else { continue }
+            switch provider.flavor {
+            case .ollama: outcome.discovered[server.name] = "ollama"
+            case .lmstudio: outcome.discovered[server.name] = "lmstudio"
+            case .llamacpp, .vllm, .openaiCompatible: outcome.discovered[server.name] = "openai"
+            case .otherHTTP: outcome.discovered[server.name] = "other"
             }
         }
+        outcome.timing = RequestOutcome.Timing(send: started, end: MonotonicClock.now())
         outcome.kind = .success
         return outcome
     }
 
-    /// Failover over the provider list: each provider with its own key and the scenario's retry policy.
+    /// Failover with the client's own ``FailoverCoordinator`` over the provider list (each provider with its own key).
     func failover(_ request: DriverRequest, _ base: RequestOutcome) async -> RequestOutcome {
         var outcome = base
-        var lastError: ProviderError?
+        var clients: [ProviderClient] = []
         for target in request.targets {
-            guard let client = try? makeClient(request, target: target) else { continue }
-            var attempt = outcome
-            attempt.attempts = []
-            do throws(ProviderError) {
-                try await consume(client.streamChat(Self.chatRequest(request, model: target.model ?? "")), request: request, into: &attempt)
-                attempt.servedBy = target.server.name
-                attempt.attempts = outcome.attempts + (attempt.attempts.isEmpty ? Self.attempts(client.lastAttempts(), server: target.server.name) : attempt.attempts)
-                return attempt
+            do {
+                clients.append(try makeClient(request, target: target))
             } catch {
-                lastError = error
-                outcome.attempts += Self.attempts(client.lastAttempts(), server: target.server.name)
-                outcome.status = error.status
-                guard Self.failsOver(error.code) else { break }
+                return .failure(request.requestID, code: error.code.rawValue, message: error.message)
             }
         }
-        outcome.kind = .error
-        outcome.errorCode = lastError?.code.rawValue ?? "noProviderAvailable"
-        outcome.errorMessage = lastError?.message ?? "no provider could be used"
+        let model = request.model ?? request.targets.first?.model ?? ""
+        let coordinator = FailoverCoordinator(clients: clients)
+        var chunks = 0
+        var content = ""
+        var report: FailoverReport?
+        do {
+            events: for try await event in coordinator.streamChat(Self.chatRequest(request, model: model)) {
+                switch event {
+                case .chat(.started(let start)):
+                    outcome.status = start.status
+                case .chat(.delta(let delta)):
+                    guard !delta.content.isEmpty else { continue }
+                    chunks += 1
+                    content += delta.content
+                    if let n = request.cancelAfterChunks, chunks >= n {
+                        outcome.kind = .cancelled
+                        break events
+                    }
+                case .chat(.completed(let result)):
+                    outcome.timing = Self.timing(result.timing)
+                    outcome.outputTokens = result.usage?.completionTokens ?? result.timing.outputTokens
+                    outcome.status = result.status
+                    outcome.kind = .success
+                case .report(let r):
+                    report = r
+                case .movedOn:
+                    break
+                }
+            }
+        } catch {
+            let failure = (error as? ProviderError) ?? ProviderError(.unknown, "\(error)")
+            outcome.kind = .error
+            outcome.errorCode = failure.code.rawValue
+            outcome.errorMessage = failure.message
+            outcome.status = failure.status ?? outcome.status
+        }
+        outcome.content = content
+        outcome.chunks = chunks
+        if let report {
+            if let served = report.servedBy, request.targets.indices.contains(served.index) {
+                outcome.servedBy = request.targets[served.index].server.name
+            }
+            var attempts: [RequestOutcome.Attempt] = []
+            for attempt in report.tries where request.targets.indices.contains(attempt.index) {
+                attempts += Self.attempts(attempt.attempts, server: request.targets[attempt.index].server.name)
+            }
+            outcome.attempts = attempts.enumerated().map { i, a in
+                var a = a
+                a.number = i + 1
+                return a
+            }
+        }
         return outcome
-    }
-
-    /// Whether a failure moves on to the next provider (anything but a cancellation or a bad request).
-    static func failsOver(_ code: ProviderError.Code) -> Bool {
-        ![.cancelled, .badRequest, .contextLengthExceeded].contains(code)
     }
 
     // MARK: - Configuration

@@ -119,8 +119,13 @@ public struct ObservedExchange: Sendable, Hashable {
 
     /// Whether the body was cut short on purpose (a stream the client must not accept).
     public var wasTruncated: Bool {
-        if faults.contains(.truncate) || faults.contains(.reset) { return status.map { $0 < 300 } ?? true }
-        if case .serverClosed = ending { return true }
-        return false
+        // Only a stream that started (a 2xx head went out) can be truncated; a reset before the head is a
+        // connection failure, judged by the retry rules.
+        guard let status, (200..<300).contains(status) else { return false }
+        if faults.contains(.truncate) || faults.contains(.reset) { return true }
+        switch ending {
+        case .serverClosed, .reset: return true
+        default: return false
+        }
     }
 }

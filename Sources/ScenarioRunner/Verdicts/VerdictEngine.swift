@@ -74,13 +74,17 @@ public struct VerdictEngine: Sendable {
         var unlinked: [String: [ObservedExchange]] = [:]
         for e in exchanges {
             if let id = e.requestID {
-                byID[id, default: []].append(e)
+                // Retries repeat server, method and path; a model-list probe of the same request is not a retry.
+                byID["\(id) \(e.server) \(e.method) \(e.path)", default: []].append(e)
             } else {
                 // Without harness headers, attempts of one request share server, method and path.
                 unlinked["\(e.server) \(e.method) \(e.path)", default: []].append(e)
             }
         }
-        var out: [(String?, [ObservedExchange])] = byID.keys.sorted().map { ($0, Self.ordered(byID[$0] ?? [])) }
+        var out: [(String?, [ObservedExchange])] = byID.keys.sorted().map { key in
+            let group = Self.ordered(byID[key] ?? [])
+            return (group.first?.requestID, group)
+        }
         if singleRequest {
             for key in unlinked.keys.sorted() { out.append((fallbackID, Self.ordered(unlinked[key] ?? []))) }
         }
@@ -158,7 +162,9 @@ public struct VerdictEngine: Sendable {
 
     func judgeStream(_ group: [ObservedExchange], step: Scenario.Step, client: Scenario.Client, outcome: RequestOutcome?, into c: inout Collector) {
         guard let last = group.last else { return }
-        if outcome?.kind == .success, step.cancelAfterChunks == nil {
+        // Only the server that produced the answer can have had its broken stream accepted.
+        let served = outcome?.servedBy == nil || outcome?.servedBy == last.server
+        if outcome?.kind == .success, step.cancelAfterChunks == nil, served {
             if last.wasTruncated {
                 c.add(FindingCatalog.truncatedStreamAccepted, [
                     Self.label(last, group.count - 1) + ": body ended after \(last.chunksSent) chunks without its terminator",
