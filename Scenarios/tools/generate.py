@@ -164,6 +164,33 @@ for p in PROVIDERS:
             f"{p}.fault.{name}", f"{p}: {description}.", [p, "faults", name.split("-")[0]],
             [server(p, generation={"reply": REPLY}, faults=faults)], [step], client=client))
 
+# MARK: - operation x fault: the other operations under faults, with the real client
+
+OPERATION_FAULTS = [
+    # name, step, faults, expect
+    ("list-models-500-once", {"operation": "list_models"}, [{"status": 500, "times": 1}], {"attempts": 2, "model_count": 3}),
+    ("list-models-401", {"operation": "list_models"}, [{"status": 401}], {"error_code": "unauthorized", "attempts": 1}),
+    ("show-model-503-once", {"operation": "show_model"}, [{"status": 503, "times": 1}], {"attempts": 2}),
+    ("embed-429-retry-after", {"operation": "embed", "model": "EMBED"}, [{"status": 429, "retry_after_ms": 60, "times": 1}],
+     {"attempts": 2, "retry_delays_ms": {"min": 54}}),
+    ("embed-400", {"operation": "embed", "model": "EMBED"}, [{"status": 400}], {"outcome": "error", "attempts": 1}),
+    ("generate-close-after-2", {"operation": "generate"}, [{"close": {"after": 2}}],
+     {"outcome": "error", "no_findings": ["truncated-stream-accepted"]}),
+    ("chat-non-stream-500-once", {"operation": "chat", "stream": False}, [{"status": 500, "times": 1}], {"attempts": 2, "content": REPLY}),
+    ("chat-non-stream-rst", {"operation": "chat", "stream": False}, [{"rst": "headers"}], {"outcome": "error", "attempts": 3}),
+    ("chat-parallel-429", {"operation": "chat", "parallel": 3}, [{"status": 429, "retry_after_ms": 50, "times": 3}],
+     {"attempts": {"min": 1, "max": 3}, "content": REPLY}),
+]
+for p in PROVIDERS:
+    for name, step, faults, expect in OPERATION_FAULTS:
+        step = dict(step)
+        if step.get("model") == "EMBED":
+            step["model"] = EMBED_MODEL[p][0]
+        step["expect"] = expect
+        add("faults", f"{p}-op-{name}", scenario(
+            f"{p}.fault.op.{name}", f"{p}: {step['operation']} under the fault {json.dumps(faults)}.", [p, "faults", step["operation"]],
+            [server(p, generation={"reply": REPLY}, faults=faults)], [step]))
+
 # MARK: - retry policy
 
 RETRY = [
