@@ -59,7 +59,7 @@ private struct Session {
         var rng = SplitMix(seed: request.seed)
         var attemptNumber = 0
         let firstKey = targets.first?.apiKey
-        for (targetIndex, target) in targets.enumerated() {
+        for target in targets {
             var retries = 0
             while true {
                 attemptNumber += 1
@@ -89,7 +89,6 @@ private struct Session {
                 guard wake < totalDeadline else { return outcome }
                 Thread.sleep(forTimeInterval: delay / 1000)
                 retries += 1
-                _ = targetIndex
             }
         }
         return outcome
@@ -233,7 +232,7 @@ private struct Session {
             if bytes.isEmpty {
                 // Connection ended: complete framing but no terminator event.
                 if finished || cancelled { break }
-                if flaws.contains(.acceptTruncated) || exchange.bodyBroken && flaws.contains(.acceptTruncated) { break }
+                if flaws.contains(.acceptTruncated) { break }
                 return AttemptResult(outcome: .error, code: "truncatedStream", message: "the stream ended without its terminator after \(outcome.chunks) chunks", status: head.status, beforeHeaders: false)
             }
             var payloads: [String] = []
