@@ -87,3 +87,19 @@ struct FaultSpecTests {
         #expect((30...90).contains(hits))
     }
 }
+
+@Suite("Request journal", .timeLimit(.minutes(1)))
+struct RequestJournalTests {
+    @Test func ringKeepsTheNewestEntriesInOrder() async throws {
+        try await withMock(.openai, configure: { $0.journalCapacity = 3 }) { server in
+            for _ in 0..<5 { _ = try await response(server, "GET", "/v1/models") }
+            #expect(server.journal().map(\.id) == [3, 4, 5])
+            #expect(server.journal(after: 4).map(\.id) == [5])
+            #expect(server.engine.journal.droppedCount == 2)
+            server.reset()
+            #expect(server.journal().isEmpty)
+            _ = try await response(server, "GET", "/v1/models")
+            #expect(server.journal().map(\.id) == [6])
+        }
+    }
+}

@@ -1,12 +1,16 @@
 import Foundation
-import HTTPWire
 
 /// A bounded, thread-safe log of the requests a mock served, oldest dropped first.
+///
+/// A fixed ring: appending is O(1) (at most one old entry is released per append), so the
+/// journal never stalls the connection threads that share its lock.
 public final class RequestJournal: @unchecked Sendable {
-    // @unchecked: `entries`, `nextID` and `dropped` are guarded by `lock`.
+    // @unchecked: `ring`, `head`, `count`, `nextID` and `dropped` are guarded by `lock`.
     private let lock = NSLock()
-    private var entries: [JournalEntry] = []
-    private var start = 0
+    private var ring: [JournalEntry?]
+    /// Index of the oldest entry.
+    private var head = 0
+    private var count = 0
     private var nextID = 1
     private var dropped = 0
     /// Most entries kept. Default 10 000.
@@ -14,6 +18,7 @@ public final class RequestJournal: @unchecked Sendable {
 
     public init(capacity: Int = 10_000) {
         self.capacity = max(1, capacity)
+        ring = []
     }
 
     /// Reserves the next request id.
@@ -26,22 +31,34 @@ public final class RequestJournal: @unchecked Sendable {
 
     /// Appends a finished entry, dropping the oldest beyond ``capacity``.
     func append(_ entry: JournalEntry) {
+        var evicted: JournalEntry?
         lock.withLock {
-            if entries.count - start >= capacity {
-                start += 1
+            if ring.count < capacity {
+                ring.append(entry)
+                count += 1
+            } else if count < capacity {
+                ring[(head + count) % capacity] = entry
+                count += 1
+            } else {
+                evicted = ring[head]
+                ring[head] = entry
+                head = (head + 1) % capacity
                 dropped += 1
-                if start > 1024, start * 2 > entries.count {
-                    entries.removeFirst(start)
-                    start = 0
-                }
             }
-            entries.append(entry)
         }
+        _ = evicted  // released outside the lock
     }
 
     /// Every kept entry in completion order; optionally only those with `id > afterID`.
     public func entries(after afterID: Int = 0) -> [JournalEntry] {
-        lock.withLock { entries[start...].filter { $0.id > afterID } }
+        lock.withLock {
+            var out: [JournalEntry] = []
+            out.reserveCapacity(count)
+            for i in 0..<count {
+                if let e = ring[(head + i) % capacity], e.id > afterID { out.append(e) }
+            }
+            return out
+        }
     }
 
     /// How many entries were dropped because of ``capacity``.
@@ -49,10 +66,15 @@ public final class RequestJournal: @unchecked Sendable {
 
     /// Forgets every entry (ids keep increasing).
     public func clear() {
-        lock.withLock {
-            entries.removeAll()
-            start = 0
-            dropped = 0
+        let old: [JournalEntry?] = lock.withLock {
+            defer {
+                ring = []
+                head = 0
+                count = 0
+                dropped = 0
+            }
+            return ring
         }
+        _ = old
     }
 }
