@@ -30,20 +30,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start() { # name, args...
+start() { # name, args... ; sets $url (no subshell: the pid must reach cleanup)
   local name=$1; shift
   "$bin" serve "$@" --port 0 --seed 1 >"$logdir/$name.out" 2>"$logdir/$name.err" &
   pids+=($!)
+  url=""
   for _ in $(seq 1 100); do
-    [ -s "$logdir/$name.out" ] && { head -1 "$logdir/$name.out"; return 0; }
+    [ -s "$logdir/$name.out" ] && { url=$(head -1 "$logdir/$name.out"); return 0; }
     sleep 0.05
   done
   echo "serve $name did not start: $(cat "$logdir/$name.err")" >&2
   return 1
 }
-ollama_url=$(start ollama ollama) || { echo "0 passed, 1 failed"; exit 1; }
-lmstudio_url=$(start lmstudio lmstudio) || { echo "0 passed, 1 failed"; exit 1; }
-openai_url=$(start openai openai --api-key sk-conformance-key-0001) || { echo "0 passed, 1 failed"; exit 1; }
+start ollama ollama || { echo "0 passed, 1 failed"; exit 1; }
+ollama_url=$url
+start lmstudio lmstudio || { echo "0 passed, 1 failed"; exit 1; }
+lmstudio_url=$url
+start openai openai --api-key sk-conformance-key-0001 || { echo "0 passed, 1 failed"; exit 1; }
+openai_url=$url
 
 "$venv/bin/python" "$here/conformance.py" --ollama "$ollama_url" --lmstudio "$lmstudio_url" --openai "$openai_url" --key sk-conformance-key-0001
 status=$?
