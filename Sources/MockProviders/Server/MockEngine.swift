@@ -102,7 +102,7 @@ public final class MockEngine: Sendable {
     /// Request headers as journaled: secrets masked, at most 40 fields of 256 characters.
     static func journaledHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
         headers.prefix(40).map { f in
-            let value = SecretMasking.isSecretHeader(f.name) ? SecretMasking.mask(f.value) : String(f.value.prefix(256))
+            let value = SecretMasking.isSecretHeader(f.name) ? SecretMasking.mask(f.value) : f.value.utf8.count <= 256 ? f.value : String(f.value.prefix(256))
             return (f.name, value)
         }
     }

@@ -7,9 +7,11 @@ public enum SecretMasking {
         "authorization", "proxy-authorization", "x-api-key", "api-key", "openai-api-key", "cookie", "set-cookie",
     ]
 
-    /// Whether the header named `name` carries a secret.
+    private static let secretHeaderList: [String] = Array(secretHeaderNames)
+
+    /// Whether the header named `name` carries a secret (no allocation: runs per request).
     public static func isSecretHeader(_ name: String) -> Bool {
-        secretHeaderNames.contains(name.lowercased())
+        secretHeaderList.contains { $0.caseInsensitiveEquals(name) }
     }
 
     /// `Bearer sk-…abcd` style: keeps the scheme, the first three and last four characters of long
