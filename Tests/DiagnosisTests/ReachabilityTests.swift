@@ -167,6 +167,22 @@ struct ReachabilityTests {
         #expect(check(report, "runtime", target: nil)?.summary.contains("Docker") == true)
     }
 
+    @Test func containerWithTheProviderOnAnotherPortIsWrongPort() async throws {
+        let root = NSTemporaryDirectory() + "llmcheck-container-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(FileManager.default.createFile(atPath: root + "/.dockerenv", contents: Data()))
+        try await withMock(.ollama) { mock in
+            let configuration = DiagnosisConfiguration(
+                urls: ["http://127.0.0.1:\(freePort())"], provider: .ollama, scanPorts: [mock.port], connectTimeout: 1, readTimeout: 2,
+                platform: .linux, fileSystemRoot: root
+            )
+            let report = await Diagnoser(configuration: configuration).run()
+            expectDiagnosed(report, "wrong-port")
+            #expect(!report.modeIDs.contains("docker-localhost-is-container"))
+        }
+    }
+
     @Test func wslContextAddsNATAdvice() async throws {
         let root = NSTemporaryDirectory() + "llmcheck-wsl-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root + "/proc", withIntermediateDirectories: true)

@@ -212,6 +212,25 @@ struct LadderProbes: Sendable {
                 }
             }
             var findings: [Finding] = []
+            // Scan the well-known ports on loopback for the provider elsewhere.
+            if isLocalTarget, !configuration.scanPorts.isEmpty {
+                let hits = await scanPorts(excluding: port)
+                for hit in hits { evidence.append(Evidence("scan :\(hit.port)", hit.identity.displayName)) }
+                if let match = hits.first(where: { matches($0.identity) }) {
+                    var fixed = endpoint
+                    fixed.port = match.port
+                    if fixed.host != "127.0.0.1", !isThisMachine(attempts[0].address) { fixed.host = "127.0.0.1" }
+                    findings.append(Finding(
+                        "wrong-port",
+                        message: "Nothing listens on \(endpoint.hostForURL):\(port), but \(match.identity.displayName) answers on port \(match.port).",
+                        fix: "Change the base URL to \(fixed.normalized) (or start the server on port \(port))."
+                    ))
+                    return fail(findings)
+                }
+                if !hits.isEmpty {
+                    evidence.append(Evidence("note", "other services answer on \(hits.map { ":\($0.port)" }.joined(separator: ", ")), but not \(target.provider.displayName)"))
+                }
+            }
             // Inside a container, loopback is the container itself.
             if runtime.isContainer, loopbackTarget {
                 findings.append(Finding(
@@ -234,25 +253,6 @@ struct LadderProbes: Sendable {
                     message: "This is WSL: if the server runs on Windows, 127.0.0.1 here is not Windows' loopback (NAT mode)\(runtime.hostAddressHint.map { "; the Windows host is probably \($0)" } ?? "").",
                     fix: FailureCatalog.mode("wsl2-nat-boundary")?.fix.general
                 ))
-            }
-            // Scan the well-known ports on loopback for the provider elsewhere.
-            if isLocalTarget, !configuration.scanPorts.isEmpty {
-                let hits = await scanPorts(excluding: port)
-                for hit in hits { evidence.append(Evidence("scan :\(hit.port)", hit.identity.displayName)) }
-                if let match = hits.first(where: { matches($0.identity) }) {
-                    var fixed = endpoint
-                    fixed.port = match.port
-                    if fixed.host != "127.0.0.1", !isThisMachine(attempts[0].address) { fixed.host = "127.0.0.1" }
-                    findings.append(Finding(
-                        "wrong-port",
-                        message: "Nothing listens on \(endpoint.hostForURL):\(port), but \(match.identity.displayName) answers on port \(match.port).",
-                        fix: "Change the base URL to \(fixed.normalized) (or start the server on port \(port))."
-                    ))
-                    return fail(findings)
-                }
-                if !hits.isEmpty {
-                    evidence.append(Evidence("note", "other services answer on \(hits.map { ":\($0.port)" }.joined(separator: ", ")), but not \(target.provider.displayName)"))
-                }
             }
             if isLocalTarget {
                 if target.provider == .lmstudio {

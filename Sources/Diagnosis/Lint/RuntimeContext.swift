@@ -19,7 +19,7 @@ public struct RuntimeContext: Sendable, Hashable {
     public static func detect(root: String, environment: [String: String]) -> RuntimeContext {
         func path(_ p: String) -> String { root == "/" ? p : (root as NSString).appendingPathComponent(p) }
         func read(_ p: String) -> String? {
-            guard let data = FileManager.default.contents(atPath: path(p)) else { return nil }
+            guard let data = readWholeFile(path(p)) else { return nil }
             return String(decoding: data.prefix(65536), as: UTF8.self)
         }
         func exists(_ p: String) -> Bool { FileManager.default.fileExists(atPath: path(p)) }
@@ -64,6 +64,14 @@ public struct RuntimeContext: Sendable, Hashable {
         return RuntimeContext(kind: kind, clues: clues, hostAddressHint: hint)
     }
 
+    /// Reads a file to its end. `/proc` files report size 0, so reading by size would cut them
+    /// (a busy `/proc/net/tcp` is far longer than one page).
+    static func readWholeFile(_ path: String) -> Data? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return try? handle.readToEnd() ?? Data()
+    }
+
     /// The default gateway from `/proc/net/route` (hex little-endian), e.g. `172.17.0.1`.
     static func defaultGateway(fromRouteTable table: String) -> String? {
         for line in table.split(separator: "\n").dropFirst() {
@@ -80,7 +88,7 @@ public struct RuntimeContext: Sendable, Hashable {
         var found: [String] = []
         var readAny = false
         for (file, v6) in [("/proc/net/tcp", false), ("/proc/net/tcp6", true)] {
-            guard let data = FileManager.default.contents(atPath: path(file)) else { continue }
+            guard let data = readWholeFile(path(file)) else { continue }
             readAny = true
             for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
                 let f = line.split(separator: " ")
@@ -111,7 +119,7 @@ public struct RuntimeContext: Sendable, Hashable {
         func path(_ p: String) -> String { root == "/" ? p : (root as NSString).appendingPathComponent(p) }
         var listeners: [Listener] = []
         for (file, v6) in [("/proc/net/tcp", false), ("/proc/net/tcp6", true)] {
-            guard let data = FileManager.default.contents(atPath: path(file)) else { continue }
+            guard let data = readWholeFile(path(file)) else { continue }
             for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
                 let f = line.split(separator: " ")
                 guard f.count > 9, f[3] == "0A" else { continue }
@@ -130,7 +138,7 @@ public struct RuntimeContext: Sendable, Hashable {
                     let index = wanted[target], listeners[index].pid == nil
                 else { continue }
                 listeners[index].pid = Int(pid)
-                let comm = FileManager.default.contents(atPath: path("/proc/\(pid)/comm"))
+                let comm = readWholeFile(path("/proc/\(pid)/comm"))
                 listeners[index].command = comm.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
                 found += 1
             }
