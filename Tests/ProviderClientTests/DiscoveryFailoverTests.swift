@@ -94,3 +94,47 @@ func client(_ kind: ProviderKind, port: UInt16, sleeper: VirtualSleeper = Virtua
         #expect(error?.message.contains("unhealthy") == true)
     }
 }
+
+@Suite("Failover rules (scripted)") struct FailoverRuleTests {
+    @Test func neverFailsOverAfterContent() async throws {
+        let broken = ScriptedTransport.Script([
+            .connect, .head(status: 200, headers: ["Content-Type": "text/event-stream"]), .body(Array(openAIStream[1].utf8)),
+            .fail(TransportError(.connectionReset, "reset", receivedResponseBytes: true)),
+        ])
+        let (first, _) = scriptedClient(scripts: [broken])
+        let (second, secondTransport) = scriptedClient(scripts: [.sse(openAIStream)])
+        let coordinator = FailoverCoordinator(clients: [first, second], checksModels: false)
+        var text = ""
+        var thrown: ProviderError?
+        do {
+            for try await event in coordinator.streamChat(chatRequest) {
+                if case .chat(.delta(let d)) = event { text += d.content }
+            }
+        } catch let error as ProviderError {
+            thrown = error
+        }
+        #expect(text == "Hel")
+        #expect(thrown?.code == .connectionReset)
+        #expect(secondTransport.requests.isEmpty, "the second provider is never asked once content was delivered")
+    }
+
+    @Test func failsOverOnErrorsBeforeContent() async throws {
+        let (first, _) = scriptedClient(scripts: [.response(status: 404, body: #"{"error":"model 'm' not found"}"#)])
+        let (second, _) = scriptedClient(.ollama, scripts: [.ndjson(ollamaStream)])
+        let coordinator = FailoverCoordinator(clients: [first, second], checksModels: false)
+        var moved: [ProviderTry] = []
+        var report: FailoverReport?
+        var text = ""
+        for try await event in coordinator.streamChat(chatRequest) {
+            switch event {
+            case .movedOn(let t): moved.append(t)
+            case .chat(.delta(let d)): text += d.content
+            case .report(let r): report = r
+            default: break
+            }
+        }
+        #expect(text == "The sky")
+        #expect(moved.first?.error?.code == .modelNotFound)
+        #expect(report?.servedBy?.index == 1)
+    }
+}

@@ -44,7 +44,8 @@ struct LiveProviderTests {
 
     @Test func nonStreamingAndUnknownModel() async throws {
         let client = try makeClient()
-        let model = try #require(try await environment["LLMCHECK_LIVE_MODEL"] ?? client.listModels().first?.id)
+        let listed = try await client.listModels()
+        let model = try #require(environment["LLMCHECK_LIVE_MODEL"] ?? listed.first?.id)
         let whole = try await client.chat(ChatRequest(model: model, messages: [.user("Reply with OK.")], temperature: 0, maxTokens: 8))
         #expect(!whole.content.isEmpty || !whole.reasoning.isEmpty)
         #expect(whole.usage?.completionTokens != nil || whole.providerTimings.llamaCpp != nil)

@@ -49,7 +49,8 @@ public struct ModelCapabilities: OptionSet, Sendable, Hashable, CustomStringConv
         }
         var set: ModelCapabilities = .completion
         if any(["llava", "vision", "-vl", "vl-", "_vl", "bakllava", "moondream", "pixtral", "minicpm-v", "gemma3", "gemma-3", "qwen2.5vl", "qwen2-vl", "llama4", "mllama", "smolvlm", "granite3.2-vision"]) {
-            set.insert(.vision)
+            // Gemma 3 270M and 1B are text-only.
+            if !((n.contains("gemma3") || n.contains("gemma-3")) && (n.contains("270m") || n.contains("1b"))) { set.insert(.vision) }
         }
         if any(["qwen2.5", "qwen3", "qwen2", "llama3.1", "llama3.2", "llama3.3", "llama-3.1", "llama-3.2", "llama-3.3", "llama4", "mistral", "mixtral", "command-r", "hermes", "firefunction", "functionary", "gpt-oss", "gpt-4", "gpt-3.5", "gpt-5", "granite", "smollm2", "phi4-mini", "devstral", "magistral"]) {
             set.insert(.tools)
