@@ -36,7 +36,7 @@ enum Respond {
     static func json(_ writer: any HTTPResponseWriter, status: HTTPStatus = .ok, _ value: JSONValue, headers: HTTPHeaders = [:], contentType: String = jsonContentType) throws {
         var h = headers
         h["Content-Type"] = contentType
-        try writer.respond(status: status, headers: h, body: value.serializedBytes())
+        try writer.respond(status: status, headers: h, body: FastJSON.bytes(value))
     }
 
     /// Starts a streaming answer (chunked framing is added by the writer).
@@ -49,17 +49,20 @@ enum Respond {
 
     /// One SSE `data:` event.
     static func sseEvent(_ value: JSONValue) -> [UInt8] {
-        var out = Array("data: ".utf8)
-        value.write(to: &out, indent: nil, level: 0)
+        var out: [UInt8] = []
+        out.reserveCapacity(384)
+        out.append(contentsOf: sseDataPrefix)
+        FastJSON.write(value, to: &out)
         out.append(contentsOf: [0x0A, 0x0A])
         return out
     }
 
     static let sseDone: [UInt8] = Array("data: [DONE]\n\n".utf8)
+    private static let sseDataPrefix: [UInt8] = Array("data: ".utf8)
 
     /// One NDJSON line.
     static func ndjsonLine(_ value: JSONValue) -> [UInt8] {
-        var out = value.serializedBytes()
+        var out = FastJSON.bytes(value, reserving: 256)
         out.append(0x0A)
         return out
     }
