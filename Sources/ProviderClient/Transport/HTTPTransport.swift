@@ -12,6 +12,10 @@ import HTTPWire
 /// server sees it and stops generating.
 public protocol HTTPTransport: Sendable {
     func execute(_ request: TransportRequest) -> AsyncThrowingStream<TransportEvent, any Error>
+
+    /// Whether the transport emits ``TransportEvent/connected(at:remoteAddress:)``. When false, the
+    /// connect timeout is folded into the headers timeout. Default true.
+    var reportsConnectEvents: Bool { get }
 }
 
 /// One request as the transport sends it.
@@ -95,7 +99,5 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 }
 
 extension HTTPTransport {
-    /// Whether the transport emits ``TransportEvent/connected(at:remoteAddress:)``. When false, the
-    /// connect timeout is folded into the headers timeout. Default true.
     public var reportsConnectEvents: Bool { true }
 }

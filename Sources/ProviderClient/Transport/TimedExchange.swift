@@ -129,7 +129,9 @@ final class TimedExchange: @unchecked Sendable {
             var best: (UInt64, TransportError.Code)
             switch phase {
             case .done: return nil
-            case .connecting: best = (add(startedAt, timeouts.connect), .connectTimeout)
+            // The transport enforces the connect timeout per address; this is a backstop covering
+            // name resolution and up to three addresses.
+            case .connecting: best = (add(startedAt, timeouts.connect * 3), .connectTimeout)
             case .awaitingHead: best = (add(connectedAt, timeouts.headers), .headersTimeout)
             case .streaming: best = (add(lastActivity, timeouts.idle), .idleTimeout)
             }
