@@ -19,11 +19,12 @@ import Testing
     }
 
     @Test func idleTimeoutFiresBetweenChunks() async {
+        let timeouts = ProviderTimeouts(connect: .seconds(1), headers: .seconds(1), idle: .milliseconds(400), total: .seconds(20))
         let script = ScriptedTransport.Script([
             .connect, .head(status: 200, headers: ["Content-Type": "text/event-stream"]), .body(Array(openAIStream[1].utf8)),
-            .pause(.milliseconds(50)), .body(Array(openAIStream[2].utf8)), .hang,
+            .pause(.milliseconds(20)), .body(Array(openAIStream[2].utf8)), .hang,
         ])
-        let (client, _) = scriptedClient(scripts: [script], retry: .none, timeouts: short)
+        let (client, _) = scriptedClient(scripts: [script], retry: .none, timeouts: timeouts)
         let (events, error) = await collect(client.streamChat(chatRequest))
         #expect(events.text == "Hello", "a pause shorter than the idle timeout is fine")
         #expect(error?.code == .idleTimeout)
