@@ -15,6 +15,15 @@ struct ProviderTests {
         }
     }
 
+    @Test func bareOllamaURLWithoutProviderIsNotMissingV1() async throws {
+        try await withMock(.ollama) { mock in
+            let report = await diagnose([mock.baseURL])
+            #expect(report.verdict == .healthy, "\(DiagnosisRenderer(verbose: true).text(report))")
+            #expect(!report.modeIDs.contains("base-url-missing-v1"))
+            #expect(!report.modeIDs.contains("client-requires-dummy-key"))
+        }
+    }
+
     @Test func baseURLMissingV1OnOllamaOpenAIClient() async throws {
         try await withMock(.ollama) { mock in
             var env = ["OPENAI_BASE_URL": mock.baseURL, "OPENAI_API_KEY": "ollama"]

@@ -103,7 +103,7 @@ extension LadderProbes {
             return result("generation", title, .skip, "skipped: streamed generation over https is not measured by diagnose yet")
         }
         guard let identity = await state.identity else { return result("generation", title, .skip, "skipped: not identified") }
-        let native = identity.kind == .ollama && target.dialect == .ollamaNative
+        let native = identity.kind == .ollama && dialect(for: identity) == .ollamaNative
         let path = native ? "/api/chat" : await workingBase() + "/chat/completions"
         let first = await stream(model: model, path: path, native: native)
         var evidence = describe(first, path: path)

@@ -203,6 +203,13 @@ extension LadderProbes {
             .first { $0.command != nil }.map { "\($0.command ?? "?") (PID \($0.pid.map(String.init) ?? "?"))" }
     }
 
+    /// The dialect the app speaks: as configured, except that a bare URL with a guessed provider
+    /// (no `--provider`, no path) follows what answers — an Ollama there is used natively.
+    func dialect(for identity: Identity) -> Dialect {
+        if !target.isProviderKnown, endpoint.path.isEmpty, identity.kind == .ollama { return .ollamaNative }
+        return target.dialect
+    }
+
     var isThisMachineHost: Bool { endpoint.isLoopback || Endpoint.isWildcard(endpoint.host) }
 
     /// Another Ollama on the sibling loopback address with a different version.
@@ -233,7 +240,7 @@ extension LadderProbes {
         }
         let auth = await state.authHeaders
         let base = endpoint.path
-        switch target.dialect {
+        switch dialect(for: identity) {
         case .ollamaNative:
             let tags = await state.get("/api/tags")
             let evidence = [Evidence("GET /api/tags", tags.sketch)]

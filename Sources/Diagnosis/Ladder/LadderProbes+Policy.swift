@@ -10,7 +10,7 @@ extension LadderProbes {
             return result("policy", title, .skip, "skipped: no LLM server identified")
         }
         let auth = await state.authHeaders
-        let cheapPath = identity.kind == .ollama && target.dialect == .ollamaNative ? "/api/tags" : await workingBase() + "/models"
+        let cheapPath = identity.kind == .ollama && dialect(for: identity) == .ollamaNative ? "/api/tags" : await workingBase() + "/models"
         var evidence: [Evidence] = []
         var findings: [Finding] = []
         let plain = await state.get(cheapPath, headers: auth)
@@ -61,7 +61,7 @@ extension LadderProbes {
             && !(origin.contains("localhost") || origin.contains("127.0.0.1") || origin.contains("[::1]"))
         let privateTarget = endpoint.isLoopback || Endpoint.isPrivate(endpoint.host)
         if publicOrigin, privateTarget { preflightHeaders.append(("Access-Control-Request-Private-Network", "true")) }
-        let chatPath = identity.kind == .ollama && target.dialect == .ollamaNative ? "/api/chat" : await workingBase() + "/chat/completions"
+        let chatPath = identity.kind == .ollama && dialect(for: identity) == .ollamaNative ? "/api/chat" : await workingBase() + "/chat/completions"
         let preflight = await state.send(ProbeRequest(method: "OPTIONS", path: chatPath, headers: preflightHeaders))
         evidence.append(Evidence("OPTIONS \(chatPath)", preflight.sketch))
         if let r = preflight.response {
@@ -110,7 +110,7 @@ extension LadderProbes {
         }
         let auth = await state.authHeaders
         let key = configuration.effectiveKey
-        if target.dialect == .ollamaNative, identity.kind == .ollama {
+        if dialect(for: identity) == .ollamaNative, identity.kind == .ollama {
             return result("auth", title, .pass, "Ollama's native API needs no key")
         }
         let base = await workingBase()

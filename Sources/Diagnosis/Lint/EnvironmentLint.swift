@@ -106,7 +106,8 @@ public enum EnvironmentLint {
                     )
                 ]
             }
-            if isLocal, target.dialect == .openAI, !target.isDefaultProbe {
+            let saysOpenAI = target.isProviderKnown || endpoint.path.lowercased().contains("/v1") || target.source.hasPrefix("OPENAI")
+            if isLocal, target.dialect == .openAI, saysOpenAI, !target.isDefaultProbe {
                 return [
                     Finding(
                         "client-requires-dummy-key", severity: .warning,
