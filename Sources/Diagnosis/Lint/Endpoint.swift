@@ -18,8 +18,10 @@ public struct Endpoint: Sendable, Hashable {
 
     public var isHTTPS: Bool { scheme == "https" }
     public var hostForURL: String { host.contains(":") ? "[\(host)]" : host }
-    /// `host:port` as sent in the Host header.
-    public var authority: String { "\(hostForURL):\(port)" }
+    /// `host:port` as sent in the Host header (the port omitted when it is the scheme's default).
+    public var authority: String {
+        (scheme == "https" && port == 443) || (scheme == "http" && port == 80) ? hostForURL : "\(hostForURL):\(port)"
+    }
     /// `scheme://host:port/path` (normalized, no secrets).
     public var normalized: String { "\(scheme)://\(authority)\(path)" }
     /// The URL of `suffix` under the base path.

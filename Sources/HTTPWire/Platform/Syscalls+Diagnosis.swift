@@ -403,3 +403,28 @@ extension Syscalls {
     /// Calls `listen(2)` again with another backlog (tests fill a backlog-0 queue to stage SYN drops).
     public static func probeRelisten(_ fd: Int32, backlog: Int32) { _ = listen(fd, backlog) }
 }
+
+extension Syscalls {
+    /// Binds a TCP socket to `address` port 0 without listening and without `SO_REUSEADDR`:
+    /// connects to that port are refused and no other socket can take it while the descriptor
+    /// is open. Tests use it for a "nothing listens here" port that parallel tests cannot reuse.
+    public static func probeReservePort(_ address: ProbeAddress) -> (fd: Int32, port: UInt16)? {
+        guard case (var storage, let length)? = makeSockaddr(address, port: 0) else { return nil }
+        let fd = makeStreamSocket(address.family)
+        guard fd >= 0 else { return nil }
+        let rc = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard rc == 0 else {
+            close(fd)
+            return nil
+        }
+        var bound = sockaddr_storage()
+        var boundLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &boundLength) }
+        }
+        let port: UInt16 = withUnsafeBytes(of: bound) { UInt16(bigEndian: $0.load(fromByteOffset: 2, as: UInt16.self)) }
+        return (fd, port)
+    }
+}

@@ -72,9 +72,9 @@ func withRawServer<T: Sendable>(
     }
 }
 
-/// A port on 127.0.0.1 where nothing listens (bound then closed).
+/// A port on 127.0.0.1 where nothing listens. The port stays bound (not listening) for the life
+/// of the test process, so a server of a parallel test cannot pick it up meanwhile.
 func freePort() -> UInt16 {
-    guard let address = Syscalls.probeParseNumeric("127.0.0.1"), let (fd, port) = Syscalls.probeListen(address, port: 0) else { return 1 }
-    Syscalls.probeClose(fd)
+    guard let address = Syscalls.probeParseNumeric("127.0.0.1"), let (_, port) = Syscalls.probeReservePort(address) else { return 1 }
     return port
 }
