@@ -121,3 +121,52 @@ struct FastJSONTests {
         #expect(FastJSON.bytes(value) == value.serializedBytes())
     }
 }
+
+/// Seeded garbage never crashes the parsers; it is refused with an error or accepted.
+@Suite("Parser robustness")
+struct ParserRobustnessTests {
+    static func mutations(of text: String, count: Int, seed: UInt64) -> [String] {
+        var rng = SeededRandom(seed: seed)
+        let bytes = Array(text.utf8)
+        let alphabet = Array("=,:\"'{}[]0123456789-+.abc \\\n\u{00e9}".utf8)
+        return (0..<count).map { _ in
+            var b = bytes
+            for _ in 0..<(1 + Int(rng.next() % 4)) {
+                guard !b.isEmpty else { break }
+                let i = Int(rng.next() % UInt64(b.count))
+                switch rng.next() % 3 {
+                case 0: b.remove(at: i)
+                case 1: b.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: i)
+                default: b[i] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                }
+            }
+            return String(decoding: b, as: UTF8.self)
+        }
+    }
+
+    @Test func faultSpecParserNeverCrashes() {
+        var accepted = 0
+        for base in FaultSpecTests.examples {
+            for text in Self.mutations(of: base, count: 200, seed: SeededRandom.stableHash(base)) {
+                if let spec = try? FaultSpec.parse(text) {
+                    accepted += 1
+                    #expect((try? FaultSpec.parse(spec.description)) == spec, "\(text)")
+                }
+            }
+        }
+        #expect(accepted > 0)
+    }
+
+    @Test func fixtureParserNeverCrashes() throws {
+        let text = #"{"provider":"ollama","exchanges":[{"request":{"method":"POST","path":"/api/chat","body":{"model":"m"}},"response":{"status":200,"headers":{"Content-Length":"2"},"chunks":[{"offset_ms":0,"text":"ok"}]}}]}"#
+        _ = try FixtureLoader.parse(Array(text.utf8), file: "base.json")
+        for (i, mutated) in Self.mutations(of: text, count: 2000, seed: 11).enumerated() {
+            do {
+                _ = try FixtureLoader.parse(Array(mutated.utf8), file: "m\(i).json")
+            } catch {
+                #expect(!error.problems.isEmpty)
+                #expect(error.problems.allSatisfy { $0.file == "m\(i).json" })
+            }
+        }
+    }
+}

@@ -180,3 +180,19 @@ final class FixtureBox: @unchecked Sendable {
     func set(_ f: Fixture) { lock.withLock { fixture = f } }
     var value: Fixture? { lock.withLock { fixture } }
 }
+
+@Suite("Journal by test id", .timeLimit(.minutes(1)))
+struct JournalTestIDTests {
+    @Test func journalFiltersByXTestId() async throws {
+        try await withMock(.ollama) { server in
+            _ = try await response(server, "GET", "/api/tags", headers: [("X-Test-Id", "alpha")])
+            _ = try await response(server, "GET", "/api/tags", headers: [("X-Test-Id", "beta")])
+            _ = try await response(server, "GET", "/api/version")
+            let (_, alpha) = try await jsonResponse(server, "GET", "/__llmcheck/journal?test_id=alpha")
+            #expect(alpha["entries"]?.arrayValue?.count == 1)
+            #expect(alpha["entries"]?[0]?["headers"]?["X-Test-Id"]?.stringValue == "alpha")
+            let (_, all) = try await jsonResponse(server, "GET", "/__llmcheck/journal")
+            #expect(all["entries"]?.arrayValue?.count == 3)
+        }
+    }
+}

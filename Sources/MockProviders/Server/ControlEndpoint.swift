@@ -1,3 +1,4 @@
+import Foundation
 import HTTPWire
 
 /// `/__llmcheck/*`: inspect and steer a running mock over HTTP on its own port.
@@ -8,7 +9,7 @@ import HTTPWire
 /// | `GET /__llmcheck/faults` | installed faults with `id`, `spec`, `fault` (JSON), `matched`, `applied` |
 /// | `POST /__llmcheck/faults` | add faults: a JSON fault object or array, or text specs one per line → `201 {"ids":[…]}` |
 /// | `DELETE /__llmcheck/faults[/ID]` | remove all faults, or one |
-/// | `GET /__llmcheck/journal[?after=ID]` | `{"entries":[…],"dropped":N}` |
+/// | `GET /__llmcheck/journal[?after=ID][&test_id=T]` | `{"entries":[…],"dropped":N}`; `test_id` keeps requests whose `X-Test-Id` is T |
 /// | `POST /__llmcheck/reset` | clear the journal, restore start-up faults, rewind fixtures |
 ///
 /// Control requests are never journaled nor faulted.
@@ -33,10 +34,16 @@ struct ControlEndpoint {
             try send(writer, .ok, ["removed": "all"])
         case (.get, "journal"):
             var after = 0
+            var testID: String?
             if let q = request.head.query {
-                for part in q.split(separator: "&") where part.hasPrefix("after=") { after = Int(part.dropFirst(6)) ?? 0 }
+                for part in q.split(separator: "&") {
+                    if part.hasPrefix("after=") { after = Int(part.dropFirst(6)) ?? 0 }
+                    if part.hasPrefix("test_id=") { testID = String(part.dropFirst(8)).removingPercentEncoding }
+                }
             }
-            try send(writer, .ok, ["entries": .array(engine.journal.entries(after: after).map(\.jsonValue)), "dropped": .int(engine.journal.droppedCount)])
+            var entries = engine.journal.entries(after: after)
+            if let testID { entries = entries.filter { $0.header("X-Test-Id") == testID } }
+            try send(writer, .ok, ["entries": .array(entries.map(\.jsonValue)), "dropped": .int(engine.journal.droppedCount)])
         case (.post, "reset"):
             engine.reset()
             try send(writer, .ok, ["reset": true])
