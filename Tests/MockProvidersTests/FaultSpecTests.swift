@@ -9,7 +9,7 @@ struct FaultSpecTests {
         "rst=headers", "rst=after:2,p=0.1", "malformed=chunk:3", "content_type=text/html", "content_type=none",
         "bad_chunked=after:1", "length_mismatch=+20", "length_mismatch=-5", "drip=200",
         "status=429,retry_after=2,times=1", "status=429,retry_after_ms=1500,should_retry=true", "status=404,model=llama*",
-        "stream_error=after:5,message=\"a, b\"", "stall=after:3,for:5s,path=/api/chat", "status=500,method=POST,request=2",
+        "stream_error=after:5,message=\"a, b\"", "stall=after:3,for:5s,path=/api/chat", "status=500,method=POST,request=2", "close=after:1,test_id=suite-a*",
     ]
 
     @Test(arguments: examples)
@@ -73,6 +73,13 @@ struct FaultSpecTests {
         #expect(plan.decide(method: "POST", path: "/api/chat", model: "qwen2.5:7b").isEmpty)
         #expect(plan.decide(method: "POST", path: "/api/chat", model: nil).isEmpty)
         #expect(plan.decide(method: "GET", path: "/api/tags", model: "llama3.2:3b").isEmpty)
+    }
+
+    @Test func testIDIsolatesFaults() throws {
+        let plan = FaultPlan(seed: 1, faults: [try FaultSpec.parse("status=503,test_id=a")])
+        #expect(plan.decide(method: "GET", path: "/", model: nil, testID: "a").count == 1)
+        #expect(plan.decide(method: "GET", path: "/", model: nil, testID: "b").isEmpty)
+        #expect(plan.decide(method: "GET", path: "/", model: nil).isEmpty)
     }
 
     @Test func probabilityIsReproducibleUnderASeed() throws {

@@ -77,14 +77,14 @@ public final class FaultPlan: @unchecked Sendable {
     public var isEmpty: Bool { lock.withLock { installed.isEmpty } }
 
     /// The faults that apply to a request, in installation order, counting it.
-    public func decide(method: String, path: String, model: String?) -> [FaultSpec] {
+    public func decide(method: String, path: String, model: String?, testID: String? = nil) -> [FaultSpec] {
         lock.withLock {
             if installed.isEmpty { return [] }
             var chosen: [FaultSpec] = []
             for i in installed.indices {
                 let spec = installed[i].spec
                 let s = spec.schedule
-                guard s.matches(method: method, path: path, model: model) else { continue }
+                guard s.matches(method: method, path: path, model: model, testID: testID) else { continue }
                 installed[i].matched += 1
                 let n = installed[i].matched
                 if let r = s.requestNumber, r != n { continue }

@@ -29,6 +29,7 @@ extension FaultSpec {
         SCHEDULE (all optional, all must hold):
           path=GLOB    model=GLOB    method=POST    request=N (only the Nth matching request)
           times=K (at most K times)   p=0.25 (probability, drawn from --seed; the seed is printed)
+          test_id=GLOB (only requests whose X-Test-Id header matches: isolates concurrent tests)
           Example: --fault 'stall=after:3,for:5s,path=/api/chat'   --fault 'rst=after:2,p=0.1'
         Values with commas are quoted: message="a, b". Bad specs are refused at start-up with the column.
         One request can carry its own fault: header X-LLMCheck-Fault: status=503 (that request only).

@@ -17,7 +17,7 @@ extension FaultSpec {
         "bad_chunked", "length_mismatch", "drip", "status", "stream_error",
     ]
     static let parameterKeys: [String] = ["after", "for", "chunk", "retry_after", "retry_after_ms", "should_retry", "message"]
-    static let scheduleKeys: [String] = ["request", "times", "path", "model", "method", "p"]
+    static let scheduleKeys: [String] = ["request", "times", "path", "model", "method", "p", "test_id"]
 
     // MARK: - Text form
 
@@ -308,6 +308,12 @@ extension FaultSpec {
                 throw FaultSpecError(code: .badValue, message: "'p' must be a probability between 0 and 1, got '\(i.value)'", location: i.location)
             }
             schedule.probability = p
+        }
+        if let i = seen["test_id"] {
+            guard !i.value.isEmpty else {
+                throw FaultSpecError(code: .badValue, message: "'test_id' needs a value (an X-Test-Id or a pattern)", location: i.location)
+            }
+            schedule.testID = GlobPattern(i.value)
         }
         return FaultSpec(action, schedule: schedule)
     }

@@ -95,19 +95,25 @@ public struct FaultSpec: Sendable, Hashable, CustomStringConvertible {
         public var method: String?
         /// Probability 0...1 of applying to a matching request, drawn from the server seed.
         public var probability: Double?
+        /// Pattern the request's `X-Test-Id` header must match (isolates concurrent tests).
+        public var testID: GlobPattern?
 
-        public init(requestNumber: Int? = nil, times: Int? = nil, path: GlobPattern? = nil, model: GlobPattern? = nil, method: String? = nil, probability: Double? = nil) {
+        public init(requestNumber: Int? = nil, times: Int? = nil, path: GlobPattern? = nil, model: GlobPattern? = nil, method: String? = nil, probability: Double? = nil, testID: GlobPattern? = nil) {
             self.requestNumber = requestNumber
             self.times = times
             self.path = path
             self.model = model
             self.method = method
             self.probability = probability
+            self.testID = testID
         }
 
-        /// Whether the request's method, path and model satisfy the filters.
-        public func matches(method: String, path: String, model: String?) -> Bool {
+        /// Whether the request's method, path, model and `X-Test-Id` satisfy the filters.
+        public func matches(method: String, path: String, model: String?, testID: String? = nil) -> Bool {
             if let m = self.method, !m.caseInsensitiveEquals(method) { return false }
+            if let pattern = self.testID {
+                guard let testID, pattern.matches(testID) else { return false }
+            }
             if let p = self.path, !p.matches(path) { return false }
             if let pattern = self.model {
                 guard let model, pattern.matches(model) else { return false }
@@ -160,6 +166,7 @@ public struct FaultSpec: Sendable, Hashable, CustomStringConvertible {
         if let v = s.requestNumber { items.append("request=\(v)") }
         if let v = s.times { items.append("times=\(v)") }
         if let v = s.probability { items.append("p=\(JSONValue.format(v))") }
+        if let v = s.testID { items.append("test_id=\(FaultSpec.quoteIfNeeded(v.pattern))") }
         return items.joined(separator: ",")
     }
 
@@ -209,6 +216,7 @@ public struct FaultSpec: Sendable, Hashable, CustomStringConvertible {
         if let v = s.requestNumber { pairs.append(("request", .int(v))) }
         if let v = s.times { pairs.append(("times", .int(v))) }
         if let v = s.probability { pairs.append(("p", .number(v))) }
+        if let v = s.testID { pairs.append(("test_id", .string(v.pattern))) }
         return .object(pairs)
     }
 }

@@ -46,7 +46,7 @@ public final class MockEngine: Sendable {
         let number = journal.makeID()
         let mock = MockRequest(http: request, number: number)
         let model = mock.model
-        var faults = faultPlan.decide(method: request.method.rawValue, path: mock.path, model: model)
+        var faults = faultPlan.decide(method: request.method.rawValue, path: mock.path, model: model, testID: request.headers["X-Test-Id"])
         // Per-request faults from the `X-LLMCheck-Fault` header (schedule keys are ignored there).
         for value in request.headers.values(for: MockEngine.faultHeader) {
             do {
