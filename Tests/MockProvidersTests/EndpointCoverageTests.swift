@@ -92,7 +92,9 @@ struct StreamingPhysicsTests {
             #expect(last.at - sent >= 295_000_000, "200 ms TTFT plus five 20 ms gaps")
             let lines = try ndjsonLines(LenientResponse(t.bytes).body)
             #expect(lines.count == 7)
-            #expect((lines.last?["eval_duration"]?.intValue ?? 0) >= 95_000_000)
+            // Measured on the server; tokens are paced on absolute deadlines, so a late first token
+            // shortens the rest: allow for that.
+            #expect((lines.last?["eval_duration"]?.intValue ?? 0) >= 60_000_000)
         }
     }
 }
