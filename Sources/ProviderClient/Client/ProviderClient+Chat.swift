@@ -108,18 +108,12 @@ extension ProviderClient {
         timing.tEnd = reader.tEnd ?? MonotonicClock.now()
         let usage = decoder.usage
         timing.settleTokens(serverCount: usage?.completionTokens ?? decoder.providerTimings.outputTokens)
-        return ChatResult(
+        let result = ChatResult(
             model: decoder.model, content: decoder.content, reasoning: decoder.reasoning, toolCalls: decoder.toolCalls,
             finishReason: decoder.finishReason, usage: usage, providerTimings: decoder.providerTimings, timing: timing,
             attempts: attempts, endpoint: endpoint.description, status: reader.head.status.code,
             requestID: reader.head.headers["x-request-id"])
-        .emitting(emit)
-    }
-}
-
-extension ChatResult {
-    fileprivate func emitting(_ emit: (ChatEvent) -> Void) -> ChatResult {
-        emit(.completed(self))
-        return self
+        emit(.completed(result))
+        return result
     }
 }
