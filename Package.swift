@@ -22,7 +22,7 @@ let package = Package(
         // Mock Ollama / LM Studio / OpenAI servers, fixtures, faults, recording. Never uses ProviderClient.
         .target(name: "MockProviders", dependencies: ["HTTPWire"]),
         // JUnit, JSON, JSONL, Markdown and HTML reports; shard merging; baselines.
-        .target(name: "Reporting", dependencies: []),
+        .target(name: "Reporting", dependencies: ["HTTPWire"]),
         // Scenario files, the runner and client verdicts.
         .target(name: "ScenarioRunner", dependencies: ["HTTPWire", "ProviderClient", "MockProviders", "Reporting"]),
         // `diagnose`: the probe ladder and the failure-mode catalog.
