@@ -41,7 +41,10 @@ public final class ProviderClient: Sendable {
         return endpoint.isTLS ? URLSessionTransport.shared : RawSocketTransport.shared
     }
 
-    func makeRequest(method: HTTPMethod, target: String, body: JSONValue?, accept: String, timeouts: ProviderTimeouts? = nil) -> TransportRequest {
+    /// The request of one attempt; `attempt` (1-based) fills ``ProviderClientConfiguration/attemptHeaderName``.
+    func makeRequest(
+        method: HTTPMethod, target: String, body: JSONValue?, accept: String, timeouts: ProviderTimeouts? = nil, attempt: Int = 1
+    ) -> TransportRequest {
         var headers: HTTPHeaders = [:]
         headers.add(name: "User-Agent", value: configuration.userAgent)
         headers.add(name: "Accept", value: accept)
@@ -52,6 +55,7 @@ public final class ProviderClient: Sendable {
         }
         if let key = endpoint.apiKey, !key.isEmpty { headers.add(name: "Authorization", value: "Bearer \(key)") }
         for field in configuration.extraHeaders { headers.replaceOrAdd(name: field.name, value: field.value) }
+        if let name = configuration.attemptHeaderName, !name.isEmpty { headers.replaceOrAdd(name: name, value: String(attempt)) }
         return TransportRequest(
             method: method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, target: target, headers: headers,
             body: bytes, timeouts: timeouts ?? configuration.timeouts, proxy: configuration.proxy.proxy(scheme: endpoint.scheme, host: endpoint.host))
@@ -79,7 +83,7 @@ public final class ProviderClient: Sendable {
         let policy = retry ?? configuration.retry
         while true {
             let number = attempts.count + 1
-            let request = makeRequest(method: method, target: target, body: body, accept: accept, timeouts: timeouts)
+            let request = makeRequest(method: method, target: target, body: body, accept: accept, timeouts: timeouts, attempt: number)
             let started = MonotonicClock.now()
             var failureHeaders: HTTPHeaders?
             var failure: ProviderError

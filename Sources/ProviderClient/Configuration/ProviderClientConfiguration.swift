@@ -13,8 +13,16 @@ public struct ProviderClientConfiguration: Sendable {
     public var maximumErrorBodyBytes: Int
     /// `User-Agent`. Default `llmcheck/0.1`.
     public var userAgent: String
-    /// Extra headers sent with every request (after the defaults; secrets masked in logs).
+    /// Extra static headers sent with every request and every retry attempt (after the defaults, replacing a
+    /// default of the same name; secrets masked in logs). Default none.
     public var extraHeaders: HTTPHeaders
+    /// Name of a header that carries the attempt number on every attempt, or nil (the default) for none.
+    ///
+    /// When set, each attempt of a request sends `<name>: <n>` with `n` **1-based** (the first try is `1`, the
+    /// first retry `2`), matching ``AttemptRecord/number`` and ``ProviderError/attempt``. openai-python's
+    /// `x-stainless-retry-count` counts retries instead (0-based: first try `0`); subtract one to compare.
+    /// The header is added after ``extraHeaders`` and replaces a static header of the same name.
+    public var attemptHeaderName: String?
     /// Whether a stream that ends without its terminator (`done:true`, `[DONE]`) is an error
     /// (`.truncatedStream`). Default true.
     public var requiresStreamTerminator: Bool
@@ -37,6 +45,7 @@ public struct ProviderClientConfiguration: Sendable {
         maximumErrorBodyBytes: Int = 64 * 1024,
         userAgent: String = "llmcheck/0.1",
         extraHeaders: HTTPHeaders = [:],
+        attemptHeaderName: String? = nil,
         requiresStreamTerminator: Bool = true,
         modelCacheTTL: Duration? = nil,
         transport: (any HTTPTransport)? = nil,
@@ -50,6 +59,7 @@ public struct ProviderClientConfiguration: Sendable {
         self.maximumErrorBodyBytes = maximumErrorBodyBytes
         self.userAgent = userAgent
         self.extraHeaders = extraHeaders
+        self.attemptHeaderName = attemptHeaderName
         self.requiresStreamTerminator = requiresStreamTerminator
         self.modelCacheTTL = modelCacheTTL
         self.transport = transport
