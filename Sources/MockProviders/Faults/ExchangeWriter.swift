@@ -33,6 +33,17 @@ final class ExchangeWriter: HTTPResponseWriter {
     private(set) var firstByteAt: UInt64?
     private(set) var outcome: JournalEntry.Outcome = .completed
     private(set) var isFinished = false
+    /// When each body write went out (monotonic ns), the first ``JournalEntry/maximumRecordedWrites`` only.
+    private(set) var writeTimes: [UInt64] = []
+    /// Body writes that went out (all of them, also beyond the recorded times).
+    private(set) var writeCount = 0
+    /// When the latest body write (or, before any, the head) went out; start of the current silence.
+    private var lastSentAt: UInt64?
+    /// Longest silence between the head and a body write or between two body writes so far (ns).
+    private var longestGap: UInt64 = 0
+    /// `Retry-After` and `retry-after-ms` as they went out in the response head.
+    private(set) var sentRetryAfter: String?
+    private(set) var sentRetryAfterMilliseconds: String?
 
     // Framing state.
     private var framing: Framing = .plain
@@ -84,6 +95,8 @@ final class ExchangeWriter: HTTPResponseWriter {
             if let value = override { head.headers["Content-Type"] = value } else { head.headers.remove(name: "Content-Type") }
         }
         status = head.status.code
+        sentRetryAfter = head.headers["Retry-After"]
+        sentRetryAfterMilliseconds = head.headers["retry-after-ms"]
         if lengthDelta != nil {
             // Content-Length is only known at the end: hold the head and the body back.
             head.headers.remove(name: "Transfer-Encoding")
@@ -100,6 +113,7 @@ final class ExchangeWriter: HTTPResponseWriter {
             try guarded { try base.writeHead(head) }
         }
         headAt = MonotonicClock.now()
+        lastSentAt = headAt
     }
 
     func writeBody(_ bytes: [UInt8]) throws {
@@ -122,7 +136,8 @@ final class ExchangeWriter: HTTPResponseWriter {
             pendingHead = nil
             head.headers["Content-Length"] = String(max(0, buffered.count + delta))
             try guarded { try base.writeRaw(head.serialized()) }
-            try dripRaw(buffered)
+            lastSentAt = MonotonicClock.now()  // the silence starts when the held-back head really went out
+            try dripRaw(buffered, isBody: true)
             base.close()
             throw ExchangeEnded(outcome: .closedByFault(afterChunks: chunksSent))
         }
@@ -177,7 +192,7 @@ final class ExchangeWriter: HTTPResponseWriter {
                 throw ExchangeEnded(outcome: .closedByFault(afterChunks: chunksSent))
             case .brokenChunked:
                 let data = pending ?? []
-                try dripRaw(Array("zz\(String(data.count, radix: 16))\r\n".utf8) + data + [13, 10])
+                try dripRaw(Array("zz\(String(data.count, radix: 16))\r\n".utf8) + data + [13, 10], isBody: true)
                 base.close()
                 throw ExchangeEnded(outcome: .closedByFault(afterChunks: chunksSent))
             case .streamError(_, let message):
@@ -225,11 +240,12 @@ final class ExchangeWriter: HTTPResponseWriter {
             return
         }
         if rawMode {
-            try dripRaw(Array(String(bytes.count, radix: 16).utf8) + [13, 10] + bytes + [13, 10])
+            try dripRaw(Array(String(bytes.count, radix: 16).utf8) + [13, 10] + bytes + [13, 10], isBody: true)
             return
         }
         guard let rate = dripRate else {
             try guarded { try base.writeBody(bytes) }
+            noteBodyWrite()
             return
         }
         let piece = max(1, rate / 20)
@@ -237,14 +253,18 @@ final class ExchangeWriter: HTTPResponseWriter {
         while offset < bytes.count {
             let end = min(bytes.count, offset + piece)
             try guarded { try base.writeBody(Array(bytes[offset..<end])) }
+            noteBodyWrite()
             try pause(for: .nanoseconds(Int64(Double(end - offset) / Double(rate) * 1e9)))
             offset = end
         }
     }
 
-    private func dripRaw(_ bytes: [UInt8]) throws {
+    /// Writes raw bytes (at the drip rate, if any); `isBody` records each write's time (not for framing such
+    /// as the last chunk's `0\r\n\r\n`).
+    private func dripRaw(_ bytes: [UInt8], isBody: Bool = false) throws {
         guard let rate = dripRate else {
             try guarded { try base.writeRaw(bytes) }
+            if isBody { noteBodyWrite() }
             return
         }
         let piece = max(1, rate / 20)
@@ -252,9 +272,28 @@ final class ExchangeWriter: HTTPResponseWriter {
         while offset < bytes.count {
             let end = min(bytes.count, offset + piece)
             try guarded { try base.writeRaw(Array(bytes[offset..<end])) }
+            if isBody { noteBodyWrite() }
             try pause(for: .nanoseconds(Int64(Double(end - offset) / Double(rate) * 1e9)))
             offset = end
         }
+    }
+
+    // MARK: - Timing
+
+    /// Records that a body write just went out: its time (bounded) and the silence before it.
+    private func noteBodyWrite() {
+        let now = MonotonicClock.now()
+        writeCount += 1
+        if writeTimes.count < JournalEntry.maximumRecordedWrites { writeTimes.append(now) }
+        if let last = lastSentAt, now > last { longestGap = max(longestGap, now - last) }
+        lastSentAt = now
+    }
+
+    /// The longest silence after the head went out, counting the one from the last write to `end` (a stall the
+    /// client sat through, or gave up on); nil if no head went out.
+    func longestGap(until end: UInt64) -> UInt64? {
+        guard let last = lastSentAt else { return nil }
+        return max(longestGap, end > last ? end - last : 0)
     }
 
     /// Runs a socket write; a failure means the peer went away.

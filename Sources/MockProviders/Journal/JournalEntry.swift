@@ -93,6 +93,36 @@ public struct JournalEntry: Sendable {
     public var firstByteNanoseconds: UInt64?
     /// Nanoseconds from arrival to the end of the exchange.
     public var durationNanoseconds: UInt64
+    /// When each body write went out, in nanoseconds since arrival (monotonic), for the first
+    /// ``maximumRecordedWrites`` writes; ``bodyWriteCount`` counts them all. A write is one socket write of body
+    /// bytes: an SSE event or NDJSON line, a plain body, or one piece of a `drip` fault.
+    public var bodyWriteOffsetsNanoseconds: [UInt64] = []
+    /// Body writes that went out (also those beyond ``bodyWriteOffsetsNanoseconds``).
+    public var bodyWriteCount: Int = 0
+    /// Longest time the client was sent nothing after the response head: between the head and the first body
+    /// write, between two writes, or from the last write to the end of the exchange (a stall the client sat
+    /// through). Nil if no head went out.
+    public var longestGapNanoseconds: UInt64? = nil
+    /// The `Retry-After` header value the response actually carried, if any.
+    public var sentRetryAfter: String? = nil
+    /// The `retry-after-ms` header value the response actually carried, if any.
+    public var sentRetryAfterMilliseconds: String? = nil
+
+    /// How many body write times an entry keeps (``bodyWriteOffsetsNanoseconds``).
+    public static let maximumRecordedWrites = 512
+
+    /// The delay the sent `retry-after-ms` / `Retry-After` asked for, in milliseconds (`retry-after-ms` first,
+    /// as openai-python reads them); nil if neither was sent or parses. An HTTP-date `Retry-After` is not
+    /// interpreted (the mocks send seconds).
+    public var sentRetryAfterDelayMilliseconds: Double? {
+        if let text = sentRetryAfterMilliseconds, let ms = Double(text.filter { $0 != " " && $0 != "\t" }), ms.isFinite, ms >= 0 {
+            return ms
+        }
+        if let text = sentRetryAfter, let seconds = Double(text.filter { $0 != " " && $0 != "\t" }), seconds.isFinite, seconds >= 0 {
+            return seconds * 1000
+        }
+        return nil
+    }
 
     /// The value of a journaled request header (masked if secret).
     public func header(_ name: String) -> String? {
@@ -118,6 +148,11 @@ public struct JournalEntry: Sendable {
             ("head_ms", headNanoseconds.map { .number(Double($0) / 1e6) } ?? .null),
             ("first_byte_ms", firstByteNanoseconds.map { .number(Double($0) / 1e6) } ?? .null),
             ("duration_ms", .number(Double(durationNanoseconds) / 1e6)),
+            ("body_writes", .int(bodyWriteCount)),
+            ("body_write_offsets_ns", .array(bodyWriteOffsetsNanoseconds.map { .int(Int(clamping: $0)) })),
+            ("longest_gap_ns", longestGapNanoseconds.map { .int(Int(clamping: $0)) } ?? .null),
+            ("retry_after", sentRetryAfter.map(JSONValue.string) ?? .null),
+            ("retry_after_ms", sentRetryAfterMilliseconds.map(JSONValue.string) ?? .null),
         ]
         return .object(pairs)
     }

@@ -94,7 +94,10 @@ public final class MockEngine: Sendable {
             status: exchange.status, chunksSent: exchange.chunksSent, bytesSent: exchange.bytesSent,
             faults: faults.map(\.description), fixture: fixtureName, outcome: outcome,
             headNanoseconds: exchange.headAt.map { $0 &- arrived }, firstByteNanoseconds: exchange.firstByteAt.map { $0 &- arrived },
-            durationNanoseconds: end &- arrived
+            durationNanoseconds: end &- arrived,
+            bodyWriteOffsetsNanoseconds: exchange.writeTimes.map { $0 &- arrived }, bodyWriteCount: exchange.writeCount,
+            longestGapNanoseconds: exchange.longestGap(until: end),
+            sentRetryAfter: exchange.sentRetryAfter, sentRetryAfterMilliseconds: exchange.sentRetryAfterMilliseconds
         ))
         if let failure { throw failure }
     }
