@@ -113,7 +113,7 @@ struct ClassificationTests {
             let partial = Array(wire.prefix(max(0, wire.count - 1)))
             #expect(!ProbeHTTP.isComplete(partial, method: "GET"), "size \(size)")
             let exchange = ProbeNet.Exchange(
-                connect: ConnectAttempt(address: ProbeAddress(family: .ipv4, numeric: "127.0.0.1"), port: 1, outcome: .connected, elapsedMilliseconds: 0),
+                connect: ConnectAttempt(address: SocketAddress.loopbackIPv4(port: 1), port: 1, outcome: .connected, elapsedMilliseconds: 0),
                 reads: reads, end: .complete, totalMilliseconds: 1
             )
             let response = ProbeHTTP.outcome(of: exchange).response
@@ -137,7 +137,7 @@ struct ClassificationTests {
                 i += size
             }
             let exchange = ProbeNet.Exchange(
-                connect: ConnectAttempt(address: ProbeAddress(family: .ipv4, numeric: "127.0.0.1"), port: 1, outcome: .connected, elapsedMilliseconds: 0),
+                connect: ConnectAttempt(address: SocketAddress.loopbackIPv4(port: 1), port: 1, outcome: .connected, elapsedMilliseconds: 0),
                 reads: reads, end: .complete, totalMilliseconds: 1
             )
             let record = StreamRecord.decode(exchange, sse: true)

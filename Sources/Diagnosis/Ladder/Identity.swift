@@ -113,7 +113,7 @@ struct Identity: Sendable {
 
     /// Fingerprints a loopback port directly (used by the port scan).
     static func probe(
-        address: ProbeAddress, port: UInt16, authority: String, headers: [(String, String)], readTimeout: Double,
+        address: SocketAddress, port: UInt16, authority: String, headers: [(String, String)], readTimeout: Double,
         connectTimeout: Double
     ) async -> Identity {
         let outcomes = await withTaskGroup(of: (String, ProbeOutcome).self) { group in
@@ -130,6 +130,6 @@ struct Identity: Sendable {
             for await (p, o) in group { all[p] = o }
             return all
         }
-        return classify(outcomes, host: address.numeric)
+        return classify(outcomes, host: address.ipAddress)
     }
 }

@@ -16,7 +16,7 @@ struct StreamRecord: Sendable {
     var events: [Event]
     var headMilliseconds: Double?
     var totalMilliseconds: Double
-    var end: ProbeReadEnd?
+    var end: ProbeNet.ReadEnd?
     var byteCount: Int
     var connectFailure: ConnectAttempt?
 

@@ -46,7 +46,7 @@ extension LadderProbes {
                 return result("protocol", title, .fail, "connected, but no reply to a TLS handshake nor to plain HTTP within \(configuration.readTimeout) s", evidence: evidence,
                     findings: [Finding(
                         "accepts-but-hangs",
-                        message: "\(address.hostForURL):\(port) accepts connections but answers neither a TLS handshake nor a plain HTTP request within \(configuration.readTimeout) s.",
+                        message: "\(address.urlHost):\(port) accepts connections but answers neither a TLS handshake nor a plain HTTP request within \(configuration.readTimeout) s.",
                         fix: FailureCatalog.mode("accepts-but-hangs")?.fix.general
                     )])
             }
@@ -74,7 +74,7 @@ extension LadderProbes {
                 return result("protocol", title, .fail, "connected, but no byte arrived within \(ConnectAttempt.format(ms))", evidence: evidence,
                     findings: [Finding(
                         "accepts-but-hangs",
-                        message: "\(address.hostForURL):\(port) accepts connections but sent nothing for GET / within \(ConnectAttempt.format(ms)) (--read-timeout); every provider answers that instantly.\(owner.map { " The port belongs to \($0)." } ?? "")",
+                        message: "\(address.urlHost):\(port) accepts connections but sent nothing for GET / within \(ConnectAttempt.format(ms)) (--read-timeout); every provider answers that instantly.\(owner.map { " The port belongs to \($0)." } ?? "")",
                         fix: FailureCatalog.mode("accepts-but-hangs")?.fix.general
                     )])
             }
@@ -215,17 +215,17 @@ extension LadderProbes {
     /// Another Ollama on the sibling loopback address with a different version.
     private func otherOllamaInstance(version: String?) async -> (String, Finding)? {
         let current = await state.workingAddress
-        let sibling = current?.family == .ipv6 ? ProbeAddress(family: .ipv4, numeric: "127.0.0.1") : ProbeAddress(family: .ipv6, numeric: "::1")
+        let sibling = current?.family == .ipv6 ? SocketAddress.loopbackIPv4(port: endpoint.port) : SocketAddress.loopbackIPv6(port: endpoint.port)
         let o = await ProbeHTTP.send(
             ProbeRequest(path: "/api/version"), to: sibling, port: endpoint.port, authority: "localhost:\(endpoint.port)",
             connectTimeout: min(configuration.connectTimeout, 1), readTimeout: min(configuration.readTimeout, 3)
         )
         guard let other = o.response?.json?["version"]?.stringValue, other != version else { return nil }
         return (
-            "\(sibling.hostForURL):\(endpoint.port) → Ollama \(other)",
+            "\(sibling.urlHost):\(endpoint.port) → Ollama \(other)",
             Finding(
                 "multiple-ollama-instances", severity: .warning,
-                message: "Two Ollama servers answer on port \(endpoint.port): \(current?.hostForURL ?? "?") runs \(version ?? "?"), \(sibling.hostForURL) runs \(other). Apps using 'localhost' may reach either, with different models.",
+                message: "Two Ollama servers answer on port \(endpoint.port): \(current?.urlHost ?? "?") runs \(version ?? "?"), \(sibling.urlHost) runs \(other). Apps using 'localhost' may reach either, with different models.",
                 fix: FailureCatalog.mode("multiple-ollama-instances")?.fix.general
             )
         )

@@ -30,7 +30,7 @@ struct LadderProbes: Sendable {
         var evidence = [Evidence(route.variable, route.url)]
         var reach = ""
         if let p = route.endpoint {
-            let resolved = await ProbeNet.resolve(p.host)
+            let resolved = await ProbeNet.resolve(p.host, port: p.port)
             if case .success(let addresses) = resolved, let first = addresses.first {
                 let attempt = await ProbeNet.connectOnly(first, port: p.port, timeout: min(configuration.connectTimeout, 2))
                 evidence.append(Evidence("proxy connect", attempt.summary))
@@ -57,27 +57,27 @@ struct LadderProbes: Sendable {
         let title = "Name resolution"
         let host = endpoint.host
         if let override = configuration.resolveOverrides[host.lowercased()] {
-            let addresses = override.compactMap { ProbeNet.parseNumeric($0) }
+            let addresses = override.compactMap { ProbeNet.parseNumeric($0)?.with(port: endpoint.port) }
             await state.setAddresses(addresses)
-            return result("dns", title, .pass, "\(host) → \(addresses.map(\.numeric).joined(separator: ", ")) (from --resolve)",
-                evidence: [Evidence("addresses", addresses.map(\.numeric).joined(separator: ", "))])
+            return result("dns", title, .pass, "\(host) → \(addresses.map(\.ipAddress).joined(separator: ", ")) (from --resolve)",
+                evidence: [Evidence("addresses", addresses.map(\.ipAddress).joined(separator: ", "))])
         }
-        if let literal = ProbeNet.parseNumeric(host) {
+        if let literal = ProbeNet.parseNumeric(host)?.with(port: endpoint.port) {
             await state.setAddresses([literal])
             return result("dns", title, .pass, "\(host) is an address literal")
         }
         let start = MonotonicClock.now()
-        switch await ProbeNet.resolve(host) {
+        switch await ProbeNet.resolve(host, port: endpoint.port) {
         case .success(let addresses) where !addresses.isEmpty:
             await state.setAddresses(addresses)
-            return result("dns", title, .pass, "\(host) → \(addresses.map(\.numeric).joined(separator: ", "))",
-                evidence: [Evidence("addresses (resolver order)", addresses.map(\.numeric).joined(separator: ", "))])
+            return result("dns", title, .pass, "\(host) → \(addresses.map(\.ipAddress).joined(separator: ", "))",
+                evidence: [Evidence("addresses (resolver order)", addresses.map(\.ipAddress).joined(separator: ", "))])
         case .success:
             return result("dns", title, .fail, "\(host) resolved to no address",
                 findings: [Finding("dns-failure", message: "\(host) resolved to no usable address.", fix: "Check the host name and your DNS/VPN settings.")])
         case .failure(let failure):
             let ms = Double(MonotonicClock.now() - start) / 1e6
-            let evidence = [Evidence("getaddrinfo", "\(failure.message) (code \(failure.code), \(ConnectAttempt.format(ms)))")]
+            let evidence = [Evidence("getaddrinfo", "\(failure.message) (code \(failure.errno), \(ConnectAttempt.format(ms)))")]
             let special = ["host.docker.internal", "host.containers.internal", "gateway.docker.internal"].contains(host)
             if special {
                 let fix = runtime.isContainer
@@ -86,10 +86,10 @@ struct LadderProbes: Sendable {
                 return result("dns", title, .fail, "\(host) does not resolve (\(failure.message))", evidence: evidence,
                     findings: [Finding("docker-host-gateway-missing", message: "\(host) does not resolve here (\(failure.message)).", fix: fix)])
             }
-            let what = failure.kind == .temporary ? "the DNS server did not answer (temporary failure)" : failure.kind == .noSuchName ? "no such name" : failure.message
+            let what = failure.nameResolutionFailure == .temporary ? "the DNS server did not answer (temporary failure)" : failure.nameResolutionFailure == .noSuchName ? "no such name" : failure.message
             return result("dns", title, .fail, "\(host) does not resolve: \(what)", evidence: evidence,
                 findings: [Finding("dns-failure", message: "\(host) could not be resolved: \(what).",
-                    fix: failure.kind == .temporary ? "Check your network/VPN and DNS server, then retry." : "Check the spelling of \(host), your VPN/DNS, or use the IP address.")])
+                    fix: failure.nameResolutionFailure == .temporary ? "Check your network/VPN and DNS server, then retry." : "Check the spelling of \(host), your VPN/DNS, or use the IP address.")])
         }
     }
 
@@ -127,18 +127,18 @@ struct LadderProbes: Sendable {
             if named, !v6Refused.isEmpty, v4OK {
                 let firstIsV6 = attempts.first?.address.family == .ipv6
                 var fixed = endpoint
-                fixed.host = attempts.first { $0.outcome == .connected }?.address.numeric ?? "127.0.0.1"
+                fixed.host = attempts.first { $0.outcome == .connected }?.address.ipAddress ?? "127.0.0.1"
                 findings.append(Finding(
                     "localhost-resolves-ipv6", severity: firstIsV6 ? .error : .warning,
-                    message: "\(endpoint.host) resolves to \(addresses.map(\.numeric).joined(separator: ", "))\(firstIsV6 ? " (IPv6 first)" : ""); \(v6Refused.map(\.address.numeric).joined(separator: ", ")) refused while \(fixed.host) answered. Clients that try IPv6 first (Node ≥17, many Windows setups) fail with ECONNREFUSED ::1.",
+                    message: "\(endpoint.host) resolves to \(addresses.map(\.ipAddress).joined(separator: ", "))\(firstIsV6 ? " (IPv6 first)" : ""); \(v6Refused.map(\.address.ipAddress).joined(separator: ", ")) refused while \(fixed.host) answered. Clients that try IPv6 first (Node ≥17, many Windows setups) fail with ECONNREFUSED ::1.",
                     fix: "Use \(fixed.normalized) in the app, or make the server listen on IPv6 too (OLLAMA_HOST=[::]:\(port))."
                 ))
             } else if named, !v4Refused.isEmpty, v6OK {
                 var fixed = endpoint
-                fixed.host = attempts.first { $0.outcome == .connected }?.address.numeric ?? "::1"
+                fixed.host = attempts.first { $0.outcome == .connected }?.address.ipAddress ?? "::1"
                 findings.append(Finding(
                     "ipv6-only-listener", severity: .warning,
-                    message: "\(v4Refused.map(\.address.numeric).joined(separator: ", ")) refused while \(fixed.host) answered: the server listens on IPv6 only; clients that pick IPv4 fail.",
+                    message: "\(v4Refused.map(\.address.ipAddress).joined(separator: ", ")) refused while \(fixed.host) answered: the server listens on IPv6 only; clients that pick IPv4 fail.",
                     fix: "Use \(fixed.normalized), or restart the server bound to 0.0.0.0 / 127.0.0.1."
                 ))
             }
@@ -152,9 +152,9 @@ struct LadderProbes: Sendable {
     }
 
     /// Whether `address` is loopback or one of this machine's interface addresses.
-    func isThisMachine(_ address: ProbeAddress) -> Bool {
-        if Endpoint.isLoopback(address.numeric) || Endpoint.isWildcard(address.numeric) { return true }
-        return Syscalls.probeLocalAddresses().contains(address)
+    func isThisMachine(_ address: SocketAddress) -> Bool {
+        if Endpoint.isLoopback(address.ipAddress) || Endpoint.isWildcard(address.ipAddress) { return true }
+        return Syscalls.localInterfaceAddresses().contains { $0.addressBytes == address.addressBytes }
     }
 
     private func diagnoseUnreachable(attempts: [ConnectAttempt], evidence initial: [Evidence], isLocalTarget: Bool) async -> CheckResult {
@@ -167,23 +167,23 @@ struct LadderProbes: Sendable {
         func fail(_ findings: [Finding], _ text: String? = nil) -> CheckResult {
             result("connect", title, .fail, text ?? summary, evidence: evidence, findings: findings)
         }
-        let loopbackTarget = attempts.allSatisfy { Endpoint.isLoopback($0.address.numeric) || Endpoint.isWildcard($0.address.numeric) }
+        let loopbackTarget = attempts.allSatisfy { Endpoint.isLoopback($0.address.ipAddress) || Endpoint.isWildcard($0.address.ipAddress) }
 
         if allRefused {
             // Siblings on this machine: 127.0.0.1 and ::1 on the same port.
             if isLocalTarget {
                 let tried = Set(attempts.map(\.address))
-                let siblings = [ProbeAddress(family: .ipv4, numeric: "127.0.0.1"), ProbeAddress(family: .ipv6, numeric: "::1")]
+                let siblings = [SocketAddress.loopbackIPv4(port: port), SocketAddress.loopbackIPv6(port: port)]
                     .filter { !tried.contains($0) }
-                var sibling: [ProbeAddress: ConnectAttempt] = [:]
+                var sibling: [SocketAddress: ConnectAttempt] = [:]
                 for s in siblings {
                     let a = await ProbeNet.connectOnly(s, port: port, timeout: min(configuration.connectTimeout, 1))
                     sibling[s] = a
                     evidence.append(Evidence("sibling", a.summary))
                 }
-                let v4 = sibling[ProbeAddress(family: .ipv4, numeric: "127.0.0.1")]?.outcome == .connected
-                let v6 = sibling[ProbeAddress(family: .ipv6, numeric: "::1")]?.outcome == .connected
-                let allV6Loopback = attempts.allSatisfy { $0.address.numeric == "::1" }
+                let v4 = sibling[SocketAddress.loopbackIPv4(port: port)]?.outcome == .connected
+                let v6 = sibling[SocketAddress.loopbackIPv6(port: port)]?.outcome == .connected
+                let allV6Loopback = attempts.allSatisfy { $0.address.ipAddress == "::1" }
                 if v4, allV6Loopback {
                     var fixed = endpoint
                     fixed.host = "127.0.0.1"
@@ -193,8 +193,8 @@ struct LadderProbes: Sendable {
                         fix: "Use \(fixed.normalized), or make the server listen on both families (OLLAMA_HOST=[::]:\(port))."
                     )])
                 }
-                if v4, !loopbackTarget || attempts.contains(where: { $0.address.numeric != "127.0.0.1" && $0.address.family == .ipv4 }) {
-                    let addrs = attempts.map(\.address.numeric).joined(separator: ", ")
+                if v4, !loopbackTarget || attempts.contains(where: { $0.address.ipAddress != "127.0.0.1" && $0.address.family == .ipv4 }) {
+                    let addrs = attempts.map(\.address.ipAddress).joined(separator: ", ")
                     return fail([Finding(
                         "bound-loopback-only",
                         message: "\(addrs):\(port) is this machine but refuses, while 127.0.0.1:\(port) answers: the server is bound to 127.0.0.1, so other devices, VMs and containers are refused.",
@@ -206,7 +206,7 @@ struct LadderProbes: Sendable {
                     fixed.host = "::1"
                     return fail([Finding(
                         "ipv6-only-listener",
-                        message: "\(attempts.map(\.address.numeric).joined(separator: ", ")):\(port) refused, but [::1]:\(port) answers: the server listens on IPv6 only.",
+                        message: "\(attempts.map(\.address.ipAddress).joined(separator: ", ")):\(port) refused, but [::1]:\(port) answers: the server listens on IPv6 only.",
                         fix: "Use \(fixed.normalized), or restart the server bound to 127.0.0.1 / 0.0.0.0."
                     )])
                 }
@@ -243,7 +243,7 @@ struct LadderProbes: Sendable {
             if runtime.isContainer, endpoint.host.hasPrefix("host.") {
                 return fail([Finding(
                     "docker-host-bound-loopback",
-                    message: "\(endpoint.host) resolves to \(attempts.map(\.address.numeric).joined(separator: ", ")), which refuses :\(port): the host's server is bound to 127.0.0.1.",
+                    message: "\(endpoint.host) resolves to \(attempts.map(\.address.ipAddress).joined(separator: ", ")), which refuses :\(port): the host's server is bound to 127.0.0.1.",
                     fix: FailureCatalog.mode("docker-host-bound-loopback")?.fix.general
                 )])
             }
@@ -288,7 +288,7 @@ struct LadderProbes: Sendable {
             }
             findings.append(Finding(
                 "firewall-drop-timeout",
-                message: "Connecting to \(timedOut.map { "\($0.address.hostForURL):\(port)" }.joined(separator: ", ")) timed out after \(ConnectAttempt.format(timedOut[0].elapsedMilliseconds)) with no answer (not refused): packets are dropped on the way, typically by a firewall, or the host is down.",
+                message: "Connecting to \(timedOut.map { "\($0.address.urlHost):\(port)" }.joined(separator: ", ")) timed out after \(ConnectAttempt.format(timedOut[0].elapsedMilliseconds)) with no answer (not refused): packets are dropped on the way, typically by a firewall, or the host is down.",
                 fix: FailureCatalog.mode("firewall-drop-timeout")?.fix.text(for: configuration.platform)
             ))
             return fail(findings)
@@ -297,16 +297,16 @@ struct LadderProbes: Sendable {
         var findings: [Finding] = []
         for a in attempts {
             guard case .failed(let name, _) = a.outcome else { continue }
-            if name == "EHOSTUNREACH", configuration.platform == .macOS, Endpoint.isPrivate(a.address.numeric) {
+            if name == "EHOSTUNREACH", configuration.platform == .macOS, Endpoint.isPrivate(a.address.ipAddress) {
                 findings.append(Finding(
                     "macos-local-network-privacy",
-                    message: "\(a.address.numeric) is a local-network address and the connect failed with EHOSTUNREACH (No route to host): on macOS 15+ apps need Local Network permission.",
+                    message: "\(a.address.ipAddress) is a local-network address and the connect failed with EHOSTUNREACH (No route to host): on macOS 15+ apps need Local Network permission.",
                     fix: FailureCatalog.mode("macos-local-network-privacy")?.fix.general
                 ))
             } else if name == "EHOSTUNREACH" {
                 findings.append(Finding(
                     "firewall-drop-timeout",
-                    message: "\(a.address.numeric):\(port) answered EHOSTUNREACH (No route to host): a firewall REJECT rule or a routing problem.",
+                    message: "\(a.address.ipAddress):\(port) answered EHOSTUNREACH (No route to host): a firewall REJECT rule or a routing problem.",
                     fix: FailureCatalog.mode("firewall-drop-timeout")?.fix.text(for: configuration.platform)
                 ))
             }

@@ -8,10 +8,10 @@ actor TargetState {
     let endpoint: Endpoint
     let configuration: DiagnosisConfiguration
 
-    var addresses: [ProbeAddress] = []
+    var addresses: [SocketAddress] = []
     var attempts: [ConnectAttempt] = []
     /// The address HTTP probes use (first that connected).
-    var workingAddress: ProbeAddress?
+    var workingAddress: SocketAddress?
     var identity: Identity?
     /// Model the generation check uses (from --model, or the first one the server lists).
     var chosenModel: String?
@@ -26,8 +26,8 @@ actor TargetState {
         self.configuration = configuration
     }
 
-    func setAddresses(_ a: [ProbeAddress]) { addresses = a }
-    func setAttempts(_ a: [ConnectAttempt], working: ProbeAddress?) {
+    func setAddresses(_ a: [SocketAddress]) { addresses = a }
+    func setAttempts(_ a: [ConnectAttempt], working: SocketAddress?) {
         attempts = a
         workingAddress = working
     }
@@ -80,7 +80,7 @@ actor ScanCache {
     func fingerprint(port: UInt16, connectTimeout: Double, readTimeout: Double) async -> ScanHit? {
         if let task = results[port] { return await task.value }
         let task = Task<ScanHit?, Never> {
-            let loopback = ProbeAddress(family: .ipv4, numeric: "127.0.0.1")
+            let loopback = SocketAddress.loopbackIPv4(port: port)
             let attempt = await ProbeNet.connectOnly(loopback, port: port, timeout: connectTimeout)
             guard attempt.outcome == .connected else { return nil }
             let identity = await Identity.probe(

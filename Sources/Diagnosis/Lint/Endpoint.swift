@@ -46,8 +46,8 @@ public struct Endpoint: Sendable, Hashable {
     /// Whether `host` is an RFC 1918 / link-local / ULA literal.
     public static func isPrivate(_ host: String) -> Bool {
         guard let a = ProbeNet.parseNumeric(host) else { return host.hasSuffix(".local") }
-        if a.family == .ipv6 { return a.numeric.hasPrefix("fd") || a.numeric.hasPrefix("fc") || a.numeric.hasPrefix("fe80") }
-        let o = a.numeric.split(separator: ".").compactMap { Int($0) }
+        if a.family == .ipv6 { return a.ipAddress.hasPrefix("fd") || a.ipAddress.hasPrefix("fc") || a.ipAddress.hasPrefix("fe80") }
+        let o = a.ipAddress.split(separator: ".").compactMap { Int($0) }
         guard o.count == 4 else { return false }
         return o[0] == 10 || (o[0] == 172 && (16...31).contains(o[1])) || (o[0] == 192 && o[1] == 168) || (o[0] == 169 && o[1] == 254)
     }
@@ -156,7 +156,7 @@ extension Endpoint {
         } else {
             port = scheme == "https" ? 443 : 80
         }
-        if let canonical = ProbeNet.parseNumeric(host) { host = canonical.numeric }
+        if let canonical = ProbeNet.parseNumeric(host) { host = canonical.ipAddress }
         let rawPath = path
         while path.hasSuffix("/") { path.removeLast() }
         return .success(

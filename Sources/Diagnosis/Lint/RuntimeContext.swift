@@ -163,6 +163,6 @@ public struct RuntimeContext: Sendable, Hashable {
         }
         var groups: [String] = []
         for g in 0..<8 { groups.append(String(UInt16(ordered[g * 2]) << 8 | UInt16(ordered[g * 2 + 1]), radix: 16)) }
-        return ProbeNet.parseNumeric(groups.joined(separator: ":"))?.numeric ?? groups.joined(separator: ":")
+        return ProbeNet.parseNumeric(groups.joined(separator: ":"))?.ipAddress ?? groups.joined(separator: ":")
     }
 }

@@ -60,9 +60,9 @@ enum ProbeOutcome: Sendable {
     /// The TCP connection failed.
     case connectFailed(ConnectAttempt)
     /// Connected, but no byte arrived (`timedOut`), or the peer closed/reset without answering.
-    case noAnswer(end: ProbeReadEnd, milliseconds: Double)
+    case noAnswer(end: ProbeNet.ReadEnd, milliseconds: Double)
     /// Bytes arrived that are not HTTP.
-    case notHTTP(bytes: [UInt8], end: ProbeReadEnd?)
+    case notHTTP(bytes: [UInt8], end: ProbeNet.ReadEnd?)
     /// A transport error (https via URLSession), with its text.
     case transportError(String)
 
@@ -177,7 +177,7 @@ enum ProbeHTTP {
 
     /// Sends `request` over plain HTTP to one address.
     static func send(
-        _ request: ProbeRequest, to address: ProbeAddress, port: UInt16, authority: String, connectTimeout: Double,
+        _ request: ProbeRequest, to address: SocketAddress, port: UInt16, authority: String, connectTimeout: Double,
         readTimeout: Double
     ) async -> ProbeOutcome {
         let method = request.method

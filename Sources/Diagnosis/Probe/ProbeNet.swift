@@ -3,7 +3,7 @@ import HTTPWire
 
 /// One TCP connect attempt and its outcome.
 public struct ConnectAttempt: Sendable, Hashable {
-    public var address: ProbeAddress
+    public var address: SocketAddress
     public var port: UInt16
     public var outcome: Outcome
     public var elapsedMilliseconds: Double
@@ -14,6 +14,22 @@ public struct ConnectAttempt: Sendable, Hashable {
         case refused
         case timedOut
         case failed(errno: String, message: String)
+
+        /// Classifies a failed connect from HTTPWire's ``SocketError``.
+        init(_ error: SocketError) {
+            switch error.code {
+            case .connectionRefused: self = .refused
+            case .timedOut: self = .timedOut
+            default: self = .failed(errno: Syscalls.errnoName(error.errno), message: error.message)
+            }
+        }
+    }
+
+    public init(address: SocketAddress, port: UInt16, outcome: Outcome, elapsedMilliseconds: Double) {
+        self.address = address.with(port: port)
+        self.port = port
+        self.outcome = outcome
+        self.elapsedMilliseconds = elapsedMilliseconds
     }
 
     /// `127.0.0.1:11434 refused (0.2 ms)`.
@@ -25,7 +41,7 @@ public struct ConnectAttempt: Sendable, Hashable {
         case .timedOut: what = "timed out (no answer to SYN)"
         case .failed(let name, let message): what = "failed: \(name) \(message)"
         }
-        return "\(address.hostForURL):\(port) \(what) in \(Self.format(elapsedMilliseconds))"
+        return "\(address.urlHost):\(port) \(what) in \(Self.format(elapsedMilliseconds))"
     }
 
     static func format(_ ms: Double) -> String {
@@ -33,42 +49,75 @@ public struct ConnectAttempt: Sendable, Hashable {
     }
 }
 
-/// Async wrappers over the blocking probes in `Syscalls`; every blocking call runs on its own
-/// thread, never on the cooperative pool, and is bounded by a timeout.
+/// Diagnose's evidence-keeping probes on HTTPWire's ``NameResolver`` and ``Socket``: every
+/// blocking call runs on a dedicated thread (``runOnDedicatedThread(name:_:)``), never on the
+/// cooperative pool, and is bounded by a timeout.
 enum ProbeNet {
-    /// Runs `body` on a fresh thread and returns its result.
+    /// How a bounded read ended.
+    enum ReadEnd: String, Sendable, Hashable {
+        /// The peer closed its side (FIN).
+        case closed
+        /// The peer reset the connection (`ECONNRESET`).
+        case reset
+        /// Nothing more arrived within the timeout.
+        case timedOut
+        /// The byte limit was reached.
+        case limit
+        /// The caller's completion test said the message is complete.
+        case complete
+        /// Another read error.
+        case error
+    }
+
+    /// Runs `body` on a dedicated thread and returns its result.
     static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: body()) }
-            thread.name = "llmcheck-diagnose-probe"
-            thread.start()
+        do {
+            return try await runOnDedicatedThread(name: "llmcheck-diagnose-probe", body)
+        } catch {
+            return body()  // no thread could be spawned: run here rather than lose the check
         }
     }
 
-    static func parseNumeric(_ text: String) -> ProbeAddress? { Syscalls.probeParseNumeric(text) }
+    /// A numeric IPv4/IPv6 literal without brackets (`::1`, not `[::1]`); nil for names.
+    static func parseNumeric(_ text: String) -> SocketAddress? {
+        text.hasPrefix("[") ? nil : SocketAddress(ipAddress: text, port: 0)
+    }
 
-    static func resolve(_ host: String) async -> Result<[ProbeAddress], ProbeResolveFailure> {
-        if let literal = parseNumeric(host) { return .success([literal]) }
-        return await onThread { Syscalls.probeResolve(host: host) }
+    /// Every address `host` resolves to (``NameResolver``); failures carry getaddrinfo's code.
+    static func resolve(_ host: String, port: UInt16 = 0) async -> Result<[SocketAddress], SocketError> {
+        if let literal = parseNumeric(host) { return .success([literal.with(port: port)]) }
+        do {
+            return .success(try await NameResolver.resolve(host: host, port: port))
+        } catch let error as SocketError {
+            return .failure(error)
+        } catch {
+            return .failure(SocketError(code: .nameResolutionFailed, errno: 0, syscall: "getaddrinfo", message: "\(error)", address: host))
+        }
+    }
+
+    /// Connects to `address:port` (``Socket/connect(to:timeout:)``), timing the attempt.
+    @available(*, noasync, message: "blocks the calling thread")
+    private static func connect(_ address: SocketAddress, port: UInt16, timeout: Double) -> (Socket?, ConnectAttempt) {
+        let start = MonotonicClock.now()
+        var socket: Socket?
+        var outcome = ConnectAttempt.Outcome.connected
+        do {
+            socket = try Socket.connect(to: address.with(port: port), timeout: .nanoseconds(Int64(timeout * 1e9)))
+        } catch let error as SocketError {
+            outcome = .init(error)
+        } catch {
+            outcome = .failed(errno: "error", message: "\(error)")
+        }
+        let elapsed = Double(MonotonicClock.now() - start) / 1e6
+        return (socket, ConnectAttempt(address: address, port: port, outcome: outcome, elapsedMilliseconds: elapsed))
     }
 
     /// Connects, then closes at once; only the outcome is kept.
-    static func connectOnly(_ address: ProbeAddress, port: UInt16, timeout: Double) async -> ConnectAttempt {
+    static func connectOnly(_ address: SocketAddress, port: UInt16, timeout: Double) async -> ConnectAttempt {
         await onThread {
-            let start = MonotonicClock.now()
-            let raw = Syscalls.probeConnect(address, port: port, timeoutMilliseconds: Int(timeout * 1000))
-            let elapsed = Double(MonotonicClock.now() - start) / 1e6
-            if case .connected(let fd) = raw { Syscalls.probeClose(fd) }
-            return ConnectAttempt(address: address, port: port, outcome: classify(raw), elapsedMilliseconds: elapsed)
-        }
-    }
-
-    static func classify(_ raw: ProbeConnectOutcome) -> ConnectAttempt.Outcome {
-        switch raw {
-        case .connected: .connected
-        case .refused: .refused
-        case .timedOut: .timedOut
-        case .failed(_, let name, let message): .failed(errno: name, message: message)
+            let (socket, attempt) = connect(address, port: port, timeout: timeout)
+            socket?.close()
+            return attempt
         }
     }
 
@@ -77,40 +126,40 @@ enum ProbeNet {
         var connect: ConnectAttempt
         /// Each read with its arrival time (ms since the request was sent).
         var reads: [(milliseconds: Double, bytes: [UInt8])]
-        var end: ProbeReadEnd?
+        var end: ReadEnd?
         var totalMilliseconds: Double
 
         var bytes: [UInt8] { reads.flatMap(\.bytes) }
         var firstByteMilliseconds: Double? { reads.first?.milliseconds }
     }
 
-    /// Connects, sends `request`, and reads until `isComplete` says so, the peer closes,
-    /// nothing arrives for `idleTimeout`, `totalTimeout` passes or `maximumBytes` arrive.
+    /// Connects, sends `request` (HTTP or not, such as a TLS ClientHello), and reads raw bytes
+    /// until `isComplete` says so, the peer closes, nothing arrives for `idleTimeout`,
+    /// `totalTimeout` passes or `maximumBytes` arrive. Cancellation shuts the socket.
     static func exchange(
-        _ address: ProbeAddress, port: UInt16, request: [UInt8], connectTimeout: Double, idleTimeout: Double,
+        _ address: SocketAddress, port: UInt16, request: [UInt8], connectTimeout: Double, idleTimeout: Double,
         totalTimeout: Double, maximumBytes: Int = 1 << 20,
         isComplete: @escaping @Sendable ([UInt8]) -> Bool
     ) async -> Exchange {
-        let box = DescriptorBox()
+        let box = SocketBox()
         return await withTaskCancellationHandler {
             await onThread {
-                let start = MonotonicClock.now()
-                let raw = Syscalls.probeConnect(address, port: port, timeoutMilliseconds: Int(connectTimeout * 1000))
-                let connectMs = Double(MonotonicClock.now() - start) / 1e6
-                let attempt = ConnectAttempt(address: address, port: port, outcome: classify(raw), elapsedMilliseconds: connectMs)
-                guard case .connected(let fd) = raw else {
-                    return Exchange(connect: attempt, reads: [], end: nil, totalMilliseconds: connectMs)
+                let (connected, attempt) = connect(address, port: port, timeout: connectTimeout)
+                guard let socket = connected else {
+                    return Exchange(connect: attempt, reads: [], end: nil, totalMilliseconds: attempt.elapsedMilliseconds)
                 }
-                box.set(fd)
-                defer { box.closeOnce() }
+                box.set(socket)
+                defer { socket.close() }
                 let sent = MonotonicClock.now()
                 func since() -> Double { Double(MonotonicClock.now() - sent) / 1e6 }
-                guard Syscalls.probeWrite(fd, request) else {
+                do {
+                    try socket.writeAll(request, timeout: .nanoseconds(Int64(idleTimeout * 1e9)))
+                } catch {
                     return Exchange(connect: attempt, reads: [], end: .reset, totalMilliseconds: 0)
                 }
                 var reads: [(Double, [UInt8])] = []
                 var all: [UInt8] = []
-                var end: ProbeReadEnd?
+                var end: ReadEnd?
                 let deadline = sent &+ UInt64(totalTimeout * 1e9)
                 while end == nil {
                     let now = MonotonicClock.now()
@@ -118,16 +167,21 @@ enum ProbeNet {
                         end = .timedOut
                         break
                     }
-                    let remaining = Double(deadline - now) / 1e6
-                    let wait = Int(min(idleTimeout * 1000, remaining))
-                    let (bytes, ended) = Syscalls.probeReadSome(fd, maximum: 65536, timeoutMilliseconds: wait)
-                    if let ended {
-                        end = ended
-                        break
+                    let wait = min(UInt64(idleTimeout * 1e9), deadline - now)
+                    do {
+                        let bytes = try socket.readSome(max: 65536, timeout: .nanoseconds(Int64(wait)))
+                        if bytes.isEmpty {
+                            end = .closed
+                            break
+                        }
+                        reads.append((since(), bytes))
+                        all += bytes
+                        if all.count >= maximumBytes { end = .limit } else if isComplete(all) { end = .complete }
+                    } catch let error as SocketError {
+                        end = error.code == .timedOut ? .timedOut : error.code == .connectionReset ? .reset : .error
+                    } catch {
+                        end = .error
                     }
-                    reads.append((since(), bytes))
-                    all += bytes
-                    if all.count >= maximumBytes { end = .limit } else if isComplete(all) { end = .complete }
                 }
                 return Exchange(connect: attempt, reads: reads, end: end, totalMilliseconds: since())
             }
@@ -137,37 +191,30 @@ enum ProbeNet {
     }
 }
 
-/// Holds a socket descriptor so that task cancellation can shut it down from another thread.
-final class DescriptorBox: @unchecked Sendable {
+/// Holds the probe's socket so that task cancellation can shut it down from another thread
+/// (``Socket/shutdown(_:)`` is safe against a concurrent close).
+final class SocketBox: @unchecked Sendable {
     // @unchecked: every access goes through `lock`.
     private let lock = NSLock()
-    private var fd: Int32 = -1
+    private var socket: Socket?
     private var cancelled = false
-    private var closed = false
 
-    func set(_ fd: Int32) {
+    func set(_ socket: Socket) {
         let cancelNow = lock.withLock {
-            self.fd = fd
+            self.socket = socket
             return cancelled
         }
-        if cancelNow { Syscalls.probeShutdown(fd) }
+        if cancelNow { socket.shutdown() }
     }
 
     var isCancelled: Bool { lock.withLock { cancelled } }
 
-    /// Shuts the socket down, which wakes a blocked read. Done under the lock so the
-    /// descriptor cannot be closed and reused in between.
+    /// Shuts the socket down, which wakes a blocked read.
     func cancel() {
-        lock.withLock {
+        let socket = lock.withLock {
             cancelled = true
-            if !closed, fd >= 0 { Syscalls.probeShutdown(fd) }
+            return self.socket
         }
-    }
-
-    func closeOnce() {
-        lock.withLock {
-            if !closed, fd >= 0 { Syscalls.probeClose(fd) }
-            closed = true
-        }
+        socket?.shutdown()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPWire
 import MockProviders
+import TestSupport
 import Testing
 
 @testable import Diagnosis
@@ -75,6 +76,10 @@ func withRawServer<T: Sendable>(
 /// A port on 127.0.0.1 where nothing listens. The port stays bound (not listening) for the life
 /// of the test process, so a server of a parallel test cannot pick it up meanwhile.
 func freePort() -> UInt16 {
-    guard let address = Syscalls.probeParseNumeric("127.0.0.1"), let (_, port) = Syscalls.probeReservePort(address) else { return 1 }
-    return port
+    guard let reserved = try? ReservedPort() else { return 1 }
+    reservedPorts.withLock { $0.append(reserved) }
+    return reserved.port
 }
+
+/// Ports handed out by ``freePort()``, kept bound for the life of the test process.
+private let reservedPorts = LockedValue<[ReservedPort]>([])

@@ -6,13 +6,13 @@ import HTTPWire
 final class RawTestServer: @unchecked Sendable {
     // @unchecked: `stopped` is guarded by `lock`.
     /// What to do with the connection once the handler returned. The server alone closes
-    /// connection descriptors (a handler closing one could let `stop()` touch a reused number).
+    /// connections.
     enum Disposition: Sendable { case close, hold }
-    typealias Handler = @Sendable (_ fd: Int32, _ request: [UInt8]) -> Disposition
+    typealias Handler = @Sendable (_ connection: Socket, _ request: [UInt8]) -> Disposition
 
     let port: UInt16
-    let address: ProbeAddress
-    private let listener: Int32
+    let address: SocketAddress
+    private let listener: Socket
     private let lock = NSLock()
     private var stopped = false
     private let done = DispatchSemaphore(value: 0)
@@ -21,25 +21,30 @@ final class RawTestServer: @unchecked Sendable {
     /// (or whatever arrived within 1 s). `accepting: false` never accepts (with backlog 0 the
     /// queue fills and later connects time out).
     init(host: String = "127.0.0.1", port: UInt16 = 0, backlog0: Bool = false, accepting: Bool = true, handler: @escaping Handler) throws {
-        guard let address = Syscalls.probeParseNumeric(host), let (fd, bound) = Syscalls.probeListen(address, port: port) else {
-            throw POSIXError(.EADDRINUSE)
-        }
-        self.address = address
-        self.listener = fd
-        self.port = bound
-        if backlog0 { Syscalls.probeRelisten(fd, backlog: 0) }
+        guard let requested = SocketAddress(ipAddress: host, port: port) else { throw POSIXError(.EINVAL) }
+        let listener = try Socket(family: requested.family)
+        try Syscalls.setReuseAddress(listener.fd)
+        if requested.family == .ipv6 { try Syscalls.setIPv6Only(listener.fd, true) }
+        try Syscalls.bindSocket(listener.fd, to: requested)
+        try Syscalls.listenSocket(listener.fd, backlog: backlog0 ? 0 : 64)
+        let bound = try Syscalls.localAddress(listener.fd) ?? requested
+        self.listener = listener
+        self.address = bound
+        self.port = bound.port
         guard accepting else {
             done.signal()
             return
         }
         let thread = Thread { [self] in
             while !isStopped {
-                guard let client = Syscalls.probeAccept(fd, timeoutMilliseconds: 50) else { continue }
+                guard (try? listener.waitReadable(timeout: .milliseconds(50))) == true,
+                    let accepted = try? Syscalls.acceptConnection(listener.fd)
+                else { continue }
+                let client = Socket(adoptingDescriptor: accepted.fd, family: bound.family)
                 let connection = Thread { [self] in
                     var request: [UInt8] = []
                     while request.count < 65536 {
-                        let (bytes, end) = Syscalls.probeReadSome(client, maximum: 65536, timeoutMilliseconds: 1000)
-                        if end != nil { break }
+                        guard let bytes = try? client.readSome(max: 65536, timeout: .seconds(1)), !bytes.isEmpty else { break }
                         request += bytes
                         if let head = RawTestServer.headEnd(request) {
                             // Wait for a Content-Length body.
@@ -54,7 +59,7 @@ final class RawTestServer: @unchecked Sendable {
                     if handler(client, request) == .hold {
                         while !isStopped { Thread.sleep(forTimeInterval: 0.02) }
                     }
-                    Syscalls.probeClose(client)
+                    client.close()
                 }
                 connection.start()
             }
@@ -71,20 +76,20 @@ final class RawTestServer: @unchecked Sendable {
         return nil
     }
 
-    var url: String { "http://\(address.hostForURL):\(port)" }
+    var url: String { "http://\(address.urlHost):\(port)" }
 
     func stop() {
         lock.withLock { stopped = true }
         done.wait()
-        Syscalls.probeClose(listener)
+        listener.close()
     }
 
     // MARK: - Handlers
 
     /// Writes `bytes` then closes.
     static func reply(_ bytes: [UInt8]) -> Handler {
-        { fd, _ in
-            _ = Syscalls.probeWrite(fd, bytes)
+        { connection, _ in
+            try? connection.writeAll(bytes, timeout: .seconds(5))
             return .close
         }
     }
@@ -98,11 +103,11 @@ final class RawTestServer: @unchecked Sendable {
 
     /// Routes by request path: `responses[path]` or 404.
     static func routes(_ responses: [String: [UInt8]]) -> Handler {
-        { fd, request in
+        { connection, request in
             let line = String(decoding: request.prefix(200), as: UTF8.self).split(separator: " ")
             let path = line.count > 1 ? String(line[1]) : "/"
             let bytes = responses[path] ?? http(404, "text/plain", "404 page not found")
-            _ = Syscalls.probeWrite(fd, bytes)
+            try? connection.writeAll(bytes, timeout: .seconds(5))
             return .close
         }
     }
