@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 /// Where a provider lives: kind, scheme, host, port, path prefix and API key.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 // MARK: - TextSanitizer
 
@@ -75,42 +76,22 @@ public enum TextSanitizer {
         }
     }
 
-    /// Masks credentials: `Authorization`/`api-key` header values, `sk-…` keys (last 4 kept) and URL user-info.
+    /// Masks credentials (``SecretMasking/redactTokens(_:)``): `Authorization`/`api-key` values,
+    /// `Bearer` tokens, `sk-…` keys (last 4 kept), URL user-info and key-like query parameters.
     public static func redactSecrets(_ text: String) -> String {
-        // Cheap pre-check: most report text has none of the trigger words.
-        let lowered = text.lowercased()
-        guard ["auth", "key", "token", "secret", "sk-", "@"].contains(where: { lowered.contains($0) }) else { return text }
-        var result = text
-        for (regex, template) in SecretPatterns.shared.rules {
-            let range = NSRange(result.startIndex..., in: result)
-            result = regex.stringByReplacingMatches(in: result, range: range, withTemplate: template)
-        }
-        return maskKeys(result)
+        SecretMasking.redactTokens(text)
     }
 
-    /// `sk-proj-abcdef…wxyz` → `sk-…wxyz`.
-    private static func maskKeys(_ text: String) -> String {
-        guard text.contains("sk-"), let regex = SecretPatterns.shared.key else {
-            return text
-        }
-        var result = text
-        let matches = regex.matches(in: text, range: NSRange(text.startIndex..., in: text))
-        for match in matches.reversed() {
-            guard let range = Range(match.range, in: result) else { continue }
-            let key = result[range]
-            result.replaceSubrange(range, with: "sk-…" + key.suffix(4))
-        }
-        return result
-    }
-
-    /// A base URL without user-info, query or fragment (`http://u:p@host:1234/v1?key=x` → `http://host:1234/v1`).
+    /// A base URL for a report: user-info, query and fragment dropped
+    /// (`http://u:p@host:1234/v1?key=x` → `http://host:1234/v1`); text that is not a URL is
+    /// masked with ``SecretMasking/redactURL(_:)``.
     public static func redactURL(_ text: String) -> String {
-        guard var components = URLComponents(string: text), components.host != nil else { return redactSecrets(text) }
+        guard var components = URLComponents(string: text), components.host != nil else { return SecretMasking.redactURL(text) }
         components.user = nil
         components.password = nil
         components.query = nil
         components.fragment = nil
-        return components.string ?? redactSecrets(text)
+        return components.string.map(SecretMasking.redactURL) ?? SecretMasking.redactURL(text)
     }
 
     /// `text` cut to at most `maxBytes` UTF-8 bytes on a character boundary, with a marker saying how much was dropped.
@@ -145,27 +126,5 @@ public enum TextSanitizer {
         }
         let result = String(mapped).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
         return result.isEmpty ? "unknown" : result
-    }
-}
-
-// MARK: - SecretPatterns
-
-/// The secret-masking regular expressions, compiled once.
-// @unchecked Sendable: the expressions are immutable after init and NSRegularExpression is thread-safe for matching.
-private final class SecretPatterns: @unchecked Sendable {
-    static let shared = SecretPatterns()
-
-    let rules: [(NSRegularExpression, String)]
-    let key: NSRegularExpression?
-
-    private init() {
-        let sources: [(String, String)] = [
-            (#"(?i)\b((?:proxy-)?authorization)(\"?\s*[:=]\s*\"?)(bearer\s+|basic\s+|token\s+)?[^\s\",;]+"#, "$1$2$3***"),
-            (#"(?i)\b(x-api-key|api[-_]?key|openai[-_]api[-_]key|access[-_]token|secret)(\"?\s*[:=]\s*\"?)[^\s\",;&]+"#, "$1$2***"),
-            (#"(?i)([?&](?:key|api_key|token|access_token)=)[^&\s\"]+"#, "$1***"),
-            (#"(://)[^/\s:@]+:[^/\s@]+@"#, "$1***@"),
-        ]
-        rules = sources.compactMap { pattern, template in (try? NSRegularExpression(pattern: pattern)).map { ($0, template) } }
-        key = try? NSRegularExpression(pattern: #"\bsk-[A-Za-z0-9_\-]{8,}"#)
     }
 }

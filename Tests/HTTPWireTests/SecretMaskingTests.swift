@@ -1,0 +1,103 @@
+import HTTPWire
+import Testing
+
+@Suite("SecretMasking")
+struct SecretMaskingTests {
+    // MARK: - Keys
+
+    @Test("keys of 12+ characters keep three leading and four trailing characters", arguments: [
+        ("sk-proj-abcdefghijklmnopqrstuvwxyz123456", "sk-…3456"),
+        ("abcdefghijkl", "abc…ijkl"),
+        ("  sk-primary-key-000000001111 ", "sk-…1111"),
+    ])
+    func longKeys(key: String, expected: String) {
+        #expect(SecretMasking.mask(key) == expected)
+    }
+
+    @Test("short keys reveal nothing and empty stays empty", arguments: ["a", "short", "abcdefghijk", "lm-studio"])
+    func shortKeys(key: String) {
+        #expect(SecretMasking.mask(key) == "***")
+        #expect(SecretMasking.mask("") == "")
+    }
+
+    @Test("header values keep their scheme")
+    func headerValues() {
+        #expect(SecretMasking.maskHeaderValue("Bearer sk-test-0123456789abcdef") == "Bearer sk-…cdef")
+        #expect(SecretMasking.maskHeaderValue("Basic dXNlcjpwYXNzd29yZA==") == "Basic dXN…ZA==")
+        #expect(SecretMasking.maskHeaderValue("Basic abc") == "Basic ***")
+        #expect(SecretMasking.maskHeaderValue("bearer lm-studio") == "bearer ***")
+        #expect(SecretMasking.maskHeaderValue("sk-test-0123456789abcdef") == "sk-…cdef")
+        #expect(SecretMasking.maskHeaderValue("") == "")
+    }
+
+    @Test("secret header names match in any case", arguments: ["Authorization", "x-api-key", "API-KEY", "Proxy-Authorization", "Cookie"])
+    func secretHeaders(name: String) {
+        #expect(SecretMasking.isSecretHeader(name))
+    }
+
+    @Test("ordinary headers are not secret", arguments: ["Content-Type", "X-Test-Id", "authorization-hint", ""])
+    func ordinaryHeaders(name: String) {
+        #expect(!SecretMasking.isSecretHeader(name))
+    }
+
+    @Test("a masked form matches the secret it came from, and only that")
+    func matching() {
+        let secret = "sk-primary-key-000000001111"
+        #expect(SecretMasking.matches(masked: "Bearer sk-…1111", secret: secret))
+        #expect(SecretMasking.matches(masked: SecretMasking.mask(secret), secret: secret))
+        #expect(SecretMasking.matches(masked: secret, secret: secret))
+        #expect(!SecretMasking.matches(masked: "Bearer sk-…2222", secret: secret))
+        #expect(!SecretMasking.matches(masked: "***", secret: secret))
+    }
+
+    // MARK: - Text
+
+    @Test("known secrets are replaced wherever they occur, longest first")
+    func knownSecrets() {
+        let key = "sk-test-0123456789abcdef"
+        let text = "401 for key \(key) (again: \(key)); prefix sk-test-0123"
+        let redacted = SecretMasking.redact(text, secrets: [key, "sk-test-0123", "abc"])
+        #expect(!redacted.contains(key))
+        #expect(redacted == "401 for key sk-…cdef (again: sk-…cdef); prefix sk-…0123")
+        #expect(SecretMasking.redact("tiny abc", secrets: ["abc"]) == "tiny abc")
+        #expect(SecretMasking.redact("héllo wörld", secrets: ["wörld"]) == "héllo ***")
+    }
+
+    @Test("credential fields and tokens in free text are masked", arguments: [
+        ("Authorization: Bearer sk-proj-abcdefghijklmnop1234 ok", "Authorization: Bearer *** ok"),
+        ("proxy-authorization=Basic dXNlcjpwYXNz", "proxy-authorization=Basic ***"),
+        (#"{"api_key": "topsecret", "n": 1}"#, #"{"api_key": "***", "n": 1}"#),
+        ("x-api-key: topsecret, next", "x-api-key: ***, next"),
+        ("send Bearer abcdefghijklmnop now", "send Bearer abc…mnop now"),
+        ("key sk-abcdefghWXYZ.", "key sk-…WXYZ."),
+        ("token sk-lm-AbCdEfGh:IjKlMnOpQrSt end", "token sk-…QrSt end"),
+        ("groq gsk_0123456789abcdefXYZW", "groq gsk…XYZW"),
+        ("GET http://user:pw@host:8080/v1?model=a&key=abc123#f", "GET http://***@host:8080/v1?model=a&key=***#f"),
+        ("https://h/v1?api_key=s3cr3t&x=1", "https://h/v1?api_key=***&x=1"),
+    ])
+    func tokens(input: String, expected: String) {
+        #expect(SecretMasking.redactTokens(input) == expected)
+    }
+
+    @Test("text without secrets is returned unchanged", arguments: [
+        "", "plain text with a task-id and sk- alone", "keyboard: qwerty", "monkey=1", "http://host:1234/v1/models",
+        "émoji ✅ and ünïcode", "Bearer", "secrets: many",
+    ])
+    func untouched(input: String) {
+        #expect(SecretMasking.redactTokens(input) == input)
+    }
+
+    @Test("masking is idempotent")
+    func idempotent() {
+        let once = SecretMasking.redactTokens("Authorization: Bearer sk-proj-abcdefghijklmnop1234 http://u:p@h/?token=x")
+        #expect(SecretMasking.redactTokens(once) == once)
+    }
+
+    @Test("URLs lose user-info and key-like query values only")
+    func urls() {
+        #expect(SecretMasking.redactURL("http://alice@proxy:3128") == "http://***@proxy:3128")
+        #expect(SecretMasking.redactURL("http://127.0.0.1:11434/api/tags?name=x") == "http://127.0.0.1:11434/api/tags?name=x")
+        #expect(SecretMasking.redactURL("http://h/?token=a&sig=b&password=c") == "http://h/?token=***&sig=***&password=***")
+        #expect(SecretMasking.redactURL("http://h/path@v1") == "http://h/path@v1")
+    }
+}
