@@ -1,3 +1,5 @@
+import HTTPWire
+
 /// Parses a command line against a ``CommandSpec``.
 ///
 /// Accepts `--name value`, `--name=value`, grouped short flags are not supported (each `-x` alone),
@@ -66,27 +68,8 @@ public enum ArgumentParser {
         s.count > 1 && s.hasPrefix("-") && Double(s) != nil
     }
 
-    /// The closest candidate within a small edit distance, if any.
+    /// The closest candidate within a small edit distance, if any (see ``Suggestion/closest(to:among:maxDistance:)``).
     public static func suggestion(for word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, editDistance(word, $0)) }.filter { $0.1 <= max(2, word.count / 3) }
-        return scored.min { $0.1 < $1.1 }?.0
-    }
-
-    /// Levenshtein distance.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        Suggestion.closest(to: word, among: candidates)
     }
 }

@@ -166,7 +166,7 @@ extension FaultSpec {
             guard actionKeys.contains(item.key) || parameterKeys.contains(item.key) || scheduleKeys.contains(item.key) else {
                 var message = "unknown key '\(item.key)'"
                 let all = actionKeys + parameterKeys + scheduleKeys
-                if let near = nearest(item.key, all) { message += "; did you mean '\(near)'?" }
+                if let near = Suggestion.closest(to: item.key, among: all) { message += "; did you mean '\(near)'?" }
                 throw FaultSpecError(code: .unknownKey, message: message, location: item.location)
             }
             if seen[item.key] != nil {
@@ -316,22 +316,5 @@ extension FaultSpec {
             schedule.testID = GlobPattern(i.value)
         }
         return FaultSpec(action, schedule: schedule)
-    }
-
-    private static func nearest(_ word: String, _ candidates: [String]) -> String? {
-        func distance(_ a: [Character], _ b: [Character]) -> Int {
-            if a.isEmpty { return b.count }
-            if b.isEmpty { return a.count }
-            var prev = Array(0...b.count)
-            var cur = [Int](repeating: 0, count: b.count + 1)
-            for i in 1...a.count {
-                cur[0] = i
-                for j in 1...b.count { cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) }
-                swap(&prev, &cur)
-            }
-            return prev[b.count]
-        }
-        let w = Array(word)
-        return candidates.map { ($0, distance(w, Array($0))) }.filter { $0.1 <= max(2, word.count / 3) }.min { $0.1 < $1.1 }?.0
     }
 }

@@ -165,37 +165,3 @@ final class ObjectReader {
         }
     }
 }
-
-// MARK: - Suggestion
-
-enum Suggestion {
-    /// The candidate within a small edit distance of `word`, if any.
-    static func closest(to word: String, among candidates: [String]) -> String? {
-        let lower = word.lowercased()
-        let scored = candidates.map { candidate -> (String, Int) in
-            let c = candidate.lowercased()
-            // `idle` → `idle_ms`: a unit suffix or prefix left out counts as a near miss.
-            if lower.count >= 3, c.hasPrefix(lower) || lower.hasPrefix(c) { return (candidate, 1) }
-            return (candidate, distance(lower, c))
-        }
-        .filter { $0.1 <= max(2, word.count / 3) }
-        return scored.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }?.0
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
-}
