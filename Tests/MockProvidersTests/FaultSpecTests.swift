@@ -111,24 +111,6 @@ struct RequestJournalTests {
     }
 }
 
-@Suite("FastJSON")
-struct FastJSONTests {
-    @Test(arguments: [
-        #"{"a":[1,2.5,-3,1e300,true,false,null],"b":"quote \" back \\ nl \n tab \t cr \r bell \u0007 del \u007f é 日本 😀"}"#,
-        #"[]"#, #"{}"#, #""""#, #"{"k":{"n":[{"x":""}]}}"#, #"[0.1,123456789012,-0.0,3.14159]"#,
-    ])
-    func identicalToJSONValueSerialization(_ text: String) throws {
-        let value = try JSONValue.parse(text)
-        #expect(FastJSON.bytes(value) == value.serializedBytes())
-    }
-
-    @Test func everyControlCharacter() {
-        let s = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
-        let value = JSONValue.string(s)
-        #expect(FastJSON.bytes(value) == value.serializedBytes())
-    }
-}
-
 /// Seeded garbage never crashes the parsers; it is refused with an error or accepted.
 @Suite("Parser robustness")
 struct ParserRobustnessTests {

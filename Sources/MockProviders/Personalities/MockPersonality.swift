@@ -36,7 +36,7 @@ enum Respond {
     static func json(_ writer: any HTTPResponseWriter, status: HTTPStatus = .ok, _ value: JSONValue, headers: HTTPHeaders = [:], contentType: String = jsonContentType) throws {
         var h = headers
         h["Content-Type"] = contentType
-        try writer.respond(status: status, headers: h, body: FastJSON.bytes(value))
+        try writer.respond(status: status, headers: h, body: value.serializedBytes(reservingCapacity: 512))
     }
 
     /// Starts a streaming answer (chunked framing is added by the writer).
@@ -52,7 +52,7 @@ enum Respond {
         var out: [UInt8] = []
         out.reserveCapacity(384)
         out.append(contentsOf: sseDataPrefix)
-        FastJSON.write(value, to: &out)
+        value.write(to: &out)
         out.append(contentsOf: [0x0A, 0x0A])
         return out
     }
@@ -62,7 +62,7 @@ enum Respond {
 
     /// One NDJSON line.
     static func ndjsonLine(_ value: JSONValue) -> [UInt8] {
-        var out = FastJSON.bytes(value, reserving: 256)
+        var out = value.serializedBytes(reservingCapacity: 256)
         out.append(0x0A)
         return out
     }
