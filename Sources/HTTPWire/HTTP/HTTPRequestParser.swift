@@ -196,7 +196,7 @@ public struct HTTPRequestParser: Sendable {
         var size = 0
         var digits = 0
         var index = line.startIndex
-        while index < line.endIndex, let value = hexValue(line[index]) {
+        while index < line.endIndex, let value = HTTPFieldLine.hexValue(line[index]) {
             size = size &* 16 &+ value
             digits += 1
             index += 1
@@ -352,16 +352,10 @@ public struct HTTPRequestParser: Sendable {
     static func parseHeadLines(
         _ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int, limits: HTTPServerConfiguration.Limits
     ) throws(HTTPRequestParseError) -> HTTPRequestHead {
-        var lineStart = from
-        var lineNumber = 0
         var head: HTTPRequestHead?
         var fields: [(String, String)] = []
-        while lineStart < to {
-            var lineEnd = lineStart
-            while lineEnd < to && buffer[lineEnd] != 0x0A { lineEnd += 1 }
-            let next = lineEnd + 1
-            if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
+        try HTTPFieldLine.forEachLine(in: buffer, from: from, to: to) { line, _, lineNumber throws(HTTPRequestParseError) in
+            let line = UnsafeBufferPointer(rebasing: line)
             if lineNumber == 0 {
                 head = try parseRequestLine(line)
             } else {
@@ -371,8 +365,6 @@ public struct HTTPRequestParser: Sendable {
                 }
                 fields.append(try parseField(line, number: lineNumber))
             }
-            lineNumber += 1
-            lineStart = next
         }
         guard var head else { throw HTTPRequestParseError(.badRequest, "empty request") }
         head.headers = HTTPHeaders(fields)
@@ -417,25 +409,17 @@ public struct HTTPRequestParser: Sendable {
     private static func parseField(
         _ line: UnsafeBufferPointer<UInt8>, number: Int
     ) throws(HTTPRequestParseError) -> (String, String) {
-        if let first = line.first, first == 0x20 || first == 0x09 {
+        switch HTTPFieldLine.parse(line) {
+        case .success(let field): return field
+        case .failure(.obsFold):
             throw HTTPRequestParseError(.badRequest, "header \(number): obs-fold (line starts with whitespace)")
-        }
-        guard let colon = line.firstIndex(of: 0x3A) else {
+        case .failure(.noColon):
             throw HTTPRequestParseError(.badRequest, "header \(number): no colon in \(quote(line[...]))")
-        }
-        let name = line[line.startIndex..<colon]
-        guard !name.isEmpty, name.allSatisfy(isTokenByte) else {
+        case .failure(.invalidName(let name)):
             throw HTTPRequestParseError(.badRequest, "header \(number): invalid field name \(quote(name))")
-        }
-        var valueStart = colon + 1
-        var valueEnd = line.endIndex
-        while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-        while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-        let value = line[valueStart..<valueEnd]
-        if value.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+        case .failure(.controlByteInValue(let name)):
             throw HTTPRequestParseError(.badRequest, "header \(number): control byte in the value of \(quote(name))")
         }
-        return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }
 
     // MARK: - Bytes
@@ -443,25 +427,9 @@ public struct HTTPRequestParser: Sendable {
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
-    /// RFC 9110 `tchar`.
+    /// RFC 9110 `tchar` (``HTTPFieldLine/isTokenByte(_:)``).
     @inline(__always)
-    static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
-        default: false
-        }
-    }
-}
-
-@inline(__always)
-private func hexValue(_ byte: UInt8) -> Int? {
-    switch byte {
-    case 0x30...0x39: Int(byte - 0x30)
-    case 0x41...0x46: Int(byte - 0x41 + 10)
-    case 0x61...0x66: Int(byte - 0x61 + 10)
-    default: nil
-    }
+    static func isTokenByte(_ byte: UInt8) -> Bool { HTTPFieldLine.isTokenByte(byte) }
 }
 
 /// Quotes bytes for an error message: printable ASCII as is, the rest as `\xNN`, capped at 200 bytes.

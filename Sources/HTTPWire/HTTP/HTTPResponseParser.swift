@@ -255,7 +255,7 @@ public struct HTTPResponseParser: Sendable {
         var size = 0
         var digits = 0
         var index = line.startIndex
-        while index < line.endIndex, let value = hexDigitValue(line[index]) {
+        while index < line.endIndex, let value = HTTPFieldLine.hexValue(line[index]) {
             size = size &* 16 &+ value
             digits += 1
             index += 1
@@ -389,25 +389,16 @@ public struct HTTPResponseParser: Sendable {
     }
 
     private func parseHeadLines(from: Int, to: Int) throws(HTTPResponseParseError) -> HTTPResponseHead {
-        var lineStart = from
-        var number = 0
         var version = HTTPVersion.http1_1
         var status = HTTPStatus.ok
         var headers = HTTPHeaders()
-        while lineStart < to {
-            var lineEnd = lineStart
-            while lineEnd < to && buffer[lineEnd] != 0x0A { lineEnd += 1 }
-            let next = lineEnd + 1
-            if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            let line = buffer[lineStart..<lineEnd]
+        try HTTPFieldLine.forEachLine(in: buffer, from: from, to: to) { line, lineStart, number throws(HTTPResponseParseError) in
             if number == 0 {
                 (version, status) = try parseStatusLine(line, at: lineStart)
             } else {
                 let field = try Self.parseField(line, location: "header \(number)", offset: offset(lineStart))
                 headers.add(name: field.0, value: field.1)
             }
-            number += 1
-            lineStart = next
         }
         return HTTPResponseHead(version: version, status: status, headers: headers)
     }
@@ -452,30 +443,12 @@ public struct HTTPResponseParser: Sendable {
         func failure(_ message: String) -> HTTPResponseParseError {
             HTTPResponseParseError(.malformedHeader, location: location, message: message, snippet: quote(line), offset: offset)
         }
-        if let first = line.first, first == 0x20 || first == 0x09 {
-            throw failure("obs-fold (line starts with whitespace)")
+        switch HTTPFieldLine.parse(line) {
+        case .success(let field): return field
+        case .failure(.obsFold): throw failure("obs-fold (line starts with whitespace)")
+        case .failure(.noColon): throw failure("no colon in header line")
+        case .failure(.invalidName): throw failure("invalid field name")
+        case .failure(.controlByteInValue): throw failure("control byte in the field value")
         }
-        guard let colon = line.firstIndex(of: 0x3A) else { throw failure("no colon in header line") }
-        let name = line[line.startIndex..<colon]
-        guard !name.isEmpty, name.allSatisfy(HTTPRequestParser.isTokenByte) else { throw failure("invalid field name") }
-        var valueStart = colon + 1
-        var valueEnd = line.endIndex
-        while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-        while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-        let value = line[valueStart..<valueEnd]
-        if value.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
-            throw failure("control byte in the field value")
-        }
-        return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
-    }
-}
-
-@inline(__always)
-private func hexDigitValue(_ byte: UInt8) -> Int? {
-    switch byte {
-    case 0x30...0x39: Int(byte - 0x30)
-    case 0x41...0x46: Int(byte - 0x41 + 10)
-    case 0x61...0x66: Int(byte - 0x61 + 10)
-    default: nil
     }
 }
