@@ -8,7 +8,7 @@ import MockProviders
 public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendable {
     // @unchecked: `running` and `stopped` are guarded by `lock`.
     private let lock = NSLock()
-    private var running: [(name: String, server: MockProviderServer, gap: Double)] = []
+    private var running: [(name: String, server: MockProviderServer)] = []
     private var stopped = false
 
     public init() {}
@@ -20,7 +20,7 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
             let server = MockProviderServer(configuration: configuration)
             let proceed: Bool = lock.withLock {
                 guard !stopped else { return false }
-                running.append((spec.name, server, configuration.physics.interTokenGap.milliseconds))
+                running.append((spec.name, server))
                 return true
             }
             guard proceed else { throw CancellationError() }
@@ -33,8 +33,8 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
     public func exchanges() async -> [ObservedExchange] {
         let servers = lock.withLock { running }
         var out: [ObservedExchange] = []
-        for (name, server, gap) in servers {
-            out += server.journal().map { Self.observed($0, server: name, interTokenGapMilliseconds: gap) }
+        for (name, server) in servers {
+            out += server.journal().map { Self.observed($0, server: name) }
         }
         return out.sorted { $0.receivedAt < $1.receivedAt }
     }
@@ -112,14 +112,13 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
     // MARK: - Journal
 
     /// A journal entry in the verdicts' neutral form.
-    static func observed(_ entry: JournalEntry, server: String, interTokenGapMilliseconds: Double) -> ObservedExchange {
-        var retryAfter: Double?
+    ///
+    /// Silence and Retry-After come from what the mock measured and sent (``JournalEntry/longestGapNanoseconds``,
+    /// ``JournalEntry/sentRetryAfterDelayMilliseconds``), not from the fault specs, so drip pieces, late stalls and
+    /// personality-specific headers are judged as they happened on the wire.
+    static func observed(_ entry: JournalEntry, server: String) -> ObservedExchange {
         var shouldRetry: Bool?
         var effects: [ObservedExchange.FaultEffect] = []
-        var silence: Double?
-        let duration = Double(entry.durationNanoseconds) / 1e6
-        let head = Double(entry.headNanoseconds ?? 0) / 1e6
-        let firstByte = Double(entry.firstByteNanoseconds ?? entry.headNanoseconds ?? 0) / 1e6
         for text in entry.faults {
             guard let spec = try? FaultSpec.parse(text) else {
                 effects.append(.other)
@@ -129,23 +128,8 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
             case .status(let s):
                 effects.append(.errorStatus)
                 shouldRetry = s.shouldRetry
-                if let ms = s.retryAfterMilliseconds {
-                    retryAfter = ms
-                } else if let seconds = s.retryAfterSeconds {
-                    retryAfter = seconds.rounded(.up) * 1000
-                }
-            case .delayHeaders: effects.append(.delay)
-            case .delayBody(let d):
-                effects.append(.delay)
-                if entry.status.map({ $0 < 300 }) ?? false {
-                    silence = max(silence ?? 0, min(d.milliseconds, max(0, duration - head)))
-                }
-            case .stall(let after, let d):
-                effects.append(.stall)
-                let stallStart = firstByte + Double(max(0, after - 1)) * interTokenGapMilliseconds
-                var waited = max(0, duration - stallStart)
-                if let d, entry.outcome == .completed { waited = min(waited, d.milliseconds) }
-                if entry.chunksSent >= after { silence = max(silence ?? 0, waited) }
+            case .delayHeaders, .delayBody: effects.append(.delay)
+            case .stall: effects.append(.stall)
             case .close, .cut, .brokenChunked, .lengthMismatch: effects.append(.truncate)
             case .reset: effects.append(.reset)
             case .malformed: effects.append(.malformed)
@@ -169,10 +153,12 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
         let credential = entry.header("Authorization") ?? entry.header("x-api-key") ?? entry.header("api-key")
         return ObservedExchange(
             server: server, sequence: entry.id, connectionID: entry.connectionID, method: entry.method, path: entry.path,
+            scenarioID: entry.header("X-LLMCheck-Scenario"),
             requestID: entry.header("X-LLMCheck-Request"), attemptNumber: entry.header("X-LLMCheck-Attempt").flatMap { Int($0) },
             credential: credential, receivedAt: entry.startedAtNanoseconds,
             endedAt: entry.startedAtNanoseconds + entry.durationNanoseconds, status: entry.status,
-            retryAfterMilliseconds: retryAfter, shouldRetry: shouldRetry, faults: effects, longestSilenceMilliseconds: silence,
+            retryAfterMilliseconds: entry.sentRetryAfterDelayMilliseconds, shouldRetry: shouldRetry, faults: effects,
+            longestSilenceMilliseconds: entry.longestGapNanoseconds.map { Double($0) / 1e6 },
             chunksSent: entry.chunksSent, ending: ending
         )
     }

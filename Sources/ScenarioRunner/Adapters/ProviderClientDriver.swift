@@ -8,8 +8,9 @@ import ProviderClient
 ///
 /// Each request gets its own client configured from the scenario (`client.retry`, `client.timeouts`,
 /// keys per provider) with the harness headers `X-LLMCheck-Scenario` / `X-LLMCheck-Request` as extra headers,
-/// and a jitter source seeded from the scenario seed, so retries are reproducible. Attempts of one request
-/// are linked by those headers and arrival order (the client has no per-attempt header hook).
+/// and a jitter source seeded from the scenario seed, so retries are reproducible. Every attempt carries
+/// `X-LLMCheck-Attempt: <n>` (1-based, ``ProviderClientConfiguration/attemptHeaderName``), so the verdicts link
+/// the journal's exchanges to the client's attempts by scenario, request and attempt number.
 public struct ProviderClientDriver: ClientDriver {
     public init() {}
 
@@ -227,6 +228,9 @@ public struct ProviderClientDriver: ClientDriver {
 
     // MARK: - Configuration
 
+    /// The per-attempt harness header the verdicts read (the misbehaving client sends the same).
+    static let attemptHeader = "X-LLMCheck-Attempt"
+
     func makeClient(_ request: DriverRequest, target: DriverRequest.Target, kind override: ProviderKind? = nil) throws(ProviderError) -> ProviderClient {
         let kind: ProviderKind = override ?? {
             switch request.dialect(for: target) {
@@ -249,6 +253,7 @@ public struct ProviderClientDriver: ClientDriver {
                 maximumDelay: Double(r.maxDelayMilliseconds) / 1000, maximumRetryAfter: Double(r.maxRetryAfterMilliseconds) / 1000
             ),
             extraHeaders: request.harnessHeaders,
+            attemptHeaderName: Self.attemptHeader,
             modelCacheTTL: .zero,
             random: { rng.withLock { $0.nextUnit() } }
         )

@@ -49,9 +49,12 @@ public struct ObservedExchange: Sendable, Hashable {
     public var connectionID: Int
     public var method: String
     public var path: String
+    /// Harness correlation: `X-LLMCheck-Scenario`, when the client sent it.
+    public var scenarioID: String?
     /// Harness correlation: `X-LLMCheck-Request` (step and request index, e.g. `s0.r1`), when the client sent it.
     public var requestID: String?
-    /// Harness correlation: `X-LLMCheck-Attempt`, when the client sent it.
+    /// Harness correlation: `X-LLMCheck-Attempt` (1-based), when the client sent it (the real client through
+    /// `ProviderClientConfiguration.attemptHeaderName`, the misbehaving client always).
     public var attemptNumber: Int?
     /// The credential presented (`Authorization`, `x-api-key`, `api-key`), masked as the journal recorded it.
     public var credential: String?
@@ -61,13 +64,14 @@ public struct ObservedExchange: Sendable, Hashable {
     public var endedAt: UInt64?
     /// Response status, if a head was sent.
     public var status: Int?
-    /// The delay a `Retry-After` / `retry-after-ms` header asked for, in ms.
+    /// The delay the `retry-after-ms` / `Retry-After` header the mock actually sent asked for, in ms.
     public var retryAfterMilliseconds: Double?
     /// The `x-should-retry` header the server sent, if any (it overrides the status rules).
     public var shouldRetry: Bool?
     /// Faults applied.
     public var faults: [FaultEffect]
-    /// Longest time the client stayed connected without being sent a byte after the head, in ms.
+    /// Longest time the client stayed connected without being sent a byte after the head, in ms, as the mock
+    /// measured it between its body writes (and from the last write to the end of the exchange).
     public var longestSilenceMilliseconds: Double?
     /// Body chunks written (stream events for streams).
     public var chunksSent: Int
@@ -75,7 +79,7 @@ public struct ObservedExchange: Sendable, Hashable {
 
     public init(
         server: String, sequence: Int, connectionID: Int = 0, method: String = "POST", path: String,
-        requestID: String? = nil, attemptNumber: Int? = nil, credential: String? = nil, receivedAt: UInt64,
+        scenarioID: String? = nil, requestID: String? = nil, attemptNumber: Int? = nil, credential: String? = nil, receivedAt: UInt64,
         endedAt: UInt64? = nil, status: Int? = nil, retryAfterMilliseconds: Double? = nil, shouldRetry: Bool? = nil, faults: [FaultEffect] = [],
         longestSilenceMilliseconds: Double? = nil, chunksSent: Int = 0, ending: Ending = .completed
     ) {
@@ -84,6 +88,7 @@ public struct ObservedExchange: Sendable, Hashable {
         self.connectionID = connectionID
         self.method = method
         self.path = path
+        self.scenarioID = scenarioID
         self.requestID = requestID
         self.attemptNumber = attemptNumber
         self.credential = credential

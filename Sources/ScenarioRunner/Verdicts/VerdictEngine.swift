@@ -4,8 +4,9 @@ import Reporting
 
 /// Judges a mock's journal of one step against what a well-behaved client does, producing ``Finding``s.
 ///
-/// Attempts are linked by the harness headers `X-LLMCheck-Request` / `X-LLMCheck-Attempt` (never by body hashes);
-/// exchanges without them fall back to arrival order when the step sent a single request.
+/// Attempts are linked by the harness headers `X-LLMCheck-Scenario` / `X-LLMCheck-Request` and ordered by
+/// `X-LLMCheck-Attempt` (never by body hashes); exchanges without an attempt header are ordered by arrival, and
+/// exchanges without any harness header fall back to arrival order when the step sent a single request.
 public struct VerdictEngine: Sendable {
     /// Tolerances. Defaults suit millisecond-scaled scenarios on a loaded 2-core machine.
     public struct Settings: Sendable, Hashable {
@@ -68,14 +69,15 @@ public struct VerdictEngine: Sendable {
         return collector.findings
     }
 
-    /// Exchanges grouped by request id, each group in arrival order; groups sorted by id.
+    /// Exchanges grouped by scenario and request id, each group in attempt order (arrival order without an attempt
+    /// header); groups sorted by key.
     static func groups(_ exchanges: [ObservedExchange], singleRequest: Bool, fallbackID: String?) -> [(String?, [ObservedExchange])] {
         var byID: [String: [ObservedExchange]] = [:]
         var unlinked: [String: [ObservedExchange]] = [:]
         for e in exchanges {
             if let id = e.requestID {
                 // Retries repeat server, method and path; a model-list probe of the same request is not a retry.
-                byID["\(id) \(e.server) \(e.method) \(e.path)", default: []].append(e)
+                byID["\(e.scenarioID ?? "") \(id) \(e.server) \(e.method) \(e.path)", default: []].append(e)
             } else {
                 // Without harness headers, attempts of one request share server, method and path.
                 unlinked["\(e.server) \(e.method) \(e.path)", default: []].append(e)
@@ -91,6 +93,8 @@ public struct VerdictEngine: Sendable {
         return out
     }
 
+    /// Attempts in the order the client made them: by `X-LLMCheck-Attempt`, then arrival (the fallback for
+    /// clients that do not number their attempts).
     static func ordered(_ list: [ObservedExchange]) -> [ObservedExchange] {
         list.sorted { ($0.attemptNumber ?? 0, $0.receivedAt) < ($1.attemptNumber ?? 0, $1.receivedAt) }
     }
