@@ -208,9 +208,12 @@ struct ScenarioRecord {
 
     func trace(_ outcome: RequestOutcome, step: Scenario.Step, exchanges: [ObservedExchange]) -> RequestTrace {
         let timing = outcome.timing
-        let attempts = outcome.attempts.map { a in
-            AttemptTrace(
-                attempt: a.number, startNs: relative(a.startedAt) ?? 0, endNs: relative(a.endedAt ?? a.startedAt) ?? 0,
+        let finalEnd = Self.finalAttemptEnd(outcome, exchanges: exchanges)
+        let attempts = outcome.attempts.enumerated().map { i, a in
+            var end = a.endedAt ?? a.startedAt
+            if i == outcome.attempts.count - 1, let finalEnd { end = max(end, finalEnd) }
+            return AttemptTrace(
+                attempt: a.number, startNs: relative(a.startedAt) ?? 0, endNs: relative(end) ?? 0,
                 status: a.status, errorCode: a.errorCode, delayBeforeMs: a.delayBeforeMilliseconds ?? 0
             )
         }
@@ -230,6 +233,16 @@ struct ScenarioRecord {
             error: outcome.kind == .error ? TraceError(code: outcome.errorCode ?? "error", message: outcome.errorMessage ?? "") : nil,
             attempts: journalAttempts
         )
+    }
+
+    /// When the final attempt really ended. A client records an accepted attempt's end when its response head
+    /// arrives, but the attempt lasts until the body is read: the stream end (`t_end`), or, when the client reported
+    /// none (the stream failed or was cancelled), the end of the journal exchange with the same attempt number.
+    static func finalAttemptEnd(_ outcome: RequestOutcome, exchanges: [ObservedExchange]) -> UInt64? {
+        guard let last = outcome.attempts.last, last.status.map({ (200..<300).contains($0) }) ?? (last.errorCode == nil) else { return nil }
+        if let end = outcome.timing?.end { return end }
+        let match = exchanges.last { $0.attemptNumber == last.number && $0.server == (last.server ?? $0.server) }
+        return match?.endedAt
     }
 
     func result(outcome forced: ScenarioOutcome?) -> ScenarioResult {
