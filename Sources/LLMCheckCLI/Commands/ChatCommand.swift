@@ -31,7 +31,7 @@ public enum ChatCommand: Command {
         guard let model = arguments.string("--model") else { throw UsageError("--model is required") }
         let prompt = arguments.positionals.joined(separator: " ")
         guard !prompt.isEmpty else { throw UsageError("give the prompt as an argument, e.g. llmcheck chat --model m \"Hello\"") }
-        let (client, notes) = try ClientCommandSupport.makeClient(arguments, context: context)
+        let (client, notes) = try await ClientCommandSupport.makeClient(arguments, context: context)
         for note in notes { context.output.error("note: \(note)") }
         var messages: [ChatMessage] = []
         if let system = arguments.string("--system") { messages.append(.system(system)) }

@@ -15,9 +15,10 @@ enum ClientCommandSupport {
     ]
 
     /// The endpoint and client configuration from the command line and environment.
-    static func makeClient(_ arguments: ParsedArguments, context: CommandContext) throws -> (ProviderClient, [String]) {
+    static func makeClient(_ arguments: ParsedArguments, context: CommandContext) async throws -> (ProviderClient, [String]) {
         let url = arguments.string("--url")
         var kind: ProviderKind?
+        var identification: String?
         if let text = arguments.string("--provider") {
             guard let parsed = ProviderKind(argument: text) else {
                 throw UsageError("--provider must be ollama, lmstudio or openai, got '\(text)'")
@@ -28,12 +29,7 @@ enum ClientCommandSupport {
             guard let url else {
                 throw UsageError("give --url (e.g. --url http://127.0.0.1:11434) or --provider to read the environment")
             }
-            let probe = try? ProviderEndpoint.parse(url, kind: .openaiCompatible)
-            kind = switch probe?.port {
-            case 11434: .ollama
-            case 1234: .lmstudio
-            default: .openaiCompatible
-            }
+            (kind, identification) = await identifyKind(of: url)
         }
         let resolved: ProviderEnvironment
         do {
@@ -50,11 +46,29 @@ enum ClientCommandSupport {
         let retries = try arguments.int("--retries", in: 0...10) ?? 2
         let proxy = arguments.flag("--no-proxy") ? ProxySettings.none : ProxySettings.fromEnvironment(context.environment)
         var notes = resolved.notes
+        if let identification { notes.append(identification) }
         if let route = proxy.proxy(scheme: resolved.endpoint.scheme, host: resolved.endpoint.host) {
             notes.append("via proxy \(route) (from \(proxy.sources.joined(separator: ", "))); --no-proxy to bypass")
         }
         let configuration = ProviderClientConfiguration(timeouts: timeouts, retry: RetryPolicy(maxRetries: retries), proxy: proxy)
         return (ProviderClient(endpoint: resolved.endpoint, configuration: configuration), notes)
+    }
+
+    /// The API family of an unlabelled `--url`: a path ending in `/v1` means OpenAI-compatible;
+    /// otherwise what answers there is fingerprinted (Ollama banner, LM Studio `/api/v0`, llama.cpp,
+    /// vLLM…), and only when nothing answers does the port decide (11434 Ollama, 1234 LM Studio).
+    static func identifyKind(of url: String) async -> (ProviderKind, String?) {
+        guard let endpoint = try? ProviderEndpoint.parse(url, kind: .openaiCompatible) else { return (.openaiCompatible, nil) }
+        let byPort: ProviderKind = switch endpoint.port {
+        case 11434: .ollama
+        case 1234: .lmstudio
+        default: .openaiCompatible
+        }
+        if endpoint.basePath.hasSuffix("/v1") || endpoint.scheme != "http" { return (byPort == .lmstudio ? .lmstudio : .openaiCompatible, nil) }
+        let discovery = ProviderDiscovery(host: endpoint.host, ports: [endpoint.port])
+        guard let found = await discovery.fingerprint(port: endpoint.port), let kind = found.flavor.kind else { return (byPort, nil) }
+        let version = found.version.map { " \($0)" } ?? ""
+        return (kind, "identified \(found.flavor.rawValue)\(version) at \(endpoint.host):\(endpoint.port) (--provider to skip the probe)")
     }
 
     /// Exit code for a provider failure: 69 when unreachable, 64 for bad configuration, else 1.

@@ -19,7 +19,7 @@ public enum ModelsCommand: Command {
         options: ClientCommandSupport.endpointOptions + [.flag("--json", help: "Print JSON instead of a table.")])
 
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
-        let (client, notes) = try ClientCommandSupport.makeClient(arguments, context: context)
+        let (client, notes) = try await ClientCommandSupport.makeClient(arguments, context: context)
         for note in notes { context.output.error("note: \(note)") }
         let models: [ModelInfo]
         do {
