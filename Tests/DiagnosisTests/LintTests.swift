@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 import Testing
 
 @testable import Diagnosis
@@ -109,9 +110,9 @@ struct LintTests {
             #expect(EnvironmentLint.proxyRoute(for: local, environment: ["http_proxy": "http://p:1", "no_proxy": noProxy]) == nil, "\(noProxy)")
         }
         #expect(EnvironmentLint.proxyRoute(for: local, environment: ["http_proxy": "http://p:1", "no_proxy": "127.0.0.1:80"]) != nil)
-        #expect(EnvironmentLint.isExcluded(host: "api.openai.com", port: 443, noProxy: ".openai.com"))
-        #expect(EnvironmentLint.isExcluded(host: "api.openai.com", port: 443, noProxy: "openai.com"))
-        #expect(!EnvironmentLint.isExcluded(host: "notopenai.com", port: 443, noProxy: "openai.com"))
+        #expect(ProxySettings.isExempt(host: "api.openai.com", port: 443, noProxy: [".openai.com"], convention: .anyCommonClient))
+        #expect(ProxySettings.isExempt(host: "api.openai.com", port: 443, noProxy: ["openai.com"], convention: .anyCommonClient))
+        #expect(!ProxySettings.isExempt(host: "notopenai.com", port: 443, noProxy: ["openai.com"], convention: .anyCommonClient))
         let masked = EnvironmentLint.proxyRoute(for: local, environment: ["HTTP_PROXY": "http://bob:hunter2@p:3128"])
         #expect(masked?.url.contains("hunter2") == false)
     }

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 /// Checks of environment variables: proxies, variable names, API keys (rung 0).
 ///
-/// Deliberately broader than ProviderClient's `ProxySettings` (which follows curl exactly, e.g.
-/// it ignores upper-case `HTTP_PROXY`): diagnose asks "would *any* common client stack proxy
-/// this?" — Python requests/httpx honour `HTTP_PROXY`, curl honours `http_proxy` — and names
-/// the variable that did it.
+/// Proxy rules are ProviderClient's `ProxySettings`, asked in its `.anyCommonClient` mode (not
+/// curl's exact reading, which ignores upper-case `HTTP_PROXY`): diagnose asks "would *any*
+/// common client stack proxy this?" — Python requests/httpx honour `HTTP_PROXY`, curl honours
+/// `http_proxy` — and names the variable that did it.
 public enum EnvironmentLint {
     /// A proxy that would carry requests to a target, and the variable that set it.
     public struct ProxyRoute: Sendable, Hashable {
@@ -14,57 +15,16 @@ public enum EnvironmentLint {
         public var endpoint: Endpoint?
     }
 
-    /// The proxy variables apps honouring the environment (curl, Python requests/httpx) would use for
-    /// `endpoint`, or nil when NO_PROXY excludes it or none is set.
+    /// The proxy variables apps honouring the environment (curl, Python requests/httpx, Go) would
+    /// use for `endpoint`, or nil when NO_PROXY excludes it or none is set. The rules are
+    /// ProviderClient's ``ProxySettings`` in its ``ProxySettings/Convention/anyCommonClient`` mode.
     public static func proxyRoute(for endpoint: Endpoint, environment env: [String: String]) -> ProxyRoute? {
-        let names = endpoint.isHTTPS
-            ? ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
-            : ["http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"]
-        guard let variable = names.first(where: { env[$0].map { !$0.isEmpty } ?? false }), let value = env[variable] else {
-            return nil
-        }
-        let noProxy = (env["NO_PROXY"] ?? "") + "," + (env["no_proxy"] ?? "")
-        if isExcluded(host: endpoint.host, port: endpoint.port, noProxy: noProxy) { return nil }
+        let settings = ProxySettings.fromEnvironment(env, convention: .anyCommonClient)
+        guard let route = settings.proxyAndVariable(scheme: endpoint.isHTTPS ? "https" : "http", host: endpoint.host, port: endpoint.port),
+            let variable = route.variable, let value = env[variable]
+        else { return nil }
         let parsed = try? Endpoint.parse(value, defaultPort: 80).get()
         return ProxyRoute(variable: variable, url: SecretMasker.scrubURL(value), endpoint: parsed)
-    }
-
-    /// curl-style NO_PROXY matching: `*`, exact host, domain suffix (`.example.com` or `example.com`),
-    /// IP literal, CIDR, optional `:port`.
-    public static func isExcluded(host: String, port: UInt16, noProxy: String) -> Bool {
-        let h = host.lowercased()
-        for raw in noProxy.split(separator: ",") {
-            var entry = raw.trimmingCharacters(in: " ").lowercased()
-            if entry.isEmpty { continue }
-            if entry == "*" { return true }
-            if entry.hasPrefix("["), let close = entry.firstIndex(of: "]") {
-                entry = String(entry[entry.index(after: entry.startIndex)..<close])
-            } else if entry.filter({ $0 == ":" }).count == 1, let colon = entry.firstIndex(of: ":") {
-                if let p = UInt16(entry[entry.index(after: colon)...]), p != port { continue }
-                entry = String(entry[..<colon])
-            }
-            if let slash = entry.firstIndex(of: "/") {
-                if cidrContains(String(entry[..<slash]), bits: Int(entry[entry.index(after: slash)...]) ?? 32, host: h) {
-                    return true
-                }
-                continue
-            }
-            if entry.hasPrefix("*.") { entry.removeFirst() }
-            if h == entry { return true }
-            if entry.hasPrefix(".") ? h.hasSuffix(entry) : h.hasSuffix("." + entry) { return true }
-        }
-        return false
-    }
-
-    static func cidrContains(_ network: String, bits: Int, host: String) -> Bool {
-        func v4(_ s: String) -> UInt32? {
-            let parts = s.split(separator: ".").compactMap { UInt32($0) }
-            guard parts.count == 4, parts.allSatisfy({ $0 < 256 }) else { return nil }
-            return parts.reduce(0) { $0 << 8 | $1 }
-        }
-        guard let n = v4(network), let a = v4(host), (0...32).contains(bits) else { return false }
-        let mask: UInt32 = bits == 0 ? 0 : ~UInt32(0) << (32 - UInt32(bits))
-        return n & mask == a & mask
     }
 
     /// Machine-wide findings about variable names.

@@ -61,7 +61,22 @@ public struct ProxyTarget: Sendable, Hashable, CustomStringConvertible {
 ///   Names are not resolved, and loopback is **not** exempt unless listed (curl behaves the same,
 ///   which is why a stray `http_proxy` can break `http://localhost:11434`).
 /// * ``mode`` switches it off (`.disabled`) or forces one proxy (`.explicit`).
+/// * ``Convention/anyCommonClient`` answers a different question with the same rules: would *any*
+///   common client stack (Python requests/httpx, Node, Go, curl) use a proxy here? `diagnose` asks
+///   it, because an app may be built on any of them.
 public struct ProxySettings: Sendable, Hashable {
+    /// Whose reading of the variables ``fromEnvironment(_:convention:)`` and ``isExempt(host:port:noProxy:convention:)`` follow.
+    public enum Convention: Sendable, Hashable {
+        /// curl exactly, as documented on the type. Default; what ProviderClient itself does.
+        case curl
+        /// The union of common client stacks: `http_proxy` **and** `HTTP_PROXY` for `http://`
+        /// (requests, httpx and Go read the upper-case form), `HTTPS_PROXY`/`https_proxy`, then
+        /// `ALL_PROXY`/`all_proxy`; `NO_PROXY` and `no_proxy` both count; a `host:port` entry exempts
+        /// only that port (Go) and `*.example.com` means `.example.com`.
+        case anyCommonClient
+    }
+
+
     public enum Mode: Sendable, Hashable {
         /// Use the environment variables above. Default.
         case environment
@@ -78,6 +93,12 @@ public struct ProxySettings: Sendable, Hashable {
     public var noProxy: [String]
     /// Which variables were used (names only).
     public var sources: [String]
+    /// The variable that supplied ``httpProxy`` (`http_proxy`, `ALL_PROXY`, …), if any.
+    public var httpProxyVariable: String?
+    /// The variable that supplied ``httpsProxy``, if any.
+    public var httpsProxyVariable: String?
+    /// How `no_proxy` entries match (see ``Convention``). Default `.curl`.
+    public var convention: Convention = .curl
 
     public init(mode: Mode = .disabled, httpProxy: ProxyTarget? = nil, httpsProxy: ProxyTarget? = nil, noProxy: [String] = [], sources: [String] = []) {
         self.mode = mode
@@ -90,39 +111,62 @@ public struct ProxySettings: Sendable, Hashable {
     /// No proxy at all.
     public static let none = ProxySettings(mode: .disabled)
 
-    /// Reads the proxy variables from `environment` with curl's precedence.
-    public static func fromEnvironment(_ environment: [String: String]) -> ProxySettings {
+    /// Reads the proxy variables from `environment`, with curl's precedence by default.
+    public static func fromEnvironment(_ environment: [String: String], convention: Convention = .curl) -> ProxySettings {
         var sources: [String] = []
-        func first(_ names: [String]) -> String? {
+        func first(_ names: [String]) -> (name: String, value: String)? {
             for name in names {
                 if let value = environment[name], !value.trimmingCharacters(in: .whitespaces).isEmpty {
                     sources.append(name)
-                    return value
+                    return (name, value)
                 }
             }
             return nil
         }
-        let http = first(["http_proxy", "all_proxy", "ALL_PROXY"]).flatMap(ProxyTarget.parse)
-        let https = first(["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]).flatMap(ProxyTarget.parse)
-        let noProxyText = first(["no_proxy", "NO_PROXY"]) ?? ""
+        let httpNames: [String], httpsNames: [String], noProxyText: String
+        switch convention {
+        case .curl:
+            httpNames = ["http_proxy", "all_proxy", "ALL_PROXY"]
+            httpsNames = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
+            noProxyText = first(["no_proxy", "NO_PROXY"])?.value ?? ""
+        case .anyCommonClient:
+            httpNames = ["http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"]
+            httpsNames = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+            noProxyText = [first(["NO_PROXY"])?.value, first(["no_proxy"])?.value].compactMap { $0 }.joined(separator: ",")
+        }
+        let http = first(httpNames).flatMap { found in ProxyTarget.parse(found.value).map { (found.name, $0) } }
+        let https = first(httpsNames).flatMap { found in ProxyTarget.parse(found.value).map { (found.name, $0) } }
         let entries = noProxyText.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init)
-        return ProxySettings(mode: .environment, httpProxy: http, httpsProxy: https, noProxy: entries, sources: Array(Set(sources)).sorted())
+        var settings = ProxySettings(
+            mode: .environment, httpProxy: http?.1, httpsProxy: https?.1, noProxy: entries, sources: Array(Set(sources)).sorted())
+        settings.httpProxyVariable = http?.0
+        settings.httpsProxyVariable = https?.0
+        settings.convention = convention
+        return settings
     }
 
-    /// The proxy to use for `scheme://host`, or nil for a direct connection.
-    public func proxy(scheme: String, host: String) -> ProxyTarget? {
-        let candidate: ProxyTarget?
+    /// The proxy to use for `scheme://host[:port]`, or nil for a direct connection.
+    public func proxy(scheme: String, host: String, port: UInt16? = nil) -> ProxyTarget? {
+        proxyAndVariable(scheme: scheme, host: host, port: port)?.target
+    }
+
+    /// Like ``proxy(scheme:host:port:)``, with the variable that set the proxy (nil for `.explicit`).
+    public func proxyAndVariable(scheme: String, host: String, port: UInt16? = nil) -> (target: ProxyTarget, variable: String?)? {
+        let candidate: (ProxyTarget, String?)
         switch mode {
         case .disabled: return nil
-        case .explicit(let target): candidate = target
-        case .environment: candidate = scheme == "https" ? httpsProxy : httpProxy
+        case .explicit(let target): candidate = (target, nil)
+        case .environment:
+            let https = scheme == "https"
+            guard let target = https ? httpsProxy : httpProxy else { return nil }
+            candidate = (target, https ? httpsProxyVariable : httpProxyVariable)
         }
-        guard let candidate else { return nil }
-        return Self.isExempt(host: host, noProxy: noProxy) ? nil : candidate
+        return Self.isExempt(host: host, port: port, noProxy: noProxy, convention: convention) ? nil : candidate
     }
 
-    /// Whether `host` matches a `no_proxy` list (curl rules, see the type's documentation).
-    public static func isExempt(host: String, noProxy: [String]) -> Bool {
+    /// Whether `host` (on `port`, if known) matches a `no_proxy` list (curl rules by default, see
+    /// the type's documentation and ``Convention``).
+    public static func isExempt(host: String, port: UInt16? = nil, noProxy: [String], convention: Convention = .curl) -> Bool {
         var name = host.lowercased()
         if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
         if name.hasSuffix(".") { name.removeLast() }
@@ -131,8 +175,18 @@ public struct ProxySettings: Sendable, Hashable {
             var entry = raw.lowercased().trimmingCharacters(in: .whitespaces)
             if entry.isEmpty { continue }
             if entry == "*" { return true }
+            var entryPort: UInt16?
             if entry.hasPrefix("["), let close = entry.firstIndex(of: "]") {
+                let after = entry[entry.index(after: close)...]
+                if after.hasPrefix(":") { entryPort = UInt16(after.dropFirst()) }
                 entry = String(entry[entry.index(after: entry.startIndex)..<close])
+            } else if entry.filter({ $0 == ":" }).count == 1, let colon = entry.firstIndex(of: ":") {
+                entryPort = UInt16(entry[entry.index(after: colon)...])
+                entry = String(entry[..<colon])
+            }
+            if convention == .anyCommonClient {
+                if let entryPort, let port, entryPort != port { continue }
+                if entry.hasPrefix("*.") { entry.removeFirst() }
             }
             if let slash = entry.firstIndex(of: "/") {
                 guard let hostAddress, let network = IPAddress(String(entry[..<slash])),
@@ -145,8 +199,6 @@ public struct ProxySettings: Sendable, Hashable {
                 if hostAddress == address { return true }
                 continue
             }
-            // host:port entries: compare the host part only.
-            if entry.filter({ $0 == ":" }).count == 1, let colon = entry.firstIndex(of: ":") { entry = String(entry[..<colon]) }
             while entry.hasPrefix(".") { entry.removeFirst() }
             if entry.hasSuffix(".") { entry.removeLast() }
             if name == entry || name.hasSuffix("." + entry) { return true }
