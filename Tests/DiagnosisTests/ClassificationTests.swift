@@ -76,7 +76,7 @@ struct ClassificationTests {
         #expect(ModelNames.closest(to: "qwen2.5:14b", in: installed).first == "qwen2.5:7b")
         #expect(ModelNames.closest(to: "mistrall", in: installed).first == "mistral:latest")
         #expect(ModelNames.closest(to: "completely-different-name-xyz", in: installed).isEmpty)
-        #expect(ModelNames.editDistance("kitten", "sitting") == 3)
+        #expect(Suggestion.editDistance("kitten", "sitting") == 3)
         #expect(ModelNames.version("0.3.3", isOlderThan: "0.3.4"))
         #expect(!ModelNames.version("0.3.10", isOlderThan: "0.3.4"))
         #expect(!ModelNames.version("0.12.6-rc1", isOlderThan: "0.12.6"))

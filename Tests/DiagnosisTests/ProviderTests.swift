@@ -110,7 +110,7 @@ struct ProviderTests {
             expectDiagnosed(report, "openai-invalid-key")
             #expect(!report.modeIDs.contains("openai-insufficient-quota"))
             #expect(!report.modeIDs.contains("openai-rate-limited"))
-            let text = DiagnosisRenderer(verbose: true, masker: SecretMasker(secrets: [wrong])).text(report)
+            let text = DiagnosisRenderer(verbose: true, secrets: [wrong]).text(report)
             #expect(!text.contains(wrong))
             #expect(text.contains("sk-…cdef"))
         }

@@ -9,7 +9,7 @@ struct RenderingTests {
     func sampleReport(verdict: DiagnosisReport.Verdict = .problems) -> DiagnosisReport {
         let key = "sk-proj-abcdefghijklmnop1234"
         let checks = [
-            CheckResult(id: "environment", title: "Environment variables", status: .pass, summary: "1 relevant variable set", evidence: [Evidence("OPENAI_API_KEY", SecretMasker.mask(key))]),
+            CheckResult(id: "environment", title: "Environment variables", status: .pass, summary: "1 relevant variable set", evidence: [Evidence("OPENAI_API_KEY", SecretMasking.mask(key))]),
             CheckResult(id: "connect", target: 0, title: "TCP connect", status: verdict == .healthy ? .pass : .fail, summary: "127.0.0.1:11434 refused",
                 evidence: [Evidence("connect", "127.0.0.1:11434 refused (ECONNREFUSED) in 0.1 ms"), Evidence("header", "Authorization: Bearer \(key)")],
                 findings: verdict == .healthy ? [] : [Finding("server-not-running", message: "Nothing is listening on 127.0.0.1:11434 (key \(key)).")]),
@@ -24,7 +24,7 @@ struct RenderingTests {
     }
 
     @Test func textHasSymbolsVerdictAndFix() {
-        let text = DiagnosisRenderer(verbose: false, masker: SecretMasker(secrets: ["sk-proj-abcdefghijklmnop1234"])).text(sampleReport())
+        let text = DiagnosisRenderer(verbose: false, secrets: ["sk-proj-abcdefghijklmnop1234"]).text(sampleReport())
         #expect(text.hasPrefix("✗ 1 problem found"))
         #expect(text.contains("✗ TCP connect"))
         #expect(text.contains("– Identity"))
@@ -54,7 +54,7 @@ struct RenderingTests {
     }
 
     @Test func jsonShapeIsStable() throws {
-        let json = DiagnosisRenderer(masker: SecretMasker(secrets: ["sk-proj-abcdefghijklmnop1234"])).json(sampleReport(), toolVersion: "9.9")
+        let json = DiagnosisRenderer(secrets: ["sk-proj-abcdefghijklmnop1234"]).json(sampleReport(), toolVersion: "9.9")
         #expect(json.keys == ["schemaVersion", "tool", "toolVersion", "command", "verdict", "exitCode", "headline", "platform", "durationMs", "targets", "checks", "findings"])
         #expect(json["schemaVersion"]?.intValue == 1)
         #expect(json["exitCode"]?.intValue == 1)
@@ -76,7 +76,7 @@ struct RenderingTests {
         ("  lm-studio-token-9876  ", "lm-…9876"),
     ])
     func masksKeys(key: String, expected: String) {
-        #expect(SecretMasker.mask(key) == expected)
+        #expect(SecretMasking.mask(key) == expected)
     }
 
     @Test func scrubsSecretsByPattern() {
@@ -85,12 +85,12 @@ struct RenderingTests {
             url http://user:pa55word@host:1/v1?api_key=SECRETVALUE&x=1 and https://h/?token=t0k3n
             key sk-ant-api03-abcdefghijklmnopqrstu in a message
             """
-        let out = SecretMasker.scrubPatterns(text)
+        let out = SecretMasking.redactTokens(text)
         for secret in ["abcdefghijklmnopqrstuvwxyz", "pa55word", "SECRETVALUE", "t0k3n", "sk-ant-api03-abcdefghijklmnopqrstu"] {
             #expect(!out.contains(secret), "\(secret) in \(out)")
         }
         #expect(out.contains("x=1"))
-        #expect(SecretMasker(secrets: ["myownsecret"]).scrub("value=myownsecret!") == "value=***!")
+        #expect(DiagnosisRenderer(secrets: ["myownsecret"]).scrub("value=myownsecret!") == "value=***!")
     }
 
     @Test func endToEndKeyNeverAppearsInOutput() async throws {
@@ -99,9 +99,8 @@ struct RenderingTests {
             $0.apiKey = key
             $0.environment = ["OPENAI_API_KEY": key, "HTTP_PROXY": "http://u:\(key)@127.0.0.1:9"]
         }
-        let masker = SecretMasker(secrets: [key])
-        let text = DiagnosisRenderer(verbose: true, masker: masker).text(report)
-        let json = DiagnosisRenderer(masker: masker).json(report, toolVersion: "t").serialized()
+        let text = DiagnosisRenderer(verbose: true, secrets: [key]).text(report)
+        let json = DiagnosisRenderer(secrets: [key]).json(report, toolVersion: "t").serialized()
         #expect(!text.contains(key) && !json.contains(key))
         #expect(!text.contains("0123456789abcdef") && !json.contains("0123456789abcdef"))
     }

@@ -33,7 +33,7 @@ public struct Diagnoser: Sendable {
             let reachable = await state?.workingAddress != nil
             reportTargets.append(
                 DiagnosisReport.Target(
-                    index: target.index, url: SecretMasker.scrubURL(target.input), source: target.source,
+                    index: target.index, url: SecretMasking.redactURL(target.input), source: target.source,
                     provider: target.provider.rawValue, isDefaultProbe: target.isDefaultProbe,
                     identified: identity.map { $0.isLLMServer ? $0.displayName : $0.kind.rawValue }, reachable: reachable
                 )
@@ -99,7 +99,7 @@ public struct Diagnoser: Sendable {
             ]
             for name in names {
                 guard let value = env[name], !value.isEmpty else { continue }
-                let shown = name.contains("KEY") || name.contains("TOKEN") ? SecretMasker.mask(value) : SecretMasker.scrubURL(value)
+                let shown = name.contains("KEY") || name.contains("TOKEN") ? SecretMasking.mask(value) : SecretMasking.redactURL(value)
                 evidence.append(Evidence(name, shown))
             }
             var findings = EnvironmentLint.variableFindings(env)
@@ -192,10 +192,10 @@ public struct Diagnoser: Sendable {
         var findings = URLLint.findings(for: target)
         let key = configuration.effectiveKey
         findings += EnvironmentLint.keyFindings(key: key?.value, source: key?.source, target: target)
-        var evidence = [Evidence("given", SecretMasker.scrubURL(target.input)), Evidence("source", target.source)]
+        var evidence = [Evidence("given", SecretMasking.redactURL(target.input)), Evidence("source", target.source)]
         evidence.append(Evidence("provider", target.provider.rawValue + (target.isProviderKnown ? "" : " (guessed)")))
         evidence.append(Evidence("client dialect", target.dialect.rawValue))
-        if let key { evidence.append(Evidence("api key", "\(SecretMasker.mask(key.value)) from \(key.source)")) }
+        if let key { evidence.append(Evidence("api key", "\(SecretMasking.mask(key.value)) from \(key.source)")) }
         guard let endpoint = target.parsed else {
             return CheckResult(
                 id: "lint", target: target.index, title: "URL and key", status: .fail,

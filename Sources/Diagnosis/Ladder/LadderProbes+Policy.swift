@@ -115,7 +115,7 @@ extension LadderProbes {
         }
         let base = await workingBase()
         let outcome = await state.get(base + "/models", headers: auth)
-        var evidence = [Evidence("GET \(base)/models" + (key.map { " with key \(SecretMasker.mask($0.value)) from \($0.source)" } ?? " without key"), outcome.sketch)]
+        var evidence = [Evidence("GET \(base)/models" + (key.map { " with key \(SecretMasking.mask($0.value)) from \($0.source)" } ?? " without key"), outcome.sketch)]
         guard let r = outcome.response else {
             return result("auth", title, .fail, "no answer: \(outcome.sketch)", evidence: evidence)
         }
@@ -134,7 +134,7 @@ extension LadderProbes {
                 return result("auth", title, .fail, "401 \(code.isEmpty ? "" : code)", evidence: evidence,
                     findings: [Finding(
                         "openai-invalid-key",
-                        message: "The server rejected the key\(key.map { " \(SecretMasker.mask($0.value)) from \($0.source)" } ?? " (none sent)"): 401 \(code) \(message.isEmpty ? "" : "— \(message.prefix(120))").",
+                        message: "The server rejected the key\(key.map { " \(SecretMasking.mask($0.value)) from \($0.source)" } ?? " (none sent)"): 401 \(code) \(message.isEmpty ? "" : "— \(message.prefix(120))").",
                         fix: FailureCatalog.mode("openai-invalid-key")?.fix.general
                     )])
             }
@@ -142,7 +142,7 @@ extension LadderProbes {
             evidence.append(Evidence("GET /health (no key)", health.sketch))
             let healthOK = health.response?.status == 200
             let who = identity.kind == .lmstudio ? "LM Studio ('Require Authentication' is on)" : identity.displayName
-            let keyText = key.map { "rejects the key \(SecretMasker.mask($0.value)) from \($0.source)" } ?? "requires an API key and none is configured"
+            let keyText = key.map { "rejects the key \(SecretMasking.mask($0.value)) from \($0.source)" } ?? "requires an API key and none is configured"
             return result("auth", title, .fail, "401: \(message.isEmpty ? r.sketch : String(message.prefix(80)))", evidence: evidence,
                 findings: [Finding(
                     "local-server-key-required",

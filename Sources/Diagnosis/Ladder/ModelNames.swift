@@ -1,7 +1,8 @@
 import Foundation
 import HTTPWire
 
-/// Model-name comparison: Ollama normalization, closest-name suggestions.
+/// Model-name comparison: Ollama normalization, closest-name suggestions (ranked with
+/// HTTPWire's `Suggestion.editDistance`, plus a same-base-name preference of its own).
 public enum ModelNames {
     /// Ollama's canonical form: lower-cased, `:latest` when no tag, `registry.ollama.ai/library/` dropped.
     public static func normalizeOllama(_ name: String) -> String {
@@ -19,22 +20,6 @@ public enum ModelNames {
         return String(n[..<colon])
     }
 
-    /// Levenshtein distance.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var previous = Array(0...y.count)
-        for i in 1...x.count {
-            var current = [i] + Array(repeating: 0, count: y.count)
-            for j in 1...y.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[y.count]
-    }
-
     /// Up to `limit` installed names closest to `wanted`: same base name with another tag first,
     /// then by edit distance (only reasonably close ones).
     public static func closest(to wanted: String, in installed: [String], limit: Int = 3) -> [String] {
@@ -44,7 +29,7 @@ public enum ModelNames {
             let n = normalizeOllama(name)
             if baseName(name) == wBase { return (name, 0) }
             if baseName(name).hasPrefix(wBase) || wBase.hasPrefix(baseName(name)) { return (name, 1) }
-            return (name, 2 + editDistance(w, n))
+            return (name, 2 + Suggestion.editDistance(w, n))
         }
         let threshold = max(4, w.count / 2) + 2
         return scored.filter { $0.1 <= threshold }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.prefix(limit).map(\.0)

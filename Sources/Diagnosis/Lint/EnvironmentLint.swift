@@ -24,7 +24,7 @@ public enum EnvironmentLint {
             let variable = route.variable, let value = env[variable]
         else { return nil }
         let parsed = try? Endpoint.parse(value, defaultPort: 80).get()
-        return ProxyRoute(variable: variable, url: SecretMasker.scrubURL(value), endpoint: parsed)
+        return ProxyRoute(variable: variable, url: SecretMasking.redactURL(value), endpoint: parsed)
     }
 
     /// Machine-wide findings about variable names.
@@ -36,15 +36,15 @@ public enum EnvironmentLint {
             findings.append(
                 Finding(
                     "base-url-env-ignored", severity: .warning,
-                    message: "OPENAI_API_BASE is set (\(SecretMasker.scrubURL(legacy))) but OPENAI_BASE_URL is not: openai ≥1.0 libraries ignore OPENAI_API_BASE and call api.openai.com.",
-                    fix: "export OPENAI_BASE_URL=\(SecretMasker.scrubURL(legacy))"
+                    message: "OPENAI_API_BASE is set (\(SecretMasking.redactURL(legacy))) but OPENAI_BASE_URL is not: openai ≥1.0 libraries ignore OPENAI_API_BASE and call api.openai.com.",
+                    fix: "export OPENAI_BASE_URL=\(SecretMasking.redactURL(legacy))"
                 )
             )
         } else if let legacy, let base, legacy != base {
             findings.append(
                 Finding(
                     "base-url-env-ignored", severity: .warning,
-                    message: "OPENAI_BASE_URL (\(SecretMasker.scrubURL(base))) and OPENAI_API_BASE (\(SecretMasker.scrubURL(legacy))) differ: old and new libraries go to different servers.",
+                    message: "OPENAI_BASE_URL (\(SecretMasking.redactURL(base))) and OPENAI_API_BASE (\(SecretMasking.redactURL(legacy))) differ: old and new libraries go to different servers.",
                     fix: "Set both to the same URL, or unset OPENAI_API_BASE."
                 )
             )
@@ -79,7 +79,7 @@ public enum EnvironmentLint {
             return []
         }
         var findings: [Finding] = []
-        let masked = SecretMasker.mask(key)
+        let masked = SecretMasking.mask(key)
         if key != key.trimmingCharacters(in: " ") || key.contains("\n") || key.contains("\r") || key.contains("\t") {
             findings.append(
                 Finding(

@@ -2,18 +2,25 @@ import Foundation
 import HTTPWire
 
 /// Renders a ``DiagnosisReport`` as text (doctor style) or JSON. Every string passes through
-/// the ``SecretMasker`` first.
+/// HTTPWire's `SecretMasking` first: the known ``secrets`` by value, then token shapes.
 public struct DiagnosisRenderer: Sendable {
     /// Colour (ANSI) only on a terminal.
     public var useColor: Bool
     /// Show evidence under every check (-v).
     public var verbose: Bool
-    public var masker: SecretMasker
+    /// Secrets known by value (the keys in use); every occurrence is masked, also without
+    /// surrounding white space.
+    public var secrets: [String]
 
-    public init(useColor: Bool = false, verbose: Bool = false, masker: SecretMasker = SecretMasker(secrets: [])) {
+    public init(useColor: Bool = false, verbose: Bool = false, secrets: [String] = []) {
         self.useColor = useColor
         self.verbose = verbose
-        self.masker = masker
+        self.secrets = secrets + secrets.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    /// `text` with known secrets and token-shaped secrets masked.
+    func scrub(_ text: String) -> String {
+        SecretMasking.redactTokens(SecretMasking.redact(text, secrets: secrets))
     }
 
     // MARK: - Text
@@ -78,7 +85,7 @@ public struct DiagnosisRenderer: Sendable {
         let counts = Dictionary(grouping: report.checks, by: \.status).mapValues(\.count)
         let tally = [CheckStatus.pass, .warn, .fail, .skip].compactMap { s in counts[s].map { "\($0) \(label(s))" } }.joined(separator: ", ")
         lines.append(paint("\(tally) · \(String(format: "%.0f", report.durationMilliseconds)) ms\(verbose ? "" : " · -v for evidence, --json for machines")", "2"))
-        return masker.scrub(lines.joined(separator: "\n"))
+        return scrub(lines.joined(separator: "\n"))
     }
 
     private func label(_ s: CheckStatus) -> String {
@@ -106,7 +113,7 @@ public struct DiagnosisRenderer: Sendable {
 
     /// The `--json` document (schema in docs/diagnose.md, `schemaVersion` 1).
     public func json(_ report: DiagnosisReport, toolVersion: String) -> JSONValue {
-        func s(_ text: String) -> JSONValue { .string(masker.scrub(text)) }
+        func s(_ text: String) -> JSONValue { .string(scrub(text)) }
         func evidence(_ list: [Evidence]) -> JSONValue {
             .array(list.map { .object([("key", s($0.key)), ("value", s($0.value))]) })
         }

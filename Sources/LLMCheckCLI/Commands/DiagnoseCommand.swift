@@ -58,14 +58,12 @@ public enum DiagnoseCommand: Command {
         let report = await Diagnoser(configuration: configuration).run()
         var secrets = [configuration.apiKey, context.environment["OPENAI_API_KEY"], context.environment["LM_API_TOKEN"],
             context.environment["VLLM_API_KEY"], context.environment["LLAMA_API_KEY"]].compactMap { $0 }
-        secrets += secrets.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        let masker = SecretMasker(secrets: secrets)
         let output = context.output
-        let jsonRenderer = DiagnosisRenderer(useColor: false, verbose: true, masker: masker)
+        let jsonRenderer = DiagnosisRenderer(useColor: false, verbose: true, secrets: secrets)
         if arguments.flag("--json") {
             output.line(jsonRenderer.json(report, toolVersion: LLMCheckCLI.version).prettySerialized())
         } else {
-            let renderer = DiagnosisRenderer(useColor: output.isTerminal, verbose: arguments.flag("--verbose"), masker: masker)
+            let renderer = DiagnosisRenderer(useColor: output.isTerminal, verbose: arguments.flag("--verbose"), secrets: secrets)
             output.line(renderer.text(report))
         }
         if let path = arguments.string("--report") {
