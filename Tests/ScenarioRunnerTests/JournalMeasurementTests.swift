@@ -119,6 +119,38 @@ struct JournalMeasurementTests {
         #expect(group.map(\.status) == [500, 200])
     }
 
+    @Test func anIdleTimeoutTheServerNoticedLateIsNotAMissingTimeout() {
+        var client = Scenario.Client()
+        client.timeouts.idleMilliseconds = 150
+        let step = Scenario.Step(name: "s", operation: .chat)
+        func judged(attempt: Int?, clientCode: String?) -> [String] {
+            let e = ObservedExchange(
+                server: "main", sequence: 1, path: "/v1/chat/completions", scenarioID: "sc", requestID: "s0.r0", attemptNumber: attempt,
+                receivedAt: 0, endedAt: 360 * ms, status: 200, faults: [.stall], longestSilenceMilliseconds: 350, ending: .clientClosed(chunks: 0))
+            let outcome = RequestOutcome(requestID: "s0.r0", kind: .error, errorCode: "idleTimeout", attempts: [
+                RequestOutcome.Attempt(number: 1, server: "main", startedAt: 0, endedAt: 5 * ms, status: 200, errorCode: clientCode),
+            ])
+            return VerdictEngine().judge(exchanges: [e], step: step, client: client, outcomes: [outcome]).map(\.id)
+        }
+        // The linked attempt timed out on the client's side: it has an idle timeout, the overrun is latency.
+        #expect(!judged(attempt: 1, clientCode: "idleTimeout").contains("no-idle-timeout"))
+        // It ended otherwise, or cannot be linked without the attempt header: the silence is judged.
+        #expect(judged(attempt: 1, clientCode: nil).contains("no-idle-timeout"))
+        #expect(judged(attempt: 1, clientCode: "connectionReset").contains("no-idle-timeout"))
+        #expect(judged(attempt: nil, clientCode: "idleTimeout").contains("no-idle-timeout"))
+    }
+
+    @Test func aStreamThatFailsAfterItsHeadFailsItsFinalAttempt() {
+        var attempts = [
+            RequestOutcome.Attempt(number: 1, server: "a", startedAt: 0, status: 503, errorCode: "serverError"),
+            RequestOutcome.Attempt(number: 2, server: "a", startedAt: 1, status: 200),
+        ]
+        ProviderClientDriver.markFinalAttempt(&attempts, failedWith: "idleTimeout")
+        #expect(attempts.map(\.errorCode) == ["serverError", "idleTimeout"])
+        ProviderClientDriver.markFinalAttempt(&attempts, failedWith: "truncatedStream")
+        #expect(attempts.last?.errorCode == "idleTimeout", "an attempt's own failure is kept")
+    }
+
     // MARK: - Final attempt end
 
     @Test func finalAttemptEndsAtTheStreamEnd() {

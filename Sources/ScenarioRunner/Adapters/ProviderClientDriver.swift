@@ -75,6 +75,9 @@ public struct ProviderClientDriver: ClientDriver {
         if outcome.attempts.isEmpty {
             outcome.attempts = Self.attempts(client.lastAttempts(), server: target.server.name)
         }
+        if outcome.kind == .error, let code = outcome.errorCode {
+            Self.markFinalAttempt(&outcome.attempts, failedWith: code)
+        }
         if outcome.status == nil, let last = outcome.attempts.last { outcome.status = last.status }
         return outcome
     }
@@ -215,7 +218,9 @@ public struct ProviderClientDriver: ClientDriver {
             }
             var attempts: [RequestOutcome.Attempt] = []
             for attempt in report.tries where request.targets.indices.contains(attempt.index) {
-                attempts += Self.attempts(attempt.attempts, server: request.targets[attempt.index].server.name)
+                var records = Self.attempts(attempt.attempts, server: request.targets[attempt.index].server.name)
+                if let error = attempt.error { Self.markFinalAttempt(&records, failedWith: error.code.rawValue) }
+                attempts += records
             }
             outcome.attempts = attempts.enumerated().map { i, a in
                 var a = a
@@ -273,6 +278,13 @@ public struct ProviderClientDriver: ClientDriver {
             send: send, headers: t.tHeaders, firstChunk: t.tFirstChunk, firstToken: t.tFirstToken, lastToken: t.tLastToken,
             end: t.tEnd, interChunkMilliseconds: t.interChunkGaps.map { Double($0) / 1e6 }
         )
+    }
+
+    /// The client records an attempt as `ok` once its 2xx head arrived; when the body then failed (idle timeout,
+    /// truncation, mid-stream error), that error is the final attempt's outcome.
+    static func markFinalAttempt(_ attempts: inout [RequestOutcome.Attempt], failedWith code: String) {
+        guard let last = attempts.indices.last, attempts[last].errorCode == nil else { return }
+        attempts[last].errorCode = code
     }
 
     static func attempts(_ records: [AttemptRecord], server: String?) -> [RequestOutcome.Attempt] {

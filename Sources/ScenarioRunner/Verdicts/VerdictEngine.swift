@@ -184,7 +184,9 @@ public struct VerdictEngine: Sendable {
         }
         let limit = Double(client.timeouts.idleMilliseconds) * settings.idleFactor + settings.idleSlackMilliseconds
         for (i, e) in group.enumerated() {
-            if let silence = e.longestSilenceMilliseconds, silence > limit {
+            // A client whose own attempt ended in an idle timeout has one; the server noticing its close late
+            // (scheduling on a loaded machine) is not the flaw.
+            if let silence = e.longestSilenceMilliseconds, silence > limit, Self.clientAttempt(of: e, in: outcome)?.errorCode != "idleTimeout" {
                 c.add(FindingCatalog.noIdleTimeout, [
                     Self.label(e, i) + ": the client stayed connected \(String(format2: silence)) ms without data",
                     "idle timeout configured: \(client.timeouts.idleMilliseconds) ms (tolerated up to \(String(format2: limit)) ms)",
@@ -209,6 +211,14 @@ public struct VerdictEngine: Sendable {
                 }
             }
         }
+    }
+
+    /// The client's record of the attempt the mock saw as `e`: the `X-LLMCheck-Attempt`-th attempt the client made
+    /// on that server. Nil without an attempt header (no guessing by arrival order).
+    static func clientAttempt(of e: ObservedExchange, in outcome: RequestOutcome?) -> RequestOutcome.Attempt? {
+        guard let number = e.attemptNumber, number >= 1, let outcome else { return nil }
+        let onServer = outcome.attempts.filter { $0.server == nil || $0.server == e.server }
+        return number <= onServer.count ? onServer[number - 1] : nil
     }
 
     // MARK: - Credentials
