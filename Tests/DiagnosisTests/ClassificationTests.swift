@@ -82,23 +82,18 @@ struct ClassificationTests {
         #expect(!ModelNames.version("0.12.6-rc1", isOlderThan: "0.12.6"))
     }
 
-    @Test func chunkedDecoderAtEveryChunkSize() {
-        let wire = Array("4\r\nWiki\r\n6;ext=1\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n".utf8)
+    @Test func chunkedResponseAtEveryLength() {
+        let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let wire = Array((head + "4\r\nWiki\r\n6;ext=1\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n").utf8)
         let expected = Array("Wikipedia in \r\n\r\nchunks.".utf8)
-        for size in 1...wire.count {
-            var decoder = ChunkedDecoder()
-            var out: [UInt8] = []
-            var i = 0
-            while i < wire.count {
-                out += decoder.feed(Array(wire[i..<min(i + size, wire.count)]))
-                i += size
-            }
-            #expect(out == expected, "chunk size \(size)")
-            #expect(decoder.isFinished, "chunk size \(size)")
+        for length in 0..<wire.count {
+            #expect(!ProbeHTTP.isComplete(Array(wire.prefix(length)), method: "GET"), "prefix \(length)")
         }
-        var bad = ChunkedDecoder()
-        _ = bad.feed(Array("zz\r\nabc".utf8))
-        #expect(bad.isMalformed)
+        let parsed = try? #require(ProbeHTTP.parse(wire, method: "GET"))
+        #expect(parsed?.isComplete == true && parsed?.body == expected)
+        let bad = ProbeHTTP.parse(Array((head + "zz\r\nabc").utf8), method: "GET")
+        #expect(bad?.head.status.code == 200 && bad?.isComplete == false && bad?.body.isEmpty == true)
+        #expect(ProbeHTTP.parse(Array("SSH-2.0-OpenSSH_9.6\r\n".utf8), method: "GET") == nil)
     }
 
     @Test func responseParsingAtEveryChunkSize() {

@@ -32,27 +32,28 @@ struct StreamRecord: Sendable {
             totalMilliseconds: exchange.totalMilliseconds, end: exchange.end, byteCount: exchange.bytes.count,
             connectFailure: exchange.connect.outcome == .connected ? nil : exchange.connect
         )
-        var buffer: [UInt8] = []
-        var head: ProbeHTTP.Head?
-        var chunked: ChunkedDecoder?
+        var parser = HTTPResponseParser(requestMethod: .post)
         var line: [UInt8] = []
         var body: [UInt8] = []
-        for (ms, bytes) in exchange.reads {
-            var fresh: [UInt8]
-            if head == nil {
-                buffer += bytes
-                guard let h = ProbeHTTP.parseHead(buffer) else { continue }
-                head = h
-                record.status = h.status
-                record.headers = h.headers
-                record.headMilliseconds = ms
-                if h.headers["Transfer-Encoding"]?.lowercased().contains("chunked") == true { chunked = ChunkedDecoder() }
-                fresh = Array(buffer[h.bodyStart...])
-            } else {
-                fresh = bytes
+        var malformed = false
+        for (ms, bytes) in exchange.reads where !malformed {
+            var decoded: [UInt8] = []
+            do {
+                for event in try parser.consume(bytes) {
+                    switch event {
+                    case .head(let head):
+                        record.status = head.status.code
+                        record.headers = head.headers
+                        record.headMilliseconds = ms
+                    case .body(let piece):
+                        decoded += piece
+                    case .informational, .end:
+                        break
+                    }
+                }
+            } catch {
+                malformed = true  // not HTTP, or a broken chunk: what was decoded so far stands
             }
-            let decoded: [UInt8]
-            if chunked != nil { decoded = chunked?.feed(fresh) ?? [] } else { decoded = fresh }
             body += decoded
             for b in decoded {
                 if b == 10 {

@@ -102,15 +102,7 @@ enum ProbeHTTP {
         return Array(head.utf8) + request.body
     }
 
-    /// Parsed head: status, reason, headers and where the body starts.
-    struct Head: Sendable {
-        var status: Int
-        var reason: String
-        var headers: HTTPHeaders
-        var bodyStart: Int
-    }
-
-    /// Index just past `\r\n\r\n`, if present.
+    /// Index just past `\r\n\r\n`, if present (raw sniffing of what a port sends).
     static func headerEnd(_ bytes: [UInt8]) -> Int? {
         guard bytes.count >= 4 else { return nil }
         var i = 0
@@ -127,48 +119,36 @@ enum ProbeHTTP {
         return n > 0 && Array(bytes.prefix(n)) == Array(prefix.prefix(n))
     }
 
-    static func parseHead(_ bytes: [UInt8]) -> Head? {
-        guard looksLikeHTTP(bytes), let end = headerEnd(bytes) else { return nil }
-        let text = String(decoding: bytes[0..<(end - 4)], as: UTF8.self)
-        var lines = text.components(separatedBy: "\r\n")
-        let statusLine = lines.removeFirst()
-        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, let status = Int(parts[1]) else { return nil }
-        var headers = HTTPHeaders()
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = String(line[..<colon])
-            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: " ")
-            headers.add(name: name, value: value)
+    /// A response parsed (as far as it arrived) by HTTPWire's ``HTTPResponseParser``.
+    struct Parsed: Sendable {
+        var head: HTTPResponseHead
+        /// The decoded body (chunked coding removed); what arrived when the response is cut short.
+        var body: [UInt8]
+        var isComplete: Bool
+    }
+
+    /// Parses `bytes` as the response to `method`; nil when no valid head is there (yet).
+    /// `atEnd`: the connection closed, which completes a close-delimited body.
+    static func parse(_ bytes: [UInt8], method: String, atEnd: Bool = false) -> Parsed? {
+        guard looksLikeHTTP(bytes) else { return nil }
+        var parser = HTTPResponseParser(requestMethod: HTTPMethod(rawValue: method))
+        var body: [UInt8] = []
+        func take(_ events: [HTTPResponseParser.Event]) {
+            for case .body(let piece) in events { body += piece }
         }
-        return Head(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, bodyStart: end)
+        do {
+            take(try parser.consume(bytes))
+            if atEnd, !parser.isComplete { take(try parser.finish()) }
+        } catch {
+            // Malformed or cut short: keep what was decoded before the problem.
+        }
+        guard let head = parser.head else { return nil }
+        return Parsed(head: head, body: body, isComplete: parser.isComplete)
     }
 
     /// Whether `bytes` hold a complete response (head plus framed body).
     static func isComplete(_ bytes: [UInt8], method: String) -> Bool {
-        guard let head = parseHead(bytes) else { return false }
-        let body = Array(bytes[head.bodyStart...])
-        if method == "HEAD" || head.status == 204 || head.status == 304 || (100..<200).contains(head.status) { return true }
-        if head.headers["Transfer-Encoding"]?.lowercased().contains("chunked") == true {
-            var decoder = ChunkedDecoder()
-            _ = decoder.feed(body)
-            return decoder.isFinished
-        }
-        if let length = head.headers["Content-Length"].flatMap({ Int($0) }) { return body.count >= length }
-        return false
-    }
-
-    /// Decodes the body of a complete (or truncated) response.
-    static func decodeBody(_ bytes: [UInt8], head: Head) -> [UInt8] {
-        let raw = Array(bytes[head.bodyStart...])
-        if head.headers["Transfer-Encoding"]?.lowercased().contains("chunked") == true {
-            var decoder = ChunkedDecoder()
-            return decoder.feed(raw)
-        }
-        if let length = head.headers["Content-Length"].flatMap({ Int($0) }), raw.count > length {
-            return Array(raw.prefix(length))
-        }
-        return raw
+        parse(bytes, method: method)?.isComplete ?? false
     }
 
     static func hexPreview(_ bytes: [UInt8], count: Int = 16) -> String {
@@ -186,23 +166,21 @@ enum ProbeHTTP {
             idleTimeout: readTimeout, totalTimeout: readTimeout * 2,
             isComplete: { isComplete($0, method: method) }
         )
-        return outcome(of: exchange)
+        return outcome(of: exchange, method: method)
     }
 
-    static func outcome(of exchange: ProbeNet.Exchange) -> ProbeOutcome {
+    static func outcome(of exchange: ProbeNet.Exchange, method: String = "GET") -> ProbeOutcome {
         guard exchange.connect.outcome == .connected else { return .connectFailed(exchange.connect) }
         let bytes = exchange.bytes
         if bytes.isEmpty { return .noAnswer(end: exchange.end ?? .timedOut, milliseconds: exchange.totalMilliseconds) }
-        guard let head = parseHead(bytes) else {
-            if looksLikeHTTP(bytes) && exchange.end == .timedOut {
-                return .notHTTP(bytes: bytes, end: exchange.end)
-            }
+        guard let parsed = parse(bytes, method: method, atEnd: exchange.end == .closed || exchange.end == .reset) else {
             return .notHTTP(bytes: bytes, end: exchange.end)
         }
         return .response(
             ProbeResponse(
-                status: head.status, reason: head.reason, headers: head.headers, body: decodeBody(bytes, head: head),
-                firstByteMilliseconds: exchange.firstByteMilliseconds, totalMilliseconds: exchange.totalMilliseconds
+                status: parsed.head.status.code, reason: parsed.head.status.reasonPhrase, headers: parsed.head.headers,
+                body: parsed.body, firstByteMilliseconds: exchange.firstByteMilliseconds,
+                totalMilliseconds: exchange.totalMilliseconds
             )
         )
     }
@@ -239,56 +217,6 @@ enum ProbeHTTP {
         } catch {
             return .transportError(error.localizedDescription)
         }
-    }
-}
-
-/// Incremental decoder for `Transfer-Encoding: chunked`.
-struct ChunkedDecoder: Sendable {
-    private enum State: Sendable { case size, data(Int), dataEnd, trailer, done }
-    private var state: State = .size
-    private var line: [UInt8] = []
-    /// Set when the size line is not hexadecimal.
-    private(set) var isMalformed = false
-
-    var isFinished: Bool { if case .done = state { true } else { false } }
-
-    /// Feeds raw bytes; returns the body bytes decoded from them.
-    mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count, !isMalformed {
-            switch state {
-            case .size, .trailer, .dataEnd:
-                let b = bytes[i]
-                i += 1
-                if b == 10 {
-                    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: "\r")
-                    line = []
-                    switch state {
-                    case .size:
-                        let hex = text.split(separator: ";").first.map(String.init)?.trimmingCharacters(in: " ") ?? ""
-                        guard let size = Int(hex, radix: 16) else {
-                            isMalformed = true
-                            break
-                        }
-                        state = size == 0 ? .trailer : .data(size)
-                    case .dataEnd: state = .size
-                    case .trailer: if text.isEmpty { state = .done }
-                    default: break
-                    }
-                } else {
-                    line.append(b)
-                }
-            case .data(let remaining):
-                let n = min(remaining, bytes.count - i)
-                out += bytes[i..<(i + n)]
-                i += n
-                state = remaining - n == 0 ? .dataEnd : .data(remaining - n)
-            case .done:
-                return out
-            }
-        }
-        return out
     }
 }
 
