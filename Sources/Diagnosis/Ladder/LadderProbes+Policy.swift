@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 
 extension LadderProbes {
     // MARK: - Origin, Host and CORS (rung 6)
@@ -122,8 +123,9 @@ extension LadderProbes {
         for name in ["x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens", "retry-after", "retry-after-ms"] {
             if let v = r.headers[name] { evidence.append(Evidence(name, v)) }
         }
-        let code = r.errorCode ?? ""
-        let message = r.errorMessage ?? ""
+        let errorBody = r.errorBody
+        let code = errorBody?.providerCode ?? ""
+        let message = errorBody?.message ?? ""
         let isCloud = identity.kind == .openai || endpoint.host == "api.openai.com"
         switch r.status {
         case 200..<300:
@@ -152,8 +154,8 @@ extension LadderProbes {
                         : FailureCatalog.mode("local-server-key-required")?.fix.general
                 )])
         case 429:
-            let lowerType = (r.errorType ?? "").lowercased()
-            if code == "insufficient_quota" || lowerType == "insufficient_quota" || message.contains("exceeded your current quota") {
+            // Quota (billing) versus rate limit: ProviderClient's classification of the body.
+            if let errorBody, ErrorClassifier.classify(status: 429, body: errorBody) == .quotaExceeded {
                 return result("auth", title, .fail, "429 insufficient_quota", evidence: evidence,
                     findings: [Finding(
                         "openai-insufficient-quota",

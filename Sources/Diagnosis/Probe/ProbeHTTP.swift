@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -33,18 +34,12 @@ struct ProbeResponse: Sendable {
             || text.prefix(200).lowercased().contains("<!doctype html") || text.prefix(200).lowercased().contains("<html")
     }
 
-    /// Error message from either `{"error":"…"}` or `{"error":{"message":…}}`.
-    var errorMessage: String? {
-        guard let error = json?["error"] else { return nil }
-        if let s = error.stringValue { return s }
-        return error["message"]?.stringValue
+    /// The error the body carries (Ollama, OpenAI, vLLM, FastAPI shapes), read by ProviderClient's
+    /// ``ErrorClassifier``; nil when the body has no error shape.
+    var errorBody: ErrorClassifier.ErrorBody? {
+        let parsed = ErrorClassifier.errorBody(from: self.body)
+        return parsed.isStructured ? parsed : nil
     }
-    var errorCode: String? {
-        guard let error = json?["error"] else { return nil }
-        if let c = error["code"]?.stringValue { return c }
-        return error["type"]?.stringValue
-    }
-    var errorType: String? { json?["error"]?["type"]?.stringValue }
 
     /// "HTTP 200, 14 bytes, text/plain: \"hello world\"" — what was seen, for unrecognised answers.
     var sketch: String {
