@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 
 /// A base URL taken apart, with what was defaulted.
 public struct Endpoint: Sendable, Hashable {
@@ -82,55 +83,32 @@ extension Endpoint {
         {
             return .failure(.init(message: "'\(text)' looks like a file path, not a URL"))
         }
-        var scheme = "http"
-        var rest = Substring(text)
-        var hadScheme = false
-        if let range = text.range(of: "://") {
-            scheme = text[..<range.lowerBound].lowercased()
-            rest = text[range.upperBound...]
-            hadScheme = true
-            guard scheme == "http" || scheme == "https" else {
-                return .failure(.init(message: "unsupported scheme '\(scheme)://' (use http:// or https://)"))
+        // Splitting is ProviderClient's (URLParts); the checks below are diagnose's lint.
+        let parts: URLParts
+        do {
+            parts = try URLParts.split(text)
+        } catch {
+            switch error {
+            case .unterminatedBracket: return .failure(.init(message: "unterminated '[' in IPv6 address"))
+            case .unexpectedAfterBracket(let after): return .failure(.init(message: "unexpected '\(after)' after the IPv6 address"))
             }
         }
-        var query: String?
-        if let q = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) {
-            query = String(rest[rest.index(after: q)...])
-            rest = rest[..<q]
+        let hadScheme = parts.scheme != nil
+        let scheme = parts.scheme ?? "http"
+        guard scheme == "http" || scheme == "https" else {
+            return .failure(.init(message: "unsupported scheme '\(scheme)://' (use http:// or https://)"))
         }
-        var authority = rest
-        var path = ""
-        if let slash = rest.firstIndex(of: "/") {
-            authority = rest[..<slash]
-            path = String(rest[slash...])
-        }
-        var hadUserInfo = false
-        if let at = authority.lastIndex(of: "@") {
-            hadUserInfo = true
-            authority = authority[authority.index(after: at)...]
-        }
-        var host: String
-        var portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else {
-                return .failure(.init(message: "unterminated '[' in IPv6 address"))
+        let query = parts.suffix.map { String($0.dropFirst()) }
+        var path = parts.path
+        let hadUserInfo = parts.hadUserInfo
+        var host = parts.host
+        let portText = parts.portText
+        if !parts.isBracketed, host.contains(":") {
+            let withoutPort = host.lastIndex(of: ":").map { String(host[..<$0]) } ?? ""
+            if ProbeNet.parseNumeric(host) != nil || ProbeNet.parseNumeric(withoutPort) != nil {
+                return .failure(.init(message: "IPv6 addresses in URLs need brackets: http://[\(host)]:PORT"))
             }
-            host = String(authority[authority.index(after: authority.startIndex)..<close])
-            let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { portText = after.dropFirst() } else if !after.isEmpty {
-                return .failure(.init(message: "unexpected '\(after)' after the IPv6 address"))
-            }
-        } else if authority.filter({ $0 == ":" }).count > 1 {
-            let withoutPort = authority.lastIndex(of: ":").map { String(authority[..<$0]) } ?? ""
-            if ProbeNet.parseNumeric(String(authority)) != nil || ProbeNet.parseNumeric(withoutPort) != nil {
-                return .failure(.init(message: "IPv6 addresses in URLs need brackets: http://[\(authority)]:PORT"))
-            }
-            return .failure(.init(message: "'\(authority)' is not a valid host:port"))
-        } else if let colon = authority.firstIndex(of: ":") {
-            host = String(authority[..<colon])
-            portText = authority[authority.index(after: colon)...]
-        } else {
-            host = String(authority)
+            return .failure(.init(message: "'\(host)' is not a valid host:port"))
         }
         host = host.lowercased()
         if host.isEmpty {

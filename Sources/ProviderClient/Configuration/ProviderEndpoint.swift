@@ -89,46 +89,26 @@ public struct ProviderEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``ProviderError`` with code `.invalidConfiguration` naming what is wrong.
     public static func parse(_ text: String, kind: ProviderKind, apiKey: String? = nil) throws(ProviderError) -> ProviderEndpoint {
         var notes: [String] = []
-        var rest = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if rest.count >= 2, let first = rest.first, first == "\"" || first == "'", rest.last == first {
-            rest = String(rest.dropFirst().dropLast())
-            notes.append("removed the quotes around the URL")
-        }
-        var scheme: String?
-        if let range = rest.range(of: "://") {
-            let given = rest[..<range.lowerBound].lowercased()
-            guard given == "http" || given == "https" else {
-                throw ProviderError(.invalidConfiguration, "unsupported scheme '\(given)' in '\(text)'; use http:// or https://")
-            }
-            scheme = given
-            rest = String(rest[range.upperBound...])
-        }
-        var path = ""
-        if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
-            path = String(rest[slash...])
-            rest = String(rest[..<slash])
-        }
-        if let at = rest.lastIndex(of: "@") {
-            rest = String(rest[rest.index(after: at)...])
-            notes.append("ignored credentials in the URL; pass the key with --api-key")
-        }
-        var host = rest
-        var portText: String?
-        if rest.hasPrefix("[") {
-            guard let close = rest.firstIndex(of: "]") else {
+        let parts: URLParts
+        do {
+            parts = try URLParts.split(text)
+        } catch {
+            switch error {
+            case .unterminatedBracket:
                 throw ProviderError(.invalidConfiguration, "missing ']' after the IPv6 address in '\(text)'")
-            }
-            host = String(rest[rest.index(after: rest.startIndex)..<close])
-            let after = rest[rest.index(after: close)...]
-            if after.hasPrefix(":") {
-                portText = String(after.dropFirst())
-            } else if !after.isEmpty {
+            case .unexpectedAfterBracket(let after):
                 throw ProviderError(.invalidConfiguration, "unexpected '\(after)' after the IPv6 address in '\(text)'")
             }
-        } else if rest.filter({ $0 == ":" }).count == 1, let colon = rest.firstIndex(of: ":") {
-            host = String(rest[..<colon])
-            portText = String(rest[rest.index(after: colon)...])
         }
+        if parts.removedQuotes { notes.append("removed the quotes around the URL") }
+        var scheme = parts.scheme
+        if let given = scheme, given != "http", given != "https" {
+            throw ProviderError(.invalidConfiguration, "unsupported scheme '\(given)' in '\(text)'; use http:// or https://")
+        }
+        var path = parts.path + (parts.suffix ?? "")
+        if parts.hadUserInfo { notes.append("ignored credentials in the URL; pass the key with --api-key") }
+        var host = parts.host
+        let portText = parts.portText
         var port: UInt16?
         if let portText {
             guard let value = UInt16(portText), value > 0 else {
