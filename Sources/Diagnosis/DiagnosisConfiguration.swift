@@ -1,25 +1,15 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 /// The provider family an app is configured for.
-public enum ProviderFamily: String, Sendable, Hashable, CaseIterable {
-    case ollama, lmstudio, openai
+extension ProviderKind {
+    /// diagnose's name for the kind: `ollama`, `lmstudio`, `openai` (its `--provider` values and
+    /// the `provider` field of its JSON report).
+    public var diagnoseName: String { self == .openaiCompatible ? "openai" : rawValue }
 
-    /// Default local port (OpenAI has none locally).
-    public var defaultPort: UInt16? {
-        switch self {
-        case .ollama: 11434
-        case .lmstudio: 1234
-        case .openai: nil
-        }
-    }
-
-    public var displayName: String {
-        switch self {
-        case .ollama: "Ollama"
-        case .lmstudio: "LM Studio"
-        case .openai: "OpenAI-compatible"
-        }
-    }
+    /// The port a local server of this kind listens on by default; nil for OpenAI-compatible
+    /// servers, where diagnose lets the scheme decide (80/443) rather than assume llama-server's 8080.
+    public var localDefaultPort: UInt16? { self == .openaiCompatible ? nil : defaultPort }
 }
 
 /// Inputs of one `diagnose` run.
@@ -27,7 +17,7 @@ public struct DiagnosisConfiguration: Sendable {
     /// URLs given on the command line; empty means "what the environment configures, plus default ports".
     public var urls: [String]
     /// Provider the app is configured for; nil = guess from URL/env.
-    public var provider: ProviderFamily?
+    public var provider: ProviderKind?
     /// Model the app uses; nil skips model checks.
     public var model: String?
     /// API key (flag); nil falls back to the environment.
@@ -60,7 +50,7 @@ public struct DiagnosisConfiguration: Sendable {
 
     public init(
         urls: [String] = [],
-        provider: ProviderFamily? = nil,
+        provider: ProviderKind? = nil,
         model: String? = nil,
         apiKey: String? = nil,
         origin: String? = nil,

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 import Testing
 
 @testable import Diagnosis

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPWire
 import MockProviders
+import ProviderClient
 import Testing
 
 @testable import Diagnosis
@@ -80,7 +81,7 @@ struct GenerationTests {
 
     @Test func sseStreamResetMidway() async throws {
         try await withMock(.openai, { $0.faults = [try FaultSpec.parse("rst=after:2,path=/v1/chat/completions")] }) { mock in
-            let report = await diagnose([mock.baseURL + "/v1"], provider: .openai) {
+            let report = await diagnose([mock.baseURL + "/v1"], provider: .openaiCompatible) {
                 $0.deep = true
                 $0.apiKey = "sk-test-0123456789abcdef"
             }

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("URL, environment and key lint")
 struct LintTests {
-    func target(_ url: String, provider: ProviderFamily = .ollama, source: String = "argument") -> DiagnosisTarget {
+    func target(_ url: String, provider: ProviderKind = .ollama, source: String = "argument") -> DiagnosisTarget {
         var configuration = DiagnosisConfiguration(urls: [url], provider: provider)
         if source != "argument" {
             configuration.urls = []
@@ -16,7 +16,7 @@ struct LintTests {
         return TargetPlanner.plan(configuration)[0]
     }
 
-    func modes(_ url: String, provider: ProviderFamily = .ollama, source: String = "argument") -> [String] {
+    func modes(_ url: String, provider: ProviderKind = .ollama, source: String = "argument") -> [String] {
         URLLint.findings(for: target(url, provider: provider, source: source)).map(\.modeID)
     }
 
@@ -69,7 +69,7 @@ struct LintTests {
         #expect(modes("http://127.0.0.1:1234/v1/chat/completions", provider: .lmstudio) == ["base-url-doubled-path"])
         #expect(modes("http://127.0.0.1:1234/v1/v1", provider: .lmstudio) == ["base-url-doubled-path"])
         #expect(modes("http://localhost:11434/v1/api") == ["base-url-doubled-path"])
-        #expect(modes("https://api.openai.com/v1", provider: .openai).isEmpty)
+        #expect(modes("https://api.openai.com/v1", provider: .openaiCompatible).isEmpty)
         #expect(modes("http://127.0.0.1:11434").isEmpty)
     }
 
@@ -124,7 +124,7 @@ struct LintTests {
     }
 
     @Test func keyLintNeverPrintsTheKey() {
-        let cloud = target("https://api.openai.com/v1", provider: .openai)
+        let cloud = target("https://api.openai.com/v1", provider: .openaiCompatible)
         let key = "sk-or-v1-0123456789abcdefghij"
         let findings = EnvironmentLint.keyFindings(key: key, source: "OPENAI_API_KEY", target: cloud)
         #expect(findings.map(\.modeID) == ["openai-invalid-key"])

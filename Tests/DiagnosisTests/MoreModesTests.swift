@@ -1,6 +1,7 @@
 import Foundation
 import HTTPWire
 import MockProviders
+import ProviderClient
 import Testing
 
 @testable import Diagnosis
@@ -9,7 +10,7 @@ import Testing
 struct MoreModesTests {
     @Test func regionBlocked() async throws {
         try await withMock(.openai, { $0.faults = [try FaultSpec.parse("status=403,path=/v1/models")] }) { mock in
-            let report = await diagnose([mock.baseURL + "/v1"], provider: .openai) { $0.apiKey = "sk-test-0123456789abcdef" }
+            let report = await diagnose([mock.baseURL + "/v1"], provider: .openaiCompatible) { $0.apiKey = "sk-test-0123456789abcdef" }
             expectDiagnosed(report, "region-blocked")
             #expect(!report.modeIDs.contains("openai-invalid-key"))
         }
@@ -79,7 +80,7 @@ struct MoreModesTests {
         try await withMock(.lmstudio) { mock in
             let report = await diagnose([]) {
                 $0.environment = ["OPENAI_API_BASE": mock.baseURL + "/v1", "OPENAI_API_KEY": "lm-studio"]
-                $0.provider = .openai
+                $0.provider = .openaiCompatible
             }
             expectDiagnosed(report, "base-url-env-ignored", severity: .warning)
             #expect(report.targets.first?.source == "OPENAI_API_BASE")

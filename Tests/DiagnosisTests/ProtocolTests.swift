@@ -1,6 +1,7 @@
 import Foundation
 import HTTPWire
 import MockProviders
+import ProviderClient
 import Testing
 
 @testable import Diagnosis
@@ -45,7 +46,7 @@ struct ProtocolTests {
     @Test func webPageOnThePort() async throws {
         let page = RawTestServer.http(200, "text/html; charset=utf-8", "<!DOCTYPE html><html><head><title>Open WebUI</title></head><body></body></html>")
         try await withRawServer(RawTestServer.reply(page)) { server in
-            let report = await diagnose([server.url + "/v1"], provider: .openai)
+            let report = await diagnose([server.url + "/v1"], provider: .openaiCompatible)
             expectDiagnosed(report, "wrong-service-on-port")
             #expect(check(report, "path")?.status == .skip)
         }
@@ -93,7 +94,7 @@ struct ProtocolTests {
     @Test func identifiesEachMockProvider() async throws {
         for (kind, expected, url) in [(MockProviderKind.ollama, "Ollama", ""), (.lmstudio, "LM Studio", "/v1"), (.openai, "OpenAI-compatible", "/v1")] {
             try await withMock(kind) { mock in
-                let provider: ProviderFamily = kind == .ollama ? .ollama : kind == .lmstudio ? .lmstudio : .openai
+                let provider: ProviderKind = kind == .ollama ? .ollama : kind == .lmstudio ? .lmstudio : .openaiCompatible
                 let report = await diagnose([mock.baseURL + url], provider: provider)
                 let identity = try #require(check(report, "identity"))
                 #expect(identity.summary.contains(expected) || (kind == .openai && identity.status == .pass), "\(kind): \(identity.summary)")

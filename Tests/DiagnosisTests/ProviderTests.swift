@@ -1,6 +1,7 @@
 import Foundation
 import HTTPWire
 import MockProviders
+import ProviderClient
 import Testing
 
 @testable import Diagnosis
@@ -28,14 +29,14 @@ struct ProviderTests {
         try await withMock(.ollama) { mock in
             var env = ["OPENAI_BASE_URL": mock.baseURL, "OPENAI_API_KEY": "ollama"]
             env["X"] = nil
-            let report = await diagnose([]) { $0.environment = env; $0.provider = .openai }
+            let report = await diagnose([]) { $0.environment = env; $0.provider = .openaiCompatible }
             expectDiagnosed(report, "base-url-missing-v1")
         }
     }
 
     @Test func baseURLDoubledPath() async throws {
         try await withMock(.openai) { mock in
-            let report = await diagnose([mock.baseURL + "/v1/chat/completions"], provider: .openai)
+            let report = await diagnose([mock.baseURL + "/v1/chat/completions"], provider: .openaiCompatible)
             expectDiagnosed(report, "base-url-doubled-path")
             #expect(report.findings.first?.fix?.contains("\(mock.baseURL)/v1.") == true)
         }
@@ -106,7 +107,7 @@ struct ProviderTests {
     @Test func openAIInvalidKey() async throws {
         try await withMock(.openai, { $0.apiKey = "sk-right-key-0123456789abcdef" }) { mock in
             let wrong = "sk-wrong-key-0123456789abcdef"
-            let report = await diagnose([mock.baseURL + "/v1"], provider: .openai) { $0.apiKey = wrong }
+            let report = await diagnose([mock.baseURL + "/v1"], provider: .openaiCompatible) { $0.apiKey = wrong }
             expectDiagnosed(report, "openai-invalid-key")
             #expect(!report.modeIDs.contains("openai-insufficient-quota"))
             #expect(!report.modeIDs.contains("openai-rate-limited"))
@@ -118,7 +119,7 @@ struct ProviderTests {
 
     @Test func openAIRateLimited() async throws {
         try await withMock(.openai, { $0.faults = [try FaultSpec.parse("status=429,retry_after=20,path=/v1/models")] }) { mock in
-            let report = await diagnose([mock.baseURL + "/v1"], provider: .openai) { $0.apiKey = "sk-test-0123456789abcdef" }
+            let report = await diagnose([mock.baseURL + "/v1"], provider: .openaiCompatible) { $0.apiKey = "sk-test-0123456789abcdef" }
             expectDiagnosed(report, "openai-rate-limited", severity: .warning)
             #expect(!report.modeIDs.contains("openai-insufficient-quota"))
             #expect(report.findings.first?.message.contains("20 s") == true)
@@ -132,7 +133,7 @@ struct ProviderTests {
             "/": RawTestServer.http(404, "application/json", #"{"error":{"message":"Invalid URL (GET /)","type":"invalid_request_error","param":null,"code":null}}"#),
         ]
         try await withRawServer(RawTestServer.routes(routes)) { server in
-            let report = await diagnose([server.url + "/v1"], provider: .openai) { $0.apiKey = "sk-test-0123456789abcdef" }
+            let report = await diagnose([server.url + "/v1"], provider: .openaiCompatible) { $0.apiKey = "sk-test-0123456789abcdef" }
             expectDiagnosed(report, "openai-insufficient-quota")
             #expect(!report.modeIDs.contains("openai-rate-limited"))
         }
@@ -153,7 +154,7 @@ struct ProviderTests {
             "/v1/models": unauthorized, "/": unauthorized, "/props": unauthorized,
         ]
         try await withRawServer(RawTestServer.routes(routes)) { server in
-            let report = await diagnose([server.url + "/v1"], provider: .openai)
+            let report = await diagnose([server.url + "/v1"], provider: .openaiCompatible)
             expectDiagnosed(report, "local-server-key-required")
             #expect(report.findings.first?.message.contains("/health") == true)
         }
@@ -187,7 +188,7 @@ struct ProviderTests {
 
     @Test func servedModelNameMismatch() async throws {
         try await withMock(.openai) { mock in
-            let report = await diagnose([mock.baseURL + "/v1"], provider: .openai) { $0.model = "Qwen2.5-7B-Instruct-does-not-exist" }
+            let report = await diagnose([mock.baseURL + "/v1"], provider: .openaiCompatible) { $0.model = "Qwen2.5-7B-Instruct-does-not-exist" }
             expectDiagnosed(report, "served-model-name-mismatch")
         }
     }

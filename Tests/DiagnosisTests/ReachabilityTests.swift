@@ -1,6 +1,7 @@
 import Foundation
 import HTTPWire
 import MockProviders
+import ProviderClient
 import Testing
 
 @testable import Diagnosis

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 import Testing
 
 @testable import Diagnosis
@@ -95,7 +96,7 @@ struct RenderingTests {
 
     @Test func endToEndKeyNeverAppearsInOutput() async throws {
         let key = "sk-live-0123456789abcdefXYZ"
-        let report = await diagnose(["http://127.0.0.1:\(freePort())/v1?key=\(key)"], provider: .openai) {
+        let report = await diagnose(["http://127.0.0.1:\(freePort())/v1?key=\(key)"], provider: .openaiCompatible) {
             $0.apiKey = key
             $0.environment = ["OPENAI_API_KEY": key, "HTTP_PROXY": "http://u:\(key)@127.0.0.1:9"]
         }

@@ -34,7 +34,7 @@ public struct Diagnoser: Sendable {
             reportTargets.append(
                 DiagnosisReport.Target(
                     index: target.index, url: SecretMasking.redactURL(target.input), source: target.source,
-                    provider: target.provider.rawValue, isDefaultProbe: target.isDefaultProbe,
+                    provider: target.provider.diagnoseName, isDefaultProbe: target.isDefaultProbe,
                     identified: identity.map { $0.isLLMServer ? $0.displayName : $0.kind.rawValue }, reachable: reachable
                 )
             )
@@ -193,7 +193,7 @@ public struct Diagnoser: Sendable {
         let key = configuration.effectiveKey
         findings += EnvironmentLint.keyFindings(key: key?.value, source: key?.source, target: target)
         var evidence = [Evidence("given", SecretMasking.redactURL(target.input)), Evidence("source", target.source)]
-        evidence.append(Evidence("provider", target.provider.rawValue + (target.isProviderKnown ? "" : " (guessed)")))
+        evidence.append(Evidence("provider", target.provider.diagnoseName + (target.isProviderKnown ? "" : " (guessed)")))
         evidence.append(Evidence("client dialect", target.dialect.rawValue))
         if let key { evidence.append(Evidence("api key", "\(SecretMasking.mask(key.value)) from \(key.source)")) }
         guard let endpoint = target.parsed else {

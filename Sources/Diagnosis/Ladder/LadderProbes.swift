@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 
 /// The rungs of the ladder for one target. Each method is one check.
 struct LadderProbes: Sendable {
@@ -319,7 +320,7 @@ struct LadderProbes: Sendable {
         switch target.provider {
         case .ollama: identity.kind == .ollama
         case .lmstudio: identity.kind == .lmstudio
-        case .openai: identity.isLLMServer
+        case .openaiCompatible: identity.isLLMServer
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 /// The API family a client speaks.
 public enum Dialect: String, Sendable, Hashable {
     /// Ollama's native `/api/*` (NDJSON streams).
@@ -15,7 +16,7 @@ public struct DiagnosisTarget: Sendable {
     public var input: String
     /// `argument`, `OLLAMA_HOST`, `OPENAI_BASE_URL`, `OPENAI_API_BASE`, `default`.
     public var source: String
-    public var provider: ProviderFamily
+    public var provider: ProviderKind
     /// Whether the provider was given (flag or env name) rather than guessed.
     public var isProviderKnown: Bool
     public var dialect: Dialect
@@ -30,11 +31,11 @@ public struct DiagnosisTarget: Sendable {
 public enum TargetPlanner {
     public static func plan(_ configuration: DiagnosisConfiguration) -> [DiagnosisTarget] {
         var targets: [DiagnosisTarget] = []
-        func add(_ input: String, source: String, provider: ProviderFamily?, defaultProbe: Bool = false) {
+        func add(_ input: String, source: String, provider: ProviderKind?, defaultProbe: Bool = false) {
             let ollamaSemantics = source == "OLLAMA_HOST"
             let guessedProvider = provider ?? guess(input)
             let endpoint = Endpoint.parse(
-                input, defaultPort: guessedProvider.defaultPort ?? 80, ollamaHostSemantics: ollamaSemantics
+                input, defaultPort: guessedProvider.localDefaultPort ?? 80, ollamaHostSemantics: ollamaSemantics
             )
             let parsed = try? endpoint.get()
             let finalProvider = provider ?? parsed.map { guess(endpoint: $0) } ?? guessedProvider
@@ -54,13 +55,13 @@ public enum TargetPlanner {
         if let host = env["OLLAMA_HOST"], !host.isEmpty, configuration.provider == nil || configuration.provider == .ollama {
             add(host, source: "OLLAMA_HOST", provider: .ollama)
         }
-        if configuration.provider == nil || configuration.provider == .openai || configuration.provider == .lmstudio {
+        if configuration.provider == nil || configuration.provider == .openaiCompatible || configuration.provider == .lmstudio {
             if let base = env["OPENAI_BASE_URL"], !base.isEmpty {
-                add(base, source: "OPENAI_BASE_URL", provider: configuration.provider ?? .openai)
+                add(base, source: "OPENAI_BASE_URL", provider: configuration.provider ?? .openaiCompatible)
             } else if let base = env["OPENAI_API_BASE"], !base.isEmpty {
-                add(base, source: "OPENAI_API_BASE", provider: configuration.provider ?? .openai)
-            } else if env["OPENAI_API_KEY"].map({ !$0.isEmpty }) == true, configuration.provider == nil || configuration.provider == .openai {
-                add("https://api.openai.com/v1", source: "OPENAI_API_KEY (default base)", provider: .openai)
+                add(base, source: "OPENAI_API_BASE", provider: configuration.provider ?? .openaiCompatible)
+            } else if env["OPENAI_API_KEY"].map({ !$0.isEmpty }) == true, configuration.provider == nil || configuration.provider == .openaiCompatible {
+                add("https://api.openai.com/v1", source: "OPENAI_API_KEY (default base)", provider: .openaiCompatible)
             }
         }
         let hasOllama = targets.contains { $0.provider == .ollama }
@@ -74,27 +75,27 @@ public enum TargetPlanner {
         return targets
     }
 
-    static func guess(_ input: String) -> ProviderFamily {
+    static func guess(_ input: String) -> ProviderKind {
         if input.contains(":11434") { return .ollama }
         if input.contains(":1234") { return .lmstudio }
-        return .openai
+        return .openaiCompatible
     }
 
-    static func guess(endpoint: Endpoint) -> ProviderFamily {
+    static func guess(endpoint: Endpoint) -> ProviderKind {
         switch endpoint.port {
         case 11434: .ollama
         case 1234: .lmstudio
-        default: .openai
+        default: .openaiCompatible
         }
     }
 
-    static func dialect(provider: ProviderFamily, endpoint: Endpoint?, source: String) -> Dialect {
+    static func dialect(provider: ProviderKind, endpoint: Endpoint?, source: String) -> Dialect {
         let path = endpoint?.path.lowercased() ?? ""
         if path.contains("/v1") { return .openAI }
         if path.hasPrefix("/api") { return .ollamaNative }
         switch provider {
         case .ollama: return source.hasPrefix("OPENAI") ? .openAI : .ollamaNative
-        case .lmstudio, .openai: return .openAI
+        case .lmstudio, .openaiCompatible: return .openAI
         }
     }
 }

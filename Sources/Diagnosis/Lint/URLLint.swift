@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 /// Static checks of a base URL, before any I/O (rung 0).
 public enum URLLint {
     /// Endpoint suffixes that belong to requests, not to a base URL.
@@ -17,7 +18,7 @@ public enum URLLint {
             return [
                 Finding(
                     "url-malformed", message: "\(label) '\(target.input)' cannot be used: \(error.message).",
-                    fix: "Use a URL such as http://127.0.0.1:\(target.provider.defaultPort ?? 11434)\(target.dialect == .openAI ? "/v1" : "")."
+                    fix: "Use a URL such as http://127.0.0.1:\(target.provider.localDefaultPort ?? 11434)\(target.dialect == .openAI ? "/v1" : "")."
                 )
             ]
         case .success(let e): endpoint = e
@@ -33,7 +34,7 @@ public enum URLLint {
                 )
             )
         }
-        if endpoint.hadScheme, !endpoint.hadPort, !endpoint.isHTTPS, local, let p = target.provider.defaultPort, endpoint.port != p {
+        if endpoint.hadScheme, !endpoint.hadPort, !endpoint.isHTTPS, local, let p = target.provider.localDefaultPort, endpoint.port != p {
             var suggested = endpoint
             suggested.port = p
             findings.append(

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 
 /// Renders a ``DiagnosisReport`` as text (doctor style) or JSON. Every string passes through
 /// HTTPWire's `SecretMasking` first: the known ``secrets`` by value, then token shapes.
@@ -37,27 +38,30 @@ public struct DiagnosisRenderer: Sendable {
     }
 
     public func text(_ report: DiagnosisReport) -> String {
+        // Scrubbed line by line; an evidence line key by key and value by value (as in JSON), so a
+        // label such as `OPENAI_API_KEY` never makes the masker take the value after it for a key.
         var lines: [String] = []
+        func add(_ line: String) { lines.append(scrub(line)) }
         let verdictSymbol = report.verdict == .healthy ? symbol(.pass) : symbol(.fail)
-        lines.append("\(verdictSymbol) \(paint(report.headline, "1"))")
-        lines.append("")
+        add("\(verdictSymbol) \(paint(report.headline, "1"))")
+        add("")
         let machine = report.checks.filter { $0.target == nil }
         let healthyShort = report.verdict == .healthy && !verbose
-        lines.append(paint("This machine", "1"))
+        add(paint("This machine", "1"))
         for check in machine where !(healthyShort && check.status == .pass && check.findings.isEmpty) {
             lines += render(check)
         }
         for target in report.targets {
-            lines.append("")
+            add("")
             var header = "\(paint(target.identified ?? providerName(target.provider), "1"))  \(target.url)"
             header += "  (\(target.source)\(target.isDefaultProbe ? ", default port" : ""))"
-            lines.append(header)
+            add(header)
             let checks = report.checks.filter { $0.target == target.index }
             if healthyShort {
                 let passed = checks.filter { $0.status == .pass && $0.findings.isEmpty }
                 let rest = checks.filter { !($0.status == .pass && $0.findings.isEmpty) }
                 if !passed.isEmpty {
-                    lines.append("  \(symbol(.pass)) \(passed.map(\.title).joined(separator: ", ")) — all fine")
+                    add("  \(symbol(.pass)) \(passed.map(\.title).joined(separator: ", ")) — all fine")
                 }
                 for check in rest { lines += render(check) }
             } else {
@@ -66,26 +70,26 @@ public struct DiagnosisRenderer: Sendable {
         }
         let findings = report.findings
         if !findings.isEmpty {
-            lines.append("")
-            lines.append(paint(findings.contains { $0.severity == .error } ? "What to fix" : "Worth knowing", "1"))
+            add("")
+            add(paint(findings.contains { $0.severity == .error } ? "What to fix" : "Worth knowing", "1"))
             for (i, finding) in findings.enumerated() {
                 let mode = FailureCatalog.mode(finding.modeID)
                 let mark = finding.severity == .error ? symbol(.fail) : symbol(.warn)
-                lines.append("\(i + 1). \(mark) \(finding.message) [\(finding.modeID)]")
-                if let mode, verbose { lines.append("     Why: \(mode.explanation)") }
+                add("\(i + 1). \(mark) \(finding.message) [\(finding.modeID)]")
+                if let mode, verbose { add("     Why: \(mode.explanation)") }
                 let fix = finding.fix ?? mode?.fix.text(for: report.platform)
-                if let fix { lines.append("     Fix: \(fix)") }
+                if let fix { add("     Fix: \(fix)") }
                 if verbose {
-                    for e in finding.evidence { lines.append("     · \(e.key): \(e.value)") }
-                    if let looks = mode?.lookAlikes, !looks.isEmpty { lines.append("     Not: \(looks.joined(separator: ", ")) (ruled out by the checks above)") }
+                    for e in finding.evidence { lines.append(evidenceLine("     ", e)) }
+                    if let looks = mode?.lookAlikes, !looks.isEmpty { add("     Not: \(looks.joined(separator: ", ")) (ruled out by the checks above)") }
                 }
             }
         }
-        lines.append("")
+        add("")
         let counts = Dictionary(grouping: report.checks, by: \.status).mapValues(\.count)
         let tally = [CheckStatus.pass, .warn, .fail, .skip].compactMap { s in counts[s].map { "\($0) \(label(s))" } }.joined(separator: ", ")
-        lines.append(paint("\(tally) · \(String(format: "%.0f", report.durationMilliseconds)) ms\(verbose ? "" : " · -v for evidence, --json for machines")", "2"))
-        return scrub(lines.joined(separator: "\n"))
+        add(paint("\(tally) · \(String(format: "%.0f", report.durationMilliseconds)) ms\(verbose ? "" : " · -v for evidence, --json for machines")", "2"))
+        return lines.joined(separator: "\n")
     }
 
     private func label(_ s: CheckStatus) -> String {
@@ -98,15 +102,20 @@ public struct DiagnosisRenderer: Sendable {
         }
     }
 
-    private func providerName(_ raw: String) -> String { ProviderFamily(rawValue: raw)?.displayName ?? raw }
+    private func providerName(_ raw: String) -> String { ProviderKind(argument: raw)?.displayName ?? raw }
 
     private func render(_ check: CheckResult) -> [String] {
         let pad = check.title.count < 24 ? String(repeating: " ", count: 24 - check.title.count) : " "
-        var lines = ["  \(symbol(check.status)) \(check.title)\(pad)\(check.summary)"]
+        var lines = [scrub("  \(symbol(check.status)) \(check.title)\(pad)\(check.summary)")]
         if verbose {
-            for e in check.evidence { lines.append("      · \(e.key): \(e.value)") }
+            for e in check.evidence { lines.append(evidenceLine("      ", e)) }
         }
         return lines
+    }
+
+    /// `· key: value`, each side scrubbed on its own.
+    private func evidenceLine(_ indent: String, _ e: Evidence) -> String {
+        "\(indent)· \(scrub(e.key)): \(scrub(e.value))"
     }
 
     // MARK: - JSON

@@ -1,6 +1,7 @@
 import Diagnosis
 import Foundation
 import HTTPWire
+import ProviderClient
 
 /// `llmcheck diagnose`: explains why an app cannot reach its LLM provider, and how to fix it.
 public enum DiagnoseCommand: Command {
@@ -88,8 +89,8 @@ public enum DiagnoseCommand: Command {
     static func makeConfiguration(_ arguments: ParsedArguments, context: CommandContext) throws -> DiagnosisConfiguration {
         var configuration = DiagnosisConfiguration(environment: context.environment)
         configuration.urls = arguments.positionals
-        if let provider = try arguments.choice("--provider", from: ProviderFamily.allCases.map(\.rawValue)) {
-            configuration.provider = ProviderFamily(rawValue: provider)
+        if let provider = try arguments.choice("--provider", from: ProviderKind.allCases.map(\.diagnoseName)) {
+            configuration.provider = ProviderKind(argument: provider)
         }
         configuration.model = arguments.string("--model").flatMap { $0.isEmpty ? nil : $0 }
         if let key = arguments.string("--api-key") {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPWire
 import MockProviders
 import TestSupport
+import ProviderClient
 import Testing
 
 @testable import Diagnosis
@@ -9,7 +10,7 @@ import Testing
 /// Runs `diagnose` with test defaults: empty environment, a runtime root without container or WSL
 /// markers (so the machine this runs on doesn't matter), no port scan, short timeouts.
 func diagnose(
-    _ urls: [String], provider: ProviderFamily? = nil, _ configure: (inout DiagnosisConfiguration) -> Void = { _ in }
+    _ urls: [String], provider: ProviderKind? = nil, _ configure: (inout DiagnosisConfiguration) -> Void = { _ in }
 ) async -> DiagnosisReport {
     let root = NSTemporaryDirectory() + "llmcheck-diagnose-root-\(UUID().uuidString)"
     try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
