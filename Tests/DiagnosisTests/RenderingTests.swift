@@ -35,6 +35,12 @@ struct RenderingTests {
         #expect(!text.contains("abcdefghijklmnop"))
     }
 
+    @Test func verboseEvidenceKeepsTheMaskedKeyAfterAVariableName() {
+        let text = DiagnosisRenderer(verbose: true, secrets: ["sk-proj-abcdefghijklmnop1234"]).text(sampleReport())
+        #expect(text.contains("· OPENAI_API_KEY: sk-…1234"), "the label must not make the masker swallow the value")
+        #expect(!text.contains("abcdefghijklmnop"))
+    }
+
     @Test func colourOnlyWhenAsked() {
         #expect(DiagnosisRenderer(useColor: true).text(sampleReport()).contains("\u{1B}[31m✗"))
     }
