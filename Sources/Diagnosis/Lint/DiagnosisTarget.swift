@@ -52,14 +52,16 @@ public enum TargetPlanner {
             return targets
         }
         let env = configuration.environment
-        if let host = env["OLLAMA_HOST"], !host.isEmpty, configuration.provider == nil || configuration.provider == .ollama {
-            add(host, source: "OLLAMA_HOST", provider: .ollama)
+        // Which variables configure a URL is ProviderClient's rule (ProviderEnvironment); diagnose
+        // also reads OPENAI_BASE_URL for LM Studio (apps reach it through OpenAI SDKs).
+        if configuration.provider == nil || configuration.provider == .ollama,
+            let configured = ProviderEnvironment.configuredURL(kind: .ollama, environment: env)
+        {
+            add(configured.value, source: configured.variable, provider: .ollama)
         }
         if configuration.provider == nil || configuration.provider == .openaiCompatible || configuration.provider == .lmstudio {
-            if let base = env["OPENAI_BASE_URL"], !base.isEmpty {
-                add(base, source: "OPENAI_BASE_URL", provider: configuration.provider ?? .openaiCompatible)
-            } else if let base = env["OPENAI_API_BASE"], !base.isEmpty {
-                add(base, source: "OPENAI_API_BASE", provider: configuration.provider ?? .openaiCompatible)
+            if let configured = ProviderEnvironment.configuredURL(kind: .openaiCompatible, environment: env) {
+                add(configured.value, source: configured.variable, provider: configuration.provider ?? .openaiCompatible)
             } else if env["OPENAI_API_KEY"].map({ !$0.isEmpty }) == true, configuration.provider == nil || configuration.provider == .openaiCompatible {
                 add("https://api.openai.com/v1", source: "OPENAI_API_KEY (default base)", provider: .openaiCompatible)
             }

@@ -25,12 +25,20 @@ public struct ProviderEnvironment: Sendable {
         }
         var urlText = url
         var key = apiKey
+        if urlText == nil, let configured = configuredURL(kind: kind, environment: environment) {
+            urlText = configured.value
+            switch configured.variable {
+            case "OPENAI_API_BASE":
+                notes.append("warning: URL from the legacy OPENAI_API_BASE; current OpenAI SDKs read OPENAI_BASE_URL only")
+            default:
+                notes.append("URL from \(configured.variable)")
+                if configured.variable == "OPENAI_BASE_URL", env("OPENAI_API_BASE") != nil {
+                    notes.append("OPENAI_API_BASE is set too and ignored (OPENAI_BASE_URL wins)")
+                }
+            }
+        }
         switch kind {
         case .ollama:
-            if urlText == nil, let host = env("OLLAMA_HOST") {
-                urlText = host
-                notes.append("URL from OLLAMA_HOST")
-            }
             if key == nil, let value = env("OLLAMA_API_KEY") {
                 key = value
                 notes.append("key from OLLAMA_API_KEY")
@@ -41,18 +49,7 @@ public struct ProviderEnvironment: Sendable {
                 notes.append("key from LM_API_TOKEN")
             }
         case .openaiCompatible:
-            if urlText == nil {
-                if let value = env("OPENAI_BASE_URL") {
-                    urlText = value
-                    notes.append("URL from OPENAI_BASE_URL")
-                    if env("OPENAI_API_BASE") != nil { notes.append("OPENAI_API_BASE is set too and ignored (OPENAI_BASE_URL wins)") }
-                } else if let value = env("OPENAI_API_BASE") {
-                    urlText = value
-                    notes.append("warning: URL from the legacy OPENAI_API_BASE; current OpenAI SDKs read OPENAI_BASE_URL only")
-                } else {
-                    urlText = "https://api.openai.com/v1"
-                }
-            }
+            if urlText == nil { urlText = "https://api.openai.com/v1" }
             if key == nil, let value = env("OPENAI_API_KEY") {
                 key = value
                 notes.append("key from OPENAI_API_KEY")
@@ -60,5 +57,22 @@ public struct ProviderEnvironment: Sendable {
         }
         let endpoint = try ProviderEndpoint.parse(urlText ?? "", kind: kind, apiKey: key)
         return ProviderEnvironment(endpoint: endpoint, notes: notes + endpoint.notes)
+    }
+
+    /// The base URL the environment configures for `kind`, unparsed, with the variable it came
+    /// from: `OLLAMA_HOST` for Ollama; `OPENAI_BASE_URL`, then the legacy `OPENAI_API_BASE`, for
+    /// OpenAI-compatible servers; nil when none is set (empty counts as unset). LM Studio has no
+    /// URL variable. Defaults are not included.
+    public static func configuredURL(kind: ProviderKind, environment: [String: String]) -> (value: String, variable: String)? {
+        let names: [String] =
+            switch kind {
+            case .ollama: ["OLLAMA_HOST"]
+            case .lmstudio: []
+            case .openaiCompatible: ["OPENAI_BASE_URL", "OPENAI_API_BASE"]
+            }
+        for name in names {
+            if let value = environment[name], !value.isEmpty { return (value, name) }
+        }
+        return nil
     }
 }
