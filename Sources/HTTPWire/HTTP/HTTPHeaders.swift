@@ -78,10 +78,21 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     /// Whether a comma-separated header (such as `Connection`) lists `token`, case-insensitively.
+    /// Does not allocate (asked for `Connection` on every response).
     public func containsToken(_ token: String, in name: String) -> Bool {
-        values(for: name).contains { value in
-            value.split(separator: ",").contains { $0.trimmingSpaces().caseInsensitiveEquals(token) }
+        for field in fields where field.name.caseInsensitiveEquals(name) {
+            var rest = Substring(field.value)
+            while true {
+                let comma = rest.firstIndex(of: ",")
+                var item = rest[..<(comma ?? rest.endIndex)]
+                while let first = item.first, first == " " || first == "\t" { item.removeFirst() }
+                while let last = item.last, last == " " || last == "\t" { item.removeLast() }
+                if item.caseInsensitiveEquals(token) { return true }
+                guard let comma else { break }
+                rest = rest[rest.index(after: comma)...]
+            }
         }
+        return false
     }
 
     public var description: String {
@@ -91,11 +102,18 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
 extension StringProtocol {
     /// ASCII case-insensitive comparison, as HTTP field names require.
+    ///
+    /// Runs on every header lookup of every request, so native strings are compared over their
+    /// contiguous UTF-8 storage instead of through a generic iterator.
     @inlinable
     public func caseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
         let a = self.utf8
         let b = other.utf8
         guard a.count == b.count else { return false }
+        let fast = a.withContiguousStorageIfAvailable { pa in
+            b.withContiguousStorageIfAvailable { pb in asciiCaseInsensitiveEqual(pa, pb) }
+        }
+        if let fast, let result = fast { return result }
         for (x, y) in zip(a, b) where x != y {
             let lx = (x >= 65 && x <= 90) ? x | 0x20 : x
             let ly = (y >= 65 && y <= 90) ? y | 0x20 : y
@@ -111,4 +129,19 @@ extension StringProtocol {
         while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
         return String(scalars)
     }
+}
+
+/// Whether two equally long byte runs are equal ignoring ASCII case.
+@usableFromInline
+func asciiCaseInsensitiveEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    for i in 0..<a.count {
+        let x = a[i]
+        let y = b[i]
+        if x == y { continue }
+        let lx = (x >= 65 && x <= 90) ? x | 0x20 : x
+        let ly = (y >= 65 && y <= 90) ? y | 0x20 : y
+        if lx != ly { return false }
+    }
+    return true
 }

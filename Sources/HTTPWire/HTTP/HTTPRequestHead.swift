@@ -15,13 +15,14 @@ public struct HTTPRequestHead: Sendable, Hashable {
 
     /// The path part of the target, without the query.
     public var path: String {
-        if let q = target.firstIndex(of: "?") { return String(target[..<q]) }
+        // Searched over UTF-8, not Characters: asked several times per request on the hot path.
+        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return String(target[..<q]) }
         return target
     }
 
     /// The raw query string after `?`, or nil.
     public var query: String? {
-        guard let q = target.firstIndex(of: "?") else { return nil }
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
         return String(target[target.index(after: q)...])
     }
 

@@ -353,21 +353,22 @@ public struct HTTPRequestParser: Sendable {
         _ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int, limits: HTTPServerConfiguration.Limits
     ) throws(HTTPRequestParseError) -> HTTPRequestHead {
         var head: HTTPRequestHead?
-        var fields: [(String, String)] = []
+        var headers = HTTPHeaders()
         try HTTPFieldLine.forEachLine(in: buffer, from: from, to: to) { line, _, lineNumber throws(HTTPRequestParseError) in
             let line = UnsafeBufferPointer(rebasing: line)
             if lineNumber == 0 {
                 head = try parseRequestLine(line)
             } else {
-                if fields.count >= limits.maximumHeaderCount {
+                if headers.count >= limits.maximumHeaderCount {
                     throw HTTPRequestParseError(
                         .headerFieldsTooLarge, "more than \(limits.maximumHeaderCount) header fields")
                 }
-                fields.append(try parseField(line, number: lineNumber))
+                let field = try parseField(line, number: lineNumber)
+                headers.add(name: field.0, value: field.1)
             }
         }
         guard var head else { throw HTTPRequestParseError(.badRequest, "empty request") }
-        head.headers = HTTPHeaders(fields)
+        head.headers = headers
         return head
     }
 

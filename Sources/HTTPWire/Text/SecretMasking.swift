@@ -25,18 +25,26 @@ public enum SecretMasking {
     ]
 
     private static let secretHeaderList: [String] = Array(secretHeaderNames)
+    /// Bit n set when some secret header name is n bytes long.
+    private static let secretNameLengths: UInt32 = secretHeaderNames.reduce(0) { $0 | (1 << UInt32($1.utf8.count)) }
 
     // MARK: - Keys and headers
 
     /// Whether the header named `name` (any case) carries a secret. Does not allocate.
-    public static func isSecretHeader(_ name: some StringProtocol) -> Bool {
-        secretHeaderList.contains { $0.caseInsensitiveEquals(name) }
+    ///
+    /// Takes a concrete `String` on purpose: a generic parameter is not specialized across the
+    /// module boundary and cost a runtime metadata lookup per comparison on the mocks' hot path.
+    public static func isSecretHeader(_ name: String) -> Bool {
+        // Most names have a length no secret name has: decided without comparing bytes.
+        let length = name.utf8.count
+        guard length <= 31, (secretNameLengths >> UInt32(length)) & 1 != 0 else { return false }
+        return secretHeaderList.contains { $0.caseInsensitiveEquals(name) }
     }
 
     /// `sk-…abcd` style: the first three and last four characters of a key of 12 or more
     /// characters; `***` for shorter keys; empty stays empty. Surrounding spaces are ignored, and
     /// an authentication scheme (`Bearer `, `Basic `) is kept, so a whole header value can be passed.
-    public static func mask(_ key: some StringProtocol) -> String {
+    public static func mask(_ key: String) -> String {
         var token = Substring(key)
         while token.first == " " { token.removeFirst() }
         while token.last == " " { token.removeLast() }
@@ -53,7 +61,7 @@ public enum SecretMasking {
     /// A secret header value with its scheme kept: `Bearer sk-proj-…` → `Bearer sk-…abcd`,
     /// `Basic dXNl` → `Basic ***`, a bare key → `sk-…abcd`. The same rule as ``mask(_:)``, named for
     /// call sites that mask header values.
-    public static func maskHeaderValue(_ value: some StringProtocol) -> String {
+    public static func maskHeaderValue(_ value: String) -> String {
         mask(value)
     }
 
