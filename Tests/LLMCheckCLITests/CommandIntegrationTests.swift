@@ -82,7 +82,12 @@ import Testing
     @Test func runReportsABrokenScenarioByFileAndKey() async throws {
         try await withTemporaryDirectory { tmp in
             let scenarios = try scenarioDirectory(tmp, ids: ["lmstudio-chat-nonstream"])
-            _ = try tmp.write(#"{"id": "broken.one", "description": "x", "stepz": []}"#, to: "scenarios/broken.json")
+            // A valid scenario with one misspelled key.
+            let valid = try String(contentsOfFile: "\(scenarios)/lmstudio-chat-nonstream.json", encoding: .utf8)
+            let idLine = try #require(valid.range(of: #""id": "[^"]*""#, options: .regularExpression))
+            let broken = valid.replacingCharacters(in: idLine, with: #""id": "broken.one", "stepz": []"#)
+            #expect(broken != valid)
+            _ = try tmp.write(broken, to: "scenarios/broken.json")
             let (code, out) = await run(["run", scenarios, "--out", tmp.file("out")])
             #expect(code == .usage)
             let all = out.standardOutput + out.standardError
