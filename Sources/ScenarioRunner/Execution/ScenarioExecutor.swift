@@ -211,7 +211,8 @@ struct ScenarioRecord {
         let finalEnd = Self.finalAttemptEnd(outcome, exchanges: exchanges)
         let attempts = outcome.attempts.enumerated().map { i, a in
             var end = a.endedAt ?? a.startedAt
-            if i == outcome.attempts.count - 1, let finalEnd { end = max(end, finalEnd) }
+            // The accepted attempt lasts exactly until the stream end (the client may log its own end later).
+            if i == outcome.attempts.count - 1, let finalEnd { end = finalEnd }
             return AttemptTrace(
                 attempt: a.number, startNs: relative(a.startedAt) ?? 0, endNs: relative(end) ?? 0,
                 status: a.status, errorCode: a.errorCode, delayBeforeMs: a.delayBeforeMilliseconds ?? 0
