@@ -304,6 +304,30 @@ public struct HTTPRequestParser: Sendable {
         head = parsed
         body = []
         let headers = parsed.headers
+        // Fast path for the common case (no Transfer-Encoding, at most one plain Content-Length):
+        // one pass over the fields, no arrays, no substrings. Anything else takes the full checks below.
+        var hasTransferEncoding = false
+        var lengthFieldCount = 0
+        var lengthText = ""
+        for field in headers {
+            if field.name.caseInsensitiveEquals("Content-Length") {
+                lengthFieldCount += 1
+                lengthText = field.value
+            } else if field.name.caseInsensitiveEquals("Transfer-Encoding") {
+                hasTransferEncoding = true
+            }
+        }
+        if !hasTransferEncoding {
+            if lengthFieldCount == 0 {
+                state = .fixedBody(remaining: 0)
+                return
+            }
+            if lengthFieldCount == 1, let value = Self.plainDecimal(lengthText), value <= limits.maximumBodyBytes {
+                body.reserveCapacity(value)
+                state = .fixedBody(remaining: value)
+                return
+            }
+        }
         let transferEncodings = headers.values(for: "Transfer-Encoding")
         let contentLengths = headers.values(for: "Content-Length")
         if !transferEncodings.isEmpty {
@@ -424,6 +448,19 @@ public struct HTTPRequestParser: Sendable {
     }
 
     // MARK: - Bytes
+
+    /// The value of 1 to 18 ASCII digits, or nil for anything else (left to the full checks).
+    @inline(__always)
+    static func plainDecimal(_ text: String) -> Int? {
+        let utf8 = text.utf8
+        guard !utf8.isEmpty, utf8.count <= 18 else { return nil }
+        var value = 0
+        for byte in utf8 {
+            guard isDigit(byte) else { return nil }
+            value = value &* 10 &+ Int(byte &- 0x30)
+        }
+        return value
+    }
 
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

@@ -209,7 +209,7 @@ final class HTTPServerConnection: HTTPResponseWriter {
                 mode = .untilClose
                 closeAfterResponse = true
             }
-        } else if let lengthText = headers["Content-Length"], let length = Int(lengthText.trimmingSpaces()) {
+        } else if let lengthText = headers["Content-Length"], let length = Int(lengthText) ?? Int(lengthText.trimmingSpaces()) {
             mode = .length(length)
         } else if requestHead.version == .http1_1 {
             mode = .chunked
