@@ -1,3 +1,4 @@
+import HTTPWire
 import Reporting
 import Testing
 @testable import ScenarioRunner
@@ -167,11 +168,11 @@ struct VerdictEngineTests {
     }
 
     @Test func maskMatching() {
-        #expect(SecretMask.matches(masked: "Bearer sk-…1111", secret: "sk-primary-key-000000001111"))
-        #expect(SecretMask.matches(masked: "sk-…1111", secret: "sk-primary-key-000000001111"))
-        #expect(!SecretMask.matches(masked: "Bearer sk-…2222", secret: "sk-primary-key-000000001111"))
-        #expect(!SecretMask.matches(masked: "***", secret: "sk-primary-key-000000001111"))
-        #expect(SecretMask.mask("sk-primary-key-000000001111") == "sk-…1111")
+        #expect(SecretMasking.matches(masked: "Bearer sk-…1111", secret: "sk-primary-key-000000001111"))
+        #expect(SecretMasking.matches(masked: "sk-…1111", secret: "sk-primary-key-000000001111"))
+        #expect(!SecretMasking.matches(masked: "Bearer sk-…2222", secret: "sk-primary-key-000000001111"))
+        #expect(!SecretMasking.matches(masked: "***", secret: "sk-primary-key-000000001111"))
+        #expect(SecretMasking.maskHeaderValue("sk-primary-key-000000001111") == "sk-…1111")
     }
 
     // MARK: - linking

@@ -1,3 +1,4 @@
+import HTTPWire
 import Reporting
 
 // MARK: - VerdictEngine
@@ -231,9 +232,9 @@ public struct VerdictEngine: Sendable {
             guard let presented = e.credential else { continue }
             let own = client.apiKey(forServer: e.server)
             for (owner, key) in bound where owner != e.server && key != own {
-                if SecretMask.matches(masked: presented, secret: key) {
+                if SecretMasking.matches(masked: presented, secret: key) {
                     c.add(FindingCatalog.secretToWrongHost, [
-                        "\(e.server) \(e.method) \(e.path) received \(SecretMask.mask(key)), the key configured for \(owner)",
+                        "\(e.server) \(e.method) \(e.path) received \(SecretMasking.maskHeaderValue(key)), the key configured for \(owner)",
                     ])
                 }
             }
