@@ -101,3 +101,21 @@ struct SecretMaskingTests {
         #expect(SecretMasking.redactURL("http://h/path@v1") == "http://h/path@v1")
     }
 }
+
+@Suite struct SecretMaskingPlaceholderTests {
+    @Test(arguments: [
+        "export OPENAI_API_KEY=ollama (any text works for local servers without auth).",
+        "export OPENAI_API_KEY=lm-studio",
+        "export OPENAI_API_KEY=sk-… (create one at https://platform.openai.com/api-keys).",
+        "OPENAI_API_KEY=EMPTY for vLLM",
+    ])
+    func documentedDummyKeysStayVisible(text: String) {
+        #expect(SecretMasking.redactTokens(text) == text)
+    }
+
+    @Test func realValuesInTheSameShapeAreStillMasked() {
+        let masked = SecretMasking.redactTokens("export OPENAI_API_KEY=hunter2-corp-internal")
+        #expect(!masked.contains("hunter2"))
+        #expect(masked.contains("OPENAI_API_KEY=***"))
+    }
+}

@@ -107,6 +107,16 @@ public enum SecretMasking {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Values that stand where a key goes but are no secret: the documented dummy keys of local
+    /// servers (`ollama`, `lm-studio`, vLLM's `EMPTY`, llama.cpp's `sk-no-key-required`, `dummy`,
+    /// `none`, `not-needed`, `local`) and values already shown masked (`sk-…`, `***`). Advice that
+    /// tells a user to `export OPENAI_API_KEY=ollama` must keep showing the value.
+    public static func isPlaceholder(_ value: String) -> Bool {
+        if value.contains("…") || value == "***" { return true }
+        let known: Set<String> = ["ollama", "lm-studio", "lmstudio", "empty", "sk-no-key-required", "dummy", "none", "not-needed", "local"]
+        return known.contains(value.lowercased())
+    }
+
     /// `text` with token-shaped secrets masked, whatever their value:
     /// - credential fields `Authorization: Bearer x`, `x-api-key=x`, `"api_key": "x"`, `secret: x`
     ///   (the value becomes `***`, an auth scheme is kept);
@@ -219,6 +229,8 @@ private struct TokenRedactor {
         var end = valueStart
         while end < bytes.count, !isValueTerminator(bytes[end]) { end += 1 }
         guard end > valueStart, !bytes[valueStart..<end].elementsEqual(Self.stars) else { return nil }
+        let value = String(decoding: bytes[valueStart..<end], as: UTF8.self)
+        if SecretMasking.isPlaceholder(value) { return nil }
         out.append(contentsOf: bytes[start..<valueStart])
         out.append(contentsOf: Self.stars)
         changed = true
