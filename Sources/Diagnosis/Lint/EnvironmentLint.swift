@@ -72,7 +72,7 @@ public enum EnvironmentLint {
                     Finding(
                         "client-requires-dummy-key", severity: .warning,
                         message: "No API key is set. The server ignores it, but OpenAI SDKs refuse to start without one.",
-                        fix: "export OPENAI_API_KEY=\(target.provider == .lmstudio ? "lm-studio" : "ollama") (any text works for local servers without auth)."
+                        fix: "export OPENAI_API_KEY=\(Self.placeholderKey(for: target.provider)) (any text works for local servers without auth)."
                     )
                 ]
             }
@@ -124,5 +124,14 @@ public enum EnvironmentLint {
             }
         }
         return findings
+    }
+
+    /// The dummy key each provider's own docs suggest for an SDK that insists on one.
+    static func placeholderKey(for provider: ProviderKind) -> String {
+        switch provider {
+        case .ollama: "ollama"
+        case .lmstudio: "lm-studio"
+        case .openaiCompatible: "not-needed"
+        }
     }
 }
