@@ -20,14 +20,12 @@ public struct HTTPRequestParser: Sendable {
     private enum State {
         case head
         case fixedBody(remaining: Int)
-        case chunkSize
-        case chunkData(remaining: Int)
-        case chunkDataEnd
-        case trailers(bytes: Int)
+        /// A chunked body; `trailerBytes` counts the trailer section read so far.
+        case chunked(trailerBytes: Int)
     }
 
     /// Longest chunk-size line accepted (size, extensions, CRLF).
-    public static let maximumChunkSizeLineLength = 4096
+    public static let maximumChunkSizeLineLength = ChunkedBodyDecoder.defaultMaximumSizeLineLength
 
     public let limits: HTTPServerConfiguration.Limits
     private var storage: [UInt8] = []
@@ -38,6 +36,7 @@ public struct HTTPRequestParser: Sendable {
     private var state = State.head
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
+    private var chunked = ChunkedBodyDecoder(rules: Self.chunkRules(trailerBudget: 0))
 
     public init(limits: HTTPServerConfiguration.Limits = .init()) {
         self.limits = limits
@@ -104,57 +103,10 @@ public struct HTTPRequestParser: Sendable {
                     return nil
                 }
                 return complete()
-            case .chunkSize:
-                guard let line = try takeLine(limit: Self.maximumChunkSizeLineLength, what: "chunk size line") else {
-                    return nil
-                }
-                let size = try parseChunkSize(line)
-                if size == 0 {
-                    state = .trailers(bytes: 0)
-                } else {
-                    if body.count + size > limits.maximumBodyBytes {
-                        throw HTTPRequestParseError(
-                            .payloadTooLarge, "chunked body exceeds \(limits.maximumBodyBytes) bytes")
-                    }
-                    body.reserveCapacity(body.count + size)
-                    state = .chunkData(remaining: size)
-                }
-            case .chunkData(let remaining):
-                let available = storage.count - start
-                if available == 0 { return nil }
-                let take = min(available, remaining)
-                body.append(contentsOf: storage[start..<start + take])
-                start += take
-                state = take == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - take)
-            case .chunkDataEnd:
-                let available = storage.count - start
-                if available == 0 { return nil }
-                if storage[start] == 0x0A {
-                    start += 1
-                } else if storage[start] == 0x0D {
-                    if available < 2 { return nil }
-                    guard storage[start + 1] == 0x0A else {
-                        throw HTTPRequestParseError(.badRequest, "chunk data not followed by CRLF")
-                    }
-                    start += 2
-                } else {
-                    throw HTTPRequestParseError(
-                        .badRequest, "chunk data longer than its size (found \(quote(storage[start..<min(storage.count, start + 20)])))")
-                }
-                state = .chunkSize
-            case .trailers(let bytes):
-                let budget = limits.maximumHeaderBytes - bytes
-                guard let line = try takeLine(limit: max(2, budget), what: "trailer section", tooLong: .headerFieldsTooLarge) else {
-                    return nil
-                }
-                if line.isEmpty { return complete() }
-                if line.first == 0x20 || line.first == 0x09 {
-                    throw HTTPRequestParseError(.badRequest, "trailer: obs-fold (line starts with whitespace)")
-                }
-                guard line.contains(0x3A) else {
-                    throw HTTPRequestParseError(.badRequest, "trailer without a colon: \(quote(line))")
-                }
-                state = .trailers(bytes: bytes + line.count + 2)
+            case .chunked(let trailerBytes):
+                guard try nextChunkedPart(trailerBytes: trailerBytes) else { return nil }
+                if case .chunked = state { continue }
+                return complete()
             }
         }
     }
@@ -169,52 +121,71 @@ public struct HTTPRequestParser: Sendable {
         return request
     }
 
-    /// Takes one line (without its LF/CRLF) from the buffer, or nil if incomplete.
-    private mutating func takeLine(
-        limit: Int, what: String, tooLong: HTTPRequestParseError.Code = .badRequest
-    ) throws(HTTPRequestParseError) -> ArraySlice<UInt8>? {
-        let end = storage.count
-        var index = start
-        while index < end && storage[index] != 0x0A { index += 1 }
-        if index == end {
-            if end - start > limit {
-                throw HTTPRequestParseError(tooLong, "\(what) longer than \(limit) bytes")
-            }
-            return nil
-        }
-        if index - start + 1 > limit {
-            throw HTTPRequestParseError(tooLong, "\(what) longer than \(limit) bytes")
-        }
-        var lineEnd = index
-        if lineEnd > start && storage[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-        let line = storage[start..<lineEnd]
-        start = index + 1
-        return line
+    // MARK: - Chunked body
+
+    /// The decoder's rules with the trailer line limit left by `trailerBudget` header bytes.
+    private static func chunkRules(trailerBudget: Int) -> ChunkedBodyDecoder.Rules {
+        ChunkedBodyDecoder.Rules(
+            maximumSizeLineLength: maximumChunkSizeLineLength, maximumTrailerLineLength: max(2, trailerBudget),
+            measuresCompleteLines: true, rejectsControlBytesInExtensions: true)
     }
 
-    private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPRequestParseError) -> Int {
-        var size = 0
-        var digits = 0
-        var index = line.startIndex
-        while index < line.endIndex, let value = HTTPFieldLine.hexValue(line[index]) {
-            size = size &* 16 &+ value
-            digits += 1
-            index += 1
+    /// Takes one part of a chunked body; false when more bytes are needed. Leaves `state` as
+    /// `.chunked` until the body is complete.
+    private mutating func nextChunkedPart(trailerBytes: Int) throws(HTTPRequestParseError) -> Bool {
+        let part: ChunkedBodyDecoder.Part?
+        do throws(ChunkedBodyDecoder.Failure) {
+            part = try chunked.next(in: storage, at: &start)
+        } catch {
+            throw Self.parseError(error, in: storage)
         }
-        guard digits > 0 else {
-            throw HTTPRequestParseError(.badRequest, "chunk size line is not hexadecimal: \(quote(line))")
+        switch part {
+        case nil:
+            return false
+        case .chunk(let size):
+            if size > 0 && body.count + size > limits.maximumBodyBytes {
+                throw HTTPRequestParseError(.payloadTooLarge, "chunked body exceeds \(limits.maximumBodyBytes) bytes")
+            }
+            body.reserveCapacity(body.count + size)
+        case .data(let range):
+            body.append(contentsOf: storage[range])
+        case .trailer(let line, _):
+            if line.first == 0x20 || line.first == 0x09 {
+                throw HTTPRequestParseError(.badRequest, "trailer: obs-fold (line starts with whitespace)")
+            }
+            guard line.contains(0x3A) else {
+                throw HTTPRequestParseError(.badRequest, "trailer without a colon: \(quote(line))")
+            }
+            let bytes = trailerBytes + line.count + 2
+            chunked.rules.maximumTrailerLineLength = max(2, limits.maximumHeaderBytes - bytes)
+            state = .chunked(trailerBytes: bytes)
+        case .end:
+            state = .head
         }
-        if digits > 15 {
-            throw HTTPRequestParseError(.payloadTooLarge, "chunk size \(quote(line)) is too large")
+        return true
+    }
+
+    /// The request error for a malformed chunked body, with its answer status.
+    private static func parseError(_ failure: ChunkedBodyDecoder.Failure, in storage: [UInt8]) -> HTTPRequestParseError {
+        switch failure {
+        case .sizeLineTooLong(let limit, _):
+            HTTPRequestParseError(.badRequest, "chunk size line longer than \(limit) bytes")
+        case .trailerLineTooLong(let limit, _):
+            HTTPRequestParseError(.headerFieldsTooLarge, "trailer section longer than \(limit) bytes")
+        case .sizeNotHexadecimal(let line, _):
+            HTTPRequestParseError(.badRequest, "chunk size line is not hexadecimal: \(quote(line))")
+        case .sizeTooLarge(let line, _):
+            HTTPRequestParseError(.payloadTooLarge, "chunk size \(quote(line)) is too large")
+        case .junkAfterSize(let line, _):
+            HTTPRequestParseError(.badRequest, "chunk size line has junk after the size: \(quote(line))")
+        case .controlByteInExtension(let line, _):
+            HTTPRequestParseError(.badRequest, "chunk extension contains control bytes: \(quote(line))")
+        case .dataEndNotCRLF:
+            HTTPRequestParseError(.badRequest, "chunk data not followed by CRLF")
+        case .dataLongerThanSize(let at):
+            HTTPRequestParseError(
+                .badRequest, "chunk data longer than its size (found \(quote(storage[at..<min(storage.count, at + 20)])))")
         }
-        while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
-        guard index == line.endIndex || line[index] == 0x3B else {
-            throw HTTPRequestParseError(.badRequest, "chunk size line has junk after the size: \(quote(line))")
-        }
-        if line[index...].contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }) {
-            throw HTTPRequestParseError(.badRequest, "chunk extension contains control bytes: \(quote(line))")
-        }
-        return size
     }
 
     // MARK: - Head
@@ -341,7 +312,8 @@ public struct HTTPRequestParser: Sendable {
             guard codings.count == 1 else {
                 throw HTTPRequestParseError(.badRequest, "Transfer-Encoding lists chunked more than once")
             }
-            state = .chunkSize
+            chunked = ChunkedBodyDecoder(rules: Self.chunkRules(trailerBudget: limits.maximumHeaderBytes))
+            state = .chunked(trailerBytes: 0)
             return
         }
         if !contentLengths.isEmpty {

@@ -40,10 +40,7 @@ public struct HTTPResponseParser: Sendable {
     private enum State {
         case head
         case fixedBody(remaining: Int)
-        case chunkSize
-        case chunkData(remaining: Int)
-        case chunkDataEnd
-        case trailers
+        case chunked
         case untilClose
         case done
     }
@@ -57,7 +54,7 @@ public struct HTTPResponseParser: Sendable {
     private var start = 0
     private var consumedBefore = 0  // stream offset of buffer[0]
     private var state = State.head
-    private var chunkIndex = 0
+    private var chunked = ChunkedBodyDecoder(rules: Self.chunkRules(maximumHeadBytes: 0))
     private var trailers = HTTPHeaders()
     private var trailerBytes = 0
     public private(set) var framing = Framing.none
@@ -115,12 +112,12 @@ public struct HTTPResponseParser: Sendable {
                 .truncatedBody, location: "body",
                 message: "connection closed \(remaining) bytes short of Content-Length \(bodyByteCount + remaining)",
                 offset: offset(start))
-        case .chunkSize, .chunkData, .chunkDataEnd, .trailers:
+        case .chunked:
             let location: String
-            switch state {
-            case .chunkSize: location = "chunk size line (chunk \(chunkIndex + 1))"
-            case .trailers: location = "trailer section"
-            default: location = "chunk \(chunkIndex)"
+            switch chunked.phase {
+            case .sizeLine: location = sizeLineLocation
+            case .trailers, .done: location = "trailer section"
+            case .data, .dataEnd: location = "chunk \(chunked.chunkCount)"
             }
             throw HTTPResponseParseError(
                 .truncatedBody, location: location,
@@ -175,109 +172,80 @@ public struct HTTPResponseParser: Sendable {
                     start = buffer.count
                 }
                 return events
-            case .chunkSize:
-                guard let (line, lineStart) = try takeLine(limit: 4096, location: "chunk size line (chunk \(chunkIndex + 1))")
-                else { return events }
-                let size = try parseChunkSize(line, at: lineStart)
-                chunkIndex += 1
-                state = size == 0 ? .trailers : .chunkData(remaining: size)
-            case .chunkData(let remaining):
-                let take = min(remaining, buffer.count - start)
-                if take == 0 { return events }
-                events.append(.body(Array(buffer[start..<start + take])))
-                start += take
-                bodyByteCount += take
-                state = take == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - take)
-            case .chunkDataEnd:
-                let available = buffer.count - start
-                if available == 0 { return events }
-                if buffer[start] == 0x0A {
-                    start += 1
-                } else if buffer[start] == 0x0D {
-                    if available < 2 { return events }
-                    guard buffer[start + 1] == 0x0A else {
-                        throw chunkEndError()
+            case .chunked:
+                guard let part = try nextChunkedPart() else { return events }
+                switch part {
+                case .chunk:
+                    break
+                case .data(let range):
+                    events.append(.body(Array(buffer[range])))
+                    bodyByteCount += range.count
+                case .trailer(let line, let lineStart):
+                    trailerBytes += line.count
+                    if trailerBytes > maximumHeadBytes {
+                        throw HTTPResponseParseError(
+                            .headTooLarge, location: "trailer section", message: "trailers exceed \(maximumHeadBytes) bytes",
+                            offset: offset(lineStart))
                     }
-                    start += 2
-                } else {
-                    throw chunkEndError()
-                }
-                state = .chunkSize
-            case .trailers:
-                guard let (line, lineStart) = try takeLine(limit: maximumHeadBytes, location: "trailer section") else {
-                    return events
-                }
-                if line.isEmpty {
+                    let field = try Self.parseField(line, location: "trailer \(trailers.count + 1)", offset: offset(lineStart))
+                    trailers.add(name: field.0, value: field.1)
+                case .end:
                     state = .done
                     events.append(.end(trailers: trailers))
                     return events
                 }
-                trailerBytes += line.count
-                if trailerBytes > maximumHeadBytes {
-                    throw HTTPResponseParseError(
-                        .headTooLarge, location: "trailer section", message: "trailers exceed \(maximumHeadBytes) bytes",
-                        offset: offset(lineStart))
-                }
-                let field = try Self.parseField(line, location: "trailer \(trailers.count + 1)", offset: offset(lineStart))
-                trailers.add(name: field.0, value: field.1)
             }
         }
     }
 
-    private func chunkEndError() -> HTTPResponseParseError {
-        HTTPResponseParseError(
-            .malformedChunk, location: "chunk \(chunkIndex) data end",
-            message: "chunk data not followed by CRLF (more bytes than the chunk size announced)",
-            snippet: quote(buffer[start..<min(buffer.count, start + 40)]), offset: offset(start))
+    // MARK: - Chunked body
+
+    /// The decoder's rules: chunk-size lines up to 4 KiB, trailer lines up to the head limit.
+    private static func chunkRules(maximumHeadBytes: Int) -> ChunkedBodyDecoder.Rules {
+        ChunkedBodyDecoder.Rules(
+            maximumSizeLineLength: ChunkedBodyDecoder.defaultMaximumSizeLineLength,
+            maximumTrailerLineLength: maximumHeadBytes, measuresCompleteLines: false,
+            rejectsControlBytesInExtensions: false)
     }
 
-    /// One line without its line end, and its start index; nil if incomplete.
-    private mutating func takeLine(limit: Int, location: String) throws(HTTPResponseParseError) -> (ArraySlice<UInt8>, Int)? {
-        var index = start
-        let end = buffer.count
-        while index < end && buffer[index] != 0x0A { index += 1 }
-        if index == end {
-            if end - start > limit {
-                throw HTTPResponseParseError(
-                    .malformedChunk, location: location, message: "line longer than \(limit) bytes",
-                    snippet: quote(buffer[start..<min(end, start + 200)]), offset: offset(start))
-            }
-            return nil
+    /// Where the next chunk-size line is, for error locations.
+    private var sizeLineLocation: String { "chunk size line (chunk \(chunked.chunkCount + 1))" }
+
+    /// The decoder's next part, its failures turned into ``HTTPResponseParseError``.
+    private mutating func nextChunkedPart() throws(HTTPResponseParseError) -> ChunkedBodyDecoder.Part? {
+        do throws(ChunkedBodyDecoder.Failure) {
+            return try chunked.next(in: buffer, at: &start)
+        } catch {
+            throw parseError(error)
         }
-        var lineEnd = index
-        if lineEnd > start && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-        let lineStart = start
-        start = index + 1
-        return (buffer[lineStart..<lineEnd], lineStart)
     }
 
-    private func parseChunkSize(_ line: ArraySlice<UInt8>, at lineStart: Int) throws(HTTPResponseParseError) -> Int {
-        var size = 0
-        var digits = 0
-        var index = line.startIndex
-        while index < line.endIndex, let value = HTTPFieldLine.hexValue(line[index]) {
-            size = size &* 16 &+ value
-            digits += 1
-            index += 1
+    private func parseError(_ failure: ChunkedBodyDecoder.Failure) -> HTTPResponseParseError {
+        func malformed(_ location: String, _ message: String, _ snippet: some Collection<UInt8>, at index: Int)
+            -> HTTPResponseParseError
+        {
+            HTTPResponseParseError(
+                .malformedChunk, location: location, message: message, snippet: quote(snippet), offset: offset(index))
         }
-        let location = "chunk size line (chunk \(chunkIndex + 1))"
-        guard digits > 0 else {
-            throw HTTPResponseParseError(
-                .malformedChunk, location: location, message: "expected a hexadecimal chunk size",
-                snippet: quote(line), offset: offset(lineStart))
+        switch failure {
+        case .sizeLineTooLong(let limit, let lineStart), .trailerLineTooLong(let limit, let lineStart):
+            let location: String
+            if case .sizeLineTooLong = failure { location = sizeLineLocation } else { location = "trailer section" }
+            return malformed(
+                location, "line longer than \(limit) bytes", buffer[lineStart..<min(buffer.count, lineStart + 200)],
+                at: lineStart)
+        case .sizeNotHexadecimal(let line, let lineStart):
+            return malformed(sizeLineLocation, "expected a hexadecimal chunk size", line, at: lineStart)
+        case .sizeTooLarge(let line, let lineStart):
+            return malformed(sizeLineLocation, "chunk size too large", line, at: lineStart)
+        case .junkAfterSize(let line, let lineStart), .controlByteInExtension(let line, let lineStart):
+            return malformed(sizeLineLocation, "unexpected bytes after the chunk size", line, at: lineStart)
+        case .dataEndNotCRLF(let at), .dataLongerThanSize(let at):
+            return malformed(
+                "chunk \(chunked.chunkCount) data end",
+                "chunk data not followed by CRLF (more bytes than the chunk size announced)",
+                buffer[at..<min(buffer.count, at + 40)], at: at)
         }
-        guard digits <= 15 else {
-            throw HTTPResponseParseError(
-                .malformedChunk, location: location, message: "chunk size too large", snippet: quote(line),
-                offset: offset(lineStart))
-        }
-        while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
-        guard index == line.endIndex || line[index] == 0x3B else {
-            throw HTTPResponseParseError(
-                .malformedChunk, location: location, message: "unexpected bytes after the chunk size",
-                snippet: quote(line), offset: offset(lineStart))
-        }
-        return size
     }
 
     // MARK: - Head
@@ -352,7 +320,8 @@ public struct HTTPResponseParser: Sendable {
             encoding.trimmingSpaces().caseInsensitiveEquals("chunked")
         {
             framing = .chunked
-            state = .chunkSize
+            chunked = ChunkedBodyDecoder(rules: Self.chunkRules(maximumHeadBytes: maximumHeadBytes))
+            state = .chunked
             return
         }
         if head.headers.contains("Transfer-Encoding") {
