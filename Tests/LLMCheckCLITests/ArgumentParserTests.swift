@@ -1,3 +1,4 @@
+import HTTPWire
 import LLMCheckCLI
 import Testing
 

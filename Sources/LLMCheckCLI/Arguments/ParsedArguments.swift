@@ -53,18 +53,3 @@ public struct ParsedArguments: Sendable {
         return text
     }
 }
-
-/// Parses short duration texts used on the command line and in scenario files.
-public enum DurationText {
-    /// Seconds from `2`, `0.5`, `250ms`, `1.5s`, `2m`, `100us`; nil if malformed or negative.
-    public static func parseSeconds(_ text: String) -> Double? {
-        let t = text.trimmingSpaces().lowercased()
-        let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where t.hasSuffix(suffix) {
-            guard let v = Double(t.dropLast(suffix.count)), v.isFinite, v >= 0 else { return nil }
-            return v * scale
-        }
-        guard let v = Double(t), v.isFinite, v >= 0 else { return nil }
-        return v
-    }
-}

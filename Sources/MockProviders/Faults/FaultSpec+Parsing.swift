@@ -193,7 +193,7 @@ extension FaultSpec {
         }
         func duration(_ item: Item, _ name: String) throws(FaultSpecError) -> Duration {
             if let n = item.json?.doubleValue, n >= 0, n.isFinite { return .nanoseconds(Int64(n * 1e9)) }
-            guard let d = DurationParser.parse(item.value) else {
+            guard let d = DurationText.parse(item.value) else {
                 throw FaultSpecError(code: .badValue, message: "'\(name)' must be a duration such as 500ms, 2s or 1.5, got '\(item.value)'", location: item.location)
             }
             return d

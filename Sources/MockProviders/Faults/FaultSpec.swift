@@ -136,11 +136,11 @@ public struct FaultSpec: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var items: [String] = []
         switch action {
-        case .delayHeaders(let d): items.append("delay_headers=\(DurationParser.format(d))")
-        case .delayBody(let d): items.append("delay_body=\(DurationParser.format(d))")
+        case .delayHeaders(let d): items.append("delay_headers=\(DurationText.format(d))")
+        case .delayBody(let d): items.append("delay_body=\(DurationText.format(d))")
         case .stall(let n, let d):
             items.append("stall=after:\(n)")
-            if let d { items.append("for:\(DurationParser.format(d))") }
+            if let d { items.append("for:\(DurationText.format(d))") }
         case .close(let n): items.append("close=after:\(n)")
         case .cut(let n): items.append("cut=after:\(n)")
         case .reset(let n): items.append(n.map { "rst=after:\($0)" } ?? "rst=headers")
@@ -182,7 +182,7 @@ public struct FaultSpec: Sendable, Hashable, CustomStringConvertible {
     /// The JSON form of the fault (the same keys as the text form).
     public var jsonValue: JSONValue {
         var pairs: [(String, JSONValue)] = []
-        func dur(_ d: Duration) -> JSONValue { .string(DurationParser.format(d)) }
+        func dur(_ d: Duration) -> JSONValue { .string(DurationText.format(d)) }
         switch action {
         case .delayHeaders(let d): pairs.append(("delay_headers", dur(d)))
         case .delayBody(let d): pairs.append(("delay_body", dur(d)))
