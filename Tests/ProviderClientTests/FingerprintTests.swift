@@ -21,7 +21,10 @@ struct RoutedTransport: HTTPTransport {
 
 @Suite("Fingerprints (routed fake)") struct FingerprintTests {
     func fingerprint(_ routes: [String: (status: Int, contentType: String, body: String, headers: HTTPHeaders)]) async -> DiscoveredProvider? {
-        await ProviderDiscovery(ports: [9], transport: RoutedTransport(routes: routes)).fingerprint(port: 9)
+        // The fake answers at once; generous bounds keep a busy test run (hundreds of tests starting
+        // together on 2 cores) from tripping the probe's 300 ms connect watchdog. Classification is under test here.
+        let timeouts = ProviderTimeouts(connect: .seconds(10), headers: .seconds(10), idle: .seconds(10), total: .seconds(20))
+        return await ProviderDiscovery(ports: [9], timeouts: timeouts, transport: RoutedTransport(routes: routes)).fingerprint(port: 9)
     }
 
     @Test func llamaCpp() async throws {
