@@ -13,13 +13,17 @@ public enum BenchCommand: Command {
             --client-overhead  An in-process mock (OpenAI dialect) streams the same 200-chunk answer to a raw
                                HTTPWire socket read and to ProviderClient.streamChat; reports E2E of both and
                                the difference, unpaced (pure per-chunk cost) and paced at --tokens-per-second.
-            With neither flag, both run. Build with -c release for meaningful numbers.
+            --mock-engine      The mock servers' user-space cost per request without sockets: the chat.lua request
+                               of shared/bench is parsed and answered by MockEngine into an in-memory writer
+                               (ns/request; also streaming chat, /v1/models and Ollama /api/chat).
+            With no flag, all run. Build with -c release for meaningful numbers.
 
             EXIT CODES: 0 done, 64 usage, 70 internal error.
             """,
         options: [
             .flag("--framers", help: "Run the framer benchmark."),
             .flag("--client-overhead", help: "Run the client-overhead benchmark."),
+            .flag("--mock-engine", help: "Run the mock engine benchmark (ns per request, no sockets)."),
             .option("--runs", value: "N", help: "Measured runs per client-overhead case.", default: "5"),
             .option("--tokens-per-second", value: "R", help: "Pace of the paced client-overhead case.", default: "200"),
             .option("--seconds", value: "S", help: "Minimum time per framer measurement.", default: "0.5"),
@@ -29,9 +33,11 @@ public enum BenchCommand: Command {
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         var runFramers = arguments.flag("--framers")
         var runClient = arguments.flag("--client-overhead")
-        if !runFramers && !runClient {
+        var runEngine = arguments.flag("--mock-engine")
+        if !runFramers && !runClient && !runEngine {
             runFramers = true
             runClient = true
+            runEngine = true
         }
         let runs = try arguments.int("--runs", in: 1...1000) ?? 5
         let pace = Double(try arguments.int("--tokens-per-second", in: 1...100_000) ?? 200)
@@ -63,6 +69,20 @@ public enum BenchCommand: Command {
                             $0.name, String(format: "%.2f ms", $0.rawMilliseconds), String(format: "%.2f ms", $0.clientMilliseconds),
                             String(format: "%+.2f %%", $0.overheadPercent), String(format: "%.1f µs", $0.perChunkMicroseconds), String($0.chunks),
                         ]
+                    })
+                { context.output.line("  " + line) }
+            }
+        }
+        if runEngine {
+            let results = try MockEngineBenchmark.runAll(minimumSeconds: seconds)
+            document.set("mock_engine", .array(results.map(\.json)))
+            if !arguments.flag("--json") {
+                context.output.line("")
+                context.output.line("Mock engine (parse + handle + frame in memory, no sockets, default configuration):")
+                for line in ClientCommandSupport.table(
+                    ["CASE", "ns/request", "requests/s", "bytes/response"],
+                    results.map {
+                        [$0.name, String(format: "%.0f", $0.nanosecondsPerRequest), String(format: "%.0f", $0.requestsPerSecond), String($0.responseBytes)]
                     })
                 { context.output.line("  " + line) }
             }

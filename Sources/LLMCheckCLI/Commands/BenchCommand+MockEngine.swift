@@ -1,0 +1,163 @@
+import HTTPWire
+import MockProviders
+
+// MARK: - Mock engine
+
+/// The user-space cost of one mock request without sockets: the request bytes of
+/// `shared/bench/chat.lua` go through ``HTTPRequestParser`` and ``MockEngine/handle(_:_:)`` into an
+/// in-memory writer that frames the response as the server connection does.
+///
+/// What it leaves out is the server's own share (poll, recv, send, threads), so its ns/request is
+/// the part of a `wrk` run that the mock providers and the HTTP parser own.
+enum MockEngineBenchmark {
+    struct Result {
+        var name: String
+        var requests: Int
+        var nanoseconds: UInt64
+        var responseBytes: Int
+        var nanosecondsPerRequest: Double { Double(nanoseconds) / Double(max(requests, 1)) }
+        var requestsPerSecond: Double { Double(requests) / (Double(nanoseconds) / 1e9) }
+        var json: JSONValue {
+            [
+                "case": .string(name), "ns_per_request": .number(nanosecondsPerRequest), "requests_per_s": .number(requestsPerSecond),
+                "requests": .int(requests), "response_bytes": .int(responseBytes),
+            ]
+        }
+    }
+
+    /// The body `shared/bench/chat.lua` posts.
+    static let chatBody = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}]}"#
+
+    /// A request as wrk sends it for `chat.lua` (header order and spelling as on the wire).
+    static func rawRequest(path: String, body: String) -> [UInt8] {
+        Array(
+            ("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:18777\r\nContent-Length: \(body.utf8.count)\r\n"
+                + "Content-Type: application/json\r\nAuthorization: Bearer sk-test\r\nUser-Agent: OpenAI/Python 1.0 (wrk)\r\n\r\n"
+                + body).utf8)
+    }
+
+    static func runAll(minimumSeconds: Double) throws -> [Result] {
+        let streamBody = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}],"stream":true}"#
+        let ollamaBody = #"{"model":"llama3.2:3b","messages":[{"role":"user","content":"ping"}],"stream":false}"#
+        return [
+            try measure("openai chat, non-streaming", provider: .openai, raw: rawRequest(path: "/v1/chat/completions", body: chatBody), minimumSeconds: minimumSeconds),
+            try measure("openai chat, streaming", provider: .openai, raw: rawRequest(path: "/v1/chat/completions", body: streamBody), minimumSeconds: minimumSeconds),
+            try measure("openai models", provider: .openai, raw: Array("GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), minimumSeconds: minimumSeconds),
+            try measure("ollama /api/chat", provider: .ollama, raw: rawRequest(path: "/api/chat", body: ollamaBody), minimumSeconds: minimumSeconds),
+        ]
+    }
+
+    /// Runs the request against a fresh engine (default configuration, as `llmcheck serve`) until
+    /// `minimumSeconds` passed, after enough warm-up requests to fill part of the journal.
+    static func measure(_ name: String, provider: MockProviderKind, raw: [UInt8], minimumSeconds: Double) throws -> Result {
+        let engine = MockEngine(configuration: MockConfiguration(provider: provider))
+        var parser = HTTPRequestParser()
+        let writer = BenchResponseWriter()
+        var index = 0
+        func once() throws {
+            parser.append(raw)
+            guard let parsed = try parser.nextRequest() else { throw BenchFailure(message: "benchmark request did not parse") }
+            index += 1
+            let request = HTTPRequest(
+                head: parsed.head, body: parsed.body, remoteAddress: "127.0.0.1:51234", receivedAt: MonotonicClock.now(),
+                indexOnConnection: index, connectionID: 1)
+            writer.begin(request.head)
+            try engine.handle(request, writer)
+            if !writer.isFinished || writer.status != 200 {
+                throw BenchFailure(message: "benchmark request answered \(writer.status) (finished: \(writer.isFinished))")
+            }
+        }
+        for _ in 0..<2000 { try once() }
+        var requests = 0
+        var bytes = 0
+        let start = MonotonicClock.now()
+        var elapsed: UInt64 = 0
+        repeat {
+            for _ in 0..<200 {
+                try once()
+                bytes += writer.out.count
+            }
+            requests += 200
+            elapsed = MonotonicClock.now() - start
+        } while Double(elapsed) < minimumSeconds * 1e9
+        return Result(name: name, requests: requests, nanoseconds: elapsed, responseBytes: bytes / max(requests, 1))
+    }
+
+    struct BenchFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}
+
+/// An in-memory ``HTTPResponseWriter`` that frames like the server connection (the same header
+/// lookups, chunked or Content-Length body) so that its cost is counted, without any socket.
+final class BenchResponseWriter: HTTPResponseWriter {
+    private(set) var requestHead = HTTPRequestHead(method: .get, target: "/")
+    private(set) var isHeadWritten = false
+    private(set) var isFinished = false
+    private(set) var status = 0
+    private(set) var out: [UInt8] = []
+    private var isChunked = false
+
+    init() { out.reserveCapacity(4096) }
+
+    func begin(_ head: HTTPRequestHead) {
+        requestHead = head
+        isHeadWritten = false
+        isFinished = false
+        status = 0
+        isChunked = false
+        out.removeAll(keepingCapacity: true)
+        _ = head.isKeepAlive
+    }
+
+    func writeHead(_ head: HTTPResponseHead) throws {
+        let headers = head.headers
+        _ = headers.containsToken("close", in: "Connection")
+        var addChunked = false
+        if headers["Transfer-Encoding"] != nil {
+            isChunked = true
+        } else if let length = headers["Content-Length"], Int(length) != nil {
+            isChunked = false
+        } else {
+            isChunked = true
+            addChunked = true
+        }
+        status = head.status.code
+        out.append(contentsOf: head.version.rawValue.utf8)
+        out.append(0x20)
+        out.append(contentsOf: String(head.status.code).utf8)
+        out.append(0x20)
+        out.append(contentsOf: head.status.reasonPhrase.utf8)
+        out.append(contentsOf: [0x0D, 0x0A])
+        for field in headers { append(field.name, field.value) }
+        if addChunked { append("Transfer-Encoding", "chunked") }
+        out.append(contentsOf: [0x0D, 0x0A])
+        isHeadWritten = true
+    }
+
+    private func append(_ name: String, _ value: String) {
+        out.append(contentsOf: name.utf8)
+        out.append(contentsOf: [0x3A, 0x20])
+        out.append(contentsOf: value.utf8)
+        out.append(contentsOf: [0x0D, 0x0A])
+    }
+
+    func writeBody(_ bytes: [UInt8]) throws {
+        if !isHeadWritten { try writeHead(HTTPResponseHead(status: .ok)) }
+        if isChunked { out.append(contentsOf: String(bytes.count, radix: 16).utf8 + [0x0D, 0x0A]) }
+        out.append(contentsOf: bytes)
+        if isChunked { out.append(contentsOf: [0x0D, 0x0A]) }
+    }
+
+    func finish() throws {
+        if isChunked { out.append(contentsOf: Array("0\r\n\r\n".utf8)) }
+        isFinished = true
+    }
+
+    func writeRaw(_ bytes: [UInt8]) throws { out.append(contentsOf: bytes) }
+    func close() {}
+    func reset() {}
+    func pause(for duration: Duration) throws {}
+    func waitForPeerClose(timeout: Duration?) -> Bool { false }
+}
