@@ -36,15 +36,19 @@ enum MockEngineBenchmark {
                 + body).utf8)
     }
 
-    static func runAll(minimumSeconds: Double) throws -> [Result] {
+    /// Runs every case (or those whose name contains `only`).
+    static func runAll(minimumSeconds: Double, only: String? = nil) throws -> [Result] {
         let streamBody = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}],"stream":true}"#
         let ollamaBody = #"{"model":"llama3.2:3b","messages":[{"role":"user","content":"ping"}],"stream":false}"#
-        return [
-            try measure("openai chat, non-streaming", provider: .openai, raw: rawRequest(path: "/v1/chat/completions", body: chatBody), minimumSeconds: minimumSeconds),
-            try measure("openai chat, streaming", provider: .openai, raw: rawRequest(path: "/v1/chat/completions", body: streamBody), minimumSeconds: minimumSeconds),
-            try measure("openai models", provider: .openai, raw: Array("GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), minimumSeconds: minimumSeconds),
-            try measure("ollama /api/chat", provider: .ollama, raw: rawRequest(path: "/api/chat", body: ollamaBody), minimumSeconds: minimumSeconds),
+        let cases: [(String, MockProviderKind, [UInt8])] = [
+            ("openai chat, non-streaming", .openai, rawRequest(path: "/v1/chat/completions", body: chatBody)),
+            ("openai chat, streaming", .openai, rawRequest(path: "/v1/chat/completions", body: streamBody)),
+            ("openai models", .openai, Array("GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)),
+            ("ollama /api/chat", .ollama, rawRequest(path: "/api/chat", body: ollamaBody)),
         ]
+        return try cases.filter { only == nil || $0.0.contains(only ?? "") }.map {
+            try measure($0.0, provider: $0.1, raw: $0.2, minimumSeconds: minimumSeconds)
+        }
     }
 
     /// Runs the request against a fresh engine (default configuration, as `llmcheck serve`) until

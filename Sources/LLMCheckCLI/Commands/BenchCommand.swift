@@ -24,6 +24,7 @@ public enum BenchCommand: Command {
             .flag("--framers", help: "Run the framer benchmark."),
             .flag("--client-overhead", help: "Run the client-overhead benchmark."),
             .flag("--mock-engine", help: "Run the mock engine benchmark (ns per request, no sockets)."),
+            .option("--engine-case", value: "TEXT", help: "Only the mock engine cases whose name contains TEXT (e.g. non-streaming)."),
             .option("--runs", value: "N", help: "Measured runs per client-overhead case.", default: "5"),
             .option("--tokens-per-second", value: "R", help: "Pace of the paced client-overhead case.", default: "200"),
             .option("--seconds", value: "S", help: "Minimum time per framer measurement.", default: "0.5"),
@@ -74,7 +75,7 @@ public enum BenchCommand: Command {
             }
         }
         if runEngine {
-            let results = try MockEngineBenchmark.runAll(minimumSeconds: seconds)
+            let results = try MockEngineBenchmark.runAll(minimumSeconds: seconds, only: arguments.string("--engine-case"))
             document.set("mock_engine", .array(results.map(\.json)))
             if !arguments.flag("--json") {
                 context.output.line("")
