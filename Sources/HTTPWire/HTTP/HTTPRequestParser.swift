@@ -350,6 +350,11 @@ public struct HTTPRequestParser: Sendable {
     ) throws(HTTPRequestParseError) -> HTTPRequestHead {
         var head: HTTPRequestHead?
         var headers = HTTPHeaders()
+        // One allocation for the fields instead of one per doubling: count the lines first
+        // (an upper bound: the request line is one of them).
+        var lineCount = 0
+        for i in from..<to where buffer[i] == 0x0A { lineCount += 1 }
+        headers.reserveCapacity(max(0, min(lineCount, limits.maximumHeaderCount)))
         try HTTPFieldLine.forEachLine(in: buffer, from: from, to: to) { line, _, lineNumber throws(HTTPRequestParseError) in
             let line = UnsafeBufferPointer(rebasing: line)
             if lineNumber == 0 {

@@ -100,6 +100,7 @@ private struct JSONParser {
         index += 1
         var pairs: [(String, JSONValue)] = []
         skipWhitespace()
+        if index < bytes.count, bytes[index] != UInt8(ascii: "}") { pairs.reserveCapacity(4) }
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             return .object(pairs)
@@ -195,6 +196,19 @@ private struct JSONParser {
     mutating func parseString() throws(JSONParseError) -> String {
         let start = index
         index += 1
+        // Fast path: no escape before the closing quote, so the text is one run of the input and
+        // needs no scratch buffer (most keys and values of a request body).
+        var end = index
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: bytes[index..<end], as: UTF8.self)
+                index = end + 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            end += 1
+        }
         var scratch: [UInt8] = []
         var runStart = index
         while true {

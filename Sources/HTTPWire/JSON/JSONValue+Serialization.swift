@@ -70,8 +70,9 @@ extension JSONValue {
     private static let falseBytes: [UInt8] = Array("false".utf8)
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Appends the decimal digits of `i` without allocating a `String`.
-    static func writeInteger(_ i: Int64, to out: inout [UInt8]) {
+    /// Appends the decimal digits of `i` without allocating a `String` (as ``write(to:)`` writes
+    /// an ``integer(_:)``), for code that writes JSON bytes directly.
+    public static func writeInteger(_ i: Int64, to out: inout [UInt8]) {
         if i >= 0, i < 10 {
             out.append(0x30 &+ UInt8(i))
             return

@@ -89,14 +89,27 @@ final class ExchangeWriter: HTTPResponseWriter {
         }
         if let d = delayHeaders { try guarded { try base.pause(for: d) } }
         var head = head
-        let contentType = head.headers["Content-Type"]?.lowercased() ?? ""
-        framing = contentType.hasPrefix("text/event-stream") ? .sse : contentType.hasPrefix("application/x-ndjson") ? .ndjson : .plain
+        // One pass for the three fields read here (first of each, names compared only when the
+        // length fits), instead of three case-insensitive searches.
+        var contentType: String?
+        var retryAfter: String?
+        var retryAfterMilliseconds: String?
+        for field in head.headers {
+            switch field.name.utf8.count {
+            case 12 where contentType == nil && field.name.caseInsensitiveEquals("Content-Type"): contentType = field.value
+            case 11 where retryAfter == nil && field.name.caseInsensitiveEquals("Retry-After"): retryAfter = field.value
+            case 14 where retryAfterMilliseconds == nil && field.name.caseInsensitiveEquals("retry-after-ms"): retryAfterMilliseconds = field.value
+            default: break
+            }
+        }
+        let type = contentType ?? ""
+        framing = ExchangeWriter.hasPrefix(type, "text/event-stream") ? .sse : ExchangeWriter.hasPrefix(type, "application/x-ndjson") ? .ndjson : .plain
         if let override = contentTypeOverride {
             if let value = override { head.headers["Content-Type"] = value } else { head.headers.remove(name: "Content-Type") }
         }
         status = head.status.code
-        sentRetryAfter = head.headers["Retry-After"]
-        sentRetryAfterMilliseconds = head.headers["retry-after-ms"]
+        sentRetryAfter = retryAfter
+        sentRetryAfterMilliseconds = retryAfterMilliseconds
         if lengthDelta != nil {
             // Content-Length is only known at the end: hold the head and the body back.
             head.headers.remove(name: "Transfer-Encoding")
@@ -122,15 +135,31 @@ final class ExchangeWriter: HTTPResponseWriter {
             delayBody = nil
             try guarded { try base.pause(for: d) }
         }
-        try fireAfterActions(pending: bytes)
-        var bytes = bytes
-        if malformedChunks.contains(chunksSent + 1) { bytes = ExchangeWriter.corrupt(bytes) }
+        if !afterActions.isEmpty { try fireAfterActions(pending: bytes) }
+        if !malformedChunks.isEmpty, malformedChunks.contains(chunksSent + 1) {
+            return try send(ExchangeWriter.corrupt(bytes))
+        }
         try send(bytes)
+    }
+
+    /// Whether `text` starts with the lowercase ASCII `prefix`, ignoring ASCII case.
+    static func hasPrefix(_ text: String, _ prefix: StaticString) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count >= prefix.utf8CodeUnitCount else { return false }
+        return prefix.withUTF8Buffer { p in
+            var i = utf8.startIndex
+            for expected in p {
+                let byte = utf8[i]
+                if byte != expected && !(byte >= 0x41 && byte <= 0x5A && byte | 0x20 == expected) { return false }
+                i = utf8.index(after: i)
+            }
+            return true
+        }
     }
 
     func finish() throws {
         guard !isFinished else { return }
-        try fireAfterActions(pending: nil)
+        if !afterActions.isEmpty { try fireAfterActions(pending: nil) }
         isFinished = true
         if var head = pendingHead, let delta = lengthDelta {
             pendingHead = nil

@@ -78,8 +78,15 @@ public final class FaultPlan: @unchecked Sendable {
 
     /// The faults that apply to a request, in installation order, counting it.
     public func decide(method: String, path: String, model: String?, testID: String? = nil) -> [FaultSpec] {
+        decide(method: method, path: path, model: model, testID: { testID })
+    }
+
+    /// ``decide(method:path:model:testID:)`` that asks for the test id only when a fault is installed
+    /// (a header lookup the common no-fault request does not need).
+    func decide(method: String, path: String, model: String?, testID lookUpTestID: () -> String?) -> [FaultSpec] {
         lock.withLock {
             if installed.isEmpty { return [] }
+            let testID = lookUpTestID()
             var chosen: [FaultSpec] = []
             for i in installed.indices {
                 let spec = installed[i].spec

@@ -37,6 +37,13 @@ public struct TextGenerator: Sendable {
         "upon", "each", "day", "of", "week", "so", "it", "keeps", "going", "until", "done",
     ]
 
+    /// ``words`` with the first letter upper-cased (a sentence start).
+    static let capitalizedWords: [String] = words.map { $0.prefix(1).uppercased() + $0.dropFirst() }
+    /// ``words`` after a space (every token but the first).
+    static let spacedWords: [String] = words.map { " " + $0 }
+    /// ``capitalizedWords`` after a space.
+    static let spacedCapitalizedWords: [String] = capitalizedWords.map { " " + $0 }
+
     /// Generates a reply for `prompt` on `model`.
     ///
     /// - Parameters:
@@ -52,17 +59,24 @@ public struct TextGenerator: Sendable {
             tokens = []
             tokens.reserveCapacity(count)
             var startSentence = true
+            let vocabulary = UInt64(TextGenerator.words.count)
             for i in 0..<count {
-                var word = TextGenerator.words[Int(rng.next() % UInt64(TextGenerator.words.count))]
-                if startSentence { word = word.prefix(1).uppercased() + word.dropFirst() }
+                // Words and their capitalised forms, with and without the leading space, come
+                // from tables built once; only punctuation concatenates (small strings, no allocation).
+                let index = Int(rng.next() % vocabulary)
+                let table = startSentence
+                    ? (i == 0 ? TextGenerator.capitalizedWords : TextGenerator.spacedCapitalizedWords)
+                    : (i == 0 ? TextGenerator.words : TextGenerator.spacedWords)
+                var token = table[index]
                 startSentence = false
                 if i == count - 1 {
-                    word += "."
+                    token += "."
                 } else if rng.next() % 9 == 0 {
-                    word += rng.next() % 2 == 0 ? "," : "."
-                    startSentence = word.hasSuffix(".")
+                    let isPeriod = rng.next() % 2 != 0
+                    token += isPeriod ? "." : ","
+                    startSentence = isPeriod
                 }
-                tokens.append(i == 0 ? word : " " + word)
+                tokens.append(token)
             }
         }
         var hitLimit = false

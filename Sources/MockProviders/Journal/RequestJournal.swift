@@ -7,7 +7,9 @@ import Foundation
 public final class RequestJournal: @unchecked Sendable {
     // @unchecked: `ring`, `head`, `count`, `nextID` and `dropped` are guarded by `lock`.
     private let lock = NSLock()
-    private var ring: [JournalEntry?]
+    /// Entries in boxes: storing, evicting and reading a slot moves one reference instead of
+    /// retaining and releasing every field of a ``JournalEntry``.
+    private var ring: [Box?]
     /// Index of the oldest entry.
     private var head = 0
     private var count = 0
@@ -16,6 +18,12 @@ public final class RequestJournal: @unchecked Sendable {
     /// Most entries kept. Default 10 000.
     public let capacity: Int
 
+    /// One immutable entry on the heap.
+    private final class Box: Sendable {
+        let entry: JournalEntry
+        init(_ entry: consuming JournalEntry) { self.entry = entry }
+    }
+
     public init(capacity: Int = 10_000) {
         self.capacity = max(1, capacity)
         ring = []
@@ -23,29 +31,31 @@ public final class RequestJournal: @unchecked Sendable {
 
     /// Reserves the next request id.
     func makeID() -> Int {
-        lock.withLock {
-            defer { nextID += 1 }
-            return nextID
-        }
+        lock.lock()
+        defer { lock.unlock() }
+        let id = nextID
+        nextID += 1
+        return id
     }
 
     /// Appends a finished entry, dropping the oldest beyond ``capacity``.
-    func append(_ entry: JournalEntry) {
-        var evicted: JournalEntry?
-        lock.withLock {
-            if ring.count < capacity {
-                ring.append(entry)
-                count += 1
-            } else if count < capacity {
-                ring[(head + count) % capacity] = entry
-                count += 1
-            } else {
-                evicted = ring[head]
-                ring[head] = entry
-                head = (head + 1) % capacity
-                dropped += 1
-            }
+    func append(_ entry: consuming JournalEntry) {
+        let box = Box(entry)  // built outside the lock
+        var evicted: Box?
+        lock.lock()
+        if ring.count < capacity {
+            ring.append(box)
+            count += 1
+        } else if count < capacity {
+            ring[(head + count) % capacity] = box
+            count += 1
+        } else {
+            evicted = ring[head].take()
+            ring[head] = box
+            head = (head + 1) % capacity
+            dropped += 1
         }
+        lock.unlock()
         _ = evicted  // released outside the lock
     }
 
@@ -55,7 +65,7 @@ public final class RequestJournal: @unchecked Sendable {
             var out: [JournalEntry] = []
             out.reserveCapacity(count)
             for i in 0..<count {
-                if let e = ring[(head + i) % capacity], e.id > afterID { out.append(e) }
+                if let e = ring[(head + i) % capacity]?.entry, e.id > afterID { out.append(e) }
             }
             return out
         }
@@ -66,7 +76,7 @@ public final class RequestJournal: @unchecked Sendable {
 
     /// Forgets every entry (ids keep increasing).
     public func clear() {
-        let old: [JournalEntry?] = lock.withLock {
+        let old: [Box?] = lock.withLock {
             defer {
                 ring = []
                 head = 0

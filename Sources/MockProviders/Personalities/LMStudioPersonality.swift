@@ -15,7 +15,7 @@ struct LMStudioPersonality: MockPersonality {
     }
 
     func handle(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
-        let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
+        let path = request.path.withoutTrailingSlash
         let method = request.method
         if path == "/lmstudio-greeting", method == .get {
             return try Respond.json(writer, ["lmstudio": true], headers: responder.responseHeaders(request))

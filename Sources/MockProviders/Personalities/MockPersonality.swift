@@ -34,9 +34,35 @@ enum Respond {
 
     /// A complete JSON answer (`Content-Length` framing).
     static func json(_ writer: any HTTPResponseWriter, status: HTTPStatus = .ok, _ value: JSONValue, headers: HTTPHeaders = [:], contentType: String = jsonContentType) throws {
+        try json(writer, status: status, bytes: value.serializedBytes(reservingCapacity: 512), headers: headers, contentType: contentType)
+    }
+
+    /// A complete answer whose body is already serialized JSON (`Content-Length` framing).
+    ///
+    /// The same head as `writer.respond(status:headers:body:)` after setting `Content-Type`: the
+    /// given fields in order, then `Content-Type` and `Content-Length` (replacing same-named fields
+    /// in place). The common case (neither present) appends both without searching twice.
+    static func json(_ writer: any HTTPResponseWriter, status: HTTPStatus = .ok, bytes body: [UInt8], headers: HTTPHeaders = [:], contentType: String = jsonContentType) throws {
+        var hasFramingField = false
+        for field in headers where field.name.caseInsensitiveEquals("Content-Type") || field.name.caseInsensitiveEquals("Content-Length") {
+            hasFramingField = true
+            break
+        }
+        if hasFramingField {
+            var h = headers
+            h["Content-Type"] = contentType
+            return try writer.respond(status: status, headers: h, body: body)
+        }
+        let isHead = writer.requestHead.method == .head
         var h = headers
-        h["Content-Type"] = contentType
-        try writer.respond(status: status, headers: h, body: value.serializedBytes(reservingCapacity: 512))
+        h.reserveCapacity(h.count + 2)
+        h.add(name: "Content-Type", value: contentType)
+        if status.mayHaveBody && !isHead || !body.isEmpty {
+            h.add(name: "Content-Length", value: String(body.count))
+        }
+        try writer.writeHead(HTTPResponseHead(version: .http1_1, status: status, headers: h))
+        if !isHead, !body.isEmpty { try writer.writeBody(body) }
+        try writer.finish()
     }
 
     /// Starts a streaming answer (chunked framing is added by the writer).

@@ -14,9 +14,14 @@ public struct MockRequest: Sendable {
     public let path: String
 
     public init(http: HTTPRequest, number: Int) {
+        self.init(http: http, number: number, path: http.path)
+    }
+
+    /// With the path already taken from the target (it is needed before the request is built).
+    init(http: HTTPRequest, number: Int, path: String) {
         self.http = http
         self.number = number
-        self.path = http.path
+        self.path = path
         if !http.body.isEmpty {
             do { json = try JSONValue.parse(http.body) } catch { jsonError = error }
         }
@@ -33,19 +38,33 @@ public struct MockRequest: Sendable {
     /// All text of the prompt: `messages[].content` (string or text parts), `prompt`, `input`.
     public var promptText: String {
         guard let json else { return "" }
-        var parts: [String] = []
+        // Joined with "\n" as it goes: the usual single part is returned without copying.
+        var text = ""
+        var isFirst = true
+        func add(_ part: String) {
+            if isFirst {
+                text = part
+                isFirst = false
+            } else {
+                text += "\n"
+                text += part
+            }
+        }
         if let messages = json["messages"]?.arrayValue {
             for m in messages {
-                if let s = m["content"]?.stringValue {
-                    parts.append(s)
-                } else if let items = m["content"]?.arrayValue {
-                    for item in items { if let t = item["text"]?.stringValue { parts.append(t) } }
+                let content = m["content"]
+                if let s = content?.stringValue {
+                    add(s)
+                } else if let items = content?.arrayValue {
+                    for item in items { if let t = item["text"]?.stringValue { add(t) } }
                 }
             }
         }
-        if let p = json["prompt"]?.stringValue { parts.append(p) }
-        if let p = json["prompt"]?.arrayValue { parts += p.compactMap(\.stringValue) }
-        if let s = json["system"]?.stringValue { parts.append(s) }
-        return parts.joined(separator: "\n")
+        if let p = json["prompt"]?.stringValue { add(p) }
+        if let p = json["prompt"]?.arrayValue {
+            for item in p { if let s = item.stringValue { add(s) } }
+        }
+        if let s = json["system"]?.stringValue { add(s) }
+        return text
     }
 }

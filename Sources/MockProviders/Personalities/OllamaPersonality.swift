@@ -55,8 +55,7 @@ struct OllamaPersonality: MockPersonality {
     }
 
     private func route(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
-        var path = request.path
-        if path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        let path = request.path.withoutTrailingSlash
         let method = request.method.rawValue
         var allowed = OllamaPersonality.routes[path]
         if allowed == nil, path.hasPrefix("/v1/models/") { allowed = ["GET"] }

@@ -10,6 +10,8 @@ struct OpenAICompatibleResponder: Sendable {
     let flavor: Flavor
     let configuration: MockConfiguration
     let generator: TextGenerator
+    /// Replies of ``generator`` by model, prompt and limit (generation is deterministic).
+    let replies: ReplyCache
     let embedder: EmbeddingGenerator
     let models: MockModelRegistry
 
@@ -17,6 +19,7 @@ struct OpenAICompatibleResponder: Sendable {
         self.flavor = flavor
         self.configuration = configuration
         self.generator = TextGenerator(seed: configuration.seed, fixedReply: configuration.replyText)
+        self.replies = ReplyCache(generator: generator)
         self.embedder = EmbeddingGenerator(seed: configuration.seed)
         self.models = models
     }
@@ -51,9 +54,10 @@ struct OpenAICompatibleResponder: Sendable {
         switch flavor {
         case .openai:
             var rng = SeededRandom(seed: configuration.seed, mixing: "request-id", String(request.number))
+            h.reserveCapacity(11)  // these nine, then Content-Type and Content-Length
             h.add(name: "openai-version", value: "2020-10-01")
             h.add(name: "openai-processing-ms", value: String(processingMilliseconds(request)))
-            h.add(name: "x-request-id", value: "req_" + OpenAICompatibleResponder.hex(&rng, 32))
+            h.add(name: "x-request-id", value: OpenAICompatibleResponder.hex(&rng, 32, prefix: "req_"))
             h.add(name: "x-ratelimit-limit-requests", value: "10000")
             h.add(name: "x-ratelimit-limit-tokens", value: "200000")
             h.add(name: "x-ratelimit-remaining-requests", value: "9999")
@@ -61,6 +65,7 @@ struct OpenAICompatibleResponder: Sendable {
             h.add(name: "x-ratelimit-reset-requests", value: "6ms")
             h.add(name: "x-ratelimit-reset-tokens", value: "0s")
         case .lmstudio:
+            h.reserveCapacity(3)
             h.add(name: "X-Powered-By", value: "Express")
         case .ollama:
             break
@@ -78,17 +83,34 @@ struct OpenAICompatibleResponder: Sendable {
     private static let mixedAlnum: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
     private static let lowerAlnum: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
-    static func hex(_ rng: inout SeededRandom, _ count: Int) -> String {
-        var bytes = [UInt8](repeating: 0, count: count)
-        for i in 0..<count { bytes[i] = hexDigits[Int(rng.next() & 15)] }
-        return String(decoding: bytes, as: UTF8.self)
+    /// `prefix` and `count` random lowercase hex digits.
+    static func hex(_ rng: inout SeededRandom, _ count: Int, prefix: StaticString = "") -> String {
+        randomText(&rng, count, digits: hexDigits, prefix: prefix)
     }
 
-    static func alnum(_ rng: inout SeededRandom, _ count: Int, upper: Bool = true) -> String {
-        let digits = upper ? mixedAlnum : lowerAlnum
-        var bytes = [UInt8](repeating: 0, count: count)
-        for i in 0..<count { bytes[i] = digits[Int(rng.next() % UInt64(digits.count))] }
-        return String(decoding: bytes, as: UTF8.self)
+    /// `prefix` and `count` random letters and digits (`upper`: both cases).
+    static func alnum(_ rng: inout SeededRandom, _ count: Int, upper: Bool = true, prefix: StaticString = "") -> String {
+        randomText(&rng, count, digits: upper ? mixedAlnum : lowerAlnum, prefix: prefix)
+    }
+
+    /// Writes the text straight into the string's storage (no intermediate byte array).
+    private static func randomText(_ rng: inout SeededRandom, _ count: Int, digits: [UInt8], prefix: StaticString) -> String {
+        let prefixCount = prefix.utf8CodeUnitCount
+        return String(unsafeUninitializedCapacity: prefixCount + count) { buffer in
+            prefix.withUTF8Buffer { p in
+                for i in 0..<prefixCount { buffer[i] = p[i] }
+            }
+            // Constant divisors (a multiply instead of a 64-bit division per character).
+            switch digits.count {
+            case 16: for i in 0..<count { buffer[prefixCount + i] = digits[Int(rng.next() % 16)] }
+            case 36: for i in 0..<count { buffer[prefixCount + i] = digits[Int(rng.next() % 36)] }
+            case 62: for i in 0..<count { buffer[prefixCount + i] = digits[Int(rng.next() % 62)] }
+            default:
+                let radix = UInt64(digits.count)
+                for i in 0..<count { buffer[prefixCount + i] = digits[Int(rng.next() % radix)] }
+            }
+            return prefixCount + count
+        }
     }
 
     // MARK: - Models
@@ -177,59 +199,72 @@ struct OpenAICompatibleResponder: Sendable {
         }
         let stream = json["stream"]?.boolValue ?? false
         let maxTokens = json["max_completion_tokens"]?.intValue ?? json["max_tokens"]?.intValue
-        let output = generator.generate(model: model.name, prompt: request.promptText, maximumTokens: maxTokens)
+        let output = replies.reply(model: model.name, prompt: request.promptText, maximumTokens: maxTokens)
         let finishReason = output.hitLimit ? "length" : "stop"
-        let modelName = flavor == .ollama ? model.name : model.name
-        let created = JSONValue.integer(WallClock.nowUnixSeconds())
+        let modelName = model.name
+        let createdSeconds = WallClock.nowUnixSeconds()
+        let created = JSONValue.integer(createdSeconds)
         var rng = SeededRandom(seed: configuration.seed, mixing: "ids", String(request.number))
         let id: String
         switch flavor {
-        case .openai: id = "chatcmpl-" + OpenAICompatibleResponder.alnum(&rng, 29)
+        case .openai: id = OpenAICompatibleResponder.alnum(&rng, 29, prefix: "chatcmpl-")
         case .ollama: id = "chatcmpl-" + String(rng.next() % 999)
-        case .lmstudio: id = "chatcmpl-" + OpenAICompatibleResponder.alnum(&rng, 22, upper: false)
+        case .lmstudio: id = OpenAICompatibleResponder.alnum(&rng, 22, upper: false, prefix: "chatcmpl-")
         }
         let fingerprint: JSONValue = flavor == .openai ? "fp_44709d6fcb" : flavor == .ollama ? "fp_ollama" : .string(model.name)
-        let usage: JSONValue = usageJSON(prompt: output.promptTokens, completion: output.tokens.count)
         let physics = configuration.physics
         var jitter = SeededRandom(seed: configuration.seed, mixing: "jitter", String(request.number))
-        let started = MonotonicClock.now()
+        let started = flavor == .lmstudio && restV0 ? MonotonicClock.now() : 0
 
         if !stream {
             try simulateGeneration(tokenCount: output.tokens.count, writer: writer, rng: &jitter)
-            var message: [(String, JSONValue)] = [("role", "assistant"), ("content", .string(output.text))]
-            if flavor == .openai { message += [("refusal", nil), ("annotations", [])] }
-            var choice: [(String, JSONValue)] = [("index", 0)]
-            if flavor == .lmstudio { choice.append(("logprobs", nil)) }
-            choice.append(("message", .object(message)))
-            if flavor == .openai { choice.append(("logprobs", nil)) }
-            choice.append(("finish_reason", .string(finishReason)))
-            var body: [(String, JSONValue)] = [
-                ("id", .string(id)), ("object", "chat.completion"), ("created", created), ("model", .string(modelName)),
-            ]
-            if flavor != .lmstudio { body.append(("system_fingerprint", fingerprint)) }
-            body.append(("choices", .array([.object(choice)])))
-            body.append(("usage", usage))
-            if flavor == .openai { body.append(("service_tier", "default")) }
+            // The hottest answer of the mocks: written as bytes, in the key order of each provider.
+            var w = JSONByteWriter(reservingCapacity: 640 + output.text.utf8.count)
+            w.raw(#"{"id":"#)
+            w.string(id)
+            w.raw(#","object":"chat.completion","created":"#)
+            w.integer(createdSeconds)
+            w.raw(#","model":"#)
+            w.string(modelName)
+            switch flavor {
+            case .openai: w.raw(#","system_fingerprint":"fp_44709d6fcb","choices":[{"index":0,"message":{"role":"assistant","content":"#)
+            case .ollama: w.raw(#","system_fingerprint":"fp_ollama","choices":[{"index":0,"message":{"role":"assistant","content":"#)
+            case .lmstudio: w.raw(#","choices":[{"index":0,"logprobs":null,"message":{"role":"assistant","content":"#)
+            }
+            w.string(output.text)
+            if flavor == .openai {
+                w.raw(#","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"#)
+            } else {
+                w.raw(#"},"finish_reason":"#)
+            }
+            w.raw(output.hitLimit ? #""length"}],"usage":"# : #""stop"}],"usage":"#)
+            writeUsage(&w, prompt: output.promptTokens, completion: output.tokens.count)
+            if flavor == .openai { w.raw(#","service_tier":"default""#) }
             if flavor == .lmstudio {
                 if restV0 {
                     let elapsed = Double(MonotonicClock.now() &- started) / 1e9
                     let ttft = max(0.001, physics.timeToFirstToken.secondsDouble)
                     let gen = max(elapsed, ttft + Double(output.tokens.count) * 0.001)
-                    body.append(("stats", [
+                    w.raw(#","stats":"#)
+                    w.value([
                         "tokens_per_second": .number(Double(output.tokens.count) / max(gen - ttft, 0.001)),
                         "time_to_first_token": .number(ttft), "generation_time": .number(gen),
                         "stop_reason": .string(output.hitLimit ? "maxPredictedTokensReached" : "eosFound"),
-                    ]))
-                    body.append(("model_info", ["arch": .string(model.family), "quant": .string(model.quantization), "format": "gguf", "context_length": .int(model.contextLength)]))
-                    body.append(("runtime", ["name": "llama.cpp-linux-x86_64-avx2", "version": "1.21.0", "supported_formats": ["gguf"]]))
+                    ])
+                    w.raw(#","model_info":"#)
+                    w.value(["arch": .string(model.family), "quant": .string(model.quantization), "format": "gguf", "context_length": .int(model.contextLength)])
+                    w.raw(#","runtime":{"name":"llama.cpp-linux-x86_64-avx2","version":"1.21.0","supported_formats":["gguf"]}"#)
                 } else {
-                    body.append(("stats", [:]))
+                    w.raw(#","stats":{}"#)
                 }
-                body.append(("system_fingerprint", fingerprint))
+                w.raw(#","system_fingerprint":"#)
+                w.string(model.name)
             }
-            try Respond.json(writer, .object(body), headers: responseHeaders(request, completionTokens: output.tokens.count), contentType: jsonContentType)
+            w.raw("}")
+            try Respond.json(writer, bytes: w.bytes, headers: responseHeaders(request, completionTokens: output.tokens.count), contentType: jsonContentType)
             return
         }
+        let usage: JSONValue = usageJSON(prompt: output.promptTokens, completion: output.tokens.count)
 
         let includeUsage = json["stream_options"]?["include_usage"]?.boolValue ?? false
         func chunk(_ delta: JSONValue, finish: JSONValue = nil) -> JSONValue {
@@ -274,6 +309,21 @@ struct OpenAICompatibleResponder: Sendable {
         try writer.finish()
     }
 
+    /// ``usageJSON(prompt:completion:)`` written as bytes.
+    func writeUsage(_ w: inout JSONByteWriter, prompt: Int, completion: Int) {
+        w.raw(#"{"prompt_tokens":"#)
+        w.integer(prompt)
+        w.raw(#","completion_tokens":"#)
+        w.integer(completion)
+        w.raw(#","total_tokens":"#)
+        w.integer(prompt + completion)
+        if flavor == .openai {
+            w.raw(#","prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}"#)
+        } else {
+            w.raw("}")
+        }
+    }
+
     func usageJSON(prompt: Int, completion: Int) -> JSONValue {
         var u: [(String, JSONValue)] = [("prompt_tokens", .int(prompt)), ("completion_tokens", .int(completion)), ("total_tokens", .int(prompt + completion))]
         if flavor == .openai {
@@ -303,7 +353,7 @@ struct OpenAICompatibleResponder: Sendable {
     func completions(_ request: MockRequest, writer: any HTTPResponseWriter, restV0: Bool = false) throws {
         guard let model = try resolveModel(request, writer: writer, wantsEmbedding: false), let json = request.json else { return }
         let stream = json["stream"]?.boolValue ?? false
-        let output = generator.generate(model: model.name, prompt: request.promptText, maximumTokens: json["max_tokens"]?.intValue ?? 16)
+        let output = replies.reply(model: model.name, prompt: request.promptText, maximumTokens: json["max_tokens"]?.intValue ?? 16)
         let finishReason = output.hitLimit ? "length" : "stop"
         var rng = SeededRandom(seed: configuration.seed, mixing: "ids", String(request.number))
         let id = flavor == .ollama ? "cmpl-" + String(rng.next() % 999) : "cmpl-" + OpenAICompatibleResponder.alnum(&rng, 29)

@@ -14,7 +14,7 @@ struct OpenAIPersonality: MockPersonality {
 
     func handle(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
         if let key = configuration.apiKey, !(try checkKey(key, request: request, writer: writer)) { return }
-        let path = request.path.hasSuffix("/") && request.path.count > 1 ? String(request.path.dropLast()) : request.path
+        let path = request.path.withoutTrailingSlash
         let method = request.method
         switch path {
         case "/v1/models" where method == .get:

@@ -21,6 +21,8 @@ public final class MockEngine: Sendable {
     let models: MockModelRegistry
     /// Monotonic time the engine was created (journal offsets are relative to it).
     public let createdAt: UInt64
+    /// Masked secret header values, by value.
+    let maskedValues = MaskedValueCache()
 
     public init(configuration: MockConfiguration) {
         self.configuration = configuration
@@ -39,18 +41,20 @@ public final class MockEngine: Sendable {
 
     /// Handles one request (the ``HTTPHandler`` of the server).
     public func handle(_ request: HTTPRequest, _ writer: any HTTPResponseWriter) throws {
-        if configuration.servesControlEndpoints, request.path.hasPrefix(MockEngine.controlPrefix) {
+        let path = request.path
+        if configuration.servesControlEndpoints, path.utf8.starts(with: MockEngine.controlPrefix.utf8) {
             return try ControlEndpoint(engine: self).handle(request, writer: writer)
         }
         let arrived = request.receivedAt > 0 ? request.receivedAt : MonotonicClock.now()
         let number = journal.makeID()
-        let mock = MockRequest(http: request, number: number)
+        let mock = MockRequest(http: request, number: number, path: path)
         let model = mock.model
-        var faults = faultPlan.decide(method: request.method.rawValue, path: mock.path, model: model, testID: request.headers["X-Test-Id"])
+        let headers = request.headers
+        var faults = faultPlan.decide(method: request.method.rawValue, path: mock.path, model: model, testID: { headers["X-Test-Id"] })
         // Per-request faults from the `X-LLMCheck-Fault` header (schedule keys are ignored there).
-        for value in request.headers.values(for: MockEngine.faultHeader) {
+        for field in headers where field.name.utf8.count == 16 && field.name.caseInsensitiveEquals(MockEngine.faultHeader) {
             do {
-                faults.insert(try FaultSpec.parse(value), at: 0)
+                faults.insert(try FaultSpec.parse(field.value), at: 0)
             } catch {
                 return try writer.respond(
                     status: .badRequest, headers: ["Content-Type": "text/plain; charset=utf-8"],
@@ -90,7 +94,7 @@ public final class MockEngine: Sendable {
             startedAtNanoseconds: arrived, offsetMilliseconds: Double(arrived &- createdAt) / 1e6,
             wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: request.head.target,
             path: mock.path, model: model, stream: mock.stream,
-            headers: MockEngine.journaledHeaders(request.headers), bodyBytes: request.body.count,
+            headers: journaledHeaders(headers), bodyBytes: request.body.count,
             status: exchange.status, chunksSent: exchange.chunksSent, bytesSent: exchange.bytesSent,
             faults: faults.map(\.description), fixture: fixtureName, outcome: outcome,
             headNanoseconds: exchange.headAt.map { $0 &- arrived }, firstByteNanoseconds: exchange.firstByteAt.map { $0 &- arrived },
@@ -104,10 +108,24 @@ public final class MockEngine: Sendable {
 
     /// Request headers as journaled: secrets masked, at most 40 fields of 256 characters.
     static func journaledHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
-        headers.prefix(40).map { f in
-            let value = SecretMasking.isSecretHeader(f.name) ? SecretMasking.mask(f.value) : f.value.utf8.count <= 256 ? f.value : String(f.value.prefix(256))
-            return (f.name, value)
+        journaledHeaders(headers, mask: SecretMasking.mask)
+    }
+
+    /// ``journaledHeaders(_:)`` with the engine's cache of masked values (a client sends the same key
+    /// on every request).
+    func journaledHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
+        MockEngine.journaledHeaders(headers, mask: maskedValues.mask)
+    }
+
+    private static func journaledHeaders(_ headers: HTTPHeaders, mask: (String) -> String) -> [(name: String, value: String)] {
+        var out: [(name: String, value: String)] = []
+        out.reserveCapacity(min(headers.count, 40))
+        for f in headers {
+            if out.count == 40 { break }
+            let value = SecretMasking.isSecretHeader(f.name) ? mask(f.value) : f.value.utf8.count <= 256 ? f.value : String(f.value.prefix(256))
+            out.append((f.name, value))
         }
+        return out
     }
 
     /// Clears the journal, restores the start-up faults with zeroed counters, and rewinds fixtures.
