@@ -1,0 +1,214 @@
+import HTTPWire
+import MockProviders
+import Testing
+
+/// An in-memory writer: the engine's handler runs without sockets and everything it sent is kept.
+private final class InMemoryWriter: HTTPResponseWriter {
+    let requestHead: HTTPRequestHead
+    private(set) var isHeadWritten = false
+    private(set) var head: HTTPResponseHead?
+    private(set) var body: [UInt8] = []
+    private(set) var isFinished = false
+
+    init(_ requestHead: HTTPRequestHead) { self.requestHead = requestHead }
+
+    func writeHead(_ head: HTTPResponseHead) throws {
+        self.head = head
+        isHeadWritten = true
+    }
+
+    func writeBody(_ bytes: [UInt8]) throws { body += bytes }
+    func finish() throws { isFinished = true }
+    func writeRaw(_ bytes: [UInt8]) throws { body += bytes }
+    func close() {}
+    func reset() {}
+    func pause(for duration: Duration) throws {}
+    func waitForPeerClose(timeout: Duration?) -> Bool { false }
+}
+
+/// Runs one request through `engine` in memory.
+private func handleInMemory(
+    _ engine: MockEngine, _ method: HTTPMethod, _ target: String, json: String? = nil, headers: HTTPHeaders = [:]
+) throws -> InMemoryWriter {
+    var fields = headers
+    fields.add(name: "Host", value: "127.0.0.1")
+    if json != nil { fields.add(name: "Content-Type", value: "application/json") }
+    let head = HTTPRequestHead(method: method, target: target, headers: fields)
+    let writer = InMemoryWriter(head)
+    try engine.handle(HTTPRequest(head: head, body: Array((json ?? "").utf8), receivedAt: MonotonicClock.now()), writer)
+    return writer
+}
+
+@Suite("Mock hot path: bytes and journal unchanged by the fast paths")
+struct HotPathEquivalenceTests {
+    /// A prompt that needs every kind of JSON escape, with precomposed `é`.
+    static let awkwardPrompt = "quote \" back \\ nl \n tab \t ctl \u{01} é 😀"
+
+    static func chatBody(model: String, prompt: String, extra: String = "") throws -> String {
+        let messages: JSONValue = [["role": "user", "content": .string(prompt)]]
+        return #"{"model":\#(JSONValue.string(model).serialized()),"messages":\#(messages.serialized())\#(extra)}"#
+    }
+
+    /// The expected chat completion, built as a `JSONValue` tree in each provider's key order with
+    /// the volatile parts (id, created, content, usage) taken from `actual`.
+    static func expectedChat(_ actual: JSONValue, flavor: MockProviderKind, model: String, restV0: Bool = false) -> JSONValue {
+        let text = actual["choices"]?[0]?["message"]?["content"] ?? nil
+        let finish = actual["choices"]?[0]?["finish_reason"] ?? nil
+        let usage = actual["usage"] ?? nil
+        var message: [(String, JSONValue)] = [("role", "assistant"), ("content", text)]
+        if flavor == .openai { message += [("refusal", nil), ("annotations", [])] }
+        var choice: [(String, JSONValue)] = [("index", 0)]
+        if flavor == .lmstudio { choice.append(("logprobs", nil)) }
+        choice.append(("message", .object(message)))
+        if flavor == .openai { choice.append(("logprobs", nil)) }
+        choice.append(("finish_reason", finish))
+        var body: [(String, JSONValue)] = [
+            ("id", actual["id"] ?? nil), ("object", "chat.completion"), ("created", actual["created"] ?? nil), ("model", .string(model)),
+        ]
+        switch flavor {
+        case .openai: body.append(("system_fingerprint", "fp_44709d6fcb"))
+        case .ollama: body.append(("system_fingerprint", "fp_ollama"))
+        case .lmstudio: break
+        }
+        body.append(("choices", .array([.object(choice)])))
+        body.append(("usage", usage))
+        if flavor == .openai { body.append(("service_tier", "default")) }
+        if flavor == .lmstudio {
+            if restV0 {
+                body.append(("stats", actual["stats"] ?? nil))
+                body.append(("model_info", actual["model_info"] ?? nil))
+                body.append(("runtime", ["name": "llama.cpp-linux-x86_64-avx2", "version": "1.21.0", "supported_formats": ["gguf"]]))
+            } else {
+                body.append(("stats", [:]))
+            }
+            body.append(("system_fingerprint", .string(model)))
+        }
+        return .object(body)
+    }
+
+    static func expectedUsage(prompt: Int, completion: Int, flavor: MockProviderKind) -> JSONValue {
+        var u: [(String, JSONValue)] = [("prompt_tokens", .int(prompt)), ("completion_tokens", .int(completion)), ("total_tokens", .int(prompt + completion))]
+        if flavor == .openai {
+            u.append(("prompt_tokens_details", ["cached_tokens": 0, "audio_tokens": 0]))
+            u.append(("completion_tokens_details", ["reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0]))
+        }
+        return .object(u)
+    }
+
+    struct ChatCase: Sendable, CustomStringConvertible {
+        var provider: MockProviderKind
+        var model: String
+        var target = "/v1/chat/completions"
+        var maximumTokens: Int?
+        var reply: String?
+        var description: String { "\(provider) \(target) max=\(maximumTokens.map(String.init) ?? "-") reply=\(reply != nil)" }
+    }
+
+    @Test(arguments: [
+        ChatCase(provider: .openai, model: "gpt-4o-mini"),
+        ChatCase(provider: .openai, model: "gpt-4o", maximumTokens: 3),
+        ChatCase(provider: .openai, model: "gpt-4o-mini", reply: "Say \"hi\"\n\tthen \\ stop. é 😀"),
+        ChatCase(provider: .ollama, model: "llama3.2:3b"),
+        ChatCase(provider: .ollama, model: "qwen2.5:7b", maximumTokens: 5),
+        ChatCase(provider: .lmstudio, model: "qwen2.5-7b-instruct"),
+        ChatCase(provider: .lmstudio, model: "qwen2.5-7b-instruct", target: "/api/v0/chat/completions", maximumTokens: 2),
+    ])
+    func chatCompletionBytesMatchTheJSONValueTree(_ c: ChatCase) throws {
+        let engine = MockEngine(configuration: MockConfiguration(provider: c.provider, seed: 11, replyText: c.reply))
+        let extra = c.maximumTokens.map { #","max_tokens":\#($0)"# } ?? ""
+        let prompt = HotPathEquivalenceTests.awkwardPrompt
+        let w = try handleInMemory(engine, .post, c.target, json: try HotPathEquivalenceTests.chatBody(model: c.model, prompt: prompt, extra: extra))
+        let head = try #require(w.head)
+        #expect(head.status.code == 200)
+        #expect(w.isFinished)
+        let actual = try JSONValue.parse(w.body)
+        let expected = HotPathEquivalenceTests.expectedChat(actual, flavor: c.provider, model: c.model, restV0: c.target.hasPrefix("/api/v0"))
+        #expect(String(decoding: w.body, as: UTF8.self) == expected.serialized())
+
+        // The content is the generator's, for this prompt (the cache must not change it).
+        let generated = TextGenerator(seed: 11, fixedReply: c.reply).generate(model: c.model, prompt: prompt, maximumTokens: c.maximumTokens)
+        #expect(actual["choices"]?[0]?["message"]?["content"]?.stringValue == generated.text)
+        #expect(actual["choices"]?[0]?["finish_reason"]?.stringValue == (generated.hitLimit ? "length" : "stop"))
+        #expect(actual["usage"] == HotPathEquivalenceTests.expectedUsage(prompt: generated.promptTokens, completion: generated.tokens.count, flavor: c.provider))
+
+        // Framing: Content-Type and Content-Length last, the length exact.
+        let names = head.headers.map(\.name)
+        #expect(Array(names.suffix(2)) == ["Content-Type", "Content-Length"])
+        #expect(head.headers["Content-Length"] == String(w.body.count))
+    }
+
+    @Test func repeatedAndCanonicallyEquivalentPromptsKeepTheirOwnReplies() throws {
+        let engine = MockEngine(configuration: MockConfiguration(provider: .openai, seed: 5))
+        let precomposed = "caf\u{E9}"
+        let decomposed = "cafe\u{301}"
+        #expect(precomposed == decomposed)  // equal as Strings, different bytes: generation differs
+        let generator = TextGenerator(seed: 5)
+        for prompt in [precomposed, decomposed, precomposed, "ping", decomposed, "ping"] {
+            let w = try handleInMemory(engine, .post, "/v1/chat/completions", json: try HotPathEquivalenceTests.chatBody(model: "gpt-4o-mini", prompt: prompt))
+            let content = try JSONValue.parse(w.body)["choices"]?[0]?["message"]?["content"]?.stringValue
+            #expect(content == generator.generate(model: "gpt-4o-mini", prompt: prompt, maximumTokens: nil).text, "prompt \(Array(prompt.utf8))")
+        }
+        #expect(generator.generate(model: "gpt-4o-mini", prompt: precomposed, maximumTokens: nil) != generator.generate(model: "gpt-4o-mini", prompt: decomposed, maximumTokens: nil))
+    }
+
+    @Test func manyDistinctPromptsStayCorrectPastTheCacheBound() throws {
+        let engine = MockEngine(configuration: MockConfiguration(provider: .ollama, seed: 3, journalCapacity: 10))
+        let generator = TextGenerator(seed: 3)
+        for i in 0..<1500 {
+            let prompt = "prompt \(i % 1300)"
+            let w = try handleInMemory(engine, .post, "/v1/chat/completions", json: try HotPathEquivalenceTests.chatBody(model: "llama3.2:3b", prompt: prompt))
+            let content = try JSONValue.parse(w.body)["choices"]?[0]?["message"]?["content"]?.stringValue
+            if content != generator.generate(model: "llama3.2:3b", prompt: prompt, maximumTokens: nil).text {
+                Issue.record("request \(i): wrong reply for \(prompt)")
+                break
+            }
+        }
+        #expect(engine.journal.entries().count == 10)
+        #expect(engine.journal.droppedCount == 1490)
+        #expect(engine.journal.entries().map(\.id) == Array(1491...1500))
+    }
+
+    /// Pins the generator's output as it was before its word tables: a seeded run must replay.
+    @Test func generatedTextIsStableAcrossVersions() {
+        let output = TextGenerator(seed: 7).generate(model: "gpt-4o-mini", prompt: "ping", maximumTokens: nil)
+        #expect(output.text == "With, checks, upon prompt week chunk measures and. Is window answers short over ollama your the chunk done the in retry it client. Loopback. Done going context window air that sunlight runs gracefully retry blue your.")
+        #expect(output.tokens.count == 36)
+        #expect(output.tokens.prefix(3) == ["With,", " checks,", " upon"])
+    }
+
+    @Test func journalMasksEachKeyAsItsOwn() throws {
+        let engine = MockEngine(configuration: MockConfiguration(provider: .openai))
+        let keys = (0..<12).map { "Bearer sk-proj-key-number-\($0)-abcdefgh\($0 % 10)" }
+        for round in 0..<2 {
+            for key in keys {
+                _ = try handleInMemory(engine, .get, "/v1/models", headers: ["Authorization": key])
+            }
+            let entries = engine.journal.entries().suffix(keys.count)
+            for (entry, key) in zip(entries, keys) {
+                #expect(entry.header("Authorization") == SecretMasking.mask(key), "round \(round)")
+            }
+        }
+    }
+
+    @Test func faultHeaderAndTestIDStillApply() throws {
+        var configuration = MockConfiguration(provider: .openai)
+        configuration.faults = [try FaultSpec.parse("status=503,test_id=t-1")]
+        let engine = MockEngine(configuration: configuration)
+        let chat = try HotPathEquivalenceTests.chatBody(model: "gpt-4o-mini", prompt: "ping")
+        #expect(try handleInMemory(engine, .post, "/v1/chat/completions", json: chat).head?.status.code == 200)
+        #expect(try handleInMemory(engine, .post, "/v1/chat/completions", json: chat, headers: ["x-test-id": "t-1"]).head?.status.code == 503)
+        let w = try handleInMemory(engine, .post, "/v1/chat/completions", json: chat, headers: ["x-llmcheck-fault": "status=429,retry_after=2"])
+        #expect(w.head?.status.code == 429)
+        #expect(engine.journal.entries().last?.sentRetryAfter == "2")
+        #expect(engine.journal.entries().last?.faults == ["status=429,retry_after=2"])
+    }
+
+    @Test func trailingSlashRoutesLikeBefore() throws {
+        let engine = MockEngine(configuration: MockConfiguration(provider: .openai))
+        #expect(try handleInMemory(engine, .get, "/v1/models/").head?.status.code == 200)
+        #expect(try handleInMemory(engine, .get, "/").head?.status.code == 404)
+        #expect(try handleInMemory(engine, .get, "/v1/models/gpt-4o/").head?.status.code == 200)
+        // Non-ASCII paths take the Character-based rule.
+        #expect(try handleInMemory(engine, .get, "/v1/models/é/").head?.status.code == 404)
+    }
+}
