@@ -176,6 +176,25 @@ struct HotPathEquivalenceTests {
         #expect(output.tokens.prefix(3) == ["With,", " checks,", " upon"])
     }
 
+    /// Pins the seeded ids of earlier versions (request number and stream name mixed into the seed).
+    @Test func seededIDsAreStableAcrossVersions() throws {
+        let chat = try HotPathEquivalenceTests.chatBody(model: "gpt-4o-mini", prompt: "ping")
+        let openai = MockEngine(configuration: MockConfiguration(provider: .openai, seed: 7))
+        let w = try handleInMemory(openai, .post, "/v1/chat/completions", json: chat)
+        #expect(try JSONValue.parse(w.body)["id"]?.stringValue == "chatcmpl-YTsAIcAFqKlLOBiHuLOVoTi1dI4t3")
+        #expect(w.head?.headers["x-request-id"] == "req_d13099f7ba2a2ddcfe397ff4ebe9b887")
+
+        let ollama = MockEngine(configuration: MockConfiguration(provider: .ollama, seed: 7))
+        let ollamaChat = try HotPathEquivalenceTests.chatBody(model: "llama3.2:3b", prompt: "ping")
+        for _ in 1...3 { _ = try handleInMemory(ollama, .get, "/api/tags") }
+        let fourth = try handleInMemory(ollama, .post, "/v1/chat/completions", json: ollamaChat)
+        #expect(try JSONValue.parse(fourth.body)["id"]?.stringValue == "chatcmpl-586")
+
+        let lmstudio = MockEngine(configuration: MockConfiguration(provider: .lmstudio, seed: 7))
+        let first = try handleInMemory(lmstudio, .post, "/v1/chat/completions", json: try HotPathEquivalenceTests.chatBody(model: "qwen2.5-7b-instruct", prompt: "ping"))
+        #expect(try JSONValue.parse(first.body)["id"]?.stringValue == "chatcmpl-ots80iohc0v5ktkz4latov")
+    }
+
     @Test func journalMasksEachKeyAsItsOwn() throws {
         let engine = MockEngine(configuration: MockConfiguration(provider: .openai))
         let keys = (0..<12).map { "Bearer sk-proj-key-number-\($0)-abcdefgh\($0 % 10)" }

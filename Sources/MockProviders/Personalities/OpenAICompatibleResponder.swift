@@ -14,6 +14,10 @@ struct OpenAICompatibleResponder: Sendable {
     let replies: ReplyCache
     let embedder: EmbeddingGenerator
     let models: MockModelRegistry
+    /// Per-request generators of ids, `x-request-id` and jitter (the seed and stream names mixed once).
+    let idStream: SeededRandom.Stream
+    let requestIDStream: SeededRandom.Stream
+    let jitterStream: SeededRandom.Stream
 
     init(flavor: Flavor, configuration: MockConfiguration, models: MockModelRegistry) {
         self.flavor = flavor
@@ -22,6 +26,9 @@ struct OpenAICompatibleResponder: Sendable {
         self.replies = ReplyCache(generator: generator)
         self.embedder = EmbeddingGenerator(seed: configuration.seed)
         self.models = models
+        self.idStream = SeededRandom.Stream(seed: configuration.seed, name: "ids")
+        self.requestIDStream = SeededRandom.Stream(seed: configuration.seed, name: "request-id")
+        self.jitterStream = SeededRandom.Stream(seed: configuration.seed, name: "jitter")
     }
 
     var jsonContentType: String { flavor == .openai ? "application/json" : "application/json; charset=utf-8" }
@@ -53,7 +60,7 @@ struct OpenAICompatibleResponder: Sendable {
         var h = HTTPHeaders()
         switch flavor {
         case .openai:
-            var rng = SeededRandom(seed: configuration.seed, mixing: "request-id", String(request.number))
+            var rng = requestIDStream.generator(number: request.number)
             h.reserveCapacity(11)  // these nine, then Content-Type and Content-Length
             h.add(name: "openai-version", value: "2020-10-01")
             h.add(name: "openai-processing-ms", value: String(processingMilliseconds(request)))
@@ -204,7 +211,7 @@ struct OpenAICompatibleResponder: Sendable {
         let modelName = model.name
         let createdSeconds = WallClock.nowUnixSeconds()
         let created = JSONValue.integer(createdSeconds)
-        var rng = SeededRandom(seed: configuration.seed, mixing: "ids", String(request.number))
+        var rng = idStream.generator(number: request.number)
         let id: String
         switch flavor {
         case .openai: id = OpenAICompatibleResponder.alnum(&rng, 29, prefix: "chatcmpl-")
@@ -213,7 +220,7 @@ struct OpenAICompatibleResponder: Sendable {
         }
         let fingerprint: JSONValue = flavor == .openai ? "fp_44709d6fcb" : flavor == .ollama ? "fp_ollama" : .string(model.name)
         let physics = configuration.physics
-        var jitter = SeededRandom(seed: configuration.seed, mixing: "jitter", String(request.number))
+        var jitter = jitterStream.generator(number: request.number)
         let started = flavor == .lmstudio && restV0 ? MonotonicClock.now() : 0
 
         if !stream {
@@ -355,10 +362,10 @@ struct OpenAICompatibleResponder: Sendable {
         let stream = json["stream"]?.boolValue ?? false
         let output = replies.reply(model: model.name, prompt: request.promptText, maximumTokens: json["max_tokens"]?.intValue ?? 16)
         let finishReason = output.hitLimit ? "length" : "stop"
-        var rng = SeededRandom(seed: configuration.seed, mixing: "ids", String(request.number))
+        var rng = idStream.generator(number: request.number)
         let id = flavor == .ollama ? "cmpl-" + String(rng.next() % 999) : "cmpl-" + OpenAICompatibleResponder.alnum(&rng, 29)
         let created = JSONValue.integer(WallClock.nowUnixSeconds())
-        var jitter = SeededRandom(seed: configuration.seed, mixing: "jitter", String(request.number))
+        var jitter = jitterStream.generator(number: request.number)
         func choice(_ text: String, _ finish: JSONValue) -> JSONValue {
             ["text": .string(text), "index": 0, "logprobs": nil, "finish_reason": finish]
         }
