@@ -102,6 +102,7 @@ final class BenchResponseWriter: HTTPResponseWriter {
     private(set) var status = 0
     private(set) var out: [UInt8] = []
     private var isChunked = false
+    private static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
 
     init() { out.reserveCapacity(4096) }
 
@@ -128,34 +129,49 @@ final class BenchResponseWriter: HTTPResponseWriter {
             addChunked = true
         }
         status = head.status.code
+        // Byte by byte as the server connection's `appendHead` does (no temporary arrays).
         out.append(contentsOf: head.version.rawValue.utf8)
         out.append(0x20)
-        out.append(contentsOf: String(head.status.code).utf8)
+        let code = head.status.code
+        out.append(UInt8(0x30 + code / 100 % 10))
+        out.append(UInt8(0x30 + code / 10 % 10))
+        out.append(UInt8(0x30 + code % 10))
         out.append(0x20)
         out.append(contentsOf: head.status.reasonPhrase.utf8)
-        out.append(contentsOf: [0x0D, 0x0A])
+        out.append(0x0D)
+        out.append(0x0A)
         for field in headers { append(field.name, field.value) }
         if addChunked { append("Transfer-Encoding", "chunked") }
-        out.append(contentsOf: [0x0D, 0x0A])
+        out.append(0x0D)
+        out.append(0x0A)
         isHeadWritten = true
     }
 
     private func append(_ name: String, _ value: String) {
         out.append(contentsOf: name.utf8)
-        out.append(contentsOf: [0x3A, 0x20])
+        out.append(0x3A)
+        out.append(0x20)
         out.append(contentsOf: value.utf8)
-        out.append(contentsOf: [0x0D, 0x0A])
+        out.append(0x0D)
+        out.append(0x0A)
     }
 
     func writeBody(_ bytes: [UInt8]) throws {
         if !isHeadWritten { try writeHead(HTTPResponseHead(status: .ok)) }
-        if isChunked { out.append(contentsOf: String(bytes.count, radix: 16).utf8 + [0x0D, 0x0A]) }
+        if isChunked {
+            out.append(contentsOf: String(bytes.count, radix: 16).utf8)
+            out.append(0x0D)
+            out.append(0x0A)
+        }
         out.append(contentsOf: bytes)
-        if isChunked { out.append(contentsOf: [0x0D, 0x0A]) }
+        if isChunked {
+            out.append(0x0D)
+            out.append(0x0A)
+        }
     }
 
     func finish() throws {
-        if isChunked { out.append(contentsOf: Array("0\r\n\r\n".utf8)) }
+        if isChunked { out.append(contentsOf: BenchResponseWriter.lastChunk) }
         isFinished = true
     }
 
