@@ -137,6 +137,63 @@ struct HotPathEquivalenceTests {
         #expect(head.headers["Content-Length"] == String(w.body.count))
     }
 
+    /// The expected chunk event, built as a `JSONValue` tree as the streaming code used to.
+    static func expectedChunk(
+        flavor: MockProviderKind, id: String, created: JSONValue, model: String, includeUsage: Bool, delta: JSONValue, finish: JSONValue = nil
+    ) -> String {
+        let fingerprint: JSONValue = flavor == .openai ? "fp_44709d6fcb" : flavor == .ollama ? "fp_ollama" : .string(model)
+        var choice: [(String, JSONValue)] = [("index", 0), ("delta", delta)]
+        if flavor != .ollama { choice.append(("logprobs", nil)) }
+        choice.append(("finish_reason", finish))
+        var c: [(String, JSONValue)] = [
+            ("id", .string(id)), ("object", "chat.completion.chunk"), ("created", created), ("model", .string(model)),
+            ("system_fingerprint", fingerprint), ("choices", .array([.object(choice)])),
+        ]
+        if flavor == .openai { c.insert(("service_tier", "default"), at: 4) }
+        if includeUsage, flavor == .openai { c.append(("usage", nil)) }
+        return JSONValue.object(c).serialized()
+    }
+
+    @Test(arguments: [
+        (MockProviderKind.openai, "gpt-4o-mini", false, nil as Int?), (.openai, "gpt-4o", true, 3), (.ollama, "llama3.2:3b", false, nil),
+        (.ollama, "llama3.2:3b", true, 4), (.lmstudio, "qwen2.5-7b-instruct", false, nil), (.lmstudio, "qwen2.5-7b-instruct", true, 2),
+    ])
+    func streamingChunkBytesMatchTheJSONValueTree(_ provider: MockProviderKind, _ model: String, _ includeUsage: Bool, _ maximumTokens: Int?) throws {
+        let reply = "Say \"hi\"\n\tthen \\ stop, \u{01} é 😀 now."
+        let engine = MockEngine(configuration: MockConfiguration(provider: provider, seed: 13, replyText: reply))
+        var extra = #","stream":true"#
+        if includeUsage { extra += #","stream_options":{"include_usage":true}"# }
+        if let maximumTokens { extra += #","max_tokens":\#(maximumTokens)"# }
+        let w = try handleInMemory(engine, .post, "/v1/chat/completions", json: try HotPathEquivalenceTests.chatBody(model: model, prompt: "ping", extra: extra))
+        #expect(w.isFinished)
+        let text = String(decoding: w.body, as: UTF8.self)
+        #expect(text.hasSuffix("data: [DONE]\n\n"))
+        let events = text.split(separator: "\n\n").map { String($0.dropFirst("data: ".count)) }
+        let first = try JSONValue.parse(try #require(events.first))
+        let id = try #require(first["id"]?.stringValue)
+        let created = try #require(first["created"])
+        let generated = TextGenerator(seed: 13, fixedReply: reply).generate(model: model, prompt: "ping", maximumTokens: maximumTokens)
+        var expected: [String] = []
+        func chunk(_ delta: JSONValue, finish: JSONValue = nil) -> String {
+            HotPathEquivalenceTests.expectedChunk(flavor: provider, id: id, created: created, model: model, includeUsage: includeUsage, delta: delta, finish: finish)
+        }
+        var tokens = generated.tokens[...]
+        if provider == .openai {
+            expected.append(chunk(["role": "assistant", "content": "", "refusal": nil]))
+        } else {
+            expected.append(chunk(["role": "assistant", "content": .string(tokens.popFirst() ?? "")]))
+        }
+        for token in tokens { expected.append(chunk(["content": .string(token)])) }
+        expected.append(chunk([:], finish: .string(generated.hitLimit ? "length" : "stop")))
+        let contentEvents = includeUsage ? events.dropLast(2) : events.dropLast(1)
+        #expect(Array(contentEvents) == expected)
+        if includeUsage {
+            let usage = try JSONValue.parse(events[events.count - 2])
+            #expect(usage["choices"] == [])
+            #expect(usage["usage"] == HotPathEquivalenceTests.expectedUsage(prompt: generated.promptTokens, completion: generated.tokens.count, flavor: provider))
+        }
+    }
+
     @Test func repeatedAndCanonicallyEquivalentPromptsKeepTheirOwnReplies() throws {
         let engine = MockEngine(configuration: MockConfiguration(provider: .openai, seed: 5))
         let precomposed = "caf\u{E9}"

@@ -207,7 +207,6 @@ struct OpenAICompatibleResponder: Sendable {
         let stream = json["stream"]?.boolValue ?? false
         let maxTokens = json["max_completion_tokens"]?.intValue ?? json["max_tokens"]?.intValue
         let output = replies.reply(model: model.name, prompt: request.promptText, maximumTokens: maxTokens)
-        let finishReason = output.hitLimit ? "length" : "stop"
         let modelName = model.name
         let createdSeconds = WallClock.nowUnixSeconds()
         let created = JSONValue.integer(createdSeconds)
@@ -274,36 +273,63 @@ struct OpenAICompatibleResponder: Sendable {
         let usage: JSONValue = usageJSON(prompt: output.promptTokens, completion: output.tokens.count)
 
         let includeUsage = json["stream_options"]?["include_usage"]?.boolValue ?? false
-        func chunk(_ delta: JSONValue, finish: JSONValue = nil) -> JSONValue {
-            var choice: [(String, JSONValue)] = [("index", 0), ("delta", delta)]
-            if flavor != .ollama { choice.append(("logprobs", nil)) }
-            choice.append(("finish_reason", finish))
-            var c: [(String, JSONValue)] = [
-                ("id", .string(id)), ("object", "chat.completion.chunk"), ("created", created), ("model", .string(modelName)),
-                ("system_fingerprint", fingerprint), ("choices", .array([.object(choice)])),
-            ]
-            if flavor == .openai { c.insert(("service_tier", "default"), at: 4) }
-            if includeUsage, flavor == .openai { c.append(("usage", nil)) }
-            return .object(c)
+        // Every chunk event is `data: {…,"choices":[{"index":0,"delta":DELTA…}]…}`: the parts
+        // around the delta are the same for the whole stream, so they are serialized once.
+        var head = JSONByteWriter(reservingCapacity: 256)
+        head.raw("data: ")
+        head.raw(#"{"id":"#)
+        head.string(id)
+        head.raw(#","object":"chat.completion.chunk","created":"#)
+        head.integer(createdSeconds)
+        head.raw(#","model":"#)
+        head.string(modelName)
+        head.raw(flavor == .openai ? #","service_tier":"default","system_fingerprint":"# : #","system_fingerprint":"#)
+        head.value(fingerprint)
+        head.raw(#","choices":[{"index":0,"delta":"#)
+        let eventHead = head.bytes
+        let logprobs: StaticString = flavor == .ollama ? "" : #","logprobs":null"#
+        let usageTail: StaticString = includeUsage && flavor == .openai ? ",\"usage\":null}\n\n" : "}\n\n"
+        /// One chunk event: the shared head, `delta` (written by the closure), finish reason and tail.
+        func event(finish: StaticString, capacity: Int, delta: (inout JSONByteWriter) -> Void) -> [UInt8] {
+            var w = JSONByteWriter(reservingCapacity: eventHead.count + capacity + 96)
+            w.raw(eventHead)
+            delta(&w)
+            w.raw(logprobs)
+            w.raw(#","finish_reason":"#)
+            w.raw(finish)
+            w.raw("}]")
+            w.raw(usageTail)
+            return w.bytes
+        }
+        func contentEvent(_ token: String) -> [UInt8] {
+            event(finish: "null", capacity: token.utf8.count) { w in
+                w.raw(#"{"content":"#)
+                w.string(token)
+                w.raw("}")
+            }
         }
         try Respond.startStream(writer, contentType: sseContentType, headers: responseHeaders(request, completionTokens: output.tokens.count))
         var tokens = output.tokens[...]
         var pacer = Pacer()
         if flavor == .openai {
-            try writer.writeBody(Respond.sseEvent(chunk(["role": "assistant", "content": "", "refusal": nil])))
+            try writer.writeBody(event(finish: "null", capacity: 64) { $0.raw(#"{"role":"assistant","content":"","refusal":null}"#) })
             try pacer.wait(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
         } else {
             try pacer.wait(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
             let first = tokens.popFirst() ?? ""
-            try writer.writeBody(Respond.sseEvent(chunk(["role": "assistant", "content": .string(first)])))
+            try writer.writeBody(event(finish: "null", capacity: first.utf8.count + 32) { w in
+                w.raw(#"{"role":"assistant","content":"#)
+                w.string(first)
+                w.raw("}")
+            })
         }
         var isFirst = true
         for token in tokens {
             if !(isFirst && flavor == .openai) { try pacer.wait(physics.jittered(physics.interTokenGap, using: &jitter), writer) }
             isFirst = false
-            try writer.writeBody(Respond.sseEvent(chunk(["content": .string(token)])))
+            try writer.writeBody(contentEvent(token))
         }
-        try writer.writeBody(Respond.sseEvent(chunk([:], finish: .string(finishReason))))
+        try writer.writeBody(event(finish: output.hitLimit ? #""length""# : #""stop""#, capacity: 2) { $0.raw("{}") })
         if includeUsage {
             var c: [(String, JSONValue)] = [
                 ("id", .string(id)), ("object", "chat.completion.chunk"), ("created", created), ("model", .string(modelName)),
