@@ -390,9 +390,9 @@ public struct HTTPRequestParser: Sendable {
             throw HTTPRequestParseError(.badRequest, "request line: invalid target in \(quote(line[...]))")
         }
         let httpVersion: HTTPVersion
-        if version.elementsEqual("HTTP/1.1".utf8) {
+        if let minor = http1MinorVersion(version), minor == 0x31 {
             httpVersion = .http1_1
-        } else if version.elementsEqual("HTTP/1.0".utf8) {
+        } else if let minor = http1MinorVersion(version), minor == 0x30 {
             httpVersion = .http1_0
         } else if version.count == 8, version.starts(with: "HTTP/".utf8),
             isDigit(version[version.startIndex + 5]), version[version.startIndex + 6] == 0x2E,
@@ -403,9 +403,37 @@ public struct HTTPRequestParser: Sendable {
             throw HTTPRequestParseError(.badRequest, "request line: invalid version \(quote(version))")
         }
         return HTTPRequestHead(
-            method: HTTPMethod(rawValue: String(decoding: method, as: UTF8.self)),
+            method: knownMethod(method) ?? HTTPMethod(rawValue: String(decoding: method, as: UTF8.self)),
             target: String(decoding: target, as: UTF8.self),
             version: httpVersion)
+    }
+
+    /// The last byte of `HTTP/1.x`, or nil if `version` is not `HTTP/1.` and one more byte.
+    @inline(__always)
+    private static func http1MinorVersion(_ version: UnsafeBufferPointer<UInt8>.SubSequence) -> UInt8? {
+        guard version.count == 8 else { return nil }
+        let s = version.startIndex
+        guard version[s] == 0x48, version[s + 1] == 0x54, version[s + 2] == 0x54, version[s + 3] == 0x50,
+            version[s + 4] == 0x2F, version[s + 5] == 0x31, version[s + 6] == 0x2E
+        else { return nil }
+        return version[s + 7]
+    }
+
+    /// The shared constant for the common methods (no string to build and validate per request).
+    @inline(__always)
+    private static func knownMethod(_ method: UnsafeBufferPointer<UInt8>.SubSequence) -> HTTPMethod? {
+        let s = method.startIndex
+        switch method.count {
+        case 3:
+            if method[s] == 0x47, method[s + 1] == 0x45, method[s + 2] == 0x54 { return .get }
+            if method[s] == 0x50, method[s + 1] == 0x55, method[s + 2] == 0x54 { return .put }
+        case 4:
+            if method[s] == 0x50, method[s + 1] == 0x4F, method[s + 2] == 0x53, method[s + 3] == 0x54 { return .post }
+            if method[s] == 0x48, method[s + 1] == 0x45, method[s + 2] == 0x41, method[s + 3] == 0x44 { return .head }
+        default:
+            break
+        }
+        return nil
     }
 
     private static func parseField(

@@ -309,6 +309,14 @@ final class ExchangeWriter: HTTPResponseWriter {
 
     // MARK: - Timing
 
+    /// The recorded body write times as nanoseconds since arrival, handed over (the writer keeps none).
+    func takeWriteOffsets() -> [UInt64] {
+        var offsets: [UInt64] = []
+        swap(&offsets, &writeTimes)
+        for i in offsets.indices { offsets[i] = offsets[i] &- arrivedAt }
+        return offsets
+    }
+
     /// Records that a body write just went out: its time (bounded) and the silence before it.
     private func noteBodyWrite() {
         let now = MonotonicClock.now()

@@ -99,7 +99,7 @@ public final class MockEngine: Sendable {
             faults: faults.map(\.description), fixture: fixtureName, outcome: outcome,
             headNanoseconds: exchange.headAt.map { $0 &- arrived }, firstByteNanoseconds: exchange.firstByteAt.map { $0 &- arrived },
             durationNanoseconds: end &- arrived,
-            bodyWriteOffsetsNanoseconds: exchange.writeTimes.map { $0 &- arrived }, bodyWriteCount: exchange.writeCount,
+            bodyWriteOffsetsNanoseconds: exchange.takeWriteOffsets(), bodyWriteCount: exchange.writeCount,
             longestGapNanoseconds: exchange.longestGap(until: end),
             sentRetryAfter: exchange.sentRetryAfter, sentRetryAfterMilliseconds: exchange.sentRetryAfterMilliseconds
         ))
