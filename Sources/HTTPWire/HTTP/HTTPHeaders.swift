@@ -47,13 +47,21 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         fields.append(Field(name: name, value: value))
     }
 
+    /// Whether a field's name is `name` (ASCII case-insensitive). Most names differ in length, which
+    /// is decided here without a call (lookups run several times per request on the servers).
+    @inline(__always)
+    private static func isField(_ fieldName: String, named name: String, length: Int) -> Bool {
+        fieldName.utf8.count == length && fieldName.caseInsensitiveEquals(name)
+    }
+
     /// Replaces every field named `name` with a single field (appended if none existed).
     public mutating func replaceOrAdd(name: String, value: String) {
-        if let index = fields.firstIndex(where: { $0.name.caseInsensitiveEquals(name) }) {
+        let length = name.utf8.count
+        if let index = fields.firstIndex(where: { Self.isField($0.name, named: name, length: length) }) {
             fields[index].value = value
             var next = index + 1
             while next < fields.count {
-                if fields[next].name.caseInsensitiveEquals(name) { fields.remove(at: next) } else { next += 1 }
+                if Self.isField(fields[next].name, named: name, length: length) { fields.remove(at: next) } else { next += 1 }
             }
         } else {
             add(name: name, value: value)
@@ -62,12 +70,17 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
     /// Removes every field named `name`.
     public mutating func remove(name: String) {
-        fields.removeAll { $0.name.caseInsensitiveEquals(name) }
+        let length = name.utf8.count
+        fields.removeAll { Self.isField($0.name, named: name, length: length) }
     }
 
     /// The first value of the field named `name`, compared case-insensitively.
     public subscript(name: String) -> String? {
-        get { fields.first { $0.name.caseInsensitiveEquals(name) }?.value }
+        get {
+            let length = name.utf8.count
+            for i in fields.indices where Self.isField(fields[i].name, named: name, length: length) { return fields[i].value }
+            return nil
+        }
         set {
             if let newValue { replaceOrAdd(name: name, value: newValue) } else { remove(name: name) }
         }
@@ -75,19 +88,23 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
     /// Every value of the fields named `name`, in order.
     public func values(for name: String) -> [String] {
-        fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
+        let length = name.utf8.count
+        return fields.filter { Self.isField($0.name, named: name, length: length) }.map(\.value)
     }
 
     /// Whether `name` is present.
     public func contains(_ name: String) -> Bool {
-        fields.contains { $0.name.caseInsensitiveEquals(name) }
+        let length = name.utf8.count
+        for i in fields.indices where Self.isField(fields[i].name, named: name, length: length) { return true }
+        return false
     }
 
     /// Whether a comma-separated header (such as `Connection`) lists `token`, case-insensitively.
     /// Does not allocate (asked for `Connection` on every response).
     public func containsToken(_ token: String, in name: String) -> Bool {
-        for field in fields where field.name.caseInsensitiveEquals(name) {
-            var rest = Substring(field.value)
+        let length = name.utf8.count
+        for i in fields.indices where Self.isField(fields[i].name, named: name, length: length) {
+            var rest = Substring(fields[i].value)
             while true {
                 let comma = rest.firstIndex(of: ",")
                 var item = rest[..<(comma ?? rest.endIndex)]

@@ -281,11 +281,15 @@ public struct HTTPRequestParser: Sendable {
         var lengthFieldCount = 0
         var lengthText = ""
         for field in headers {
-            if field.name.caseInsensitiveEquals("Content-Length") {
+            // Lengths first: most names are neither (14 and 17 bytes long).
+            switch field.name.utf8.count {
+            case 14 where field.name.caseInsensitiveEquals("Content-Length"):
                 lengthFieldCount += 1
                 lengthText = field.value
-            } else if field.name.caseInsensitiveEquals("Transfer-Encoding") {
+            case 17 where field.name.caseInsensitiveEquals("Transfer-Encoding"):
                 hasTransferEncoding = true
+            default:
+                break
             }
         }
         if !hasTransferEncoding {
