@@ -7,9 +7,9 @@ import Foundation
 public final class RequestJournal: @unchecked Sendable {
     // @unchecked: `ring`, `head`, `count`, `nextID` and `dropped` are guarded by `lock`.
     private let lock = NSLock()
-    /// Entries in boxes: storing, evicting and reading a slot moves one reference instead of
-    /// retaining and releasing every field of a ``JournalEntry``.
-    private var ring: [Box?]
+    /// Entries are moved in (``append(_:)`` consumes its argument) and moved out when evicted, so
+    /// no field of a ``JournalEntry`` is retained or released on the way.
+    private var ring: [JournalEntry?]
     /// Index of the oldest entry.
     private var head = 0
     private var count = 0
@@ -17,12 +17,6 @@ public final class RequestJournal: @unchecked Sendable {
     private var dropped = 0
     /// Most entries kept. Default 10 000.
     public let capacity: Int
-
-    /// One immutable entry on the heap.
-    private final class Box: Sendable {
-        let entry: JournalEntry
-        init(_ entry: consuming JournalEntry) { self.entry = entry }
-    }
 
     public init(capacity: Int = 10_000) {
         self.capacity = max(1, capacity)
@@ -40,18 +34,17 @@ public final class RequestJournal: @unchecked Sendable {
 
     /// Appends a finished entry, dropping the oldest beyond ``capacity``.
     func append(_ entry: consuming JournalEntry) {
-        let box = Box(entry)  // built outside the lock
-        var evicted: Box?
+        var evicted: JournalEntry?
         lock.lock()
         if ring.count < capacity {
-            ring.append(box)
+            ring.append(consume entry)
             count += 1
         } else if count < capacity {
-            ring[(head + count) % capacity] = box
+            ring[(head + count) % capacity] = consume entry
             count += 1
         } else {
             evicted = ring[head].take()
-            ring[head] = box
+            ring[head] = consume entry
             head = (head + 1) % capacity
             dropped += 1
         }
@@ -65,7 +58,7 @@ public final class RequestJournal: @unchecked Sendable {
             var out: [JournalEntry] = []
             out.reserveCapacity(count)
             for i in 0..<count {
-                if let e = ring[(head + i) % capacity]?.entry, e.id > afterID { out.append(e) }
+                if let e = ring[(head + i) % capacity], e.id > afterID { out.append(e) }
             }
             return out
         }
@@ -76,7 +69,7 @@ public final class RequestJournal: @unchecked Sendable {
 
     /// Forgets every entry (ids keep increasing).
     public func clear() {
-        let old: [Box?] = lock.withLock {
+        let old: [JournalEntry?] = lock.withLock {
             defer {
                 ring = []
                 head = 0
