@@ -208,6 +208,25 @@ struct HotPathEquivalenceTests {
         #expect(generator.generate(model: "gpt-4o-mini", prompt: precomposed, maximumTokens: nil) != generator.generate(model: "gpt-4o-mini", prompt: decomposed, maximumTokens: nil))
     }
 
+    @Test(arguments: ["/api/chat", "/api/generate"])
+    func ollamaNativeRepliesAreTheGenerators(_ path: String) throws {
+        let engine = MockEngine(configuration: MockConfiguration(provider: .ollama, seed: 21))
+        let generator = TextGenerator(seed: 21)
+        for (prompt, limit) in [("ping", nil), ("ping", 3), (HotPathEquivalenceTests.awkwardPrompt, nil), ("ping", nil)] as [(String, Int?)] {
+            let input: JSONValue = path == "/api/chat" ? ["messages": [["role": "user", "content": .string(prompt)]]] : ["prompt": .string(prompt)]
+            var body: JSONValue = ["model": "llama3.2:3b", "stream": false]
+            for (key, value) in input.objectValue ?? [] { body.set(key, value) }
+            if let limit { body.set("options", ["num_predict": .int(limit)]) }
+            let w = try handleInMemory(engine, .post, path, json: body.serialized())
+            let answer = try JSONValue.parse(w.body)
+            let text = path == "/api/chat" ? answer["message"]?["content"]?.stringValue : answer["response"]?.stringValue
+            let expected = generator.generate(model: "llama3.2:3b", prompt: prompt, maximumTokens: limit)
+            #expect(text == expected.text)
+            #expect(answer["eval_count"]?.intValue == expected.tokens.count)
+            #expect(answer["done_reason"]?.stringValue == (expected.hitLimit ? "length" : "stop"))
+        }
+    }
+
     @Test func manyDistinctPromptsStayCorrectPastTheCacheBound() throws {
         let engine = MockEngine(configuration: MockConfiguration(provider: .ollama, seed: 3, journalCapacity: 10))
         let generator = TextGenerator(seed: 3)

@@ -7,7 +7,6 @@ struct OllamaPersonality: MockPersonality {
     let configuration: MockConfiguration
     let models: MockModelRegistry
     let responder: OpenAICompatibleResponder
-    let generator: TextGenerator
     let embedder: EmbeddingGenerator
     var kind: MockProviderKind { .ollama }
 
@@ -15,7 +14,6 @@ struct OllamaPersonality: MockPersonality {
         self.configuration = configuration
         self.models = models
         self.responder = OpenAICompatibleResponder(flavor: .ollama, configuration: configuration, models: models)
-        self.generator = TextGenerator(seed: configuration.seed, fixedReply: configuration.replyText)
         self.embedder = EmbeddingGenerator(seed: configuration.seed)
     }
 
@@ -194,7 +192,7 @@ struct OllamaPersonality: MockPersonality {
             return try json(writer, .object(obj))
         }
         let maxTokens = body["options"]?["num_predict"]?.intValue
-        let output = generator.generate(model: model.name, prompt: request.promptText, maximumTokens: maxTokens)
+        let output = responder.replies.reply(model: model.name, prompt: request.promptText, maximumTokens: maxTokens)
         let physics = configuration.physics
         var jitter = SeededRandom(seed: configuration.seed, mixing: "jitter", String(request.number))
         var metricsRng = SeededRandom(seed: configuration.seed, mixing: "metrics", String(request.number))
