@@ -306,4 +306,13 @@ struct HotPathEquivalenceTests {
         // Non-ASCII paths take the Character-based rule.
         #expect(try handleInMemory(engine, .get, "/v1/models/é/").head?.status.code == 404)
     }
+
+    @Test func controlPrefixIsMatchedByCharacters() throws {
+        let engine = MockEngine(configuration: MockConfiguration(provider: .openai))
+        #expect(try handleInMemory(engine, .get, "/__llmcheck/health").head?.status.code == 200)
+        // A combining mark joins the prefix's last "/": not a control path, so the personality answers.
+        let w = try handleInMemory(engine, .get, "/__llmcheck/\u{301}health")
+        #expect(w.head?.status.code == 404)
+        #expect(String(decoding: w.body, as: UTF8.self).contains("Invalid URL"))
+    }
 }

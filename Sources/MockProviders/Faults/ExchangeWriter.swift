@@ -142,11 +142,13 @@ final class ExchangeWriter: HTTPResponseWriter {
         try send(bytes)
     }
 
-    /// Whether `text` starts with the lowercase ASCII `prefix`, ignoring ASCII case.
+    /// `text.lowercased().hasPrefix(prefix)` for a lowercase ASCII `prefix`, decided on the bytes
+    /// (no lowercased copy); non-ASCII text right after the prefix takes the Character-based rule.
     static func hasPrefix(_ text: String, _ prefix: StaticString) -> Bool {
         let utf8 = text.utf8
-        guard utf8.count >= prefix.utf8CodeUnitCount else { return false }
-        return prefix.withUTF8Buffer { p in
+        let count = prefix.utf8CodeUnitCount
+        guard utf8.count >= count else { return false }
+        let matches = prefix.withUTF8Buffer { p in
             var i = utf8.startIndex
             for expected in p {
                 let byte = utf8[i]
@@ -155,6 +157,12 @@ final class ExchangeWriter: HTTPResponseWriter {
             }
             return true
         }
+        guard matches else { return false }
+        // A combining mark after the prefix would join its last Character.
+        if utf8.count > count, utf8[utf8.index(utf8.startIndex, offsetBy: count)] >= 0x80 {
+            return text.lowercased().hasPrefix(prefix.description)
+        }
+        return true
     }
 
     func finish() throws {

@@ -42,7 +42,7 @@ public final class MockEngine: Sendable {
     /// Handles one request (the ``HTTPHandler`` of the server).
     public func handle(_ request: HTTPRequest, _ writer: any HTTPResponseWriter) throws {
         let path = request.path
-        if configuration.servesControlEndpoints, path.utf8.starts(with: MockEngine.controlPrefix.utf8) {
+        if configuration.servesControlEndpoints, MockEngine.isControlPath(path) {
             return try ControlEndpoint(engine: self).handle(request, writer: writer)
         }
         let arrived = request.receivedAt > 0 ? request.receivedAt : MonotonicClock.now()
@@ -104,6 +104,18 @@ public final class MockEngine: Sendable {
             sentRetryAfter: exchange.sentRetryAfter, sentRetryAfterMilliseconds: exchange.sentRetryAfterMilliseconds
         ))
         if let failure { throw failure }
+    }
+
+    /// `path.hasPrefix(controlPrefix)`, decided on the bytes when the text after the prefix is ASCII.
+    static func isControlPath(_ path: String) -> Bool {
+        let utf8 = path.utf8
+        let prefix = controlPrefix.utf8
+        guard utf8.starts(with: prefix) else { return false }
+        // A combining mark after the prefix would join its last Character.
+        if utf8.count > prefix.count, utf8[utf8.index(utf8.startIndex, offsetBy: prefix.count)] >= 0x80 {
+            return path.hasPrefix(controlPrefix)
+        }
+        return true
     }
 
     /// Request headers as journaled: secrets masked, at most 40 fields of 256 characters.
