@@ -289,7 +289,7 @@ struct OpenAICompatibleResponder: Sendable {
         let eventHead = head.bytes
         let logprobs: StaticString = flavor == .ollama ? "" : #","logprobs":null"#
         let usageTail: StaticString = includeUsage && flavor == .openai ? ",\"usage\":null}\n\n" : "}\n\n"
-        /// One chunk event: the shared head, `delta` (written by the closure), finish reason and tail.
+        // One chunk event: the shared head, `delta` (written by the closure), finish reason and tail.
         func event(finish: StaticString, capacity: Int, delta: (inout JSONByteWriter) -> Void) -> [UInt8] {
             var w = JSONByteWriter(reservingCapacity: eventHead.count + capacity + 96)
             w.raw(eventHead)
