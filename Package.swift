@@ -14,9 +14,11 @@ let package = Package(
     ],
     dependencies: [],
     targets: [
+        // Declarations Glibc's module map leaves out (epoll); headers only, empty on Darwin.
+        .target(name: "CPlatformShim"),
         // Sockets, HTTP/1.1 server and client, chunked coding, SSE and NDJSON framers, JSON values.
         // No provider knowledge lives here.
-        .target(name: "HTTPWire"),
+        .target(name: "HTTPWire", dependencies: ["CPlatformShim"]),
         // The real client: endpoints, transport, streaming, errors, retry, discovery, failover, timing.
         .target(name: "ProviderClient", dependencies: ["HTTPWire"]),
         // Mock Ollama / LM Studio / OpenAI servers, fixtures, faults, recording. Never uses ProviderClient.
@@ -46,7 +48,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.name != "CPlatformShim" {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
