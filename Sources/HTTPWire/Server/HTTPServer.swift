@@ -1,9 +1,15 @@
-/// A small HTTP/1.1 server on raw sockets: one accept thread, one thread per open connection
-/// (a finished connection's thread parks for 5 s and takes the next accepted connection).
+/// A small HTTP/1.1 server on raw sockets: one accept thread and a pool of serving threads that
+/// wait on one readiness queue (epoll / kqueue) holding every idle keep-alive connection.
 ///
-/// Handlers run synchronously on the connection thread with an ``HTTPResponseWriter``; blocking
-/// or sleeping there delays only that connection. Built for mock providers and tests: exact
-/// control over bytes and timing, keep-alive, pipelining, chunked bodies, precise pauses.
+/// When a request arrives, a waiting thread claims its connection and runs the handler
+/// synchronously with an ``HTTPResponseWriter``; blocking or sleeping there delays only that
+/// connection, because another thread is made to wait for the others: at once by default, or —
+/// with ``HTTPServerConfiguration/handlersBlockOnlyThroughWriter`` — only when the handler is about
+/// to block in the writer (a pause, a wait for the client, a write the client does not read).
+/// A thread that finishes a request takes the next ready connection without sleeping if one is
+/// ready, so a busy server with quick handlers hardly switches threads. Threads left idle for 5 s
+/// exit while another one waits. Built for mock providers and tests: exact control over bytes
+/// and timing, keep-alive, pipelining, chunked bodies, precise pauses.
 ///
 /// ```swift
 /// let server = HTTPServer { request, writer in
@@ -27,23 +33,41 @@ public final class HTTPServer: Sendable {
         /// Readable once the grace period is over: in-flight work is cut short.
         let forcePipe: Int32
         let forcePipeWrite: Int32
+        /// The readiness queue of idle connections (and of `stopPipe`, token 0).
+        let queue: Int32
         private let flags = LockedValue((stopping: false, forced: false))
 
-        init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) throws {
+        /// Makes sure a thread waits for ready connections; called by a connection whose handler
+        /// is about to block (see ``HTTPServerConfiguration/handlersBlockOnlyThroughWriter``).
+        let ensureWaitingThread: @Sendable () -> Void
+
+        init(
+            configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler,
+            ensureWaitingThread: @escaping @Sendable () -> Void
+        ) throws {
             self.configuration = configuration
             self.handler = handler
-            let stop = try Syscalls.makePipe()
-            let force: (read: Int32, write: Int32)
+            self.ensureWaitingThread = ensureWaitingThread
+            var opened: [Int32] = []
             do {
-                force = try Syscalls.makePipe()
+                let stop = try Syscalls.makePipe()
+                opened += [stop.read, stop.write]
+                let force = try Syscalls.makePipe()
+                opened += [force.read, force.write]
+                let queue = try Syscalls.makeReadinessQueue()
+                opened.append(queue)
+                try Syscalls.watchReadable(queue, fd: stop.read, token: Self.stopToken, trigger: .level)
+                (stopPipe, stopPipeWrite) = stop
+                (forcePipe, forcePipeWrite) = force
+                self.queue = queue
             } catch {
-                Syscalls.closeDescriptor(stop.read)
-                Syscalls.closeDescriptor(stop.write)
+                for fd in opened { Syscalls.closeDescriptor(fd) }
                 throw error
             }
-            (stopPipe, stopPipeWrite) = stop
-            (forcePipe, forcePipeWrite) = force
         }
+
+        /// The queue token of the stop pipe; connection ids start at 1.
+        static let stopToken: UInt64 = 0
 
         var isStopping: Bool { flags.withLock { $0.stopping } }
         var isForced: Bool { flags.withLock { $0.forced } }
@@ -64,7 +88,7 @@ public final class HTTPServer: Sendable {
         }
 
         func closePipes() {
-            for fd in [stopPipe, stopPipeWrite, forcePipe, forcePipeWrite] { Syscalls.closeDescriptor(fd) }
+            for fd in [queue, stopPipe, stopPipeWrite, forcePipe, forcePipeWrite] { Syscalls.closeDescriptor(fd) }
         }
     }
 
@@ -72,43 +96,48 @@ public final class HTTPServer: Sendable {
         case idle, running, stopping, stopped
     }
 
+    /// An open connection and who has it.
+    private struct Slot {
+        enum Ownership {
+            /// Parked in the readiness queue.
+            case idle
+            /// A pool thread is serving it.
+            case busy
+            /// Busy, and an event for it came in after the owner re-armed it but before it parked
+            /// it: the owner serves it again instead of parking.
+            case busyMoreArrived
+        }
+
+        let connection: HTTPServerConnection
+        var ownership = Ownership.idle
+        /// When it was last parked (monotonic ns), for the idle timeout.
+        var idleSince: UInt64
+    }
+
     private struct State {
         var phase = Phase.idle
         var context: Context?
         var listeners: [Socket] = []
         var boundAddresses: [SocketAddress] = []
-        var connections: [Int: Socket] = [:]
+        var connections: [Int: Slot] = [:]
         var nextConnectionID = 1
         var liveThreads = 0
+        /// Pool threads not serving a connection (waiting on the queue or about to).
+        var waitingThreads = 0
+        var nextThreadNumber = 1
+        var nextIdleSweep: UInt64 = 0
         var acceptThreadRunning = false
         var port: UInt16 = 0
         var baseURL = ""
     }
 
-    /// An accepted connection waiting for a worker thread.
-    private struct ConnectionJob: Sendable {
-        let socket: Socket
-        let id: Int
-        let peer: SocketAddress?
-    }
-
-    /// Parked worker threads and the connections handed to them; guarded by `workers`.
-    private struct WorkerPool {
-        var idle = 0
-        var pending: [ConnectionJob] = []
-        var isStopping = false
-    }
-
     /// The configuration the server was created with.
     public let configuration: HTTPServerConfiguration
-    /// A process-unique number; thread names start with `http<identifier>-` (`-acc`, `-c<n>`).
+    /// A process-unique number; thread names start with `http<identifier>-` (`-acc`, `-w<n>`).
     public let identifier: Int
     private static let serial = LockedValue(0)
     private let handler: HTTPHandler
     private let state = LockedValue(State())
-    private let workers = ConditionLock()
-    /// Only touched inside `workers.withLock`.
-    nonisolated(unsafe) private var workerPool = WorkerPool()
 
     /// Creates a server; nothing is bound until ``start()``.
     public init(configuration: HTTPServerConfiguration = .init(), handler: @escaping HTTPHandler) {
@@ -139,6 +168,9 @@ public final class HTTPServer: Sendable {
     /// Number of open client connections.
     public var connectionCount: Int { state.withLock { $0.connections.count } }
 
+    /// Number of serving threads alive (busy or waiting for a ready connection).
+    public var servingThreadCount: Int { state.withLock { max(0, $0.liveThreads - ($0.acceptThreadRunning ? 1 : 0)) } }
+
     // MARK: - Starting
 
     /// Binds, listens and starts accepting connections.
@@ -159,7 +191,9 @@ public final class HTTPServer: Sendable {
             let (listeners, addresses) = try bindListeners()
             let context: Context
             do {
-                context = try Context(configuration: configuration, handler: handler)
+                context = try Context(
+                    configuration: configuration, handler: handler,
+                    ensureWaitingThread: { [weak self] in self?.ensureWaitingThread() })
             } catch {
                 for listener in listeners { listener.close() }
                 throw error
@@ -193,6 +227,8 @@ public final class HTTPServer: Sendable {
                 context.closePipes()
                 throw HTTPServerError(.bindFailed, "could not start the accept thread", underlying: error as? SocketError)
             }
+            // The first serving thread; more start on demand. Should it fail, the next claim retries.
+            startServingThread(context: context)
             return port
         } catch let error as HTTPServerError {
             state.withLock { if $0.phase == .running && $0.context == nil { $0.phase = .stopped } }
@@ -292,70 +328,207 @@ public final class HTTPServer: Sendable {
 
     private func startConnection(fd: Int32, peer: SocketAddress?, family: SocketAddress.Family, context: Context) {
         let socket = Socket(adopting: fd, family: family)
-        let id: Int? = state.withLock { state in
+        try? socket.setNoDelay(true)
+        let now = MonotonicClock.now()
+        let registered: (id: Int, needsThread: Bool)? = state.withLock { state in
             guard state.phase == .running else { return nil }
             let id = state.nextConnectionID
             state.nextConnectionID += 1
-            state.connections[id] = socket
-            return id
+            let connection = HTTPServerConnection(socket: socket, id: id, peer: peer, context: context)
+            state.connections[id] = Slot(connection: connection, idleSince: now)
+            // With cooperative handlers a busy thread comes back for it; otherwise keep one waiting.
+            let servingThreads = state.liveThreads - (state.acceptThreadRunning ? 1 : 0)
+            return (id, servingThreads == 0 || (!configuration.handlersBlockOnlyThroughWriter && state.waitingThreads == 0))
         }
-        guard let id else {
+        guard let registered else {
             socket.close()
             return
         }
-        let job = ConnectionJob(socket: socket, id: id, peer: peer)
-        // Prefer a parked worker thread: creating a thread per connection costs more than the
-        // request itself for clients that open a connection per request.
-        let handedOff = workers.withLock {
-            guard workerPool.idle > 0 && !workerPool.isStopping else { return false }
-            workerPool.idle -= 1
-            workerPool.pending.append(job)
-            workers.signal()
-            return true
-        }
-        if handedOff { return }
-        state.withLock { $0.liveThreads += 1 }
+        if registered.needsThread { startServingThread(context: context) }
         do {
-            try Syscalls.spawnDetachedThread(name: "http\(identifier)-w\(id)") { [self] in
-                workerLoop(first: job, context: context)
-            }
+            // Bytes that arrived before registration are reported at once.
+            try Syscalls.watchReadable(context.queue, fd: fd, token: UInt64(registered.id), trigger: .oneShot)
         } catch {
-            state.withLock { $0.liveThreads -= 1 }
-            finishConnection(id: id, socket: socket)
+            state.withLock { _ = $0.connections.removeValue(forKey: registered.id) }
+            socket.close()
         }
     }
 
-    /// Serves connections one after another; parks up to ``idleWorkerLifetime`` between them.
-    private func workerLoop(first: ConnectionJob, context: Context) {
-        var job: ConnectionJob? = first
-        while let current = job {
-            HTTPServerConnection(socket: current.socket, id: current.id, peer: current.peer, context: context).run()
-            finishConnection(id: current.id, socket: current.socket)
-            job = workers.withLock { () -> ConnectionJob? in
-                if workerPool.isStopping { return nil }
-                workerPool.idle += 1
-                let deadline = MonotonicClock.now() &+ Self.idleWorkerLifetime
-                while workerPool.pending.isEmpty && !workerPool.isStopping {
-                    let now = MonotonicClock.now()
-                    if now >= deadline { break }
-                    workers.wait(nanoseconds: deadline - now)
-                }
-                if !workerPool.pending.isEmpty {
-                    return workerPool.pending.removeFirst()  // `idle` was decremented by the hand-off
-                }
-                workerPool.idle -= 1
-                return nil
-            }
-        }
-        state.withLock { $0.liveThreads -= 1 }
-    }
+    // MARK: - Serving threads
 
-    /// How long a worker thread waits for another connection before exiting.
+    /// How long a serving thread waits for work before exiting (while another thread waits too).
     static let idleWorkerLifetime: UInt64 = 5_000_000_000
 
-    private func finishConnection(id: Int, socket: Socket) {
-        socket.close()
-        state.withLock { $0.connections[id] = nil }
+    /// Starts a serving thread if none is waiting for ready connections.
+    private func ensureWaitingThread() {
+        let context: Context? = state.withLock { state in
+            state.phase == .running && state.waitingThreads == 0 ? state.context : nil
+        }
+        if let context { startServingThread(context: context) }
+    }
+
+    /// Starts one more serving thread, counted as waiting from now on.
+    private func startServingThread(context: Context) {
+        let number: Int? = state.withLock { state in
+            guard state.phase == .running else { return nil }
+            state.liveThreads += 1
+            state.waitingThreads += 1
+            defer { state.nextThreadNumber += 1 }
+            return state.nextThreadNumber
+        }
+        guard let number else { return }
+        do {
+            try Syscalls.spawnDetachedThread(name: "http\(identifier)-w\(number)") { [self] in
+                servingLoop(context: context)
+            }
+        } catch {
+            // Out of threads: the connections wait for a busy thread to come back.
+            state.withLock {
+                $0.liveThreads -= 1
+                $0.waitingThreads -= 1
+            }
+        }
+    }
+
+    /// Waits for a ready connection, serves it, and repeats; exits when the server stops or after
+    /// ``idleWorkerLifetime`` without work while another thread is waiting.
+    private func servingLoop(context: Context) {
+        let sweepInterval = Self.sweepInterval(for: configuration.idleTimeout)
+        let waitMilliseconds = Int32(clamping: sweepInterval / 1_000_000)
+        var lastWork = MonotonicClock.now()
+        while !context.isStopping {
+            let token: UInt64?
+            do {
+                token = try Syscalls.waitForReadiness(context.queue, timeoutMilliseconds: waitMilliseconds)
+            } catch {
+                Self.nap()
+                continue
+            }
+            if context.isStopping { break }
+            let now = MonotonicClock.now()
+            closeIdleConnections(now: now, interval: sweepInterval)
+            guard let token, token != Context.stopToken else {
+                if now &- lastWork >= Self.idleWorkerLifetime && retireIfSpare() { return }
+                continue
+            }
+            guard let claimed = claim(id: Int(token), context: context) else { continue }
+            serve(claimed, id: Int(token), context: context)
+            lastWork = MonotonicClock.now()
+        }
+        state.withLock {
+            $0.waitingThreads -= 1
+            $0.liveThreads -= 1
+        }
+    }
+
+    /// Takes a ready connection for this thread; nil if it is gone or another thread has it
+    /// (that thread is told to read again before parking it).
+    private func claim(id: Int, context: Context) -> HTTPServerConnection? {
+        let result: (connection: HTTPServerConnection, needsThread: Bool)? = state.withLock { state in
+            guard var slot = state.connections[id] else { return nil }
+            guard slot.ownership == .idle else {
+                // Its owner re-armed it and has not parked it yet (see `serve`).
+                slot.ownership = .busyMoreArrived
+                state.connections[id] = slot
+                return nil
+            }
+            slot.ownership = .busy
+            state.connections[id] = slot
+            state.waitingThreads -= 1
+            return (slot.connection, !configuration.handlersBlockOnlyThroughWriter && state.waitingThreads == 0)
+        }
+        guard let result else { return nil }
+        // Keep one thread waiting, so a handler that blocks never holds up other connections. With
+        // cooperative handlers the connection asks for one only when its handler is about to block.
+        if result.needsThread { startServingThread(context: context) }
+        return result.connection
+    }
+
+    /// Serves a claimed connection until it has nothing more to read, then parks or forgets it.
+    private func serve(_ connection: HTTPServerConnection, id: Int, context: Context) {
+        enum Next { case again, parked, closeIt, gone }
+        while true {
+            var outcome = connection.serveAvailable(hasSpareWaiter: !configuration.handlersBlockOnlyThroughWriter)
+            if outcome == .idle && !context.isStopping {
+                // Re-arm while still the owner: nobody else closes a busy connection's descriptor,
+                // so the number cannot have been reused. An event from now on may reach another
+                // thread before the slot says idle; `claim` then marks it and the loop goes again.
+                do {
+                    try Syscalls.rearmReadable(context.queue, fd: connection.socket.fd, token: UInt64(id))
+                } catch {
+                    outcome = connection.closeNow()
+                }
+            }
+            let next: Next = state.withLock { state in
+                let next: Next
+                if var slot = state.connections[id] {
+                    if outcome == .closed {
+                        state.connections[id] = nil
+                        next = .gone
+                    } else if state.phase != .running {
+                        // Stopping began while this thread served: `stop` skipped the busy slot.
+                        state.connections[id] = nil
+                        next = .closeIt
+                    } else if slot.ownership == .busyMoreArrived {
+                        slot.ownership = .busy
+                        state.connections[id] = slot
+                        return .again  // still this thread's
+                    } else {
+                        slot.ownership = .idle
+                        slot.idleSince = MonotonicClock.now()
+                        state.connections[id] = slot
+                        next = .parked
+                    }
+                } else {
+                    next = .gone
+                }
+                state.waitingThreads += 1
+                return next
+            }
+            switch next {
+            case .again:
+                continue
+            case .parked, .gone:
+                return
+            case .closeIt:
+                _ = connection.closeNow()
+                return
+            }
+        }
+    }
+
+    /// Exits the calling thread's loop if another thread is waiting too.
+    private func retireIfSpare() -> Bool {
+        state.withLock { state in
+            guard state.waitingThreads > 1 else { return false }
+            state.waitingThreads -= 1
+            state.liveThreads -= 1
+            return true
+        }
+    }
+
+    /// Closes connections parked longer than the idle timeout; runs at most once per `interval`.
+    private func closeIdleConnections(now: UInt64, interval: UInt64) {
+        let timeout = UInt64(max(0, configuration.idleTimeout.nanoseconds))
+        let expired: [HTTPServerConnection] = state.withLock { state in
+            guard now >= state.nextIdleSweep else { return [] }
+            state.nextIdleSweep = now &+ interval
+            var expired: [HTTPServerConnection] = []
+            // `idleSince` may be later than `now` (set by another thread meanwhile): not expired.
+            for (id, slot) in state.connections
+            where slot.ownership == .idle && now > slot.idleSince && now - slot.idleSince >= timeout {
+                expired.append(slot.connection)
+                state.connections[id] = nil
+            }
+            return expired
+        }
+        for connection in expired { _ = connection.closeNow() }
+    }
+
+    /// How often idle connections are checked: a quarter of the idle timeout, 10 ms to 1 s.
+    private static func sweepInterval(for idleTimeout: Duration) -> UInt64 {
+        let quarter = UInt64(max(0, idleTimeout.nanoseconds)) / 4
+        return min(max(quarter, 10_000_000), 1_000_000_000)
     }
 
     // MARK: - Stopping
@@ -414,20 +587,23 @@ public final class HTTPServer: Sendable {
         case .stop(let context):
             context.signalStop()
             while state.withLock({ $0.acceptThreadRunning }) { Self.nap() }
-            // Parked workers exit; connections not yet picked up are closed here.
-            let orphans = workers.withLock {
-                workerPool.isStopping = true
-                workers.broadcast()
-                defer { workerPool.pending = [] }
-                return workerPool.pending
+            // Waiting threads see the stop pipe and exit. Parked connections close now; busy ones
+            // finish their response and close (see `serve`).
+            let parked: [HTTPServerConnection] = state.withLock { state in
+                var parked: [HTTPServerConnection] = []
+                for (id, slot) in state.connections where slot.ownership == .idle {
+                    parked.append(slot.connection)
+                    state.connections[id] = nil
+                }
+                return parked
             }
-            for job in orphans { finishConnection(id: job.id, socket: job.socket) }
+            for connection in parked { connection.socket.close() }
             let graceDuration = grace ?? configuration.shutdownGrace
             let deadline = MonotonicClock.now() &+ UInt64(max(0, graceDuration.nanoseconds))
             while state.withLock({ !$0.connections.isEmpty }) && MonotonicClock.now() < deadline { Self.nap() }
             if state.withLock({ !$0.connections.isEmpty }) {
                 context.signalForce()
-                let open = state.withLock { Array($0.connections.values) }
+                let open = state.withLock { $0.connections.values.map(\.connection.socket) }
                 for socket in open { socket.shutdown(.both) }
             }
             // A handler stuck outside socket I/O cannot be interrupted; give up after 10 s.

@@ -38,6 +38,14 @@ public struct HTTPServerConfiguration: Sendable {
     public var requestReadTimeout: Duration
     /// How long ``HTTPServer/stop(grace:)`` lets in-flight responses finish by default. Default 1 s.
     public var shutdownGrace: Duration
+    /// Whether the handler blocks only through its ``HTTPResponseWriter`` (`pause`,
+    /// `waitForPeerClose`, writes to a client that does not read) and is otherwise quick.
+    ///
+    /// Then a request is served on the thread that saw it arrive, and another thread takes over
+    /// waiting for requests only when the handler is about to block: a busy server rarely switches
+    /// threads. Leave it false if a handler may block on anything else (another socket, a sleep,
+    /// a lock held long); a thread is then kept waiting at all times. Default false.
+    public var handlersBlockOnlyThroughWriter: Bool
     public var limits: Limits
 
     public init(
@@ -48,6 +56,7 @@ public struct HTTPServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(30),
         requestReadTimeout: Duration = .seconds(30),
         shutdownGrace: Duration = .seconds(1),
+        handlersBlockOnlyThroughWriter: Bool = false,
         limits: Limits = Limits()
     ) {
         self.host = host
@@ -57,6 +66,7 @@ public struct HTTPServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.requestReadTimeout = requestReadTimeout
         self.shutdownGrace = shutdownGrace
+        self.handlersBlockOnlyThroughWriter = handlersBlockOnlyThroughWriter
         self.limits = limits
     }
 }

@@ -1,9 +1,15 @@
-/// One accepted connection, served on its own thread: reads requests, calls the handler and is
-/// the handler's ``HTTPResponseWriter`` (reset for every request, so no per-request allocation).
+/// One accepted connection: reads requests, calls the handler and is the handler's
+/// ``HTTPResponseWriter`` (reset for every request, so no per-request allocation).
 ///
-/// Only the connection thread touches this object; the server reaches the socket only through
+/// Between requests the connection is parked in the server's readiness queue; when bytes arrive
+/// one pool thread claims it and calls ``serveAvailable()``, which serves every request that can
+/// be read without waiting. A request that has only partly arrived keeps its thread until it is
+/// complete or times out (`408`), and a handler may block or sleep on that thread.
+///
+/// `@unchecked Sendable`: exactly one thread owns the connection at a time — the server hands it
+/// over under its lock (the slot's busy flag) — and other threads reach the socket only through
 /// ``Socket/shutdown(_:)``.
-final class HTTPServerConnection: HTTPResponseWriter {
+final class HTTPServerConnection: HTTPResponseWriter, @unchecked Sendable {
     private enum BodyMode {
         /// HEAD request or 1xx/204/304: body bytes are dropped.
         case none
@@ -13,6 +19,14 @@ final class HTTPServerConnection: HTTPResponseWriter {
         case untilClose
     }
 
+    /// What the owning thread does with the connection after ``serveAvailable()``.
+    enum Outcome {
+        /// Nothing more to read now: park it until the next bytes arrive.
+        case idle
+        /// The socket is closed.
+        case closed
+    }
+
     let socket: Socket
     let id: Int
     private let context: HTTPServer.Context
@@ -20,6 +34,9 @@ final class HTTPServerConnection: HTTPResponseWriter {
     private var parser: HTTPRequestParser
     private var readBuffer: [UInt8]
     private var out: [UInt8] = []
+    private var requestCount = 0
+    /// Whether a thread other than this one waits for ready connections while this one serves.
+    private var hasSpareWaiter = true
 
     // Per-request state.
     private(set) var requestHead = HTTPRequestHead(method: .get, target: "/")
@@ -43,21 +60,58 @@ final class HTTPServerConnection: HTTPResponseWriter {
         out.reserveCapacity(4096)
     }
 
-    // MARK: - Connection loop
+    // MARK: - Serving
 
-    /// Serves requests until the connection ends; closes the socket.
-    func run() {
-        try? socket.setNoDelay(true)
-        var index = 0
+    /// Serves every request that is available without waiting for the client between requests.
+    ///
+    /// Reads the socket once; whatever arrives later is reported by the readiness queue when the
+    /// server re-arms the connection (one-shot readiness re-checks the socket at that moment).
+    ///
+    /// - Parameter hasSpareWaiter: whether another thread already waits for ready connections;
+    ///   if not, one is started before this thread blocks (see ``willBlock()``).
+    func serveAvailable(hasSpareWaiter: Bool) -> Outcome {
+        self.hasSpareWaiter = hasSpareWaiter
+        var hasRead = false
         while true {
-            guard let parsed = readRequest() else { break }
-            index += 1
-            let request = HTTPRequest(
-                head: parsed.head, body: parsed.body, remoteAddress: remoteAddress,
-                receivedAt: MonotonicClock.now(), indexOnConnection: index, connectionID: id)
-            guard serve(request) else { break }
+            if socket.isClosed { return .closed }
+            if parser.hasPartialRequest {
+                // A complete request is served at once; a partial one keeps this thread until it
+                // is complete (the request read timeout applies).
+                guard let parsed = readRequest() else { return closeNow() }
+                requestCount += 1
+                let request = HTTPRequest(
+                    head: parsed.head, body: parsed.body, remoteAddress: remoteAddress,
+                    receivedAt: MonotonicClock.now(), indexOnConnection: requestCount, connectionID: id)
+                guard serve(request) else { return closeNow() }
+                if context.isStopping { return closeNow() }
+                continue
+            }
+            if hasRead { return .idle }
+            hasRead = true
+            let count: Int?
+            do {
+                count = try readBuffer.withUnsafeMutableBytes { try Syscalls.receiveBytes(socket.fd, into: $0) }
+            } catch {
+                return closeNow()
+            }
+            guard let count else { return .idle }  // a spurious wake-up: nothing to read
+            if count == 0 { return closeNow() }  // the client closed
+            readBuffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
+    }
+
+    /// Called right before this thread may block (a pause, a wait for the client, a write the client
+    /// does not read): makes sure another thread serves the other connections meanwhile.
+    private func willBlock() {
+        guard !hasSpareWaiter else { return }
+        hasSpareWaiter = true
+        context.ensureWaitingThread()
+    }
+
+    /// Ends the connection (see ``closeAfterCleanEnd()``) unless that already happened.
+    func closeNow() -> Outcome {
         if !socket.isClosed { closeAfterCleanEnd() }
+        return .closed
     }
 
     /// Closes at once when the client has nothing more in flight (the common case after
@@ -99,6 +153,7 @@ final class HTTPServerConnection: HTTPResponseWriter {
                 }
             }
             // Wait for bytes.
+            willBlock()
             let waitMilliseconds: Int32
             let wakeFD: Int32
             if let requestDeadline {
@@ -296,6 +351,7 @@ final class HTTPServerConnection: HTTPResponseWriter {
 
     func pause(for duration: Duration) throws {
         if !isAborted && !out.isEmpty { try flushOrThrow() }
+        if duration > .zero { willBlock() }
         let deadline = MonotonicClock.now() &+ UInt64(max(0, duration.nanoseconds))
         while true {
             let now = MonotonicClock.now()
@@ -308,9 +364,9 @@ final class HTTPServerConnection: HTTPResponseWriter {
             }
             // Coarse part: wait on the force pipe, waking 1-2 ms early for the precise sleep.
             let coarse = Int32(clamping: (remaining - 1_500_000) / 1_000_000)
-            let (_, woken) = try Syscalls.pollOne(
+            let (forced, _) = try Syscalls.pollOne(
                 context.forcePipe, events: .readable, timeoutMilliseconds: coarse)
-            if woken { throw HTTPServerError(.serverStopping, "server stopping during pause") }
+            if !forced.isEmpty { throw HTTPServerError(.serverStopping, "server stopping during pause") }
         }
         if context.isForced { throw HTTPServerError(.serverStopping, "server stopping during pause") }
     }
@@ -318,6 +374,7 @@ final class HTTPServerConnection: HTTPResponseWriter {
     func waitForPeerClose(timeout: Duration?) -> Bool {
         if !isAborted && !out.isEmpty { guard flush() else { return true } }
         if socket.isClosed { return true }
+        willBlock()
         let deadline = timeout.map { MonotonicClock.now() &+ UInt64(max(0, $0.nanoseconds)) }
         while true {
             let wait = deadline.map { Syscalls.pollMilliseconds(until: $0) } ?? -1
@@ -422,7 +479,9 @@ final class HTTPServerConnection: HTTPResponseWriter {
         if isAborted || socket.isClosed { throw HTTPServerError(.peerClosed, "connection closed") }
         do {
             // A client that stops reading for a whole idle timeout is treated as gone.
-            try out.withUnsafeBytes { try socket.writeAll($0, timeout: context.configuration.idleTimeout) }
+            try out.withUnsafeBytes {
+                try socket.writeAll($0, timeout: context.configuration.idleTimeout, beforeWaiting: { willBlock() })
+            }
             out.removeAll(keepingCapacity: true)
         } catch let error as SocketError {
             out.removeAll(keepingCapacity: true)
@@ -465,21 +524,25 @@ final class HTTPServerConnection: HTTPResponseWriter {
         let deadline = MonotonicClock.now() &+ 1_000_000_000
         var drained = 0
         while drained < 1 << 20 {
-            guard
-                let (events, woken) = try? Syscalls.pollOne(
-                    socket.fd, events: .readable, wakeFD: context.stopPipe,
-                    timeoutMilliseconds: Syscalls.pollMilliseconds(until: deadline))
-            else { break }
-            if woken || events.isEmpty { break }
             let received: Int?
             do {
                 received = try readBuffer.withUnsafeMutableBytes { try Syscalls.receiveBytes(socket.fd, into: $0) }
             } catch {
                 break
             }
-            guard let count = received else { continue }
-            if count == 0 { break }
-            drained += count
+            if let count = received {
+                if count == 0 { break }  // the client's FIN: done
+                drained += count
+                continue
+            }
+            // Nothing yet: wait (bounded) for more bytes or the client's FIN.
+            willBlock()
+            guard
+                let (events, woken) = try? Syscalls.pollOne(
+                    socket.fd, events: .readable, wakeFD: context.stopPipe,
+                    timeoutMilliseconds: Syscalls.pollMilliseconds(until: deadline))
+            else { break }
+            if woken || events.isEmpty { break }
         }
         socket.close()
     }

@@ -118,6 +118,15 @@ public final class Socket: @unchecked Sendable {
     ///   `.timedOut` if `timeout` passes without progress).
     @available(*, noasync, message: "blocks the calling thread")
     public func writeAll(_ bytes: UnsafeRawBufferPointer, timeout: Duration? = nil) throws {
+        try writeAll(bytes, timeout: timeout, beforeWaiting: {})
+    }
+
+    /// Writes every byte of `bytes`, calling `beforeWaiting` each time the peer's receive window
+    /// is full and the call is about to wait for it.
+    @available(*, noasync, message: "blocks the calling thread")
+    public func writeAll(
+        _ bytes: UnsafeRawBufferPointer, timeout: Duration?, beforeWaiting: () -> Void
+    ) throws {
         var offset = 0
         while offset < bytes.count {
             let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
@@ -125,6 +134,7 @@ public final class Socket: @unchecked Sendable {
                 offset += sent
                 continue
             }
+            beforeWaiting()
             let (events, _) = try Syscalls.pollOne(
                 fd, events: .writable, timeoutMilliseconds: Syscalls.pollMilliseconds(timeout))
             if events.isEmpty { throw SocketError.timeout(syscall: "send", after: timeout) }

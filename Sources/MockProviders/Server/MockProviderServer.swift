@@ -21,7 +21,11 @@ public final class MockProviderServer: Sendable {
     public init(configuration: MockConfiguration) {
         let engine = MockEngine(configuration: configuration)
         self.engine = engine
-        self.server = HTTPServer(configuration: configuration.server) { request, writer in
+        // The engine waits only through the writer (pacing, fault delays, stalls), so quick
+        // requests are served on the thread that saw them arrive.
+        var serverConfiguration = configuration.server
+        serverConfiguration.handlersBlockOnlyThroughWriter = true
+        self.server = HTTPServer(configuration: serverConfiguration) { request, writer in
             try engine.handle(request, writer)
         }
     }
