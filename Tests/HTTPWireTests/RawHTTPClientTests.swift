@@ -61,10 +61,11 @@ struct RawHTTPClientTests {
     }
 
     @Test func refusedConnectionIsClassified() async throws {
-        let server = HTTPServer(handler: { _, writer in try writer.respond(status: .ok) })
-        let port = try server.start()
-        await server.shutdown()
-        let request = HTTPClientRequest(host: "127.0.0.1", port: port)
+        // A port that nobody listens on and no parallel test can take (a stopped server's port
+        // can be handed to the next server started).
+        let reserved = try ReservedPort()
+        defer { reserved.release() }
+        let request = HTTPClientRequest(host: "127.0.0.1", port: reserved.port)
         let error = try await #require(throws: HTTPClientError.self) { try await RawHTTPClient().send(request) }
         #expect(error.code == .connectionRefused)
         #expect(error.timeline.connectAttempts.count == 1)
