@@ -266,7 +266,7 @@ struct HTTPServerLifecycleTests {
         }
         let names = servingThreads.current
         #expect(names.count == 20)
-        // One thread per connection would give 20 distinct names (`http<server>-w<first connection>`).
+        // A new thread per connection would give 20 distinct names (`http<server>-w<thread number>`).
         #expect(Set(names).count < 10, "\(names)")
     }
 
