@@ -250,9 +250,9 @@ struct RawHTTPClientBehaviourTests {
     // MARK: - Addresses
 
     @Test func triesEveryGivenAddressInOrder() async throws {
-        let closed = HTTPServer(handler: { _, w in try w.respond(status: .ok) })
-        let closedPort = try closed.start()
-        await closed.shutdown()
+        let closed = try ReservedPort()  // nothing listens, and no parallel test can take it
+        defer { closed.release() }
+        let closedPort = closed.port
         try await withHTTPServer(handler: { request, w in try w.respond(status: .ok, text: request.headers["Host"] ?? "") }) {
             server in
             let request = HTTPClientRequest(

@@ -108,10 +108,9 @@ struct SocketTests {
     }
 
     @Test func refusedConnectIsClassified() async throws {
-        let listener = try Socket(family: .ipv4)
-        try Syscalls.bindSocket(listener.fd, to: .loopbackIPv4(port: 0))
-        let address = try #require(listener.localAddress)
-        listener.close()
+        let reserved = try ReservedPort()  // bound, never listening: connects are refused
+        defer { reserved.release() }
+        let address = reserved.address
         let error = try await #require(throws: SocketError.self) {
             try await runOnDedicatedThread { _ = try Socket.connect(to: address, timeout: .seconds(2)) }
         }

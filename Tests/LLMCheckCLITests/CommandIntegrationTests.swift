@@ -15,12 +15,9 @@ import Testing
         return (await LLMCheckCLI.run(arguments: arguments, context: context), captured)
     }
 
-    /// A loopback port on which nothing listens: bound by a server that then stops.
+    /// A loopback port on which nothing listens and that no parallel test's server can take.
     func closedPort() async throws -> UInt16 {
-        let server = HTTPServer(handler: { _, writer in try writer.respond(status: .ok) })
-        let port = try server.start()
-        await server.shutdown()
-        return port
+        try ReservedPort.forProcessLifetime()
     }
 
     // MARK: - diagnose

@@ -2,14 +2,13 @@ import Foundation
 import HTTPWire
 import MockProviders
 import ProviderClient
+import TestSupport
 import Testing
 
-/// A loopback port with nothing listening (a mock started and stopped).
+/// A loopback port with nothing listening that no parallel test's server can take (a stopped
+/// server's port can be handed to the next server started).
 func closedPort() async throws -> UInt16 {
-    let server = MockProviderServer(configuration: MockConfiguration(provider: .ollama))
-    let port = try server.start()
-    await server.shutdown()
-    return port
+    try ReservedPort.forProcessLifetime()
 }
 
 func client(_ kind: ProviderKind, port: UInt16, sleeper: VirtualSleeper = VirtualSleeper(), apiKey: String? = nil) -> ProviderClient {
@@ -51,6 +50,8 @@ func client(_ kind: ProviderKind, port: UInt16, sleeper: VirtualSleeper = Virtua
         #expect(second?.index == 1 && second?.current == .unhealthy(.connectionRefused))
         await monitor.checkNow()  // nothing changed: nothing published
         await server.shutdown()
+        let hold = try ReservedPort(port: port)  // keeps parallel tests' servers off the port
+        defer { hold.release() }
         await monitor.checkNow()
         let third = await iterator.next()
         #expect(third?.index == 0 && third?.current == .unhealthy(.connectionRefused))

@@ -2,6 +2,7 @@ import Foundation
 import HTTPWire
 import MockProviders
 import ProviderClient
+import TestSupport
 import Testing
 
 /// Starts a mock of `provider`, hands a client for it to `body`, and stops the mock.
@@ -186,10 +187,9 @@ func waitForJournal(_ server: MockProviderServer, _ predicate: (JournalEntry) ->
     }
 
     @Test func connectionRefusedIsClassified() async throws {
-        let server = MockProviderServer(configuration: MockConfiguration(provider: .ollama))
-        let port = try server.start()
-        await server.shutdown()
-        let endpoint = try ProviderEndpoint.parse("127.0.0.1:\(port)", kind: .ollama)
+        let reserved = try ReservedPort()  // nothing listens, and no parallel test can take it
+        defer { reserved.release() }
+        let endpoint = try ProviderEndpoint.parse("127.0.0.1:\(reserved.port)", kind: .ollama)
         let sleeper = VirtualSleeper()
         let client = ProviderClient(endpoint: endpoint, configuration: ProviderClientConfiguration(sleep: sleeper.sleep))
         await #expect(throws: ProviderError.self) { try await client.listModels() }

@@ -21,6 +21,33 @@ public final class ReservedPort: Sendable {
         self.socket = socket
     }
 
+    /// Reserves `port` itself, for example the port of a server that just stopped, so that no
+    /// parallel test's server can be given it while the test expects a refusal there.
+    ///
+    /// - Throws: ``SocketError`` (`.addressInUse`) if something took the port first.
+    public init(port: UInt16, family: SocketAddress.Family = .ipv4) throws {
+        let socket = try Socket(family: family)
+        let wanted: SocketAddress = family == .ipv4 ? .loopbackIPv4(port: port) : .loopbackIPv6(port: port)
+        do {
+            try Syscalls.bindSocket(socket.fd, to: wanted)
+        } catch {
+            socket.close()
+            throw error
+        }
+        address = wanted
+        self.socket = socket
+    }
+
+    /// A reserved port kept for the rest of the test process: for helpers that return only a
+    /// port number.
+    public static func forProcessLifetime() throws -> UInt16 {
+        let reserved = try ReservedPort()
+        kept.withLock { $0.append(reserved) }
+        return reserved.port
+    }
+
+    private static let kept = LockedValue<[ReservedPort]>([])
+
     /// Releases the port.
     public func release() { socket.close() }
 }
