@@ -102,6 +102,16 @@ import Testing
         #expect(out.standardError.contains("unknown option '--bogus'"))
     }
 
+    @Test func aURLGivenWhereTheCommandTakesURLAsAnOptionSaysWhichOption() async {
+        let (code, out) = await run(["models", "http://127.0.0.1:11434"])
+        #expect(code == .usage)
+        #expect(out.standardError.contains("did you mean --url http://127.0.0.1:11434?"), "\(out.standardError)")
+        // Anything else stays a plain "unexpected argument".
+        let (otherCode, other) = await run(["models", "llama3"])
+        #expect(otherCode == .usage)
+        #expect(other.standardError.contains("unexpected argument 'llama3'") && !other.standardError.contains("--url"))
+    }
+
     @Test func versionPrints() async {
         let (code, out) = await run(["--version"])
         #expect(code == .success)

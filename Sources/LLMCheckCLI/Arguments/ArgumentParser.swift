@@ -59,6 +59,11 @@ public enum ArgumentParser {
         }
         if !spec.positionals.contains(where: \.isVariadic), parsed.positionals.count > spec.positionals.count {
             let extra = parsed.positionals[spec.positionals.count]
+            // A URL where the command takes it as an option: say which option.
+            let looksLikeURL = extra.contains("://") || extra.hasPrefix("localhost") || extra.hasPrefix("127.")
+            if looksLikeURL, spec.options.contains(where: { $0.names.contains("--url") }) {
+                throw UsageError("unexpected argument '\(extra)' for 'llmcheck \(spec.name)'; did you mean --url \(extra)?")
+            }
             throw UsageError("unexpected argument '\(extra)' for 'llmcheck \(spec.name)'")
         }
         return parsed
