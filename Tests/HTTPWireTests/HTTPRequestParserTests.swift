@@ -148,11 +148,33 @@ struct HTTPRequestParserTests {
             name: "unterminated header block",
             text: "GET / HTTP/1.1\r\nBig: " + String(repeating: "b", count: 300), code: .headerFieldsTooLarge),
         Bad(name: "body too large", text: "POST / HTTP/1.1\r\nContent-Length: 33\r\n\r\n", code: .payloadTooLarge),
+        // Refused as soon as the bytes arrive, without waiting for a line end that never comes.
+        Bad(name: "TLS ClientHello, no line end", text: "\u{16}\u{03}\u{01}\u{02}\u{00}\u{01}\u{00}\u{01}\u{7c}\u{03}\u{03}", code: .badRequest),
+        Bad(name: "control byte in an unfinished method", text: "GE\u{01}", code: .badRequest),
+        Bad(name: "TLS ClientHello with a line feed inside", text: "\u{16}\u{03}\u{01}\u{02}\n\u{00}\u{01}\u{03}", code: .badRequest),
         Bad(
             name: "chunked body too large",
             text: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n" + String(repeating: "x", count: 32)
                 + "\r\n1\r\n", code: .payloadTooLarge),
     ]
+
+    @Test func aTLSHandshakeIsNamedFromItsFirstByte() throws {
+        var parser = HTTPRequestParser()
+        parser.append([0x16])
+        let error = try #require(throws: HTTPRequestParseError.self) { try parser.nextRequest() }
+        #expect(error.code == .badRequest)
+        #expect(error.reason.contains("TLS handshake") && error.reason.contains("http://"), "\(error.reason)")
+    }
+
+    @Test func anUnfinishedValidMethodWaitsForMore() throws {
+        var parser = HTTPRequestParser()
+        for byte in Array("GET /a HTTP/1.1".utf8) {
+            parser.append([byte])
+            #expect(try parser.nextRequest() == nil)
+        }
+        parser.append(Array("\r\n\r\n".utf8))
+        #expect(try parser.nextRequest()?.head.target == "/a")
+    }
 
     @Test(arguments: bad)
     func malformedInputThrowsTheRightCode(_ bad: Bad) {

@@ -103,6 +103,8 @@ struct HTTPServerProtocolTests {
             request: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n41\r\n" + String(repeating: "b", count: 65) + "\r\n0\r\n\r\n",
             status: 413),
         ErrorCase(name: "garbage request line", request: "HELLO\r\n\r\n", status: 400),
+        // 400 at once, not 408 after the read timeout: a TLS client never sends a line end.
+        ErrorCase(name: "TLS handshake to a plain-HTTP port", request: "\u{16}\u{03}\u{01}\u{02}\u{00}\u{01}\u{00}\u{01}\u{7c}\u{03}\u{03}", status: 400),
         ErrorCase(name: "obs-fold", request: "GET / HTTP/1.1\r\nA: b\r\n c\r\n\r\n", status: 400),
         ErrorCase(name: "bad Content-Length", request: "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", status: 400),
         ErrorCase(name: "HTTP/3.0", request: "GET / HTTP/3.0\r\n\r\n", status: 505),

@@ -238,6 +238,11 @@ public struct HTTPRequestParser: Sendable {
             }
         }
         if firstLineEnd >= 0 { requestLineOffset = firstLineEnd - start }
+        if headEnd < 0 {
+            // Head incomplete. Bytes that cannot begin a request are refused now rather than after
+            // the read timeout: a TLS ClientHello, for one, never completes a head.
+            try Self.checkMethodPrefix(storage, from: start, to: firstLineEnd < 0 ? end : firstLineEnd)
+        }
         if firstLineEnd < 0 {
             // Still inside the request line.
             if end - start > limits.maximumRequestLineLength + 2 {
@@ -473,6 +478,24 @@ public struct HTTPRequestParser: Sendable {
 
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// Throws if the bytes before the first space (all of them if there is none) cannot be a
+    /// method, naming a TLS handshake when that is what arrived.
+    static func checkMethodPrefix(_ storage: [UInt8], from: Int, to: Int) throws(HTTPRequestParseError) {
+        var index = from
+        while index < to, storage[index] != 0x20 {
+            if !isTokenByte(storage[index]) {
+                if index == from, storage[index] == 0x16 {
+                    throw HTTPRequestParseError(
+                        .badRequest, "a TLS handshake arrived (byte 0x16): this port speaks plain HTTP; use http://")
+                }
+                let hex = String(storage[index], radix: 16, uppercase: true)
+                throw HTTPRequestParseError(
+                    .badRequest, "request line: byte 0x\(hex.count == 1 ? "0" + hex : hex) where a method is expected")
+            }
+            index += 1
+        }
+    }
 
     /// RFC 9110 `tchar` (``HTTPFieldLine/isTokenByte(_:)``).
     @inline(__always)
