@@ -203,6 +203,22 @@ func waitForJournal(_ server: MockProviderServer, _ predicate: (JournalEntry) ->
         #expect(sleeper.sleeps.count == 4, "two retries per call")
     }
 
+    @Test func httpsToAPlainHTTPPortFailsAtOnceAsTLSWithTheFix() async throws {
+        try await withMockProviderServer(MockConfiguration(provider: .ollama)) { server in
+            // Headers timeout far beyond the test's own limit: the answer must come from the server's
+            // immediate 400 to the ClientHello, not from a timeout.
+            let endpoint = try ProviderEndpoint.parse("https://127.0.0.1:\(server.port)", kind: .ollama)
+            let client = ProviderClient(
+                endpoint: endpoint,
+                configuration: ProviderClientConfiguration(
+                    timeouts: ProviderTimeouts(connect: .seconds(5), headers: .seconds(600), idle: .seconds(600)),
+                    retry: .none, sleep: VirtualSleeper().sleep))
+            let error = try await #require(throws: ProviderError.self) { try await client.listModels() }
+            #expect(error.code == .tlsFailure, "\(error)")
+            #expect(error.message.contains("use http://"), "\(error.message)")
+        }
+    }
+
     @Test func urlSessionTransportStreamsToo() async throws {
         try await withMock(.openai, transport: URLSessionTransport.shared) { client, _ in
             let (events, error) = await collect(client.streamChat(ChatRequest(model: "gpt-4o-mini", messages: [.user("hi")], maxTokens: 8)))

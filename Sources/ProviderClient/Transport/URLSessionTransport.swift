@@ -131,8 +131,15 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
             code = .tlsFailure
         case .cancelled: code = .cancelled
         case .badServerResponse, .cannotParseResponse: code = .protocolError
-        default: code = .other
+        default:
+            // libcurl's OpenSSL failures arrive as URLError.unknown with the SSL text.
+            let text = urlError.localizedDescription.lowercased()
+            code = text.contains("ssl routines") || text.contains("ssl_") || text.contains("tls") ? .tlsFailure : .other
         }
-        return TransportError(code, urlError.localizedDescription, receivedResponseBytes: sawHead)
+        var message = urlError.localizedDescription
+        if message.lowercased().contains("wrong version number") {
+            message += " (the server answered without TLS: if it is a local server, use http://)"
+        }
+        return TransportError(code, message, receivedResponseBytes: sawHead)
     }
 }
