@@ -427,41 +427,7 @@ final class HTTPServerConnection: HTTPResponseWriter, @unchecked Sendable {
     }
 
     private func appendHead(_ head: HTTPResponseHead, extra: (transferEncoding: Bool, connection: String?)?) {
-        out.append(contentsOf: head.version.rawValue.utf8)
-        out.append(0x20)
-        appendDecimal(head.status.code)
-        out.append(0x20)
-        out.append(contentsOf: head.status.reasonPhrase.utf8)
-        out.append(0x0D)
-        out.append(0x0A)
-        for field in head.headers {
-            appendField(field.name, field.value)
-        }
-        if let extra {
-            if extra.transferEncoding { appendField("Transfer-Encoding", "chunked") }
-            if let connection = extra.connection { appendField("Connection", connection) }
-        }
-        out.append(0x0D)
-        out.append(0x0A)
-    }
-
-    private func appendField(_ name: String, _ value: String) {
-        out.append(contentsOf: name.utf8)
-        out.append(0x3A)
-        out.append(0x20)
-        out.append(contentsOf: value.utf8)
-        out.append(0x0D)
-        out.append(0x0A)
-    }
-
-    private func appendDecimal(_ value: Int) {
-        if value >= 100 && value < 1000 {
-            out.append(UInt8(0x30 + value / 100))
-            out.append(UInt8(0x30 + value / 10 % 10))
-            out.append(UInt8(0x30 + value % 10))
-        } else {
-            out.append(contentsOf: String(value).utf8)
-        }
+        head.write(to: &out, addingChunkedTransferEncoding: extra?.transferEncoding ?? false, connection: extra?.connection)
     }
 
     /// Sends the pending output; on failure marks the connection aborted and returns false.

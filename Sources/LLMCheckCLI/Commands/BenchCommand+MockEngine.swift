@@ -129,31 +129,9 @@ final class BenchResponseWriter: HTTPResponseWriter {
             addChunked = true
         }
         status = head.status.code
-        // Byte by byte as the server connection's `appendHead` does (no temporary arrays).
-        out.append(contentsOf: head.version.rawValue.utf8)
-        out.append(0x20)
-        let code = head.status.code
-        out.append(UInt8(0x30 + code / 100 % 10))
-        out.append(UInt8(0x30 + code / 10 % 10))
-        out.append(UInt8(0x30 + code % 10))
-        out.append(0x20)
-        out.append(contentsOf: head.status.reasonPhrase.utf8)
-        out.append(0x0D)
-        out.append(0x0A)
-        for field in headers { append(field.name, field.value) }
-        if addChunked { append("Transfer-Encoding", "chunked") }
-        out.append(0x0D)
-        out.append(0x0A)
+        // The server connection's own head writer.
+        head.write(to: &out, addingChunkedTransferEncoding: addChunked)
         isHeadWritten = true
-    }
-
-    private func append(_ name: String, _ value: String) {
-        out.append(contentsOf: name.utf8)
-        out.append(0x3A)
-        out.append(0x20)
-        out.append(contentsOf: value.utf8)
-        out.append(0x0D)
-        out.append(0x0A)
     }
 
     func writeBody(_ bytes: [UInt8]) throws {
