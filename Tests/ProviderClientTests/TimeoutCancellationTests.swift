@@ -3,7 +3,10 @@ import ProviderClient
 import Testing
 
 @Suite("Timeouts and cancellation (scripted)", .timeLimit(.minutes(1))) struct TimeoutCancellationTests {
-    let short = ProviderTimeouts(connect: .milliseconds(100), headers: .milliseconds(150), idle: .milliseconds(150), total: .seconds(20))
+    /// Short headers and idle timeouts; the connect timeout is generous because the scripted `.connect`
+    /// can be delivered late under a parallel test run, and only `connectTimeoutFires` wants it to fire.
+    /// (The connect backstop, 3 × 5 s, is later than the headers deadline: the watchdog must notice.)
+    let short = ProviderTimeouts(connect: .seconds(5), headers: .milliseconds(150), idle: .milliseconds(150), total: .seconds(20))
 
     @Test func headersTimeoutFires() async {
         let (client, transport) = scriptedClient(scripts: [ScriptedTransport.Script([.connect, .hang])], retry: .none, timeouts: short)
@@ -14,7 +17,8 @@ import Testing
     }
 
     @Test func connectTimeoutFires() async {
-        let (client, _) = scriptedClient(scripts: [ScriptedTransport.Script([.hang])], retry: .none, timeouts: short)
+        let timeouts = ProviderTimeouts(connect: .milliseconds(100), headers: .seconds(5), idle: .seconds(5), total: .seconds(20))
+        let (client, _) = scriptedClient(scripts: [ScriptedTransport.Script([.hang])], retry: .none, timeouts: timeouts)
         #expect(await collect(client.streamChat(chatRequest)).error?.code == .connectTimeout)
     }
 
@@ -27,6 +31,20 @@ import Testing
         let (client, _) = scriptedClient(scripts: [script], retry: .none, timeouts: timeouts)
         let (events, error) = await collect(client.streamChat(chatRequest))
         #expect(events.text == "Hello", "a pause shorter than the idle timeout is fine")
+        #expect(error?.code == .idleTimeout)
+    }
+
+    /// The idle deadline after the head is far earlier than the deadlines the watchdog planned in the
+    /// earlier phases (connect backstop 3 × 30 s, headers 10 min); it must wake for each phase change.
+    /// A watchdog that slept through them would run into the suite's one-minute time limit.
+    @Test func idleTimeoutShorterThanHeadersTimeoutFiresOnTime() async {
+        let timeouts = ProviderTimeouts(connect: .seconds(30), headers: .seconds(600), idle: .milliseconds(200), total: nil)
+        let script = ScriptedTransport.Script([
+            .connect, .head(status: 200, headers: ["Content-Type": "text/event-stream"]), .body(Array(openAIStream[1].utf8)), .hang,
+        ])
+        let (client, _) = scriptedClient(scripts: [script], retry: .none, timeouts: timeouts)
+        let (events, error) = await collect(client.streamChat(chatRequest))
+        #expect(events.text == "Hel")
         #expect(error?.code == .idleTimeout)
     }
 

@@ -7,9 +7,12 @@ import HTTPWire
 /// Events are relayed from the transport's stream; a watchdog task sleeps until the earliest
 /// deadline (connect → headers → idle-since-last-chunk, and total), and when one passes it
 /// fails the relayed stream with a ``TransportError`` naming the timeout and cancels the relay,
-/// which terminates the transport stream and so closes the socket.
+/// which terminates the transport stream and so closes the socket. A phase change can bring the
+/// deadline forward (a headers timeout shorter than the connect backstop, an idle timeout
+/// shorter than the headers one), so it cuts the watchdog's sleep short and the deadline is
+/// computed again.
 final class TimedExchange: @unchecked Sendable {
-    // @unchecked: `phase`, `lastActivity`, `connectedAt`, `fired` are guarded by `lock`.
+    // @unchecked: `phase`, `lastActivity`, `connectedAt`, `fired`, `nap` are guarded by `lock`.
     private enum Phase {
         case connecting
         case awaitingHead
@@ -22,6 +25,10 @@ final class TimedExchange: @unchecked Sendable {
     private var lastActivity: UInt64
     private var connectedAt: UInt64
     private var receivedBytes = false
+    /// The watchdog's current sleep, cancelled when the phase changes.
+    private var nap: Task<Void, Never>?
+    /// Bumped on every phase change, so a sleep planned for an older phase is not started.
+    private var phaseChanges = 0
     private let startedAt: UInt64
     private let timeouts: ProviderTimeouts
     let events: AsyncThrowingStream<TransportEvent, any Error>
@@ -55,7 +62,7 @@ final class TimedExchange: @unchecked Sendable {
         }
         let watchdog = Task { [self] in
             while !Task.isCancelled {
-                guard let (deadline, code) = nextDeadline() else { return }
+                guard let (deadline, code, plannedIn) = nextDeadline() else { return }
                 let now = MonotonicClock.now()
                 if now >= deadline {
                     if fire(code) {
@@ -64,7 +71,14 @@ final class TimedExchange: @unchecked Sendable {
                     }
                     return
                 }
-                try? await Task.sleep(nanoseconds: deadline - now)
+                let sleep = Task { _ = try? await Task.sleep(nanoseconds: deadline - now) }
+                let current = lock.withLock { () -> Bool in
+                    guard phaseChanges == plannedIn else { return false }
+                    nap = sleep
+                    return true
+                }
+                if !current { sleep.cancel() }  // the phase moved on meanwhile: plan again
+                await withTaskCancellationHandler { await sleep.value } onCancel: { sleep.cancel() }
             }
         }
         continuation.onTermination = { _ in
@@ -96,17 +110,25 @@ final class TimedExchange: @unchecked Sendable {
             case .connected(let at, _):
                 connectedAt = at
                 lastActivity = at
-                if phase == .connecting { phase = .awaitingHead }
+                if phase == .connecting { changePhase(to: .awaitingHead) }
             case .head(_, let at):
                 lastActivity = at
                 receivedBytes = true
-                phase = .streaming
+                if phase != .done { changePhase(to: .streaming) }
             case .body(_, let at):
                 lastActivity = max(lastActivity, at)
             case .end:
                 phase = .done
             }
         }
+    }
+
+    /// Moves to `next` and cuts the watchdog's sleep short; call with `lock` held.
+    private func changePhase(to next: Phase) {
+        phase = next
+        phaseChanges += 1
+        nap?.cancel()
+        nap = nil
     }
 
     private func finishPhase() { lock.withLock { phase = .done } }
@@ -120,7 +142,8 @@ final class TimedExchange: @unchecked Sendable {
         }
     }
 
-    private func nextDeadline() -> (UInt64, TransportError.Code)? {
+    /// The earliest deadline, what fires then, and the phase change count it was computed in.
+    private func nextDeadline() -> (UInt64, TransportError.Code, Int)? {
         lock.withLock {
             func add(_ base: UInt64, _ d: Duration) -> UInt64 {
                 let ns = d.nanoseconds
@@ -139,7 +162,7 @@ final class TimedExchange: @unchecked Sendable {
                 let deadline = add(startedAt, total)
                 if deadline <= best.0 { best = (deadline, .totalTimeout) }
             }
-            return best
+            return (best.0, best.1, phaseChanges)
         }
     }
 }
