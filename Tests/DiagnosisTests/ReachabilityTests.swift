@@ -2,6 +2,7 @@ import Foundation
 import HTTPWire
 import MockProviders
 import ProviderClient
+import TestSupport
 import Testing
 
 @testable import Diagnosis
@@ -65,7 +66,11 @@ struct ReachabilityTests {
     }
 
     @Test func ipv6OnlyListener() async throws {
-        try await withMock(.ollama, { $0.server.host = "::1" }) { mock in
+        // Hold 127.0.0.1 on the same port number (bound, not listening) so that no parallel test's
+        // server can answer there: the IPv4 connect must be refused.
+        let ipv4Side = try ReservedPort(family: .ipv4)
+        defer { ipv4Side.release() }
+        try await withMock(.ollama, { $0.server.host = "::1"; $0.server.port = ipv4Side.port }) { mock in
             let report = await diagnose(["http://127.0.0.1:\(mock.port)"], provider: .ollama)
             expectDiagnosed(report, "ipv6-only-listener")
             #expect(report.findings.first?.fix?.contains("[::1]:\(mock.port)") == true)

@@ -46,7 +46,11 @@ struct HTTPServerLifecycleTests {
 
     @Test(.enabled(if: isIPv6LoopbackAvailable))
     func ipv6OnlyListener() async throws {
-        let configuration = HTTPServerConfiguration(host: "::1", isIPv6Only: true)
+        // The IPv4 side of the port is held (bound, not listening), so no parallel test's server can
+        // take 127.0.0.1 with the same number while the refusal below is checked.
+        let ipv4Side = try ReservedPort(family: .ipv4)
+        defer { ipv4Side.release() }
+        let configuration = HTTPServerConfiguration(host: "::1", port: ipv4Side.port, isIPv6Only: true)
         try await withHTTPServer(configuration: configuration, handler: { _, w in try w.respond(status: .ok, text: "v6") }) {
             server in
             #expect(server.baseURL == "http://[::1]:\(server.port)")

@@ -92,9 +92,11 @@ struct StreamingPhysicsTests {
             #expect(last.at - sent >= 295_000_000, "200 ms TTFT plus five 20 ms gaps")
             let lines = try ndjsonLines(LenientResponse(t.bytes).body)
             #expect(lines.count == 7)
-            // Measured on the server; tokens are paced on absolute deadlines, so a late first token
-            // shortens the rest: allow for that.
-            #expect((lines.last?["eval_duration"]?.intValue ?? 0) >= 60_000_000)
+            // Measured on the server from the first token to the last. Tokens are paced on absolute
+            // deadlines, so a first token made late by a loaded machine shortens the rest (the wire
+            // timing above is the pacing check): the figure is positive and within the whole exchange.
+            let eval = lines.last?["eval_duration"]?.intValue ?? 0
+            #expect(eval > 0 && UInt64(eval) <= last.at - sent, "eval_duration \(eval) ns")
         }
     }
 }
