@@ -179,7 +179,7 @@ final class ExchangeWriter: HTTPResponseWriter {
             throw ExchangeEnded(outcome: .closedByFault(afterChunks: chunksSent))
         }
         if rawMode {
-            try dripRaw(Array("0\r\n\r\n".utf8))
+            try dripRaw(ChunkedBodyEncoder.lastChunk)
             base.close()
             return
         }
@@ -235,7 +235,7 @@ final class ExchangeWriter: HTTPResponseWriter {
             case .streamError(_, let message):
                 try send(streamErrorBytes(message ?? "an error was encountered while running the model"))
                 if rawMode {
-                    try dripRaw(Array("0\r\n\r\n".utf8))
+                    try dripRaw(ChunkedBodyEncoder.lastChunk)
                     base.close()
                 } else {
                     try guarded { try base.finish() }
@@ -277,7 +277,7 @@ final class ExchangeWriter: HTTPResponseWriter {
             return
         }
         if rawMode {
-            try dripRaw(Array(String(bytes.count, radix: 16).utf8) + [13, 10] + bytes + [13, 10], isBody: true)
+            try dripRaw(ChunkedBodyEncoder.chunk(bytes), isBody: true)
             return
         }
         guard let rate = dripRate else {
