@@ -82,10 +82,14 @@ extension HTTPServerConnection: HTTPResponseWriter {
         socket.setLingerZeroAndClose()
     }
 
+    /// Sleeps precisely while watching the client: a client that closes ends the pause at once
+    /// (``HTTPServerError/Code/peerClosed``), so no delay holds a thread and a descriptor for a
+    /// client that left. Bytes the client pipelines meanwhile are kept for the next request.
     func pause(for duration: Duration) throws {
         if !isAborted && !out.isEmpty { try flushOrThrow() }
         if duration > .zero { willBlock() }
         let deadline = MonotonicClock.now() &+ UInt64(max(0, duration.nanoseconds))
+        var watchesClient = !socket.isClosed && !isAborted
         while true {
             let now = MonotonicClock.now()
             if now >= deadline { break }
@@ -95,11 +99,27 @@ extension HTTPServerConnection: HTTPResponseWriter {
                 Syscalls.sleepPrecisely(until: deadline)
                 break
             }
-            // Coarse part: wait on the force pipe, waking 1-2 ms early for the precise sleep.
-            let coarse = Int32(clamping: (remaining - 1_500_000) / 1_000_000)
-            let (forced, _) = try Syscalls.pollOne(
-                context.forcePipe, events: .readable, timeoutMilliseconds: coarse)
-            if !forced.isEmpty { throw HTTPServerError(.serverStopping, "server stopping during pause") }
+            // Coarse part: wait on the client and the force pipe, waking 1-2 ms early for the precise sleep.
+            let coarseDeadline = deadline - 1_500_000
+            guard watchesClient else {
+                let (forced, _) = try Syscalls.pollOne(
+                    context.forcePipe, events: .readable, timeoutMilliseconds: Syscalls.pollMilliseconds(until: coarseDeadline))
+                if !forced.isEmpty { throw HTTPServerError(.serverStopping, "server stopping during pause") }
+                continue
+            }
+            switch waitAndReceive(until: coarseDeadline, wakingOn: context.forcePipe) {
+            case .timedOut: continue
+            case .woken: throw HTTPServerError(.serverStopping, "server stopping during pause")
+            case .peerClosed:
+                response = .aborted(byReset: false, headWasWritten: isHeadWritten)
+                socket.shutdown(.both)
+                throw HTTPServerError(.peerClosed, "client went away during a pause")
+            case .bytes(let count):
+                // Pipelined bytes stay for the next request, up to a bound; beyond it the client is
+                // no longer watched (reading on would lose its bytes).
+                feedParser(count)
+                if parser.bufferedByteCount >= 1 << 20 { watchesClient = false }
+            }
         }
         if context.isForced { throw HTTPServerError(.serverStopping, "server stopping during pause") }
     }
