@@ -84,6 +84,8 @@ extension HTTPRequestParser {
         start = bodyStart
         scanned = bodyStart
         try beginBody(parsed)
+        // After the framing checks, so their more specific statuses (413, 501) come first.
+        if limits.requiresValidHost { try Self.checkHost(parsed) }
         return true
     }
 
@@ -311,4 +313,42 @@ extension HTTPRequestParser {
     /// RFC 9110 `tchar` (``HTTPFieldLine/isTokenByte(_:)``).
     @inline(__always)
     static func isTokenByte(_ byte: UInt8) -> Bool { HTTPFieldLine.isTokenByte(byte) }
+
+    /// RFC 9112 §3.2: an HTTP/1.1 request carries exactly one `Host`, any request at most one, and
+    /// its value is a host with an optional port (empty when the target has no authority).
+    static func checkHost(_ head: HTTPRequestHead) throws(HTTPRequestParseError) {
+        var count = 0
+        var value = ""
+        for field in head.headers where field.name.utf8.count == 4 && field.name.caseInsensitiveEquals("Host") {
+            count += 1
+            value = field.value
+        }
+        let version = head.version
+        if count > 1 {
+            throw HTTPRequestParseError(.badRequest, "more than one Host header field (a request names one host)")
+        }
+        if count == 0 {
+            guard version != .http1_1 else {
+                throw HTTPRequestParseError(.badRequest, "missing Host header field (required in HTTP/1.1)")
+            }
+            return
+        }
+        for byte in value.utf8 where !isHostByte(byte) {
+            throw HTTPRequestParseError(.badRequest, "invalid Host header field \(quote(value.utf8, limit: 80))")
+        }
+    }
+
+    /// Bytes of `uri-host [ ":" port ]`: unreserved, sub-delims, `%`, `:` and IPv6 brackets.
+    @inline(__always)
+    static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true  // digits and letters
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"),
+            UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "!"), UInt8(ascii: "$"),
+            UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"),
+            UInt8(ascii: "+"), UInt8(ascii: ";"), UInt8(ascii: "="):
+            true
+        default: false
+        }
+    }
 }
