@@ -5,8 +5,11 @@ extension HTTPRequestParser {
     mutating func parseHead() throws(HTTPRequestParseError) -> Bool {
         // Skip empty lines before the request line (RFC 9112 §2.2).
         while start < storage.count, storage[start] == 0x0D || storage[start] == 0x0A {
-            if storage[start] == 0x0D && start + 1 < storage.count && storage[start + 1] != 0x0A {
-                throw HTTPRequestParseError(.badRequest, "bare CR before the request line")
+            if storage[start] == 0x0D {
+                // A CR must be followed by LF; wait for the next byte to know (a split input
+                // must give the same answer as the whole).
+                if start + 1 >= storage.count { return false }
+                if storage[start + 1] != 0x0A { throw HTTPRequestParseError(.badRequest, "bare CR before the request line") }
             }
             start += 1
         }
