@@ -56,9 +56,9 @@ public enum ChatCommand: Command {
                     case .started: break
                     case .delta(let delta):
                         if !delta.reasoning.isEmpty, !json {
-                            if !inReasoning { context.output.writeError(Terminal.style("[thinking] ", .dim, enabled: context.output.isErrorTerminal)) }
+                            if !inReasoning { context.output.writeError(Terminal.style("[thinking] ", .dim, enabled: context.output.usesErrorColor)) }
                             inReasoning = true
-                            context.output.writeError(Terminal.style(delta.reasoning, .dim, enabled: context.output.isErrorTerminal))
+                            context.output.writeError(Terminal.style(delta.reasoning, .dim, enabled: context.output.usesErrorColor))
                         }
                         if !delta.content.isEmpty, !json {
                             if inReasoning { context.output.writeError("\n") }
