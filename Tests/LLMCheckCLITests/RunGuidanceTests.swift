@@ -1,6 +1,7 @@
 import Foundation
 import HTTPWire
-import LLMCheckCLI
+@testable import LLMCheckCLI
+import Reporting
 import TestSupport
 import Testing
 
@@ -87,5 +88,35 @@ import Testing
             let lines = all.split(separator: "\n").filter { $0.contains("colour") }
             #expect(lines.count == 1, "each problem is printed once: \(all)")
         }
+    }
+
+    @Test func baselineRegressionsAreNamed() async throws {
+        try await withTemporaryDirectory { tmp in
+            // The same id passes in the baseline and fails now.
+            let good = try String(contentsOfFile: BuiltBinary.repositoryRoot + "/" + Self.models, encoding: .utf8)
+                .replacingOccurrences(of: "lmstudio.models.list", with: "same.id")
+            let goodFile = try tmp.write(good, to: "good/same.json")
+            let (baseCode, _) = await run(["run", goodFile, "--out", tmp.file("base")])
+            #expect(baseCode == .success)
+            let bad = try Self.failing(tmp, id: "same.id")
+            let (code, out) = await run(["run", bad, "--out", tmp.file("now"), "--baseline", tmp.file("base")])
+            #expect(code == .failure)
+            #expect(out.standardOutput.contains(": 1 regression"), "\(out.standardOutput)")
+            #expect(out.standardOutput.contains("same.id: passed → failed"), "\(out.standardOutput)")
+        }
+    }
+
+    @Test func aLatencyRegressionNamesMetricOldNewAndThreshold() {
+        func report(ttftMs: Double) -> RunReport {
+            let requests = (1...6).map { index in
+                RequestTrace(scenarioID: "s", requestID: "r\(index)", provider: "openai", endpoint: "/v1/chat/completions",
+                             status: 200, tSendNs: 0, tFirstTokenNs: Int64(ttftMs * 1e6), tLastTokenNs: Int64(ttftMs * 1e6), tEndNs: Int64(ttftMs * 1e6))
+            }
+            let result = ScenarioResult(id: "s", title: "s", provider: "openai", capability: "c", outcome: .passed, durationSeconds: 1, requests: requests)
+            return RunReport(runID: "r\(Int(ttftMs))", toolVersion: "t", startedAt: Date(), finishedAt: Date(), results: [result])
+        }
+        let comparison = BaselineComparison(baseline: RunSummary(report: report(ttftMs: 10)), current: RunSummary(report: report(ttftMs: 100)))
+        let lines = RunConsole.baselineLines(comparison)
+        #expect(lines.contains { $0.contains("ttft_ms p50: 10.00 → 100.0 ms (+900.0%") && $0.contains("threshold: more than +20 ms and +25%") }, "\(lines)")
     }
 }

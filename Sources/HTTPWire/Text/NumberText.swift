@@ -32,6 +32,15 @@ public enum NumberText {
         return fixed(value, digits: 0)
     }
 
+    /// ``compact(_:)`` without trailing zeros: `20`, `1.5`, `0.25`.
+    public static func short(_ value: Double) -> String {
+        var text = compact(value)
+        guard text.contains(".") else { return text }
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
     /// A signed percentage (`+12.5%`, `-3.0%`).
     public static func signedPercent(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }

@@ -133,21 +133,24 @@ final class RunConsole: Sendable {
     }
 
     private func printBaseline(_ comparison: BaselineComparison) {
+        for line in Self.baselineLines(comparison) { output.line(line) }
+    }
+
+    /// The baseline verdict with every regression named (metric, old → new, threshold), for `run` and `report merge`.
+    static func baselineLines(_ comparison: BaselineComparison) -> [String] {
         let metrics = comparison.metrics.filter(\.isRegression)
         let scenarios = comparison.scenarioChanges.filter(\.isRegression)
-        guard !metrics.isEmpty || !scenarios.isEmpty else {
-            output.line("baseline \(comparison.baselineRunID): no regressions")
-            return
-        }
+        guard !metrics.isEmpty || !scenarios.isEmpty else { return ["baseline \(comparison.baselineRunID): no regressions"] }
         let t = comparison.thresholds
-        output.line("baseline \(comparison.baselineRunID): \(NumberText.count(metrics.count + scenarios.count, "regression"))")
+        var lines = ["baseline \(comparison.baselineRunID): \(NumberText.count(metrics.count + scenarios.count, "regression"))"]
         for row in metrics {
-            output.line("  \(row.metric) \(row.statistic): \(NumberText.compact(row.baseline)) → \(NumberText.compact(row.current)) \(row.unit) "
-                + "(\(NumberText.signedPercent(row.deltaPercent)); threshold: more than +\(NumberText.compact(t.absoluteMs)) ms and +\(NumberText.compact(t.relativePercent))%)")
+            lines.append("  \(row.metric) \(row.statistic): \(NumberText.compact(row.baseline)) → \(NumberText.compact(row.current)) \(row.unit) "
+                + "(\(NumberText.signedPercent(row.deltaPercent)); threshold: more than +\(NumberText.short(t.absoluteMs)) ms and +\(NumberText.short(t.relativePercent))%)")
         }
         for change in scenarios {
-            output.line("  \(change.id): \(change.baselineStatus?.rawValue ?? "absent") → \(change.currentStatus?.rawValue ?? "absent")")
+            lines.append("  \(change.id): \(change.baselineStatus?.rawValue ?? "absent") → \(change.currentStatus?.rawValue ?? "absent")")
         }
+        return lines
     }
 
     /// After `--repeat N`: scenarios whose status differed between repetitions.
