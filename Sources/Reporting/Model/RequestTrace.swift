@@ -194,9 +194,9 @@ public struct RequestTrace: Sendable, Hashable, Codable {
         let rate = 1000 / tpot
         return rate <= Self.maximumPlausibleDecodeRate ? rate : nil
     }
-    /// Fastest decode rate reported (10 000 tokens/s). No model decodes one stream that fast; a higher figure
+    /// Fastest decode rate reported (5 000 tokens/s). No model decodes one stream that fast; a higher figure
     /// only says the tokens came from an unpaced mock in one burst, so it is left out rather than shown.
-    public static let maximumPlausibleDecodeRate: Double = 10_000
+    public static let maximumPlausibleDecodeRate: Double = 5_000
     /// Whether the request completed: a 2xx status and no error.
     public var isCompleted: Bool { error == nil && (status.map { (200..<300).contains($0) } ?? false) }
 }
