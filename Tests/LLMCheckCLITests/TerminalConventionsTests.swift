@@ -133,4 +133,41 @@ import Testing
         #expect(out.standardOutput == "lmstudio.models.list\n")
         #expect(out.standardError.contains("1 of 1 scenario selected"), "\(out.standardError)")
     }
+
+    // MARK: - One JSON key style (item 7)
+
+    /// Every object key in `value`, recursively.
+    static func keys(_ value: JSONValue) -> [String] {
+        if let object = value.objectValue { return object.flatMap { [$0.0] + keys($0.1) } }
+        if let array = value.arrayValue { return array.flatMap(keys) }
+        return []
+    }
+
+    @Test(arguments: [["diagnose", "--no-scan", "--json"], ["discover", "--json", "--ports"]])
+    func jsonOutputUsesSnakeCaseKeys(arguments: [String]) async throws {
+        let port = try ReservedPort.forProcessLifetime()
+        let full = arguments[0] == "diagnose" ? [arguments[0], "http://127.0.0.1:\(port)"] + arguments.dropFirst() : arguments + ["\(port)"]
+        let (_, out) = await run(full)
+        let document = try JSONValue.parse(out.standardOutput)
+        let keys = Self.keys(document)
+        #expect(!keys.isEmpty)
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_")
+        for key in keys { #expect(key.allSatisfy { allowed.contains($0) }, "\(key) is not snake_case") }
+    }
+
+    @Test func discoverAcceptsTheSamePortRangesAsDiagnose() async throws {
+        let (code, out) = await run(["discover", "--ports", "1-2,3", "--json"])
+        #expect(code != .usage, "\(out.standardError)")
+        let document = try JSONValue.parse(out.standardOutput)
+        #expect(document["probed_ports"]?.arrayValue?.compactMap(\.intValue) == [1, 2, 3])
+        let (bad, badOut) = await run(["discover", "--ports", "9-1"])
+        #expect(bad == .usage)
+        #expect(badOut.standardError.contains("--ports: '9-1' is not a port range"), "\(badOut.standardError)")
+    }
+
+    @Test func aMisspelledProviderGetsASuggestion() async {
+        let (code, out) = await run(["serve", "olama"])
+        #expect(code == .usage)
+        #expect(out.standardError.contains("did you mean 'ollama'?"), "\(out.standardError)")
+    }
 }
