@@ -48,7 +48,7 @@ public enum DiscoverCommand: Command {
             let rows = found.map { p -> [String] in
                 [
                     String(p.port), p.flavor.rawValue, p.version ?? "-", String(p.models.count),
-                    String(format: "%.1f ms", Double(p.latency) / 1e6), p.evidence.joined(separator: "; "),
+                    NumberText.fixed(Double(p.latency) / 1e6, digits: 1) + " ms", p.evidence.joined(separator: "; "),
                 ]
             }
             for line in ClientCommandSupport.table(["PORT", "PROVIDER", "VERSION", "MODELS", "LATENCY", "EVIDENCE"], rows) { context.output.line(line) }
