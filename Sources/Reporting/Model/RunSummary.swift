@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 // MARK: - RunSummary
 
@@ -216,7 +217,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
         }
         let chunkCounted = sources[RequestTrace.TokenSource.chunks.rawValue] ?? 0
         if chunkCounted > 0 {
-            warnings.append("\(chunkCounted) request(s) counted output tokens from chunks (approximate: a chunk may carry several tokens)")
+            warnings.append("\(NumberText.count(chunkCounted, "request")) counted output tokens from chunks (approximate: a chunk may carry several tokens)")
         }
         self.warnings = warnings
     }

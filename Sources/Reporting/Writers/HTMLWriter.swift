@@ -186,7 +186,7 @@ public struct HTMLWriter: Sendable {
             let quiet = comparison.metrics.filter { !$0.isRegression && !$0.isImprovement }
             if !flagged.isEmpty { s += head + baselineRows(flagged) + "</tbody></table>" }
             if !quiet.isEmpty {
-                s += "<details\(flagged.isEmpty ? " open" : "")><summary>\(quiet.count) percentile(s) within the thresholds</summary>" + head + baselineRows(quiet) + "</tbody></table></details>"
+                s += "<details\(flagged.isEmpty ? " open" : "")><summary>\(NumberText.count(quiet.count, "percentile")) within the thresholds</summary>" + head + baselineRows(quiet) + "</tbody></table></details>"
             }
         }
         if !comparison.scenarioChanges.isEmpty {
