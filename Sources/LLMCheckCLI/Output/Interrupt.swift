@@ -45,11 +45,9 @@ public enum Interrupt {
     /// Suspends until `SIGINT` or `SIGTERM` arrives (or the task is cancelled) and returns the signal
     /// (nil when cancelled). For commands that run until stopped, such as `serve`.
     public static func waitForSignal() async -> Int32? {
-        let (value, signal) = await run {
+        await run {
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-        }
-        _ = value
-        return signal
+        }.signal
     }
 }
 
