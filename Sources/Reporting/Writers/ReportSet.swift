@@ -28,12 +28,12 @@ public enum ReportSet {
     /// `llmcheck run --help`, the console summary and docs/reports.md show.
     public static let files: [(name: String, purpose: String)] = [
         (FileName.junit, "JUnit XML for CI test tabs (one testcase per scenario)"),
-        (FileName.summary, "counts, metric statistics, error codes and per-scenario status (read by --baseline)"),
+        (FileName.summary, "counts, metric statistics, error codes and per-scenario status (read by --baseline and --last-failed)"),
         (FileName.requests, "one JSON line per request attempt, with its timings"),
         (FileName.markdown, "the run for people and CI job summaries, failures with expected/actual"),
         (FileName.csv, "metric statistics, one row per metric"),
         (FileName.html, "a self-contained page: cards, tables, timeline, troubleshooting"),
-        (FileName.run, "the full run, read by `llmcheck report merge` and --last-failed"),
+        (FileName.run, "the full run, read by `llmcheck report merge`"),
         (FileName.ctrf, "Common Test Report Format JSON"),
     ]
 
