@@ -22,10 +22,13 @@ public enum LLMCheckCLI {
 
     /// Runs `llmcheck` with `arguments` (without the program name) and returns the exit code.
     ///
-    /// When standard output's reader went away (`| head`), the result is ``ExitCode/brokenPipe``.
+    /// When standard output's reader went away (`| head`), the command is cancelled (it stops, as a
+    /// program killed by `SIGPIPE` would, but tidily) and the result is ``ExitCode/brokenPipe``.
     public static func run(arguments: [String], context: CommandContext = .standard()) async -> ExitCode {
         Syscalls.ignoreBrokenPipeSignal()
-        let code = await dispatch(arguments: arguments, context: context)
+        let command = Task { await dispatch(arguments: arguments, context: context) }
+        context.output.whenStandardOutputCloses { command.cancel() }
+        let code = await withTaskCancellationHandler { await command.value } onCancel: { command.cancel() }
         return context.output.standardOutputClosed ? .brokenPipe : code
     }
 

@@ -60,6 +60,39 @@ import Testing
         }
     }
 
+    /// `llmcheck chat … | head -2` against a slow stream: the closed pipe stops the stream at once, quietly.
+    @Test(.enabled(if: BuiltBinary.path != nil && BuiltBinary.python != nil))
+    func aClosedPipeStopsAStreamingChat() async throws {
+        let binary = try #require(BuiltBinary.path)
+        try await withTemporaryDirectory { tmp in
+            let reply = Array(repeating: "word", count: 200).joined(separator: " ")  // 40 s at 5 tokens/s
+            let server = try ChildProcess(
+                executable: binary, arguments: ["serve", "openai", "--port", "0", "--tps", "5", "--reply", reply],
+                outputPath: tmp.file("serve.txt")
+            )
+            defer { Task { await server.stop() } }
+            let url = try await server.waitForOutputLine(timeout: .seconds(20)) { $0.hasPrefix("http://") ? String($0) : nil }
+            let script = """
+                import os, subprocess, sys, time
+                r, w = os.pipe(); os.close(r)
+                t = time.time()
+                p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, timeout=50)
+                print("status=%d seconds=%.1f" % (p.returncode, time.time() - t)); print(p.stderr.decode(errors="replace"))
+                """
+            let chat = try ChildProcess(
+                executable: try #require(BuiltBinary.python),
+                arguments: ["-c", script, binary, "chat", "--url", url, "--model", "gpt-4o-mini", "hi"],
+                outputPath: tmp.file("chat.txt")
+            )
+            #expect(await chat.waitForExit(timeout: .seconds(55)))
+            let text = chat.output
+            #expect(text.contains("status=141"), "\(text)")
+            let seconds = text.split(separator: "seconds=").last.flatMap { Double($0.prefix { $0 != "\n" }) } ?? 99
+            #expect(seconds < 20, "the stream stopped instead of running to its end (40 s): \(text)")
+            #expect(!text.contains("error:"), "nothing is printed after the pipe closed: \(text)")
+        }
+    }
+
     // MARK: - Colour (item 7)
 
     @Test func colourFollowsNoColorTermAndTheFlag() {

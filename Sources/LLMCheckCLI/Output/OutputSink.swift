@@ -4,8 +4,8 @@ import HTTPWire
 /// Where a command writes: results to standard output, diagnostics to standard error.
 ///
 /// Commands never call `print`; tests capture a sink instead. A stream whose reader went away
-/// (`llmcheck run --list | head -3`) is not an error: writes to it stop quietly and
-/// ``standardOutputClosed`` tells ``LLMCheckCLI/run(arguments:context:)`` to exit with
+/// (`llmcheck run --list | head -3`) is not an error: writes stop quietly (after standard output closed,
+/// on both streams), the command is cancelled and ``LLMCheckCLI/run(arguments:context:)`` exits with
 /// ``ExitCode/brokenPipe``.
 public final class OutputSink: Sendable {
     /// One of the two streams.
@@ -15,6 +15,7 @@ public final class OutputSink: Sendable {
         var colorMode = ColorMode.auto
         var outputClosed = false
         var errorClosed = false
+        var onOutputClosed: [@Sendable () -> Void] = []
     }
 
     private let state = LockedValue(State())
@@ -103,6 +104,16 @@ public final class OutputSink: Sendable {
     /// Whether standard output's reader went away (`EPIPE`); later writes to it are dropped.
     public var standardOutputClosed: Bool { state.withLock { $0.outputClosed } }
 
+    /// Runs `action` once when standard output's reader goes away (at once if it already has): the CLI
+    /// cancels the command, so `llmcheck chat … | head -2` stops streaming instead of finishing unseen.
+    public func whenStandardOutputCloses(_ action: @escaping @Sendable () -> Void) {
+        let closed = state.withLock { state -> Bool in
+            if !state.outputClosed { state.onOutputClosed.append(action) }
+            return state.outputClosed
+        }
+        if closed { action() }
+    }
+
     // MARK: - Writing
 
     /// Writes a line (a newline is appended) to standard output.
@@ -119,11 +130,20 @@ public final class OutputSink: Sendable {
 
     private func send(_ stream: Stream, _ text: String) {
         writeLock.withLock {
-            let closed = state.withLock { stream == .output ? $0.outputClosed : $0.errorClosed }
+            // Once standard output is gone the command is being cancelled: nothing more is said anywhere,
+            // as with a program ended by SIGPIPE (no "error: stream ended" after `| head`).
+            let closed = state.withLock { $0.outputClosed || (stream == .error && $0.errorClosed) }
             guard !closed, !writer(stream, text) else { return }
-            state.withLock {
-                if stream == .output { $0.outputClosed = true } else { $0.errorClosed = true }
+            let actions = state.withLock { state -> [@Sendable () -> Void] in
+                guard stream == .output else {
+                    state.errorClosed = true
+                    return []
+                }
+                state.outputClosed = true
+                defer { state.onOutputClosed = [] }
+                return state.onOutputClosed
             }
+            for action in actions { action() }
         }
     }
 }
