@@ -129,12 +129,12 @@ public final class OutputSink: Sendable {
     public func writeError(_ text: String) { send(.error, text) }
 
     private func send(_ stream: Stream, _ text: String) {
-        writeLock.withLock {
+        let actions = writeLock.withLock { () -> [@Sendable () -> Void] in
             // Once standard output is gone the command is being cancelled: nothing more is said anywhere,
             // as with a program ended by SIGPIPE (no "error: stream ended" after `| head`).
             let closed = state.withLock { $0.outputClosed || (stream == .error && $0.errorClosed) }
-            guard !closed, !writer(stream, text) else { return }
-            let actions = state.withLock { state -> [@Sendable () -> Void] in
+            guard !closed, !writer(stream, text) else { return [] }
+            return state.withLock { state in
                 guard stream == .output else {
                     state.errorClosed = true
                     return []
@@ -143,8 +143,9 @@ public final class OutputSink: Sendable {
                 defer { state.onOutputClosed = [] }
                 return state.onOutputClosed
             }
-            for action in actions { action() }
         }
+        // Outside the locks: an action may cancel tasks whose handlers write.
+        for action in actions { action() }
     }
 }
 
