@@ -14,7 +14,7 @@ public enum BenchCommand: Command {
                                HTTPWire socket read and to ProviderClient.streamChat; reports E2E of both and
                                the difference, unpaced (pure per-chunk cost) and paced at --tokens-per-second.
             --mock-engine      The mock servers' user-space cost per request without sockets: the chat.lua request
-                               of shared/bench is parsed and answered by MockEngine into an in-memory writer
+                               of Benchmarks/ is parsed and answered by MockEngine into an in-memory writer
                                (ns/request; also streaming chat, /v1/models and Ollama /api/chat).
             --parser-fuzz N    N seeded, mutated requests through the request parser, whole and split at a random
                                point: the same requests or the same error each time, buffers within the limits
