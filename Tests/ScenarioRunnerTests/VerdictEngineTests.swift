@@ -62,11 +62,31 @@ struct VerdictEngineTests {
         #expect(ids([exchange(1, at: 0, ends: 1, status: 404)], outcome: .error).isEmpty)
     }
 
-    // MARK: - retry-storm
+    // MARK: - no-backoff, retry-storm
 
-    @Test func retryStormFiresWithoutBackoff() {
+    @Test func noBackoffFiresWithoutBackoff() {
         let j = [exchange(1, at: 0, ends: 1, status: 500), exchange(2, at: 1, ends: 2, status: 500), exchange(3, at: 2, ends: 3, status: 500)]
+        #expect(ids(j, outcome: .error).contains("no-backoff"))
+        #expect(!ids(j, outcome: .error).contains("retry-storm"))
+    }
+
+    @Test func retryStormFiresBeyondThePolicy() {
+        let j = (0..<5).map { exchange($0 + 1, at: Double($0) * 50, ends: Double($0) * 50 + 1, status: 500) }
         #expect(ids(j, outcome: .error).contains("retry-storm"))
+    }
+
+    @Test func duplicateAfterSuccessFires() {
+        let j = [exchange(1, at: 0, ends: 1, status: 200), exchange(2, at: 30, ends: 31, status: 200)]
+        #expect(ids(j, outcome: .success).contains("duplicate-after-success"))
+        #expect(!ids([exchange(1, at: 0, ends: 1, status: 200)], outcome: .success).contains("duplicate-after-success"))
+    }
+
+    @Test func llmockAliasesNameOurFindings() {
+        #expect(FindingCatalog.canonicalID("retry_after_ignored") == "retry-after-ignored")
+        #expect(FindingCatalog.canonicalID("retried_non_retryable") == "non-retryable-retried")
+        #expect(FindingCatalog.canonicalID("no_read_timeout") == "no-idle-timeout")
+        #expect(FindingCatalog.canonicalID("gave_up") == "gave-up-early")
+        #expect(FindingCatalog.canonicalID("made_up_code") == nil)
     }
 
     @Test func backoffIsFine() {

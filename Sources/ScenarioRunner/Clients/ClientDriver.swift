@@ -4,7 +4,8 @@ import HTTPWire
 
 /// Performs one request of a step with some client and reports what happened.
 ///
-/// Implementations: ``ProviderClientDriver`` (llmcheck's real client) and ``MisbehavingClient``.
+/// Implementations: ``ProviderClientDriver`` (llmcheck's real client), ``MisbehavingClient`` and
+/// ``CommandClientDriver`` (any program).
 public protocol ClientDriver: Sendable {
     func perform(_ request: DriverRequest) async -> RequestOutcome
 }
@@ -47,6 +48,12 @@ public struct DriverRequest: Sendable {
     public var client: Scenario.Client
     /// Seed of the scenario (jitter of backoff, etc.).
     public var seed: UInt64
+    /// Monotonic ns by which the request must be over (a command is killed then); nil: the driver's default.
+    public var deadline: UInt64?
+
+    /// Unique id of this request in the run, `<scenario id>.<request id>`: `LLMCHECK_TEST_ID` for commands,
+    /// matched against the `X-Test-Id` header a client sends.
+    public var testID: String { "\(scenarioID).\(requestID)" }
 
     /// Headers that link attempts to scenario and request: `X-LLMCheck-Scenario`, `X-LLMCheck-Request`.
     /// Drivers add `X-LLMCheck-Attempt` per attempt when they can.
@@ -62,8 +69,10 @@ public struct DriverRequest: Sendable {
     public init(
         scenarioID: String, stepIndex: Int, requestID: String, operation: Scenario.Operation, target: Target?,
         targets: [Target], servers: [RunningServer], model: String?, stream: Bool, prompt: String, maxTokens: Int?,
-        cancelAfterChunks: Int?, dialect: String? = nil, extraHeaders: [String: String] = [:], client: Scenario.Client, seed: UInt64
+        cancelAfterChunks: Int?, dialect: String? = nil, extraHeaders: [String: String] = [:], client: Scenario.Client, seed: UInt64,
+        deadline: UInt64? = nil
     ) {
+        self.deadline = deadline
         self.scenarioID = scenarioID
         self.stepIndex = stepIndex
         self.requestID = requestID

@@ -16,6 +16,8 @@ public struct ConformanceRun: Sendable {
         public var options: SuiteRunner.Options
         /// Identifier written into the report. Default: derived from the seed and start time.
         public var runID: String?
+        /// `run --client`: every selected scenario is run against this program instead of its own client.
+        public var clientCommand: Scenario.Command?
 
         public init(paths: [String] = ["Scenarios"], selection: ScenarioSelection = ScenarioSelection(), options: SuiteRunner.Options = SuiteRunner.Options(), runID: String? = nil) {
             self.paths = paths
@@ -50,9 +52,18 @@ public struct ConformanceRun: Sendable {
     /// - Throws: ``ShardSpecError`` for an invalid `--filter` expression.
     public func execute(resolve: (String) -> String = { $0 }, progress: (@Sendable (SuiteRunner.Progress) -> Void)? = nil) async throws(ShardSpecError) -> Outcome {
         let started = Date()
+        var loader = self.loader
+        if configuration.clientCommand != nil { loader.parser.validation.commandSuppliedElsewhere = true }
         let loaded = loader.load(paths: configuration.paths, resolve: resolve)
         let selected = try configuration.selection.select(ids: loaded.scenarios.map { ($0.id, $0.tags) })
-        let scenarios = loaded.scenarios.filter { selected.contains($0.id) }
+        var scenarios = loaded.scenarios.filter { selected.contains($0.id) }
+        if let command = configuration.clientCommand {
+            for i in scenarios.indices {
+                scenarios[i].client.kind = .command
+                scenarios[i].client.command = command
+                scenarios[i].client.misbehaviours = []
+            }
+        }
         // Broken files are results too (kind `invalid-scenario`), subject to the filter and the shard.
         var invalid: [ScenarioResult] = []
         var seenInvalid: Set<String> = []

@@ -10,7 +10,7 @@ public struct ExpectationChecker: Sendable {
     /// One ``ExpectationResult`` per checked item and request (named `step 0 r1: attempts`).
     public func check(
         step: Scenario.Step, stepIndex: Int, client: Scenario.Client, outcomes: [RequestOutcome],
-        exchanges: [ObservedExchange], findings: [Finding], durationMilliseconds: Double
+        exchanges: [ObservedExchange], findings: [Finding], durationMilliseconds: Double, reply: String? = nil
     ) -> [ExpectationResult] {
         let e = step.expect
         var results: [ExpectationResult] = []
@@ -83,6 +83,9 @@ public struct ExpectationChecker: Sendable {
                 let ok = discovered.allSatisfy { outcome.discovered[$0.key] == $0.value }
                 add("discovered" + r, ok, shown(discovered), shown(outcome.discovered))
             }
+            if !e.app.isEmpty {
+                results += Self.checkApp(e.app, outcome: outcome, reply: reply, prefix: prefix, suffix: r)
+            }
             if let bounds = e.embeddingDimensions {
                 let value = outcome.embeddingDimensions
                 add("embedding_dimensions" + r, value.map { bounds.contains(Double($0)) } ?? false, bounds.description, value.map(String.init) ?? "none")
@@ -98,7 +101,7 @@ public struct ExpectationChecker: Sendable {
         for id in e.noFindings {
             add("no finding \(id)", !found.contains(id), "not reported", found.contains(id) ? "reported" : "not reported")
         }
-        if client.kind == .providerClient {
+        if client.kind == .providerClient || client.kind == .command {
             let tolerated = Set(e.findings + e.allowFindings)
             for finding in findings where !tolerated.contains(finding.id) && !e.noFindings.contains(finding.id) && finding.severity != .info {
                 add("unexpected finding \(finding.id)", false, "none", finding.message + " " + finding.evidence.joined(separator: "; "))

@@ -9,16 +9,20 @@ public struct ClientDrivers: Sendable {
     /// llmcheck's real client; nil when unavailable (scenarios using it then end as errors).
     public var providerClient: (any ClientDriver)?
     public var misbehaving: any ClientDriver
+    /// Any program under test (``CommandClientDriver``).
+    public var command: any ClientDriver
 
-    public init(providerClient: (any ClientDriver)?, misbehaving: any ClientDriver) {
+    public init(providerClient: (any ClientDriver)?, misbehaving: any ClientDriver, command: any ClientDriver = CommandClientDriver()) {
         self.providerClient = providerClient
         self.misbehaving = misbehaving
+        self.command = command
     }
 
     func driver(for kind: Scenario.Client.Kind) -> (any ClientDriver)? {
         switch kind {
         case .providerClient: providerClient
         case .misbehaving: misbehaving
+        case .command: command
         }
     }
 }
@@ -52,6 +56,13 @@ public struct ScenarioExecutor: Sendable {
             await environment.stop()
             return record.result(outcome: .error("the \(scenario.client.kind.rawValue) client is not available in this build", kind: "setup"))
         }
+        if scenario.client.kind == .command, let reason = Self.commandUnsupported(scenario) {
+            await environment.stop()
+            return record.result(outcome: .skipped(reason, kind: "command-client"))
+        }
+        // A command is killed a little before the scenario's deadline, so its hang is judged rather than cut off.
+        let margin = UInt64(min(1000, max(200, scenario.timeoutMilliseconds / 10))) * 1_000_000
+        let requestDeadline = start &+ UInt64(scenario.timeoutMilliseconds) * 1_000_000 &- margin
         // Run every step first; the journal is read once the servers have stopped, so exchanges that were
         // still in flight when a step ended (a client that gave up on a stalled stream) are complete.
         var ran: [(index: Int, step: Scenario.Step, outcomes: [RequestOutcome], start: UInt64, milliseconds: Double)] = []
@@ -60,7 +71,8 @@ public struct ScenarioExecutor: Sendable {
             if step.delayBeforeMilliseconds > 0 {
                 try? await Task.sleep(for: .milliseconds(step.delayBeforeMilliseconds))
             }
-            let requests = makeRequests(scenario: scenario, step: step, index: index, servers: servers, seed: seed)
+            var requests = makeRequests(scenario: scenario, step: step, index: index, servers: servers, seed: seed)
+            for i in requests.indices { requests[i].deadline = requestDeadline }
             let stepStart = MonotonicClock.now()
             let outcomes = await withTaskGroup(of: RequestOutcome.self, returning: [RequestOutcome].self) { group in
                 for request in requests {
@@ -79,11 +91,17 @@ public struct ScenarioExecutor: Sendable {
         let journal = await environment.exchanges()
         for (position, item) in ran.enumerated() {
             let nextStart = position + 1 < ran.count ? ran[position + 1].start : UInt64.max
-            let stepExchanges = Self.exchanges(of: item.index, in: journal, from: item.start, until: nextStart)
+            var stepExchanges = Self.exchanges(of: item.index, in: journal, from: item.start, until: nextStart)
+            var outcomes = item.outcomes
+            if scenario.client.kind == .command {
+                Self.attribute(&stepExchanges, to: &outcomes, scenarioID: scenario.id)
+            }
+            let item = (index: item.index, step: item.step, outcomes: outcomes, start: item.start, milliseconds: item.milliseconds)
             let findings = verdicts.judge(exchanges: stepExchanges, step: item.step, client: scenario.client, outcomes: item.outcomes)
             let checks = checker.check(
                 step: item.step, stepIndex: item.index, client: scenario.client, outcomes: item.outcomes, exchanges: stepExchanges,
-                findings: findings, durationMilliseconds: item.milliseconds
+                findings: findings, durationMilliseconds: item.milliseconds,
+                reply: scenario.server(named: item.step.server ?? scenario.servers[0].name)?.generation.reply
             )
             record.add(step: item.step, index: item.index, outcomes: item.outcomes, exchanges: stepExchanges, findings: findings, checks: checks, servers: servers)
         }
@@ -174,6 +192,7 @@ struct ScenarioRecord {
             line += " attempts=\(outcome.attempts.count) chunks=\(outcome.chunks)"
             if let m = outcome.errorMessage { line += " — \(m)" }
             transcript.append(line)
+            if let run = outcome.process { transcript += Self.describe(run) }
             traces.append(trace(outcome, step: step, exchanges: exchanges.filter { $0.requestID == outcome.requestID }))
         }
         for e in exchanges {
@@ -259,11 +278,13 @@ struct ScenarioRecord {
         } else {
             outcome = .passed
         }
-        return ScenarioResult(
+        var result = ScenarioResult(
             id: scenario.id, title: scenario.description, provider: scenario.provider, capability: scenario.capability,
             tags: scenario.tags, filePath: scenario.filePath, outcome: outcome, durationSeconds: duration, findings: findings,
             expectations: checks, requests: traces, transcript: transcript.joined(separator: "\n")
         )
+        if scenario.client.kind == .command { result.client = scenario.client.command?.name ?? "command" }
+        return result
     }
 
     /// Assertion kind from a check name (`step 0: attempts [s0.r1]` → `attempts`).

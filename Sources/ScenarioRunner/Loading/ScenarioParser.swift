@@ -18,8 +18,10 @@ public struct ScenarioParser: Sendable {
         public var fixture: @Sendable (_ path: String, _ file: String) -> String?
         /// Error codes `expect.error_code` may name; nil accepts any non-empty string.
         public var errorCodes: Set<String>?
-        /// Finding ids `expect.findings` may name.
+        /// Finding ids `expect.findings` may name (llmock's underscore codes are accepted as aliases).
         public var findingIDs: Set<String>
+        /// Whether a `"kind": "command"` client may leave out `argv` (true when `run --client` supplies the command).
+        public var commandSuppliedElsewhere: Bool = false
 
         public init(
             fault: @escaping @Sendable (JSONValue, String) -> (location: String, message: String)? = { _, _ in nil },
@@ -212,6 +214,7 @@ public struct ScenarioParser: Sendable {
             }
         }
         client.apiKey = try r.optional("api_key") { (f) throws(ScenarioLoadError) in try f.nonEmptyString() }
+        client.command = try command(r, field: field, kind: client.kind)
         if let f = r.field("retry"), !f.value.isNull {
             let rr = try f.object()
             var retry = Scenario.Retry()
@@ -306,6 +309,9 @@ public struct ScenarioParser: Sendable {
             } ?? [:]
             step.expect = try r.optional("expect") { (f) throws(ScenarioLoadError) in try self.expectation(f, servers: servers) } ?? Scenario.Expectation()
             try r.finish()
+            if step.expect.app.stdoutIsReply != nil, servers.first(where: { $0.name == (step.server ?? servers[0].name) })?.generation.reply == nil {
+                throw item.child("expect", .null).child("stdout_is_reply", .null).error("needs a fixed reply: set generation.reply on the step's server")
+            }
             if step.cancelAfterChunks != nil {
                 guard [.chat, .generate, .failoverChat].contains(operation), step.stream else {
                     throw item.child("cancel_after_chunks", .null).error("needs a streamed chat or generate step")
@@ -376,10 +382,10 @@ public struct ScenarioParser: Sendable {
             return out
         }
         e.embeddingDimensions = try r.optional("embedding_dimensions") { (f) throws(ScenarioLoadError) in try f.bounds() }
-        let ids = validation.findingIDs.sorted()
-        e.findings = try r.optional("findings") { (f) throws(ScenarioLoadError) in try f.array().map { (x) throws(ScenarioLoadError) in try x.choice(ids) } } ?? []
-        e.noFindings = try r.optional("no_findings") { (f) throws(ScenarioLoadError) in try f.array().map { (x) throws(ScenarioLoadError) in try x.choice(ids) } } ?? []
-        e.allowFindings = try r.optional("allow_findings") { (f) throws(ScenarioLoadError) in try f.array().map { (x) throws(ScenarioLoadError) in try x.choice(ids) } } ?? []
+        e.findings = try r.optional("findings") { (f) throws(ScenarioLoadError) in try findingIDs(f) } ?? []
+        e.noFindings = try r.optional("no_findings") { (f) throws(ScenarioLoadError) in try findingIDs(f) } ?? []
+        e.allowFindings = try r.optional("allow_findings") { (f) throws(ScenarioLoadError) in try findingIDs(f) } ?? []
+        try appExpectation(r, into: &e, servers: servers)
         try r.finish()
         if let clash = Set(e.findings).intersection(e.noFindings).sorted().first {
             throw field.child("no_findings", .null).error("\"\(clash)\" is also listed in findings")

@@ -115,6 +115,8 @@ extension Scenario {
         public var noFindings: [String]
         /// Findings tolerated without being required.
         public var allowFindings: [String]
+        /// Expectations on a program under test (exit status, output, wall time).
+        public var app: AppExpectation = AppExpectation()
 
         public init(
             outcome: ExpectedOutcome = .success, errorCode: String? = nil, status: Int? = nil, attempts: Bounds? = nil,
