@@ -15,6 +15,10 @@ public enum ChatCommand: Command {
               llmcheck chat --url http://127.0.0.1:11434 --model llama3.2 "Why is the sky blue?"
               llmcheck chat --url http://127.0.0.1:8080/v1 --model any --no-stream --max-tokens 32 "Hi"
 
+            As a program under test (llmcheck run --client 'llmcheck chat'): without --url and --provider,
+            the LLMCHECK_* variables of docs/clients.md fill every flag not given, and LLMCHECK_OPERATION
+            models or embed prints model ids or the vector length instead.
+
             EXIT CODES: 0 answered, 1 provider error (mid-stream errors included), 64 usage, 69 unreachable.
             """,
         options: ClientCommandSupport.endpointOptions + [
@@ -28,6 +32,12 @@ public enum ChatCommand: Command {
         positionals: [PositionalSpec(name: "prompt", help: "The user message.", isVariadic: true)])
 
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
+        switch ContractMode.operation(arguments, environment: context.environment) {
+        case "models": return try await ContractMode.listModels(arguments, context: context)
+        case "embed": return try await ContractMode.embed(arguments, context: context)
+        default: break
+        }
+        let arguments = ContractMode.apply(arguments, environment: context.environment)
         guard let model = arguments.string("--model") else { throw UsageError("--model is required") }
         let prompt = arguments.positionals.joined(separator: " ")
         guard !prompt.isEmpty else { throw UsageError("give the prompt as an argument, e.g. llmcheck chat --model m \"Hello\"") }

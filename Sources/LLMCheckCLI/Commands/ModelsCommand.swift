@@ -19,6 +19,9 @@ public enum ModelsCommand: Command {
         options: ClientCommandSupport.endpointOptions + [.flag("--json", help: "Print JSON instead of a table.")])
 
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
+        if ContractMode.operation(arguments, environment: context.environment) != nil, !arguments.flag("--json") {
+            return try await ContractMode.listModels(arguments, context: context)
+        }
         let (client, notes) = try await ClientCommandSupport.makeClient(arguments, context: context)
         for note in notes { context.output.error("note: \(note)") }
         let models: [ModelInfo]

@@ -22,7 +22,7 @@ public struct ExpectationChecker: Sendable {
             let r = outcomes.count > 1 ? " [\(outcome.requestID)]" : ""
             // Outcome class.
             let actualOutcome = outcome.kind.rawValue + (outcome.errorCode.map { " (\($0))" } ?? "")
-            add("outcome" + r, outcome.kind.rawValue == e.outcome.rawValue, e.outcome.rawValue, actualOutcome + (outcome.errorMessage.map { ": \($0)" } ?? ""))
+            add("outcome" + r, e.outcome == .any || outcome.kind.rawValue == e.outcome.rawValue, e.outcome.rawValue, actualOutcome + (outcome.errorMessage.map { ": \($0)" } ?? ""))
             if let code = e.errorCode {
                 add("error_code" + r, outcome.errorCode == code, code, outcome.errorCode ?? "none")
             }

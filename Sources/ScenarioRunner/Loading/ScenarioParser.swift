@@ -385,7 +385,12 @@ public struct ScenarioParser: Sendable {
         e.findings = try r.optional("findings") { (f) throws(ScenarioLoadError) in try findingIDs(f) } ?? []
         e.noFindings = try r.optional("no_findings") { (f) throws(ScenarioLoadError) in try findingIDs(f) } ?? []
         e.allowFindings = try r.optional("allow_findings") { (f) throws(ScenarioLoadError) in try findingIDs(f) } ?? []
+        let outcomeGiven = r.has("outcome") || r.has("error_code")
         try appExpectation(r, into: &e, servers: servers)
+        if !outcomeGiven, let exit = e.app.exit {
+            // The exit status says which outcome is expected.
+            e.outcome = exit == .zero ? .success : .error
+        }
         try r.finish()
         if let clash = Set(e.findings).intersection(e.noFindings).sorted().first {
             throw field.child("no_findings", .null).error("\"\(clash)\" is also listed in findings")

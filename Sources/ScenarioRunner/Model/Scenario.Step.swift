@@ -76,6 +76,8 @@ extension Scenario {
         case error
         /// The step cancelled the stream itself (`cancel_after_chunks`) and the client stopped cleanly.
         case cancelled
+        /// Either outcome is correct (the other expectations decide).
+        case any
     }
 
     /// What must hold after a step. Absent keys are not checked.
