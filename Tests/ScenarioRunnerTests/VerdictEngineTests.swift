@@ -71,7 +71,11 @@ struct VerdictEngineTests {
     }
 
     @Test func retryStormFiresBeyondThePolicy() {
-        let j = (0..<5).map { exchange($0 + 1, at: Double($0) * 50, ends: Double($0) * 50 + 1, status: 500) }
+        var j: [ObservedExchange] = []
+        for n in 0..<5 {
+            let start = UInt64(n) * 50
+            j.append(exchange(n + 1, at: start, ends: start + 1, status: 500))
+        }
         #expect(ids(j, outcome: .error).contains("retry-storm"))
     }
 
