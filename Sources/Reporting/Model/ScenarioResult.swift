@@ -27,6 +27,8 @@ public struct ScenarioResult: Sendable, Hashable, Codable {
     /// The program under test, for scenarios run against a command client (`llmcheck-chat`, `openai_client`);
     /// nil for llmcheck's own clients. It becomes the first part of the JUnit classname.
     public var client: String?
+    /// The runs of the program under test, for command clients (exit status, output tails).
+    public var apps: [AppRun] = []
 
     public init(
         id: String,
@@ -61,7 +63,7 @@ public struct ScenarioResult: Sendable, Hashable, Codable {
         case filePath = "file"
         case outcome
         case durationSeconds = "duration_seconds"
-        case findings, expectations, requests, transcript, client
+        case findings, expectations, requests, transcript, client, apps
     }
 
     public init(from decoder: any Decoder) throws {
@@ -79,6 +81,7 @@ public struct ScenarioResult: Sendable, Hashable, Codable {
         requests = try c.decodeIfPresent([RequestTrace].self, forKey: .requests) ?? []
         transcript = try c.decodeIfPresent(String.self, forKey: .transcript)
         client = try c.decodeIfPresent(String.self, forKey: .client)
+        apps = try c.decodeIfPresent([AppRun].self, forKey: .apps) ?? []
     }
 
     /// JUnit classname: `conformance.<provider>.<capability>`, or `conformance.<client>.<provider>.<capability>` for a

@@ -164,6 +164,7 @@ struct ScenarioRecord {
     var checks: [ExpectationResult] = []
     var traces: [RequestTrace] = []
     var transcript: [String] = []
+    var apps: [AppRun] = []
 
     init(scenario: Scenario, start: UInt64) {
         self.scenario = scenario
@@ -192,7 +193,15 @@ struct ScenarioRecord {
             line += " attempts=\(outcome.attempts.count) chunks=\(outcome.chunks)"
             if let m = outcome.errorMessage { line += " — \(m)" }
             transcript.append(line)
-            if let run = outcome.process { transcript += Self.describe(run) }
+            if let run = outcome.process {
+                transcript += Self.describe(run)
+                apps.append(AppRun(
+                    requestID: outcome.requestID, exit: run.ending.description, succeeded: run.ending.isSuccess, wallMilliseconds: run.milliseconds,
+                    stdoutTail: run.standardOutput.totalBytes > 0 ? run.standardOutput.tail(600) : "",
+                    stderrTail: run.standardError.totalBytes > 0 ? run.standardError.tail(600) : "",
+                    notes: run.leftChildrenRunning ? ["it left child processes running; they were killed with its process group"] : []
+                ))
+            }
             traces.append(trace(outcome, step: step, exchanges: exchanges.filter { $0.requestID == outcome.requestID }))
         }
         for e in exchanges {
@@ -284,6 +293,7 @@ struct ScenarioRecord {
             expectations: checks, requests: traces, transcript: transcript.joined(separator: "\n")
         )
         if scenario.client.kind == .command { result.client = scenario.client.command?.name ?? "command" }
+        result.apps = apps
         return result
     }
 

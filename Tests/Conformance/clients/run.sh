@@ -18,6 +18,7 @@ update=${2:-}
 . "$here/../venv.sh"
 [ "$venv_ok" = 1 ] || { echo "could not install the official clients"; exit 1; }
 out=${CLIENT_REPORTS:-$(mktemp -d "${TMPDIR:-/tmp}/llmcheck-clients.XXXXXX")}
+mkdir -p "$out"
 jobs=$(nproc 2>/dev/null || echo 2)
 cd "$root"
 

@@ -28,8 +28,11 @@ def did(failed):
 
 
 def load(directory):
-    with open(f"{directory}/run.json") as f:
-        run = json.load(f)
+    try:
+        with open(f"{directory}/run.json") as f:
+            run = json.load(f)
+    except (OSError, ValueError) as error:
+        sys.exit(f"scorecard: no usable report in {directory} ({error}); see {directory}.log")
     out = {}
     for r in run["results"]:
         failed = [e for e in r.get("expectations", []) if not e.get("passed", True)]
