@@ -1,4 +1,5 @@
 import Testing
+import MockProviders
 @testable import ScenarioRunner
 
 @Suite("Shards and seeds")
@@ -73,8 +74,8 @@ struct ShardAndSeedTests {
         let again = executor.makeRequests(scenario: scenario, step: scenario.steps[0], index: 0, servers: servers.mapValues { var s = $0; s.port = 2; return s }, seed: 5)
         #expect(first.map(\.seed) == again.map(\.seed))
         #expect(first.map(\.requestID) == ["s0.r0"])
-        var rng1 = SplitMix(seed: first[0].seed)
-        var rng2 = SplitMix(seed: again[0].seed)
+        var rng1 = SeededRandom(seed: first[0].seed)
+        var rng2 = SeededRandom(seed: again[0].seed)
         #expect((0..<5).map { _ in rng1.next() } == (0..<5).map { _ in rng2.next() })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import MockProviders
 
 // MARK: - MisbehavingClient
 
@@ -56,7 +57,7 @@ private struct Session {
         guard !targets.isEmpty else {
             return .failure(request.requestID, code: "invalidConfiguration", message: "no target server")
         }
-        var rng = SplitMix(seed: request.seed)
+        var rng = SeededRandom(seed: request.seed)
         var attemptNumber = 0
         let firstKey = targets.first?.apiKey
         for target in targets {
@@ -95,7 +96,7 @@ private struct Session {
     }
 
     /// The backoff before the next attempt in ms, or nil when the client stops retrying this target.
-    func retryDelay(after result: AttemptResult, retries: Int, rng: inout SplitMix) -> Double? {
+    func retryDelay(after result: AttemptResult, retries: Int, rng: inout SeededRandom) -> Double? {
         let policy = request.client.retry
         guard retries < policy.maxRetries else { return nil }
         var retryable: Bool
@@ -393,23 +394,4 @@ private struct Session {
         }
         return ("POST", path, body.serializedBytes())
     }
-}
-
-// MARK: - SplitMix
-
-/// A tiny seeded generator for backoff jitter (reproducible under the scenario seed).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
