@@ -161,7 +161,7 @@ struct ScenarioRecord {
     let scenario: Scenario
     let start: UInt64
     var findings: [Finding] = []
-    var checks: [ExpectationResult] = []
+    var checks: [Check] = []
     var traces: [RequestTrace] = []
     var transcript: [String] = []
     var apps: [AppRun] = []
@@ -173,7 +173,7 @@ struct ScenarioRecord {
 
     mutating func add(
         step: Scenario.Step, index: Int, outcomes: [RequestOutcome], exchanges: [ObservedExchange], findings stepFindings: [Finding],
-        checks stepChecks: [ExpectationResult], servers: [String: RunningServer]
+        checks stepChecks: [Check], servers: [String: RunningServer]
     ) {
         for finding in stepFindings {
             var f = finding
@@ -214,7 +214,7 @@ struct ScenarioRecord {
             if !e.faults.isEmpty { line += " faults: \(e.faults.map(\.rawValue).joined(separator: ","))" }
             transcript.append(line)
         }
-        for c in stepChecks where !c.passed {
+        for c in stepChecks.map(\.result) where !c.passed {
             transcript.append("  ✗ \(c.name): expected \(c.expected), got \(c.actual)")
         }
     }
@@ -281,27 +281,19 @@ struct ScenarioRecord {
             outcome = forced
         } else if let failed = checks.first(where: { !$0.passed }) {
             let count = checks.filter { !$0.passed }.count
-            var message = "\(failed.name): expected \(failed.expected), got \(failed.actual)"
+            var message = "\(failed.result.name): expected \(failed.result.expected), got \(failed.result.actual)"
             if count > 1 { message += " (+\(count - 1) more)" }
-            outcome = .failed(message, kind: Self.kind(of: failed.name))
+            outcome = .failed(message, kind: failed.kind.failureKind)
         } else {
             outcome = .passed
         }
         var result = ScenarioResult(
             id: scenario.id, title: scenario.description, provider: scenario.provider, capability: scenario.capability,
             tags: scenario.tags, filePath: scenario.filePath, outcome: outcome, durationSeconds: duration, findings: findings,
-            expectations: checks, requests: traces, transcript: transcript.joined(separator: "\n")
+            expectations: checks.map(\.result), requests: traces, transcript: transcript.joined(separator: "\n")
         )
         if scenario.client.kind == .command { result.client = scenario.client.command?.name ?? "command" }
         result.apps = apps
         return result
-    }
-
-    /// Assertion kind from a check name (`step 0: attempts [s0.r1]` → `attempts`).
-    static func kind(of name: String) -> String {
-        let afterColon = name.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? name
-        let word = afterColon.split(separator: " ").first.map(String.init) ?? afterColon
-        if word == "finding" || word == "no" || word == "unexpected" { return "verdict" }
-        return word.split(separator: "[").first.map(String.init) ?? word
     }
 }
