@@ -100,3 +100,18 @@ struct DeadlineRaceTests {
         work.cancel()
     }
 }
+
+@Suite("Request identity")
+struct RequestIdentityTests {
+    @Test func parsesItsOwnTextOnly() {
+        #expect(RequestIdentity("s3.r12") == RequestIdentity(step: 3, index: 12))
+        #expect(RequestIdentity(step: 3, index: 12).description == "s3.r12")
+        for bad in ["", "s", "s1", "s1.", "s1.r", "x1.r2", "s-1.r2", "s1.r2x", "s1.r+2", "s١.r2"] { #expect(RequestIdentity(bad) == nil, "\(bad)") }
+    }
+
+    @Test func ordersNumerically() {
+        // As strings "s0.r10" < "s0.r2"; as identities the tenth request comes last.
+        let ids = ["s0.r10", "s0.r2", "s1.r0"].compactMap(RequestIdentity.init).sorted()
+        #expect(ids.map(\.description) == ["s0.r2", "s0.r10", "s1.r0"])
+    }
+}

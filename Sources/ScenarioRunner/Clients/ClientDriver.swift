@@ -27,8 +27,10 @@ public struct DriverRequest: Sendable {
 
     public var scenarioID: String
     public var stepIndex: Int
-    /// `s<step>.r<index>`; sent as `X-LLMCheck-Request`.
-    public var requestID: String
+    /// Which request of the scenario this is.
+    public var identity: RequestIdentity
+    /// ``identity`` as text, `s<step>.r<index>`; sent as `X-LLMCheck-Request`.
+    public var requestID: String { identity.description }
     public var operation: Scenario.Operation
     /// The addressed server (first of ``targets`` for failover; nil for discovery).
     public var target: Target?
@@ -67,15 +69,15 @@ public struct DriverRequest: Sendable {
     public func dialect(for target: Target) -> String { dialect ?? target.server.personality }
 
     public init(
-        scenarioID: String, stepIndex: Int, requestID: String, operation: Scenario.Operation, target: Target?,
+        scenarioID: String, identity: RequestIdentity, operation: Scenario.Operation, target: Target?,
         targets: [Target], servers: [RunningServer], model: String?, stream: Bool, prompt: String, maxTokens: Int?,
         cancelAfterChunks: Int?, dialect: String? = nil, extraHeaders: [String: String] = [:], client: Scenario.Client, seed: UInt64,
         deadline: UInt64? = nil
     ) {
         self.deadline = deadline
         self.scenarioID = scenarioID
-        self.stepIndex = stepIndex
-        self.requestID = requestID
+        self.stepIndex = identity.step
+        self.identity = identity
         self.operation = operation
         self.target = target
         self.targets = targets

@@ -80,7 +80,8 @@ public struct ScenarioExecutor: Sendable {
                 }
                 var out: [RequestOutcome] = []
                 for await outcome in group { out.append(outcome) }
-                return out.sorted { $0.requestID < $1.requestID }
+                let last = RequestIdentity(step: .max, index: .max)
+                return out.sorted { RequestIdentity($0.requestID) ?? last < RequestIdentity($1.requestID) ?? last }
             }
             ran.append((index, step, outcomes, stepStart, Double(MonotonicClock.now() - stepStart) / 1e6))
         }
@@ -108,17 +109,16 @@ public struct ScenarioExecutor: Sendable {
         return record.result(outcome: nil)
     }
 
-    /// The journal entries of step `index`: those tagged `X-LLMCheck-Request: s<index>.…`, plus untagged ones
-    /// that arrived while the step ran.
+    /// The journal entries of step `index`: those whose `X-LLMCheck-Request` names that step, plus those without
+    /// a harness identity that arrived while the step ran.
     static func exchanges(of index: Int, in journal: [ObservedExchange], from start: UInt64, until end: UInt64) -> [ObservedExchange] {
-        let prefix = "s\(index)."
-        return journal.filter { e in
-            if let id = e.requestID { return id.hasPrefix(prefix) }
+        journal.filter { e in
+            if let identity = e.requestID.flatMap(RequestIdentity.init) { return identity.step == index }
             return e.receivedAt >= start && e.receivedAt < end
         }
     }
 
-    /// The requests of one step (`parallel` copies), with harness ids `s<step>.r<n>`.
+    /// The requests of one step (`parallel` copies), each with its ``RequestIdentity``.
     func makeRequests(scenario: Scenario, step: Scenario.Step, index: Int, servers: [String: RunningServer], seed: UInt64) -> [DriverRequest] {
         let client = scenario.client
         let providerList = client.providers.isEmpty
@@ -142,7 +142,7 @@ public struct ScenarioExecutor: Sendable {
         let ordered = scenario.servers.compactMap { servers[$0.name] }
         return (0..<step.parallel).map { n in
             DriverRequest(
-                scenarioID: scenario.id, stepIndex: index, requestID: "s\(index).r\(n)", operation: step.operation,
+                scenarioID: scenario.id, identity: RequestIdentity(step: index, index: n), operation: step.operation,
                 target: target, targets: step.operation == .failoverChat ? targets : (target.map { [$0] } ?? []),
                 servers: ordered, model: target?.model ?? step.model, stream: step.stream, prompt: step.prompt,
                 maxTokens: step.maxTokens, cancelAfterChunks: step.cancelAfterChunks, dialect: step.dialect,
