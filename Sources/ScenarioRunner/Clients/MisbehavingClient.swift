@@ -1,6 +1,7 @@
 import Foundation
 import HTTPWire
 import MockProviders
+import ProviderClient
 
 // MARK: - MisbehavingClient
 
@@ -20,7 +21,7 @@ public struct MisbehavingClient: ClientDriver {
                     Session(request: request, current: exchangeBox).run()
                 }
             } catch {
-                return .failure(request.requestID, code: "unknown", message: "\(error)")
+                return .failure(request.requestID, code: ProviderError.Code.unknown.rawValue, message: "\(error)")
             }
         } onCancel: {
             exchangeBox.withLock { $0?.cancel() }
@@ -39,7 +40,7 @@ private struct Session {
     /// What one attempt produced.
     struct AttemptResult {
         var outcome: RequestOutcome.Kind
-        var code: String?
+        var code: ProviderError.Code?
         var message: String?
         var status: Int?
         var retryAfterMilliseconds: Double?
@@ -55,7 +56,7 @@ private struct Session {
         }
         let targets = request.operation == .failoverChat ? request.targets : (request.target.map { [$0] } ?? [])
         guard !targets.isEmpty else {
-            return .failure(request.requestID, code: "invalidConfiguration", message: "no target server")
+            return .failure(request.requestID, code: ProviderError.Code.invalidConfiguration.rawValue, message: "no target server")
         }
         var rng = SeededRandom(seed: request.seed)
         var attemptNumber = 0
@@ -70,7 +71,7 @@ private struct Session {
                 let result = attempt(target: target, apiKey: key, number: attemptNumber, outcome: &outcome)
                 outcome.attempts.append(RequestOutcome.Attempt(
                     number: attemptNumber, server: target.server.name, startedAt: started, endedAt: MonotonicClock.now(),
-                    status: result.status, errorCode: result.code,
+                    status: result.status, errorCode: result.code?.rawValue,
                     delayBeforeMilliseconds: previousEnd.map { started > $0 ? Double(started - $0) / 1e6 : 0 }
                 ))
                 outcome.status = result.status ?? outcome.status
@@ -82,9 +83,9 @@ private struct Session {
                     return outcome
                 }
                 outcome.kind = .error
-                outcome.errorCode = result.code
+                outcome.errorCode = result.code?.rawValue
                 outcome.errorMessage = result.message
-                guard result.code != "cancelled" else { return outcome }
+                guard result.code != .cancelled else { return outcome }
                 guard let delay = retryDelay(after: result, retries: retries, rng: &rng) else { break }
                 let wake = MonotonicClock.now() + UInt64(delay * 1e6)
                 guard wake < totalDeadline else { return outcome }
@@ -104,7 +105,7 @@ private struct Session {
             retryable = status == 408 || status == 409 || status == 429 || status >= 500
             if flaws.contains(.retryNonRetryable), (400..<500).contains(status) { retryable = true }
         } else {
-            retryable = result.beforeHeaders && result.code != "cancelled"
+            retryable = result.beforeHeaders && result.code != .cancelled
         }
         guard retryable, !flaws.contains(.giveUpEarly) else { return nil }
         if flaws.contains(.noBackoff) { return 0 }
@@ -193,11 +194,11 @@ private struct Session {
             }
             guard let json = try? JSONValue.parse(payload) else {
                 if flaws.contains(.ignoreMalformed) { return nil }
-                return AttemptResult(outcome: .error, code: "malformedStream", message: "stream event is not JSON: \(payload.prefix(60))", status: head.status, beforeHeaders: false)
+                return AttemptResult(outcome: .error, code: .malformedStream, message: "stream event is not JSON: \(payload.prefix(60))", status: head.status, beforeHeaders: false)
             }
             if let error = json["error"], !error.isNull {
                 let message = error.stringValue ?? error["message"]?.stringValue ?? "error inside the stream"
-                return AttemptResult(outcome: .error, code: "streamError", message: message, status: head.status, beforeHeaders: false)
+                return AttemptResult(outcome: .error, code: .streamError, message: message, status: head.status, beforeHeaders: false)
             }
             let now = MonotonicClock.now()
             if timing.firstChunk == nil { timing.firstChunk = now }
@@ -234,7 +235,7 @@ private struct Session {
                 // Connection ended: complete framing but no terminator event.
                 if finished || cancelled { break }
                 if flaws.contains(.acceptTruncated) { break }
-                return AttemptResult(outcome: .error, code: "truncatedStream", message: "the stream ended without its terminator after \(outcome.chunks) chunks", status: head.status, beforeHeaders: false)
+                return AttemptResult(outcome: .error, code: .truncatedStream, message: "the stream ended without its terminator after \(outcome.chunks) chunks", status: head.status, beforeHeaders: false)
             }
             var payloads: [String] = []
             if ndjson {
@@ -262,10 +263,10 @@ private struct Session {
     /// Reads a non-streamed answer.
     func interpret(body: [UInt8], status: Int, into outcome: inout RequestOutcome, timing: inout RequestOutcome.Timing) -> AttemptResult {
         guard let json = try? JSONValue.parse(body) else {
-            return AttemptResult(outcome: .error, code: "malformedResponse", message: "the body is not JSON", status: status, beforeHeaders: false)
+            return AttemptResult(outcome: .error, code: .malformedResponse, message: "the body is not JSON", status: status, beforeHeaders: false)
         }
         if let error = json["error"], !error.isNull {
-            return AttemptResult(outcome: .error, code: "streamError", message: error.stringValue ?? error["message"]?.stringValue ?? "error", status: status, beforeHeaders: false)
+            return AttemptResult(outcome: .error, code: .streamError, message: error.stringValue ?? error["message"]?.stringValue ?? "error", status: status, beforeHeaders: false)
         }
         switch request.operation {
         case .listModels:
@@ -323,31 +324,32 @@ private struct Session {
 
     func fail(_ error: any Error, beforeHeaders: Bool = false, status: Int? = nil) -> AttemptResult {
         guard let failure = error as? RawHTTPExchange.Failure else {
-            return AttemptResult(outcome: .error, code: "unknown", message: "\(error)", status: status, beforeHeaders: beforeHeaders)
+            return AttemptResult(outcome: .error, code: .unknown, message: "\(error)", status: status, beforeHeaders: beforeHeaders)
         }
-        let (code, message): (String, String)
+        let (code, message): (ProviderError.Code, String)
         switch failure {
-        case .connect(let m): (code, message) = (m.contains("refused") ? "connectionRefused" : "connectTimeout", m)
-        case .timeout(let m): (code, message) = (beforeHeaders ? "headersTimeout" : "idleTimeout", m)
-        case .closed(let m): (code, message) = (beforeHeaders ? "connectionReset" : "truncatedStream", m)
-        case .reset(let m): (code, message) = ("connectionReset", m)
-        case .protocolError(let m): (code, message) = ("malformedResponse", m)
-        case .cancelled: (code, message) = ("cancelled", "cancelled")
+        case .connect(let m): (code, message) = (m.contains("refused") ? .connectionRefused : .connectTimeout, m)
+        case .timeout(let m): (code, message) = (beforeHeaders ? .headersTimeout : .idleTimeout, m)
+        case .closed(let m): (code, message) = (beforeHeaders ? .connectionReset : .truncatedStream, m)
+        case .reset(let m): (code, message) = (.connectionReset, m)
+        case .protocolError(let m): (code, message) = (.malformedResponse, m)
+        case .cancelled: (code, message) = (.cancelled, "cancelled")
         }
         return AttemptResult(outcome: .error, code: code, message: message, status: status, beforeHeaders: beforeHeaders)
     }
 
-    static func code(forStatus status: Int) -> String {
+    /// The client's code for an error status (a plain raw client: no body-based refinement).
+    static func code(forStatus status: Int) -> ProviderError.Code {
         switch status {
-        case 400: "badRequest"
-        case 401: "unauthorized"
-        case 403: "forbidden"
-        case 404: "notFound"
-        case 408: "requestTimeout"
-        case 409: "conflict"
-        case 429: "rateLimited"
-        case 500...599: "serverError"
-        default: "http"
+        case 400: .badRequest
+        case 401: .unauthorized
+        case 403: .forbidden
+        case 404: .notFound
+        case 408: .requestTimeout
+        case 409: .conflict
+        case 429: .rateLimited
+        case 500...599: .serverError
+        default: .unknown
         }
     }
 

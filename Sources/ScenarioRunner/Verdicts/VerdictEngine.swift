@@ -1,4 +1,5 @@
 import HTTPWire
+import ProviderClient
 import Reporting
 
 // MARK: - VerdictEngine
@@ -232,7 +233,7 @@ public struct VerdictEngine: Sendable {
         for (i, e) in group.enumerated() {
             // A client whose own attempt ended in an idle timeout has one; the server noticing its close late
             // (scheduling on a loaded machine) is not the flaw.
-            if let silence = e.longestSilenceMilliseconds, silence > limit, Self.clientAttempt(of: e, in: outcome)?.errorCode != "idleTimeout" {
+            if let silence = e.longestSilenceMilliseconds, silence > limit, Self.clientAttempt(of: e, in: outcome)?.errorCode.flatMap(ProviderError.Code.init(rawValue:)) != .idleTimeout {
                 c.add(FindingCatalog.noIdleTimeout, [
                     Self.label(e, i) + ": the client stayed connected \(String(format2: silence)) ms without data",
                     "idle timeout configured: \(client.timeouts.idleMilliseconds) ms (tolerated up to \(String(format2: limit)) ms)",
