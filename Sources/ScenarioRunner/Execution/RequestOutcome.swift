@@ -37,7 +37,7 @@ public struct RequestOutcome: Sendable, Hashable {
         }
     }
 
-    /// Per-request timestamps (METRICS R1), monotonic ns; nil when the event did not happen.
+    /// Per-request timestamps, monotonic ns; nil when the event did not happen.
     public struct Timing: Sendable, Hashable {
         public var send: UInt64
         public var headers: UInt64?
