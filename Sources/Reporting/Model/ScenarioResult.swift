@@ -84,6 +84,11 @@ public struct ScenarioResult: Sendable, Hashable, Codable {
         apps = try c.decodeIfPresent([AppRun].self, forKey: .apps) ?? []
     }
 
+    /// Whether the request errors of this scenario were expected: the scenario passed, so every error in it
+    /// was an injected fault (timeout, reset, 429…) that the client handled as the scenario requires.
+    /// Errors in a failed or errored scenario are unexpected.
+    public var errorsAreExpected: Bool { outcome.status == .passed }
+
     /// JUnit classname: `conformance.<provider>.<capability>`, or `conformance.<client>.<provider>.<capability>` for a
     /// program under test, with each part reduced to `[a-z0-9_-]`.
     public var junitClassName: String {
