@@ -23,7 +23,7 @@ struct SessionVerdictTests {
         var configuration = MockConfiguration(provider: .openai)
         configuration.sessionJudge = SessionVerdict()
         try await withMockProviderServer(configuration) { server in
-        server.addFault(try FaultSpec.parse("status=429,retry_after_ms=500,times=1,test_id=impatient"))
+        server.addFault(try FaultSpec.parse("status=429,retry_after_ms=10000,times=1,test_id=impatient"))
         #expect(try await chat(server, testID: "impatient") == 429)
         #expect(try await chat(server, testID: "impatient") == 200)   // at once: Retry-After ignored
         #expect(try await chat(server, testID: "calm") == 200)

@@ -15,7 +15,7 @@ import Reporting
 ///
 /// Query parameters: `idle_ms` (longest silence a client may sit through, default 10 000), `max_retries`
 /// (retries the client may make, default 2, as the OpenAI SDKs), `initial_delay_ms` (smallest backoff the client
-/// is expected to use, default 100).
+/// is expected to use, default 100). Retry-After hints up to 120 s are judged.
 public struct SessionVerdict: SessionJudge {
     public var engine: VerdictEngine
 
@@ -52,6 +52,8 @@ public struct SessionVerdict: SessionJudge {
         client.timeouts.idleMilliseconds = parameters["idle_ms"].flatMap { Int($0) }.map { max(1, $0) } ?? 10_000
         client.retry.maxRetries = parameters["max_retries"].flatMap { Int($0) }.map { min(max(0, $0), 100) } ?? 2
         client.retry.initialDelayMilliseconds = parameters["initial_delay_ms"].flatMap { Int($0) }.map { max(0, $0) } ?? 100
+        // Any Retry-After hint up to two minutes (openai-python's cap) is one the client had to honour.
+        client.retry.maxRetryAfterMilliseconds = 120_000
         var byTest: [String: [ObservedExchange]] = [:]
         for entry in entries {
             let observed = MockProvidersEnvironment.observed(entry, server: server)
