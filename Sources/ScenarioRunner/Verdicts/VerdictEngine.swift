@@ -137,7 +137,8 @@ public struct VerdictEngine: Sendable {
     }
 
     static func label(_ e: ObservedExchange, _ index: Int) -> String {
-        var s = "attempt \(e.attemptNumber ?? index + 1) → \(e.server) \(e.method) \(e.path)"
+        // The journal entry (server and its request number) is cited so the proof can be looked up.
+        var s = "attempt \(e.attemptNumber ?? index + 1) → \(e.server) #\(e.sequence) \(e.method) \(e.path)"
         if let status = e.status { s += " \(status)" }
         switch e.ending {
         case .reset: s += " (reset)"
