@@ -85,6 +85,17 @@ struct VerdictEngineTests {
         #expect(!ids([exchange(1, at: 0, ends: 1, status: 200)], outcome: .success).contains("duplicate-after-success"))
     }
 
+    @Test func withoutIdsADifferentBodyIsADifferentRequest() {
+        func plain(_ n: Int, at start: UInt64, body: UInt64) -> ObservedExchange {
+            ObservedExchange(server: "main", sequence: n, path: "/v1/chat/completions", bodyFingerprint: body,
+                             receivedAt: start * ms, endedAt: (start + 1) * ms, status: 200)
+        }
+        let twoQuestions = [plain(1, at: 0, body: 1), plain(2, at: 30, body: 2)]
+        #expect(!ids(twoQuestions).contains("duplicate-after-success"))
+        let sameTwice = [plain(1, at: 0, body: 1), plain(2, at: 30, body: 1)]
+        #expect(ids(sameTwice).contains("duplicate-after-success"))
+    }
+
     @Test func llmockAliasesNameOurFindings() {
         #expect(FindingCatalog.canonicalID("retry_after_ignored") == "retry-after-ignored")
         #expect(FindingCatalog.canonicalID("retried_non_retryable") == "non-retryable-retried")

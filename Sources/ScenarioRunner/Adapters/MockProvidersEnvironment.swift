@@ -158,6 +158,7 @@ public final class MockProvidersEnvironment: MockEnvironment, Sendable {
             scenarioID: entry.header("X-LLMCheck-Scenario"),
             requestID: entry.header("X-LLMCheck-Request"), attemptNumber: entry.header("X-LLMCheck-Attempt").flatMap { Int($0) },
             testID: entry.header("X-Test-Id"), clientRequestID: entry.header("X-Request-ID") ?? entry.header("Idempotency-Key"),
+            bodyFingerprint: entry.bodyFingerprint,
             credential: credential, receivedAt: entry.startedAtNanoseconds,
             endedAt: entry.startedAtNanoseconds + entry.durationNanoseconds, status: entry.status,
             retryAfterMilliseconds: entry.sentRetryAfterDelayMilliseconds, shouldRetry: shouldRetry, faults: effects,

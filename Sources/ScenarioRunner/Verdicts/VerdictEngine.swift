@@ -74,24 +74,26 @@ public struct VerdictEngine: Sendable {
     /// Exchanges grouped per request, each group in attempt order; groups sorted by key.
     ///
     /// Identity, strongest first: the harness's `X-LLMCheck-Request`; else `X-Test-Id`; else the client's own
-    /// `X-Request-ID` / `Idempotency-Key`; else nothing, and then attempts share server, method and path and follow
-    /// each other in time (a retry starts after the failed attempt ended: overlapping exchanges are different
-    /// requests). Groups without any identity are judged only when the step sent a single request.
+    /// `X-Request-ID` / `Idempotency-Key`; else nothing, and then attempts share server, method, path and body (its
+    /// fingerprint) and follow each other in time (a retry starts after the failed attempt ended: overlapping exchanges are
+    /// different requests). Groups without any identity are judged only when the step sent a single request.
     static func groups(_ exchanges: [ObservedExchange], singleRequest: Bool, fallbackID: String?) -> [(String?, [ObservedExchange])] {
         var byID: [String: [ObservedExchange]] = [:]
         var identified: [String: [ObservedExchange]] = [:]
         var unlinked: [String: [ObservedExchange]] = [:]
         for e in exchanges {
             let route = "\(e.server) \(e.method) \(e.path)"
+            // Without a request id, a different body on the same route is a different request.
+            let body = e.bodyFingerprint.map { String($0, radix: 16) } ?? "-"
             if let id = e.requestID {
                 // Retries repeat server, method and path; a model-list probe of the same request is not a retry.
                 byID["\(e.scenarioID ?? "") \(id) \(route)", default: []].append(e)
             } else if let test = e.testID {
-                identified["t \(test) \(e.clientRequestID ?? "") \(route)", default: []].append(e)
+                identified["t \(test) \(e.clientRequestID ?? body) \(route)", default: []].append(e)
             } else if let request = e.clientRequestID {
                 identified["r \(request) \(route)", default: []].append(e)
             } else {
-                unlinked[route, default: []].append(e)
+                unlinked["\(route) \(body)", default: []].append(e)
             }
         }
         var out: [(String?, [ObservedExchange])] = byID.keys.sorted().map { key in
