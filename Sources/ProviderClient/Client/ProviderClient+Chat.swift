@@ -64,7 +64,11 @@ extension ProviderClient {
             body = isOllama ? RequestEncoder.ollamaGenerate(request, stream: stream) : RequestEncoder.openAICompletion(request, stream: stream)
         }
         let accept = stream ? (isOllama ? "application/x-ndjson" : "text/event-stream") : "application/json"
-        let (reader, attempts) = try await open(method: .post, target: target, body: body, accept: accept)
+        let limit = configuration.maximumResponseBytes
+        let (reader, attempts) = try await open(
+            method: .post, target: target, body: body, accept: accept, maximumBodyBytes: stream ? nil : limit)
+        defer { configuration.progress?(.finished) }
+        if stream { configuration.progress?(.awaitingFirstToken) }
         let started = reader.tSend
         let contentType = reader.head.headers["Content-Type"]
         let fallback: ChatStreamDecoder.Framing = stream ? (isOllama ? .ndjson : .sse) : .json
@@ -79,13 +83,23 @@ extension ProviderClient {
         }
         emit(.started(ResponseStart(status: reader.head.status.code, headers: reader.head.headers, attempt: reader.attemptNumber, endpoint: endpoint.description)))
 
-        var decoder = ChatStreamDecoder(framing: framing, requiresTerminator: configuration.requiresStreamTerminator)
+        var decoder = ChatStreamDecoder(
+            framing: framing, requiresTerminator: configuration.requiresStreamTerminator, maximumJSONBody: limit)
         var timing = RequestTiming()
         timing.tSend = started
         timing.tConnected = reader.tConnected
         timing.tHeaders = reader.tHeaders
-        func handle(_ items: [ChatStreamDecoder.Item], at time: UInt64) {
+        // The answer is accumulated (content, reasoning, tool calls): bound it, so an endless
+        // stream fails clearly instead of growing the process without end.
+        var answerBytes = 0
+        func handle(_ items: [ChatStreamDecoder.Item], at time: UInt64) throws(ProviderError) {
             for item in items {
+                answerBytes += item.delta.content.utf8.count + item.delta.reasoning.utf8.count
+                    + item.delta.toolCalls.reduce(0) { $0 + $1.argumentsFragment.utf8.count + ($1.name?.utf8.count ?? 0) }
+                if answerBytes > limit {
+                    throw ProviderError(
+                        .responseTooLarge, "the streamed answer exceeds the client's limit of \(limit) bytes (maximumResponseBytes)")
+                }
                 timing.recordChunk(at: time, hasContent: item.hasContent, hasOutput: item.hasOutput)
                 if !item.delta.isEmpty { emit(.delta(item.delta)) }
             }
@@ -94,9 +108,9 @@ extension ProviderClient {
             var lastTime = reader.tHeaders
             while let (bytes, at) = try await reader.next() {
                 lastTime = at
-                handle(try decoder.consume(bytes), at: at)
+                try handle(try decoder.consume(bytes), at: at)
             }
-            handle(try decoder.finish(), at: reader.tEnd ?? lastTime)
+            try handle(try decoder.finish(), at: reader.tEnd ?? lastTime)
         } catch {
             var failure = providerError(from: error, attempt: reader.attemptNumber, started: started)
             failure.status = failure.status ?? reader.head.status.code

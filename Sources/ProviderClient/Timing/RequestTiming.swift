@@ -29,8 +29,11 @@ public struct RequestTiming: Sendable, Hashable {
     public var tFirstOutput: UInt64?
     public var tLastToken: UInt64?
     public var tEnd: UInt64?
-    /// Gaps between consecutive content events (ns), in order.
+    /// Gaps between consecutive content events (ns), in order: the first
+    /// ``maximumRecordedGaps`` only, so an endless stream cannot grow it without bound.
     public var interChunkGaps: [UInt64]
+    /// How many gaps ``interChunkGaps`` keeps: 100 000 (800 KB; far beyond any real answer).
+    public static let maximumRecordedGaps = 100_000
     /// Data events that carried any delta.
     public var chunksCount: Int
     /// Content events (tokens or tool-call pieces).
@@ -90,7 +93,7 @@ public struct RequestTiming: Sendable, Hashable {
         contentChunksCount += 1
         if tFirstToken == nil { tFirstToken = t }
         if hasOutput, tFirstOutput == nil { tFirstOutput = t }
-        if let last = tLastToken, t >= last { interChunkGaps.append(t - last) }
+        if let last = tLastToken, t >= last, interChunkGaps.count < Self.maximumRecordedGaps { interChunkGaps.append(t - last) }
         tLastToken = t
     }
 
