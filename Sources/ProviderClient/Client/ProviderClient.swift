@@ -114,6 +114,11 @@ public final class ProviderClient: Sendable {
                 failure = error
             }
             let ended = MonotonicClock.now()
+            if failure.code == .totalTimeout, let total = limits.total {
+                // The attempt only had what was left: name the request's own limit.
+                failure.message = "the request did not complete within the total timeout of \(DurationText.format(total))"
+                    + (number > 1 ? " (\(number) attempts)" : "")
+            }
             if Task.isCancelled { failure = decorate(ProviderError(.cancelled, "the request was cancelled"), attempt: number, started: started) }
             var decision = policy.decide(
                 code: failure.code, status: failure.status, headers: failureHeaders, retriesTaken: number - 1,
