@@ -31,7 +31,13 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
     private let state = LockedValue(State())
     private let queue: OperationQueue
 
-    public override init() {
+    /// Whether an `https://` request to a local or private host first checks that the port speaks
+    /// TLS (``PlainHTTPPortCheck``), so a plain-HTTP port fails in seconds with "use http://"
+    /// instead of waiting for the headers timeout. Default true.
+    public let checksPlainHTTPPorts: Bool
+
+    public init(checksPlainHTTPPorts: Bool = true) {
+        self.checksPlainHTTPPorts = checksPlainHTTPPorts
         queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1
         queue.name = "llmcheck.URLSessionTransport"
@@ -67,10 +73,45 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
         // URLSession's timeout is an idle interval; the TimedExchange watchdog enforces the real ones.
         let longest = [request.timeouts.headers, request.timeouts.idle, request.timeouts.total].compactMap { $0 }.max()
         urlRequest.timeoutInterval = (longest ?? .seconds(7 * 24 * 3600)).secondsDouble + 1
-        let task = session.dataTask(with: urlRequest)
-        state.withLock { $0.streams[task.taskIdentifier] = Stream(continuation: continuation) }
-        continuation.onTermination = { _ in task.cancel() }
-        task.resume()
+        let started = LockedValue<(task: URLSessionDataTask?, isTerminated: Bool)>((nil, false))
+        let start: @Sendable () -> Void = { [self, urlRequest] in
+            let task = session.dataTask(with: urlRequest)
+            let go = started.withLock { state -> Bool in
+                guard !state.isTerminated else { return false }
+                state.task = task
+                return true
+            }
+            guard go else { return }
+            self.state.withLock { $0.streams[task.taskIdentifier] = Stream(continuation: continuation) }
+            task.resume()
+        }
+        if request.scheme == "https", request.proxy == nil, checksPlainHTTPPorts, PlainHTTPPortCheck.appliesTo(host: request.host) {
+            let check = Task {
+                let verdict = await PlainHTTPPortCheck.verdict(host: request.host, port: request.port)
+                if case .plainHTTP(let reply) = verdict {
+                    continuation.finish(throwing: TransportError(
+                        .tlsFailure,
+                        "port \(request.port) speaks plain HTTP, not TLS (no TLS answer to a handshake; a clear-text request got '\(reply)'): use http://"))
+                    return
+                }
+                if !Task.isCancelled { start() }
+            }
+            continuation.onTermination = { _ in
+                check.cancel()
+                started.withLock { state in
+                    state.isTerminated = true
+                    state.task?.cancel()
+                }
+            }
+        } else {
+            continuation.onTermination = { _ in
+                started.withLock { state in
+                    state.isTerminated = true
+                    state.task?.cancel()
+                }
+            }
+            start()
+        }
         return TimedExchange(stream, timeouts: request.timeouts, reportsConnect: false).events
     }
 
