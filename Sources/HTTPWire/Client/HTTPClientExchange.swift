@@ -40,7 +40,7 @@ struct HTTPClientExchange {
         error.errno = socketError?.errno
         error.parseError = parseError
         error.timeout = timeout
-        if timeout != nil { error.waitedNanoseconds = now &- timeline.start }
+        if timeout != nil { error.waited = MonotonicInstant(nanoseconds: timeline.start).duration(to: MonotonicInstant(nanoseconds: now)) }
         error.responseHead = responseHead
         if !lastBytes.isEmpty { error.snippet = quote(lastBytes.suffix(200)) }
         return error

@@ -86,13 +86,13 @@ extension ProviderClient {
         var decoder = ChatStreamDecoder(
             framing: framing, requiresTerminator: configuration.requiresStreamTerminator, maximumJSONBody: limit)
         var timing = RequestTiming()
-        timing.tSend = started
-        timing.tConnected = reader.tConnected
-        timing.tHeaders = reader.tHeaders
+        timing.sent = started
+        timing.connected = reader.tConnected
+        timing.headersReceived = reader.tHeaders
         // The answer is accumulated (content, reasoning, tool calls): bound it, so an endless
         // stream fails clearly instead of growing the process without end.
         var answerBytes = 0
-        func handle(_ items: [ChatStreamDecoder.Item], at time: UInt64) throws(ProviderError) {
+        func handle(_ items: [ChatStreamDecoder.Item], at time: MonotonicInstant) throws(ProviderError) {
             for item in items {
                 answerBytes += item.delta.content.utf8.count + item.delta.reasoning.utf8.count
                     + item.delta.toolCalls.reduce(0) { $0 + $1.argumentsFragment.utf8.count + ($1.name?.utf8.count ?? 0) }
@@ -119,7 +119,7 @@ extension ProviderClient {
             }
             throw failure
         }
-        timing.tEnd = reader.tEnd ?? MonotonicClock.now()
+        timing.ended = reader.tEnd ?? .now()
         let usage = decoder.usage
         timing.settleTokens(serverCount: usage?.completionTokens ?? decoder.providerTimings.outputTokens)
         let result = ChatResult(

@@ -93,8 +93,8 @@ public final class ProviderClient: Sendable {
         let deadline = limits.total.map { MonotonicInstant.now() + $0 }
         while true {
             let number = attempts.count + 1
-            let started = MonotonicClock.now()
-            let remaining = deadline.map { MonotonicInstant(nanoseconds: started).duration(to: $0) }
+            let started = MonotonicInstant.now()
+            let remaining = deadline.map { started.duration(to: $0) }
             if let remaining, remaining <= .zero {
                 throw decorate(
                     ProviderError(.totalTimeout, "total timeout (\(limits.total ?? .zero)) reached after \(attempts.count) attempts"),
@@ -107,7 +107,8 @@ public final class ProviderClient: Sendable {
             var failure: ProviderError
             do {
                 let reader = try await attempt(request, number: number, started: started, failureHeaders: &failureHeaders)
-                attempts.append(AttemptRecord(number: number, startedAt: started, endedAt: MonotonicClock.now(), outcome: "ok", status: reader.head.status.code))
+                attempts.append(AttemptRecord(
+                    number: number, startedAt: started.nanoseconds, endedAt: MonotonicClock.now(), outcome: "ok", status: reader.head.status.code))
                 attemptLog.set(attempts)
                 return (reader, attempts)
             } catch {
@@ -128,7 +129,7 @@ public final class ProviderClient: Sendable {
                     shouldRetry: false, delay: 0, reason: "\(decision.reason), but the wait would pass the total timeout")
             }
             attempts.append(AttemptRecord(
-                number: number, startedAt: started, endedAt: ended, outcome: failure.code.rawValue, status: failure.status,
+                number: number, startedAt: started.nanoseconds, endedAt: ended, outcome: failure.code.rawValue, status: failure.status,
                 delayBeforeNext: decision.shouldRetry ? decision.delay : nil, reason: decision.reason))
             attemptLog.set(attempts)
             guard decision.shouldRetry else {
@@ -145,23 +146,25 @@ public final class ProviderClient: Sendable {
         }
     }
 
-    private func attempt(_ request: TransportRequest, number: Int, started: UInt64, failureHeaders: inout HTTPHeaders?) async throws(ProviderError) -> ResponseReader {
+    private func attempt(
+        _ request: TransportRequest, number: Int, started: MonotonicInstant, failureHeaders: inout HTTPHeaders?
+    ) async throws(ProviderError) -> ResponseReader {
         let transport = self.transport
         let progress = configuration.progress
         progress?(transport.reportsConnectEvents ? .connecting(attempt: number) : .awaitingHeaders(attempt: number))
         var iterator = transport.execute(request).makeAsyncIterator()
-        var tConnected: UInt64?
+        var tConnected: MonotonicInstant?
         do {
             var head: HTTPResponseHead?
-            var tHeaders: UInt64 = 0
+            var tHeaders = MonotonicInstant.now()
             loop: while let event = try await iterator.next() {
                 switch event {
                 case .connected(let at, _):
-                    tConnected = at
+                    tConnected = MonotonicInstant(nanoseconds: at)
                     progress?(.awaitingHeaders(attempt: number))
                 case .head(let h, let at):
                     head = h
-                    tHeaders = at
+                    tHeaders = MonotonicInstant(nanoseconds: at)
                     break loop
                 case .body: continue
                 case .end: break loop
@@ -186,7 +189,7 @@ public final class ProviderClient: Sendable {
     }
 
     /// Builds the error for a non-2xx response (or a 2xx whose body is an error).
-    func statusError(head: HTTPResponseHead, body: [UInt8], attempt: Int, started: UInt64) -> ProviderError {
+    func statusError(head: HTTPResponseHead, body: [UInt8], attempt: Int, started: MonotonicInstant) -> ProviderError {
         let parsed = ErrorClassifier.errorBody(from: body)
         let status = head.status.code
         var code = ErrorClassifier.classify(status: status, body: parsed)
@@ -207,7 +210,7 @@ public final class ProviderClient: Sendable {
     }
 
     /// Turns any thrown error into a ``ProviderError`` with context.
-    func providerError(from error: any Error, attempt: Int, started: UInt64) -> ProviderError {
+    func providerError(from error: any Error, attempt: Int, started: MonotonicInstant) -> ProviderError {
         if var error = error as? ProviderError {
             error.attempt = error.attempt ?? attempt
             return decorate(error, attempt: attempt, started: started)
@@ -224,14 +227,11 @@ public final class ProviderClient: Sendable {
         return decorate(ProviderError(code, SecretMasking.redact(message, secrets: secrets), errno: errno), attempt: attempt, started: started)
     }
 
-    func decorate(_ error: ProviderError, attempt: Int, started: UInt64) -> ProviderError {
+    func decorate(_ error: ProviderError, attempt: Int, started: MonotonicInstant) -> ProviderError {
         var error = error
         error.endpoint = error.endpoint ?? endpoint.description
         error.attempt = error.attempt ?? attempt
-        if error.elapsed == nil {
-            let now = MonotonicClock.now()
-            error.elapsed = .nanoseconds(Int64(now >= started ? now - started : 0))
-        }
+        if error.elapsed == nil { error.elapsed = started.elapsed }
         return error
     }
 

@@ -5,16 +5,17 @@ import HTTPWire
 final class ResponseReader {
     let head: HTTPResponseHead
     let attemptNumber: Int
-    let tSend: UInt64
-    let tConnected: UInt64?
-    let tHeaders: UInt64
-    private(set) var tEnd: UInt64?
+    /// When the attempt started (its request was about to be written).
+    let tSend: MonotonicInstant
+    let tConnected: MonotonicInstant?
+    let tHeaders: MonotonicInstant
+    private(set) var tEnd: MonotonicInstant?
     /// Dropping the iterator terminates the transport stream, which closes the connection.
     private var iterator: AsyncThrowingStream<TransportEvent, any Error>.AsyncIterator
     private let progress: (@Sendable (RequestPhase) -> Void)?
 
     init(
-        head: HTTPResponseHead, attemptNumber: Int, tSend: UInt64, tConnected: UInt64?, tHeaders: UInt64,
+        head: HTTPResponseHead, attemptNumber: Int, tSend: MonotonicInstant, tConnected: MonotonicInstant?, tHeaders: MonotonicInstant,
         iterator: AsyncThrowingStream<TransportEvent, any Error>.AsyncIterator, progress: (@Sendable (RequestPhase) -> Void)? = nil
     ) {
         self.head = head
@@ -27,23 +28,23 @@ final class ResponseReader {
     }
 
     /// The next body piece with its arrival time, or nil at the end of the body.
-    func next() async throws -> (bytes: [UInt8], at: UInt64)? {
+    func next() async throws -> (bytes: [UInt8], at: MonotonicInstant)? {
         while let event = try await iterator.next() {
             switch event {
             case .body(let bytes, let at):
                 if !bytes.isEmpty {
                     progress?(.receiving)
-                    return (bytes, at)
+                    return (bytes, MonotonicInstant(nanoseconds: at))
                 }
             case .end(let at):
-                tEnd = at
+                tEnd = MonotonicInstant(nanoseconds: at)
                 return nil
             case .connected, .head:
                 continue
             }
         }
         if Task.isCancelled { throw CancellationError() }
-        tEnd = tEnd ?? MonotonicClock.now()
+        tEnd = tEnd ?? .now()
         return nil
     }
 
