@@ -163,4 +163,28 @@ import TestSupport
         #expect(sent.current < 64 << 20, "read ahead of a stalled consumer: \(sent.current) bytes")
         _ = iterator  // dropped here: the connection closes
     }
+    /// End to end: a `streamChat` consumer that stops reading stops decoding and so the socket
+    /// reader; the server cannot push the stream ahead of it.
+    @Test func stalledChatConsumerStopsTheStream() async throws {
+        let sent = LockedValue(0)
+        let line = #"{"model":"m","created_at":"2025-01-01T00:00:00Z","message":{"role":"assistant","content":"hello "},"done":false}"# + "\n"
+        let block = Self.chunk(Array(String(repeating: line, count: 300).utf8))
+        let server = try RawTestServer { socket in
+            _ = RawTestServer.readRequestHead(from: socket)
+            try socket.writeAll(Array("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+            while sent.current < 4_000_000_000 {
+                try socket.writeAll(block, timeout: .seconds(10))
+                sent.withLock { $0 += block.count }
+            }
+        }
+        defer { server.stop() }
+        var iterator = client(server, .ollama).streamChat(chatRequest).makeAsyncIterator()
+        var deltas = 0
+        while deltas < 1, let event = try await iterator.next() {
+            if case .delta = event { deltas += 1 }
+        }
+        try await Task.sleep(for: .seconds(1))  // the consumer stalls
+        #expect(sent.current < 64 << 20, "the stream ran ahead of a stalled consumer: \(sent.current) bytes")
+        _ = iterator
+    }
 }

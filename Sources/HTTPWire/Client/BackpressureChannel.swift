@@ -7,8 +7,9 @@
 /// iterator, terminates the channel: the producer's pending and future ``send(_:cost:)`` calls
 /// return false at once, and `onTermination` runs once (the client uses it to shut its socket).
 ///
-/// The producer must be a dedicated thread (it blocks on a condition variable), never a task on
-/// the cooperative pool.
+/// A thread producer uses the blocking ``send(_:cost:)`` (it waits on a condition variable); a
+/// task producer uses the `async` overload, which suspends instead, so the cooperative pool is
+/// never blocked. One producer at a time.
 ///
 /// `@unchecked Sendable`: every field of `state` is read and written only inside `condition`.
 public final class BackpressureChannel<Element: Sendable>: @unchecked Sendable {
@@ -19,6 +20,25 @@ public final class BackpressureChannel<Element: Sendable>: @unchecked Sendable {
         var ending: Result<Void, any Error>?
         var isTerminated = false
         var waiter: CheckedContinuation<Element?, any Error>?
+        /// An async producer waiting for room (``send(_:cost:)`` from a task).
+        var producer: CheckedContinuation<Void, Never>?
+
+        /// Hands `element` to a waiting consumer or buffers it.
+        mutating func deliver(_ element: Element, cost: Int) {
+            if let waiter {
+                self.waiter = nil
+                waiter.resume(returning: element)
+            } else {
+                buffer.append((element, max(0, cost)))
+                bufferedCost += max(0, cost)
+            }
+        }
+
+        /// Wakes an async producer waiting for room.
+        mutating func wakeProducer() {
+            producer?.resume()
+            producer = nil
+        }
     }
 
     /// Buffered cost (bytes) at which the producer waits. Default 1 MiB.
@@ -44,14 +64,40 @@ public final class BackpressureChannel<Element: Sendable>: @unchecked Sendable {
                 condition.wait(nanoseconds: 250_000_000)
             }
             guard !state.isTerminated, state.ending == nil else { return false }
-            if let waiter = state.waiter {
-                state.waiter = nil
-                waiter.resume(returning: element)
-            } else {
-                state.buffer.append((element, max(0, cost)))
-                state.bufferedCost += max(0, cost)
-            }
+            state.deliver(element, cost: cost)
             return true
+        }
+    }
+
+    /// The same for a producer that is a task: suspends (without blocking a thread) while
+    /// `limit` or more is buffered.
+    ///
+    /// - Returns: false when the consumer is gone (the element was dropped): stop producing.
+    @discardableResult
+    public func send(_ element: Element, cost: Int) async -> Bool {
+        while true {
+            let hasRoom = condition.withLock { () -> Bool? in
+                guard !state.isTerminated, state.ending == nil else { return nil }
+                guard state.bufferedCost < limit else { return false }
+                state.deliver(element, cost: cost)
+                return true
+            }
+            guard let hasRoom else { return false }
+            if hasRoom { return true }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    condition.withLock {
+                        if state.isTerminated || state.bufferedCost < limit {
+                            continuation.resume()
+                        } else {
+                            state.wakeProducer()
+                            state.producer = continuation
+                        }
+                    }
+                }
+            } onCancel: {
+                terminate()
+            }
         }
     }
 
@@ -60,6 +106,7 @@ public final class BackpressureChannel<Element: Sendable>: @unchecked Sendable {
         condition.withLock {
             guard state.ending == nil, !state.isTerminated else { return }
             state.ending = error.map { .failure($0) } ?? .success(())
+            state.wakeProducer()
             if let waiter = state.waiter {
                 state.waiter = nil
                 resumeEnding(waiter)
@@ -90,6 +137,7 @@ public final class BackpressureChannel<Element: Sendable>: @unchecked Sendable {
                 state.waiter = nil
                 waiter.resume(returning: nil)
             }
+            state.wakeProducer()
             condition.broadcast()
             return true
         }
@@ -114,6 +162,7 @@ public final class BackpressureChannel<Element: Sendable>: @unchecked Sendable {
                             state.head = 0
                         }
                         condition.broadcast()
+                        if state.bufferedCost < limit { state.wakeProducer() }
                         continuation.resume(returning: element)
                     } else if state.ending != nil {
                         resumeEnding(continuation)
