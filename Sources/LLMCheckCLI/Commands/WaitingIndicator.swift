@@ -63,12 +63,11 @@ final class WaitingIndicator: Sendable {
     func update(_ phase: RequestPhase) {
         switch phase {
         case .receiving:
+            // Activity: the silence starts again, the awaited thing stays (a keep-alive piece
+            // before the first token is still a wait for the first token).
             state.withLock { state in
                 eraseIfShown(&state)
                 state.since = .now()
-                if state.what == nil || state.what == RequestPhase.awaitingFirstToken.waitingFor {
-                    state.what = RequestPhase.receiving.waitingFor
-                }
             }
         case .finished:
             setWaiting(for: nil)
@@ -77,9 +76,13 @@ final class WaitingIndicator: Sendable {
         }
     }
 
-    /// Whether the command's output now ends in the middle of a line.
+    /// The answer has started (and whether the output now ends mid-line): from now on a silence
+    /// is a stalled stream.
     func noteOutput(endsMidLine: Bool) {
-        state.withLock { $0.outputIsMidLine = endsMidLine }
+        state.withLock { state in
+            state.outputIsMidLine = endsMidLine
+            if state.what != nil { state.what = RequestPhase.receiving.waitingFor }
+        }
     }
 
     /// Erases the line and stops for good.

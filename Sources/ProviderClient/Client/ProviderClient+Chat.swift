@@ -82,7 +82,7 @@ extension ProviderClient {
         let (reader, attempts) = try await open(
             method: .post, target: target, body: body, accept: accept, maximumBodyBytes: stream ? nil : limit)
         defer { configuration.progress?(.finished) }
-        if stream { configuration.progress?(.awaitingFirstToken) }
+        configuration.progress?(stream ? .awaitingFirstToken : .readingBody)
         let started = reader.tSend
         let contentType = reader.head.headers["Content-Type"]
         let fallback: ChatStreamDecoder.Framing = stream ? (isOllama ? .ndjson : .sse) : .json

@@ -246,6 +246,7 @@ public final class ProviderClient: Sendable {
         let (reader, _) = try await open(
             method: method, target: target, body: body, accept: "application/json", timeouts: timeouts, retry: retry, maximumBodyBytes: limit)
         defer { configuration.progress?(.finished) }
+        configuration.progress?(.readingBody)
         let bytes: [UInt8]
         do {
             bytes = try await reader.readWholeBody(maximum: limit)

@@ -11,6 +11,8 @@ public enum RequestPhase: Sendable, Equatable, CustomStringConvertible {
     case awaitingHeaders(attempt: Int)
     /// A streamed answer's head arrived; no token yet.
     case awaitingFirstToken
+    /// A non-streamed response's head arrived; its body is being read.
+    case readingBody
     /// Body bytes arrived (reported for every piece: the observer times idleness from the last one).
     case receiving
     /// Waiting before the next attempt.
@@ -24,6 +26,7 @@ public enum RequestPhase: Sendable, Equatable, CustomStringConvertible {
         case .connecting(let attempt): "the connection" + (attempt > 1 ? " (attempt \(attempt))" : "")
         case .awaitingHeaders(let attempt): "response headers" + (attempt > 1 ? " (attempt \(attempt))" : "")
         case .awaitingFirstToken: "the first token"
+        case .readingBody: "the rest of the response body"
         case .receiving: "more data (stream idle)"
         case .retrying(_, let attempt): "attempt \(attempt)"
         case .finished: "nothing"
