@@ -29,12 +29,13 @@ final class WaitingIndicator: Sendable {
 
     /// - Parameters:
     ///   - origin: what is waited on, as shown (`http://127.0.0.1:11434`).
-    ///   - enabled: show anything at all; default: standard error is a terminal.
+    ///   - enabled: show anything at all; default: standard error is a terminal that accepts
+    ///     escapes (``OutputSink/showsLiveProgress``: not `TERM=dumb`).
     init(output: OutputSink, origin: String, enabled: Bool? = nil, delay: Duration = .seconds(1)) {
         self.output = output
         self.origin = origin
         self.delay = delay
-        guard enabled ?? output.isErrorTerminal else {
+        guard enabled ?? output.showsLiveProgress else {
             state.withLock { $0.isStopped = true }
             return
         }
@@ -103,7 +104,7 @@ final class WaitingIndicator: Sendable {
             let seconds = Int(waited.secondsDouble)
             guard !state.isShown || seconds != state.shownSeconds else { return }
             var text = state.isShown ? "\r\u{1B}[K" : (state.outputIsMidLine ? "\n" : "\r\u{1B}[K")
-            text += Terminal.style("waiting for \(what) from \(origin): \(seconds) s (Ctrl-C to stop)", .dim, enabled: true)
+            text += Terminal.style("waiting for \(what) from \(origin): \(seconds) s (Ctrl-C to stop)", .dim, enabled: output.usesErrorColor)
             output.writeError(text)
             state.isShown = true
             state.shownSeconds = seconds

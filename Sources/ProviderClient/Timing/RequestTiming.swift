@@ -1,7 +1,7 @@
 import Foundation
 import HTTPWire
 
-/// Client-side timing of one request, as docs/metrics.md defines it. Instants are
+/// Client-side timing of one request, as docs/metrics.md R1 defines it. Instants are
 /// ``HTTPWire/MonotonicInstant``s and derived figures `Duration`s; the `t…` and `ttft`-style
 /// nanosecond properties bridge to code that still stores raw ``HTTPWire/MonotonicClock`` values.
 ///
