@@ -153,15 +153,20 @@ import TestSupport
         }
         defer { server.stop() }
         let request = try #require(HTTPClientRequest(url: "\(server.baseURL)/"))
-        var iterator = RawHTTPClient().stream(request).makeAsyncIterator()
-        var sawBody = false
-        while !sawBody, let event = try await iterator.next() {
-            if case .body = event { sawBody = true }
+        do {
+            var iterator = RawHTTPClient().stream(request).makeAsyncIterator()
+            var sawBody = false
+            while !sawBody, let event = try await iterator.next() {
+                if case .body = event { sawBody = true }
+            }
+            #expect(sawBody)
+            try await Task.sleep(for: .seconds(1))  // the consumer stalls
+            #expect(sent.current < 64 << 20, "read ahead of a stalled consumer: \(sent.current) bytes")
         }
-        #expect(sawBody)
-        try await Task.sleep(for: .seconds(1))  // the consumer stalls
-        #expect(sent.current < 64 << 20, "read ahead of a stalled consumer: \(sent.current) bytes")
-        _ = iterator  // dropped here: the connection closes
+        // The stream is gone: the reader, blocked on the full buffer, must wake and close its socket
+        // (only the server's listening socket remains on this port).
+        let port = server.port
+        #expect(await eventually { ProcessResources.openSocketCount(port: port) <= 1 }, "a dropped stream closes its connection")
     }
     /// End to end: a `streamChat` consumer that stops reading stops decoding and so the socket
     /// reader; the server cannot push the stream ahead of it.
