@@ -15,6 +15,12 @@ public struct RuntimeContext: Sendable, Hashable {
 
     public var isContainer: Bool { kind == .docker || kind == .podman || kind == .container }
 
+    public init(kind: Kind, clues: [String] = [], hostAddressHint: String? = nil) {
+        self.kind = kind
+        self.clues = clues
+        self.hostAddressHint = hostAddressHint
+    }
+
     /// Detects the context from files under `root` and the environment.
     public static func detect(root: String, environment: [String: String]) -> RuntimeContext {
         func path(_ p: String) -> String { root == "/" ? p : (root as NSString).appendingPathComponent(p) }

@@ -146,6 +146,20 @@ enum ProbeHTTP {
         parse(bytes, method: method)?.isComplete ?? false
     }
 
+    /// The first line of an answer as text (`HTTP/1.1 400 Bad Request`), control bytes as `.`.
+    static func statusLine(_ bytes: [UInt8]) -> String {
+        let line = bytes.prefix(120).prefix { $0 != 13 && $0 != 10 }
+        return String(line.map { (32..<127).contains($0) ? Character(UnicodeScalar($0)) : "." })
+    }
+
+    /// Bytes as evidence: the first line as text when they read as text (an HTTP answer), else a hex dump.
+    static func readable(_ bytes: [UInt8]) -> String {
+        let head = bytes.prefix(64)
+        let printable = head.filter { (32..<127).contains($0) || $0 == 13 || $0 == 10 || $0 == 9 }.count
+        guard !head.isEmpty, printable * 10 >= head.count * 9 else { return hexPreview(bytes) }
+        return "\"\(statusLine(bytes))\"" + (bytes.count > statusLine(bytes).utf8.count + 2 ? " (\(bytes.count) bytes)" : "")
+    }
+
     static func hexPreview(_ bytes: [UInt8], count: Int = 16) -> String {
         bytes.prefix(count).map { String(format: "%02x", $0) }.joined(separator: " ") + (bytes.count > count ? " …" : "")
     }

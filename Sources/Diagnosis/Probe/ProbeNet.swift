@@ -44,9 +44,16 @@ public struct ConnectAttempt: Sendable, Hashable {
         return "\(address.urlHost):\(port) \(what) in \(Self.format(elapsedMilliseconds))"
     }
 
+    /// The one duration format of diagnose's text: milliseconds below a second, seconds above
+    /// (`0.4 ms`, `850 ms`, `1.50 s`, `12.0 s`), so timings and timeouts read alike.
     static func format(_ ms: Double) -> String {
-        ms < 10 ? String(format: "%.1f ms", ms) : ms < 10_000 ? String(format: "%.0f ms", ms) : String(format: "%.1f s", ms / 1000)
+        if ms < 10 { return String(format: "%.1f ms", ms) }
+        if ms < 1000 { return String(format: "%.0f ms", ms) }
+        return ms < 10_000 ? String(format: "%.2f s", ms / 1000) : String(format: "%.1f s", ms / 1000)
     }
+
+    /// A timeout given in seconds, in the same format as measured durations.
+    static func format(seconds: Double) -> String { format(seconds * 1000) }
 }
 
 /// Diagnose's evidence-keeping probes on HTTPWire's ``NameResolver`` and ``Socket``: every

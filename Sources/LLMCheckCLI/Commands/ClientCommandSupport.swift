@@ -29,7 +29,9 @@ enum ClientCommandSupport {
             guard let url else {
                 throw UsageError("give --url (e.g. --url http://127.0.0.1:11434) or --provider to read the environment")
             }
-            (kind, identification) = await identifyKind(of: url)
+            // The key goes along so a keyed server (llama.cpp /props) can be fingerprinted too.
+            let key = arguments.string("--api-key") ?? context.environment["OPENAI_API_KEY"] ?? context.environment["LM_API_TOKEN"]
+            (kind, identification) = await identifyKind(of: url, apiKey: key)
         }
         let resolved: ProviderEnvironment
         do {
@@ -57,7 +59,7 @@ enum ClientCommandSupport {
     /// The API family of an unlabelled `--url`: a path ending in `/v1` means OpenAI-compatible;
     /// otherwise what answers there is fingerprinted (Ollama banner, LM Studio `/api/v0`, llama.cpp,
     /// vLLM…), and only when nothing answers does the port decide (11434 Ollama, 1234 LM Studio).
-    static func identifyKind(of url: String) async -> (ProviderKind, String?) {
+    static func identifyKind(of url: String, apiKey: String? = nil) async -> (ProviderKind, String?) {
         guard let endpoint = try? ProviderEndpoint.parse(url, kind: .openaiCompatible) else { return (.openaiCompatible, nil) }
         let byPort: ProviderKind = switch endpoint.port {
         case 11434: .ollama
@@ -65,7 +67,7 @@ enum ClientCommandSupport {
         default: .openaiCompatible
         }
         if endpoint.basePath.hasSuffix("/v1") || endpoint.scheme != "http" { return (byPort == .lmstudio ? .lmstudio : .openaiCompatible, nil) }
-        let discovery = ProviderDiscovery(host: endpoint.host, ports: [endpoint.port])
+        let discovery = ProviderDiscovery(host: endpoint.host, ports: [endpoint.port], apiKey: apiKey)
         guard let found = await discovery.fingerprint(port: endpoint.port), let kind = found.flavor.kind else { return (byPort, nil) }
         let version = found.version.map { " \($0)" } ?? ""
         return (kind, "identified \(found.flavor.rawValue)\(version) at \(endpoint.host):\(endpoint.port) (--provider to skip the probe)")
