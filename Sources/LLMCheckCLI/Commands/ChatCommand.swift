@@ -103,6 +103,7 @@ public enum ChatCommand: Command {
             if let reason = result.finishReason { line += " · finish \(reason)" }
             if result.attempts.count > 1 { line += " · \(result.attempts.count) attempts" }
             if let native = nativeSummary(result.providerTimings) { line += "\n— provider: " + native }
+            line = line.replacingOccurrences(of: " · 1 chunks", with: answeredWhole == nil ? " · 1 chunk" : "")
             if answeredWhole != nil { line = "— not streamed: " + line.dropFirst(2) }
             context.output.error(line)
         }
