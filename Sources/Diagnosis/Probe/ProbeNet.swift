@@ -199,28 +199,26 @@ enum ProbeNet {
 }
 
 /// Holds the probe's socket so that task cancellation can shut it down from another thread
-/// (``Socket/shutdown(_:)`` is safe against a concurrent close).
-final class SocketBox: @unchecked Sendable {
-    // @unchecked: every access goes through `lock`.
-    private let lock = NSLock()
-    private var socket: Socket?
-    private var cancelled = false
+/// (``Socket/shutdown(_:)`` is safe against a concurrent close). State lives in HTTPWire's
+/// ``LockedValue``, the project's one lock primitive.
+final class SocketBox: Sendable {
+    private let state = LockedValue<(socket: Socket?, cancelled: Bool)>((nil, false))
 
     func set(_ socket: Socket) {
-        let cancelNow = lock.withLock {
-            self.socket = socket
-            return cancelled
+        let cancelNow = state.withLock { state in
+            state.socket = socket
+            return state.cancelled
         }
         if cancelNow { socket.shutdown() }
     }
 
-    var isCancelled: Bool { lock.withLock { cancelled } }
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Shuts the socket down, which wakes a blocked read.
     func cancel() {
-        let socket = lock.withLock {
-            cancelled = true
-            return self.socket
+        let socket = state.withLock { state in
+            state.cancelled = true
+            return state.socket
         }
         socket?.shutdown()
     }
