@@ -39,6 +39,21 @@ struct WrongCauseTests {
         #expect(exitCode(report) == 69)
     }
 
+    @Test func hostGatewayRefusalNamesBothReasons() async throws {
+        // host.docker.internal → an address of this machine that is not loopback, refusing the port.
+        let address = try #require(
+            Syscalls.localInterfaceAddresses().first { $0.family == .ipv4 && !$0.ipAddress.hasPrefix("127.") }?.ipAddress,
+            "needs a non-loopback IPv4 interface")
+        let port = freePort()
+        let report = await diagnose(["http://host.docker.internal:\(port)"], provider: .ollama) {
+            $0.runtime = RuntimeContext(kind: .docker, clues: ["/.dockerenv exists"])
+            $0.resolveOverrides = ["host.docker.internal": [address]]
+        }
+        #expect(errorModes(report) == ["server-not-running", "docker-host-bound-loopback"], "\(DiagnosisRenderer(verbose: true).text(report))")
+        #expect(fix(report, "docker-host-bound-loopback").contains("0.0.0.0:\(port)"))
+        #expect(exitCode(report) == 69)
+    }
+
     @Test func nativeRunHasNoContainerFinding() async {
         let report = await diagnose(["http://127.0.0.1:\(freePort())"], provider: .ollama) { $0.runtime = RuntimeContext(kind: .native) }
         #expect(errorModes(report) == ["server-not-running"])

@@ -261,12 +261,21 @@ struct LadderProbes: Sendable {
                     fix: FailureCatalog.mode("docker-localhost-is-container")?.fix.general.replacingOccurrences(of: ":PORT", with: ":\(port)")
                 ))
             }
-            if runtime.isContainer, endpoint.host.hasPrefix("host.") {
-                return fail([Finding(
-                    "docker-host-bound-loopback",
-                    message: "\(endpoint.host) resolves to \(attempts.map(\.address.ipAddress).joined(separator: ", ")), which refuses :\(port): the host's server is bound to 127.0.0.1.",
-                    fix: FailureCatalog.mode("docker-host-bound-loopback")?.fix.general.replacingOccurrences(of: "11434", with: String(port))
-                )])
+            if runtime.isContainer, endpoint.host.hasPrefix("host."), !loopbackTarget {
+                // What was seen is a refusal; the loopback-only bind is one reason, a stopped server the other.
+                let addresses = attempts.map(\.address.ipAddress).joined(separator: ", ")
+                return fail([
+                    Finding(
+                        "server-not-running",
+                        message: "Nothing answers on \(endpoint.host):\(port) (\(addresses) refused). Either the server on the host is not running (start it), or it listens on 127.0.0.1 only (next finding).",
+                        fix: FailureCatalog.mode("server-not-running")?.fix.text(for: configuration.platform)
+                    ),
+                    Finding(
+                        "docker-host-bound-loopback",
+                        message: "Or the host's server is bound to 127.0.0.1: \(endpoint.host) resolves to \(addresses), the host seen from this container, which refuses :\(port).",
+                        fix: FailureCatalog.mode("docker-host-bound-loopback")?.fix.general.replacingOccurrences(of: "11434", with: String(port))
+                    ),
+                ])
             }
             if runtime.kind == .wsl, loopbackTarget {
                 findings.append(Finding(
