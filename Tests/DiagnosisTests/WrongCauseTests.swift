@@ -203,6 +203,23 @@ struct WrongCauseTests {
         }
     }
 
+    @Test func lmStudioListsWhatAModelIs() async throws {
+        try await withMock(.lmstudio) { mock in
+            let chat = await diagnose([mock.baseURL + "/v1"], provider: .lmstudio) {
+                $0.model = "qwen2.5-7b-instruct"
+                $0.requiredCapabilities = ["embedding"]
+            }
+            expectDiagnosed(chat, "model-lacks-capability")
+            #expect(exitCode(chat) == 1)
+            let embedder = await diagnose([mock.baseURL + "/v1"], provider: .lmstudio) {
+                $0.model = "text-embedding-nomic-embed-text-v1.5"
+                $0.requiredCapabilities = ["embedding"]
+            }
+            #expect(!embedder.modeIDs.contains("model-lacks-capability"), "\(DiagnosisRenderer(verbose: true).text(embedder))")
+            #expect(exitCode(embedder) == 0)
+        }
+    }
+
     // MARK: 8. LM Studio with no model loaded, without --deep
 
     @Test func lmStudioWithNoModelLoadedAndJITOffIsFoundWithoutDeep() async throws {

@@ -54,3 +54,43 @@ extension LadderProbes {
         return check
     }
 }
+
+extension LadderProbes {
+    /// `--require-capability` for LM Studio: `/api/v0/models` says each model's `type` (`llm`,
+    /// `vlm`, `embeddings`) and its `capabilities` (`tool_use`); what neither tells is said so.
+    func withLMStudioCapabilities(_ check: CheckResult) async -> CheckResult {
+        let needed = configuration.requiredCapabilities
+        guard !needed.isEmpty, check.status != .skip, let model = await state.chosenModel else { return check }
+        var check = check
+        let auth = await state.authHeaders
+        let v0 = await state.get("/api/v0/models", headers: auth)
+        guard let entry = v0.response?.json?["data"]?.arrayValue?.first(where: { $0["id"]?.stringValue == model }),
+            let type = entry["type"]?.stringValue
+        else {
+            check.evidence.append(Evidence("capabilities", "not reported for \(model); not checked"))
+            return check
+        }
+        let listed = [type] + (entry["capabilities"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        var has = ModelCapabilities(names: listed)
+        if type == "vlm" { has.insert(.completion) }
+        check.evidence.append(Evidence("capabilities (/api/v0/models)", listed.joined(separator: ", ")))
+        let tellable: [String: ModelCapabilities] = ["embedding": .embedding, "tools": .tools, "vision": .vision, "completion": .completion]
+        var missing: [String] = []
+        for capability in needed {
+            guard let flag = tellable[capability] else {
+                check.evidence.append(Evidence(capability, "LM Studio does not report it; not checked"))
+                continue
+            }
+            if !has.contains(flag) { missing.append(capability) }
+        }
+        guard !missing.isEmpty else { return check }
+        check.findings.append(Finding(
+            "model-lacks-capability",
+            message: "\(model) does not provide \(missing.joined(separator: ", ")) (LM Studio lists type '\(type)'\(listed.count > 1 ? ", capabilities \(listed.dropFirst().joined(separator: ", "))" : "")).",
+            fix: "Load a model that provides \(missing.joined(separator: ", ")) in LM Studio (`lms load <model>`), or turn the feature off in the app."
+        ))
+        check.status = .fail
+        check.summary = check.findings.first { $0.severity == .error }?.message ?? check.summary
+        return check
+    }
+}

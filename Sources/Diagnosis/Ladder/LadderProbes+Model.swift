@@ -11,7 +11,7 @@ extension LadderProbes {
         }
         switch identity.kind {
         case .ollama: return await checkOllamaModel(identity)
-        case .lmstudio: return await checkLMStudioModel(identity)
+        case .lmstudio: return await withLMStudioCapabilities(await checkLMStudioModel(identity))
         default: return await withCapabilities(await checkOpenAIModel(identity))
         }
     }
