@@ -86,7 +86,7 @@ public struct Diagnoser: Sendable {
             for e in errors where !ids.contains(e.modeID) { ids.append(e.modeID) }
             let first = errors.first?.message ?? report.checks.first { $0.status == .fail }?.summary ?? "a check failed"
             let prefix = report.verdict == .unreachable ? "Nothing reachable" : "\(Plural.count(max(report.problemCount.problems, 1), "problem")) found"
-            return "\(prefix): \(first)" + (ids.isEmpty ? "" : " [\(ids.joined(separator: ", "))]")
+            return "\(prefix): \(first.sentenceCased)" + (ids.isEmpty ? "" : " [\(ids.joined(separator: ", "))]")
         }
     }
 

@@ -100,7 +100,7 @@ public struct DiagnosisRenderer: Sendable {
             for (i, finding) in findings.enumerated() {
                 let mode = FailureCatalog.mode(finding.modeID)
                 let mark = finding.severity == .error ? symbol(.fail) : symbol(.warn)
-                add("\(i + 1). \(mark) \(finding.message) [\(finding.modeID)]")
+                add("\(i + 1). \(mark) \(finding.message.sentenceCased) [\(finding.modeID)]")
                 if let mode, verbose { add("     Why: \(mode.explanation)") }
                 let fix = finding.fix ?? mode?.fix.text(for: report.platform)
                 if let fix { add("     Fix: \(fix)") }
