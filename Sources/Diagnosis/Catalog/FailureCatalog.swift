@@ -1,8 +1,8 @@
 import Foundation
 import HTTPWire
-/// The 57 failure modes (documented in docs/diagnose.md), as data.
+/// The 57 failure modes of docs/failures.md, as data.
 public enum FailureCatalog {
-    /// Every mode, grouped by layer (the order of the table in docs/diagnose.md).
+    /// Every mode, in the order of the summary table of docs/failures.md.
     public static let all: [FailureMode] = reachability + protocolAndPaths + policyAndAuth + models + timingAndStreams
         + serverSide
 
