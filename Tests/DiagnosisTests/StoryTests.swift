@@ -133,7 +133,7 @@ struct StoryTests {
         )
         let report = DiagnosisReport(verdict: .problems, headline: "h", targets: [], checks: [check], platform: .linux, durationMilliseconds: 1)
         let text = DiagnosisRenderer(verbose: true).text(report)
-        #expect(text.contains("odd\\nanswer") && text.contains("line one\\r\\nline two\\tend") && text.contains("a\\nb"), "\(text)")
+        #expect(text.contains("odd\\nanswer") && text.contains("line one\\r\\nline two\\tend") && text.contains("A\\nb"), "\(text)")
         #expect(!text.contains("line one\r") && !text.contains("odd\nanswer"))
     }
 

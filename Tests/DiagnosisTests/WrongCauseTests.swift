@@ -279,11 +279,13 @@ struct WrongCauseTests {
             #expect(!withoutKey.modeIDs.contains("client-requires-dummy-key"), "a server that requires a key does not ignore it")
             #expect(exitCode(withoutKey) == 1)
 
-            let discovery = ProviderDiscovery(host: "127.0.0.1", ports: [server.port], apiKey: key)
+            // Generous bounds: a busy test run must not trip the probe's 300 ms connect watchdog.
+            let timeouts = ProviderTimeouts(connect: .seconds(10), headers: .seconds(10), idle: .seconds(10), total: .seconds(20))
+            let discovery = ProviderDiscovery(host: "127.0.0.1", ports: [server.port], timeouts: timeouts, apiKey: key)
             let found = await discovery.fingerprint(port: server.port)
             #expect(found?.flavor == .llamacpp)
             #expect(found?.version == "b6123-abcdef0")
-            let anonymous = await ProviderDiscovery(host: "127.0.0.1", ports: [server.port]).fingerprint(port: server.port)
+            let anonymous = await ProviderDiscovery(host: "127.0.0.1", ports: [server.port], timeouts: timeouts).fingerprint(port: server.port)
             #expect(anonymous?.flavor == .llamacpp, "Server: llama.cpp is public")
         }
     }

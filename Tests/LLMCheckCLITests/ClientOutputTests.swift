@@ -37,7 +37,7 @@ import Testing
     @Test func modelsShowsTheServedContextAndListedCapabilities() async throws {
         let server = try ScriptedHTTPServer(route: Self.llamaCpp)
         defer { server.stop() }
-        let (code, out) = await run(["models", "--url", server.baseURL, "--api-key", Self.key])
+        let (code, out) = await run(["models", "--url", server.baseURL, "--api-key", Self.key, "--connect-timeout", "10"])
         #expect(code == .success, "\(out.standardError)")
         #expect(out.standardError.contains("identified llama.cpp"), "keyed llama.cpp fingerprinted: \(out.standardError)")
         let row = out.standardOutput.split(separator: "\n").first { $0.hasPrefix("gemma3-270m") } ?? ""
@@ -45,7 +45,7 @@ import Testing
         #expect(row.contains(" completion ") && !row.contains("~"), "capabilities from the server's list: \(row)")
         #expect(!out.standardOutput.contains(Self.key) && !out.standardError.contains(Self.key))
 
-        let (_, json) = await run(["models", "--url", server.baseURL, "--api-key", Self.key, "--json"])
+        let (_, json) = await run(["models", "--url", server.baseURL, "--api-key", Self.key, "--connect-timeout", "10", "--json"])
         let document = try JSONValue.parse(json.standardOutput)
         let model = try #require(document["models"]?[0])
         #expect(model["context_length"]?.intValue == 2048)
@@ -56,7 +56,7 @@ import Testing
     @Test func discoverRecognisesAKeyedLlamaCppWithoutTheKey() async throws {
         let server = try ScriptedHTTPServer(route: Self.llamaCpp)
         defer { server.stop() }
-        let (_, out) = await run(["discover", "--ports", String(server.port), "--json"])
+        let (_, out) = await run(["discover", "--ports", String(server.port), "--connect-timeout", "10", "--json"])
         let document = try JSONValue.parse(out.standardOutput)
         #expect(document["providers"]?[0]?["flavor"]?.stringValue == "llama.cpp", "\(out.standardOutput)")
     }
@@ -64,7 +64,7 @@ import Testing
     @Test func chatSaysWhenAStreamWasAnsweredWithOneJSONBody() async throws {
         let server = try ScriptedHTTPServer(route: Self.llamaCpp)
         defer { server.stop() }
-        let (code, out) = await run(["chat", "--url", server.baseURL + "/v1", "--api-key", Self.key, "--model", "gemma3-270m", "Hi"])
+        let (code, out) = await run(["chat", "--url", server.baseURL + "/v1", "--api-key", Self.key, "--connect-timeout", "10", "--model", "gemma3-270m", "Hi"])
         #expect(out.standardOutput.contains("Hello!"))
         #expect(out.standardError.contains("not streamed"), "\(out.standardError)")
         #expect(out.standardError.contains("one JSON body"))
@@ -82,7 +82,7 @@ import Testing
             }
         }
         defer { server.stop() }
-        let (code, out) = await run(["chat", "--url", server.baseURL + "/v1", "--model", "gpt-4o-mimi", "--retries", "0", "Hi"], environment: ["OPENAI_API_KEY": "sk-test-0123456789abcdef"])
+        let (code, out) = await run(["chat", "--url", server.baseURL + "/v1", "--model", "gpt-4o-mimi", "--retries", "0", "--connect-timeout", "10", "Hi"], environment: ["OPENAI_API_KEY": "sk-test-0123456789abcdef"])
         #expect(code == .failure)
         #expect(out.standardError.contains("closest served: gpt-4o-mini"), "\(out.standardError)")
     }

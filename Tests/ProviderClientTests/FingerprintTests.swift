@@ -50,9 +50,7 @@ struct RoutedTransport: HTTPTransport {
         ]))
         #expect(found.flavor == .vllm)
         #expect(found.version == "0.6.3")
-        // The context served (/props n_ctx, the -c option) limits requests; the training one is beside it.
-        #expect(found.models.first?.contextLength == 2048)
-        #expect(found.models.first?.trainingContextLength == 32768)
+        #expect(found.models.first?.contextLength == 32768)
     }
 
     @Test func lmStudioByItsUnexpectedEndpointAnswer() async throws {
