@@ -87,9 +87,22 @@ struct ClassificationTests {
         let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
         let wire = Array((head + "4\r\nWiki\r\n6;ext=1\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n").utf8)
         let expected = Array("Wikipedia in \r\n\r\nchunks.".utf8)
-        for length in 0..<wire.count {
-            #expect(!ProbeHTTP.isComplete(Array(wire.prefix(length)), method: "GET"), "prefix \(length)")
+        // Fed in reads of every size, the completion test says "complete" exactly at the last byte.
+        for size in 1...wire.count {
+            let completion = ResponseCompletion(method: "GET")
+            var all: [UInt8] = []
+            var completeAt: Int?
+            var i = 0
+            while i < wire.count {
+                all += wire[i..<min(i + size, wire.count)]
+                i += size
+                if completeAt == nil, completion.isComplete(all) { completeAt = all.count }
+            }
+            #expect(completeAt == wire.count, "size \(size)")
         }
+        #expect(ResponseCompletion(method: "GET").isComplete(Array("SSH-2.0-OpenSSH_9.6\r\n".utf8)), "not HTTP: no point waiting")
+        #expect(ResponseCompletion(method: "GET", goal: .head).isComplete(Array(head.utf8)))
+        #expect(!ResponseCompletion(method: "GET", goal: .head).isComplete(Array(head.utf8.dropLast())))
         let parsed = try? #require(ProbeHTTP.parse(wire, method: "GET"))
         #expect(parsed?.isComplete == true && parsed?.body == expected)
         let bad = ProbeHTTP.parse(Array((head + "zz\r\nabc").utf8), method: "GET")
@@ -107,7 +120,7 @@ struct ClassificationTests {
                 i += size
             }
             let partial = Array(wire.prefix(max(0, wire.count - 1)))
-            #expect(!ProbeHTTP.isComplete(partial, method: "GET"), "size \(size)")
+            #expect(!ResponseCompletion(method: "GET").isComplete(partial), "size \(size)")
             let exchange = ProbeNet.Exchange(
                 connect: ConnectAttempt(address: SocketAddress.loopbackIPv4(port: 1), port: 1, outcome: .connected, elapsedMilliseconds: 0),
                 reads: reads, end: .complete, totalMilliseconds: 1

@@ -232,7 +232,7 @@ extension LadderProbes {
         let exchange = await ProbeNet.exchange(
             address, port: endpoint.port, request: ProbeHTTP.makeRequestBytes(request, authority: endpoint.authority),
             connectTimeout: configuration.connectTimeout, idleTimeout: budget, totalTimeout: budget, maximumBytes: 1 << 20,
-            isComplete: { ProbeHTTP.isComplete($0, method: "POST") }
+            isComplete: ResponseCompletion(method: "POST").isComplete
         )
         return StreamRecord.decode(exchange, sse: !native)
     }

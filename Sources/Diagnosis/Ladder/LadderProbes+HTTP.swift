@@ -27,7 +27,7 @@ extension LadderProbes {
                 let plain = await ProbeNet.exchange(
                     address, port: port, request: Array("GET / HTTP/1.0\r\nHost: \(endpoint.authority)\r\n\r\n".utf8),
                     connectTimeout: configuration.connectTimeout, idleTimeout: configuration.readTimeout,
-                    totalTimeout: configuration.readTimeout, maximumBytes: 4096, isComplete: { ProbeHTTP.headerEnd($0) != nil }
+                    totalTimeout: configuration.readTimeout, maximumBytes: 4096, isComplete: ResponseCompletion(method: "GET", goal: .head).isComplete
                 )
                 evidence.append(Evidence("plain GET / on the same port", plain.bytes.isEmpty ? "no bytes (\(plain.end?.rawValue ?? "?"))" : ProbeHTTP.readable(plain.bytes)))
                 plainReply = plain.bytes

@@ -97,17 +97,6 @@ enum ProbeHTTP {
         return Array(head.utf8) + request.body
     }
 
-    /// Index just past `\r\n\r\n`, if present (raw sniffing of what a port sends).
-    static func headerEnd(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        var i = 0
-        while i + 3 < bytes.count {
-            if bytes[i] == 13, bytes[i + 1] == 10, bytes[i + 2] == 13, bytes[i + 3] == 10 { return i + 4 }
-            i += 1
-        }
-        return nil
-    }
-
     static func looksLikeHTTP(_ bytes: [UInt8]) -> Bool {
         let prefix = Array("HTTP/".utf8)
         let n = min(bytes.count, prefix.count)
@@ -141,11 +130,6 @@ enum ProbeHTTP {
         return Parsed(head: head, body: body, isComplete: parser.isComplete)
     }
 
-    /// Whether `bytes` hold a complete response (head plus framed body).
-    static func isComplete(_ bytes: [UInt8], method: String) -> Bool {
-        parse(bytes, method: method)?.isComplete ?? false
-    }
-
     /// The first line of an answer as text (`HTTP/1.1 400 Bad Request`), control bytes as `.`.
     static func statusLine(_ bytes: [UInt8]) -> String {
         let line = bytes.prefix(120).prefix { $0 != 13 && $0 != 10 }
@@ -173,7 +157,7 @@ enum ProbeHTTP {
         let exchange = await ProbeNet.exchange(
             address, port: port, request: makeRequestBytes(request, authority: authority), connectTimeout: connectTimeout,
             idleTimeout: readTimeout, totalTimeout: readTimeout * 2,
-            isComplete: { isComplete($0, method: method) }
+            isComplete: ResponseCompletion(method: method).isComplete
         )
         return outcome(of: exchange, method: method)
     }
