@@ -249,6 +249,8 @@ extension LadderProbes {
         if times.count > 1 {
             let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
             evidence.append(Evidence("gaps between events", "max \(ConnectAttempt.format(gaps.max() ?? 0)), min \(ConnectAttempt.format(gaps.min() ?? 0))"))
+            let mean = (times.last! - times.first!) / Double(times.count - 1)
+            evidence.append(Evidence("cadence", "\(ConnectAttempt.format(mean)) per event on average: \(r.arrivedInOneBurst ? "one burst (buffered)" : "streamed")"))
         }
         evidence.append(Evidence("events", "\(r.events.count) (\(r.contentEvents.count) with text), end marker: \(r.hasEndMarker ? "yes" : "no")"))
         evidence.append(Evidence("total", "\(ConnectAttempt.format(r.totalMilliseconds)), \(r.byteCount) bytes, ended: \(r.end?.rawValue ?? "?")"))
