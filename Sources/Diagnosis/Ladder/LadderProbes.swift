@@ -130,8 +130,7 @@ struct LadderProbes: Sendable {
         await state.setAttempts(attempts, working: working)
         var evidence = attempts.map { Evidence("connect", $0.summary) }
         let isLocalTarget = addresses.contains { isThisMachine($0) }
-        if isLocalTarget, RuntimeContext.listeners(port: port, root: configuration.fileSystemRoot) != nil {
-            let owners = RuntimeContext.listenerOwners(port: port, root: configuration.fileSystemRoot)
+        if isLocalTarget, let owners = RuntimeContext.readListenerOwners(port: port, root: configuration.fileSystemRoot) {
             evidence.append(Evidence("listeners on :\(port)", owners.isEmpty ? "none in /proc/net/tcp{,6}" : owners.map(\.description).joined(separator: ", ")))
         }
         let named = ProbeNet.parseNumeric(endpoint.host) == nil
