@@ -2,7 +2,7 @@ import Foundation
 import HTTPWire
 /// The 57 failure modes of docs/failures.md, as data.
 public enum FailureCatalog {
-    /// Every mode, in the order of the summary table of docs/failures.md.
+    /// Every mode, in docs/failures.md summary-table order.
     public static let all: [FailureMode] = reachability + protocolAndPaths + policyAndAuth + models + timingAndStreams
         + serverSide
 

@@ -7,7 +7,7 @@ import Testing
 
 /// The exit code `llmcheck diagnose` gives for `report` (as its `--json` says).
 func exitCode(_ report: DiagnosisReport) -> Int? {
-    DiagnosisRenderer().json(report, toolVersion: "test")["exitCode"]?.intValue
+    DiagnosisRenderer().json(report, toolVersion: "test")["exit_code"]?.intValue
 }
 
 /// The fix text shown for the first finding of `mode`.
