@@ -48,6 +48,19 @@ public struct RuntimeContext: Sendable, Hashable {
                 break
             }
         }
+        // Containers that leave no file behind (cgroup v2 shows "0::/") still say so in the
+        // environment: `container=` (podman, systemd-nspawn), Kubernetes pods, dev containers.
+        if kind == .native {
+            if let value = environment["container"], !value.isEmpty {
+                kind = value == "podman" ? .podman : value == "docker" ? .docker : .container
+                clues.append("container=\(value)")
+            } else if let name = ["KUBERNETES_SERVICE_HOST", "REMOTE_CONTAINERS", "CODESPACES", "DEVCONTAINER"]
+                .first(where: { environment[$0].map { !$0.isEmpty && $0 != "false" } ?? false })
+            {
+                kind = .container
+                clues.append("\(name) is set")
+            }
+        }
         if kind == .native {
             let version = read("/proc/version")?.lowercased() ?? ""
             if version.contains("microsoft") || version.contains("wsl") {
