@@ -97,17 +97,6 @@ enum ProbeHTTP {
         return Array(head.utf8) + request.body
     }
 
-    /// Index just past `\r\n\r\n`, if present (raw sniffing of what a port sends).
-    static func headerEnd(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        var i = 0
-        while i + 3 < bytes.count {
-            if bytes[i] == 13, bytes[i + 1] == 10, bytes[i + 2] == 13, bytes[i + 3] == 10 { return i + 4 }
-            i += 1
-        }
-        return nil
-    }
-
     static func looksLikeHTTP(_ bytes: [UInt8]) -> Bool {
         let prefix = Array("HTTP/".utf8)
         let n = min(bytes.count, prefix.count)
@@ -141,9 +130,18 @@ enum ProbeHTTP {
         return Parsed(head: head, body: body, isComplete: parser.isComplete)
     }
 
-    /// Whether `bytes` hold a complete response (head plus framed body).
-    static func isComplete(_ bytes: [UInt8], method: String) -> Bool {
-        parse(bytes, method: method)?.isComplete ?? false
+    /// The first line of an answer as text (`HTTP/1.1 400 Bad Request`), control bytes as `.`.
+    static func statusLine(_ bytes: [UInt8]) -> String {
+        let line = bytes.prefix(120).prefix { $0 != 13 && $0 != 10 }
+        return String(line.map { (32..<127).contains($0) ? Character(UnicodeScalar($0)) : "." })
+    }
+
+    /// Bytes as evidence: the first line as text when they read as text (an HTTP answer), else a hex dump.
+    static func readable(_ bytes: [UInt8]) -> String {
+        let head = bytes.prefix(64)
+        let printable = head.filter { (32..<127).contains($0) || $0 == 13 || $0 == 10 || $0 == 9 }.count
+        guard !head.isEmpty, printable * 10 >= head.count * 9 else { return hexPreview(bytes) }
+        return "\"\(statusLine(bytes))\"" + (bytes.count > statusLine(bytes).utf8.count + 2 ? " (\(bytes.count) bytes)" : "")
     }
 
     static func hexPreview(_ bytes: [UInt8], count: Int = 16) -> String {
@@ -159,7 +157,7 @@ enum ProbeHTTP {
         let exchange = await ProbeNet.exchange(
             address, port: port, request: makeRequestBytes(request, authority: authority), connectTimeout: connectTimeout,
             idleTimeout: readTimeout, totalTimeout: readTimeout * 2,
-            isComplete: { isComplete($0, method: method) }
+            isComplete: ResponseCompletion(method: method).isComplete
         )
         return outcome(of: exchange, method: method)
     }

@@ -58,8 +58,12 @@ enum ClientCommandSupport {
                 indicator.stop()
                 throw UsageError("give --url (e.g. --url http://127.0.0.1:11434) or --provider to read the environment")
             }
+            // The key goes along so a keyed server (llama.cpp /props) can be fingerprinted too.
+            let key = arguments.string("--api-key") ?? context.environment["OPENAI_API_KEY"] ?? context.environment["LM_API_TOKEN"]
+            // --connect-timeout also bounds the identification probes when it is longer than theirs.
+            let connect = try arguments.seconds("--connect-timeout")
             indicator.setWaiting(for: "the server to identify itself (--provider skips this)")
-            (kind, identification) = await identifyKind(of: url)
+            (kind, identification) = await identifyKind(of: url, apiKey: key, connectTimeout: connect)
             indicator.setWaiting(for: nil)
         }
         let resolved: ProviderEnvironment
@@ -84,7 +88,7 @@ enum ClientCommandSupport {
     /// The API family of an unlabelled `--url`: a path ending in `/v1` means OpenAI-compatible;
     /// otherwise what answers there is fingerprinted (Ollama banner, LM Studio `/api/v0`, llama.cpp,
     /// vLLM…), and only when nothing answers does the port decide (11434 Ollama, 1234 LM Studio).
-    static func identifyKind(of url: String) async -> (ProviderKind, String?) {
+    static func identifyKind(of url: String, apiKey: String? = nil, connectTimeout: Double? = nil) async -> (ProviderKind, String?) {
         guard let endpoint = try? ProviderEndpoint.parse(url, kind: .openaiCompatible) else { return (.openaiCompatible, nil) }
         let byPort: ProviderKind = switch endpoint.port {
         case 11434: .ollama
@@ -92,10 +96,19 @@ enum ClientCommandSupport {
         default: .openaiCompatible
         }
         if endpoint.basePath.hasSuffix("/v1") || endpoint.scheme != "http" { return (byPort == .lmstudio ? .lmstudio : .openaiCompatible, nil) }
-        let discovery = ProviderDiscovery(host: endpoint.host, ports: [endpoint.port])
+        let discovery = ProviderDiscovery(host: endpoint.host, ports: [endpoint.port], timeouts: probeTimeouts(connect: connectTimeout), apiKey: apiKey)
         guard let found = await discovery.fingerprint(port: endpoint.port), let kind = found.flavor.kind else { return (byPort, nil) }
         let version = found.version.map { " \($0)" } ?? ""
         return (kind, "identified \(found.flavor.rawValue)\(version) at \(endpoint.host):\(endpoint.port) (--provider to skip the probe)")
+    }
+
+    /// Discovery's probe timeouts, lengthened to `connect` seconds (connect, headers, idle; twice
+    /// that in total) when it is longer than the probe's own 300 ms.
+    static func probeTimeouts(connect: Double?) -> ProviderTimeouts {
+        let probe = ProviderTimeouts.probe
+        guard let connect, connect > 0.3 else { return probe }
+        let wait = Duration.nanoseconds(Int64(connect * 1e9))
+        return ProviderTimeouts(connect: wait, headers: max(probe.headers ?? wait, wait), idle: max(probe.idle ?? wait, wait), total: max(probe.total ?? wait, wait * 2))
     }
 
     /// Exit code for a provider failure: 69 when unreachable, 64 for bad configuration, else 1.

@@ -9,6 +9,8 @@ public enum ModelsCommand: Command {
         discussion: """
             Ollama: GET /api/tags. LM Studio: GET /api/v0/models (with load state). Others: GET /v1/models.
             Capabilities come from server metadata when it has any, else from the model name (marked ~).
+            CONTEXT is the context the server serves (llama.cpp: /props n_ctx, the -c option); when the
+            server also reports the training context, it follows in parentheses.
 
             EXAMPLES:
               llmcheck models --url http://127.0.0.1:11434
@@ -41,6 +43,7 @@ public enum ModelsCommand: Command {
                 item.set("capabilities", .array(model.capabilities.names.map { .string($0) }))
                 item.set("capabilities_source", model.capabilitiesFromMetadata ? "metadata" : "name")
                 if let v = model.contextLength { item.set("context_length", .int(v)) }
+                if let v = model.trainingContextLength { item.set("training_context_length", .int(v)) }
                 if let v = model.sizeBytes { item.set("size_bytes", .integer(v)) }
                 if let v = model.family { item.set("family", .string(v)) }
                 if let v = model.parameterSize { item.set("parameter_size", .string(v)) }
@@ -60,7 +63,7 @@ public enum ModelsCommand: Command {
         let rows = models.map { model -> [String] in
             [
                 model.id, (model.capabilitiesFromMetadata ? "" : "~") + model.capabilities.description,
-                model.contextLength.map(String.init) ?? "-", ClientCommandSupport.formatBytes(model.sizeBytes),
+                contextText(model), ClientCommandSupport.formatBytes(model.sizeBytes),
                 model.isLoaded.map { $0 ? "yes" : "no" } ?? "-", model.quantization ?? model.ownedBy ?? "-",
             ]
         }
@@ -68,5 +71,12 @@ public enum ModelsCommand: Command {
             context.output.line(line)
         }
         return .success
+    }
+
+    /// `2048 (train 32768)` when the served and training contexts differ; the served one alone otherwise.
+    static func contextText(_ model: ModelInfo) -> String {
+        guard let served = model.contextLength else { return "-" }
+        guard let training = model.trainingContextLength, training != served else { return String(served) }
+        return "\(served) (train \(training))"
     }
 }
