@@ -19,10 +19,14 @@ public enum ChatCommand: Command {
             A streamed request answered with one JSON body instead of a stream is said so (the app's
             streaming would not stream) and exits 1. An unknown model lists the closest names served.
 
+            Timeouts: connect 5 s per address, response headers 120 s (a model may load first), 60 s of
+            stream silence, 300 s for the whole request with retries (--timeout). On a terminal, a line on
+            standard error says what is awaited once nothing has happened for a second.
+
             EXIT CODES: 0 answered, 1 provider error (mid-stream errors included) or not streamed, 64 usage,
             69 unreachable.
             """,
-        options: ClientCommandSupport.endpointOptions + [
+        options: ClientCommandSupport.endpointOptions(timeouts: ClientCommandSupport.chatTimeouts) + [
             .option("--model", "-m", value: "MODEL", help: "Model to use (required)."),
             .option("--system", value: "TEXT", help: "A system message."),
             .option("--max-tokens", value: "N", help: "Output token limit."),
@@ -36,7 +40,9 @@ public enum ChatCommand: Command {
         guard let model = arguments.string("--model") else { throw UsageError("--model is required") }
         let prompt = arguments.positionals.joined(separator: " ")
         guard !prompt.isEmpty else { throw UsageError("give the prompt as an argument, e.g. llmcheck chat --model m \"Hello\"") }
-        let (client, notes) = try await ClientCommandSupport.makeClient(arguments, context: context)
+        let (client, notes, waiting) = try await ClientCommandSupport.makeClient(
+            arguments, context: context, timeouts: ClientCommandSupport.chatTimeouts)
+        defer { waiting.stop() }
         for note in notes { context.output.error("note: \(note)") }
         var messages: [ChatMessage] = []
         if let system = arguments.string("--system") { messages.append(.system(system)) }
@@ -54,6 +60,7 @@ public enum ChatCommand: Command {
         do {
             if arguments.flag("--no-stream") {
                 result = try await client.chat(request)
+                waiting.stop()
                 if !json { context.output.line(result.content) }
             } else {
                 var final: ChatResult?
@@ -68,20 +75,24 @@ public enum ChatCommand: Command {
                             if !inReasoning { context.output.writeError(Terminal.style("[thinking] ", .dim, enabled: context.output.usesErrorColor)) }
                             inReasoning = true
                             context.output.writeError(Terminal.style(delta.reasoning, .dim, enabled: context.output.usesErrorColor))
+                            waiting.noteOutput(endsMidLine: true)
                         }
                         if !delta.content.isEmpty, !json {
                             if inReasoning { context.output.writeError("\n") }
                             inReasoning = false
                             context.output.write(delta.content)
+                            waiting.noteOutput(endsMidLine: !delta.content.hasSuffix("\n"))
                         }
                     case .completed(let value): final = value
                     }
                 }
+                waiting.stop()
                 guard let final else { throw ProviderError(.truncatedStream, "the stream ended without a result") }
                 result = final
                 if !json { context.output.write("\n") }
             }
         } catch let error as ProviderError {
+            waiting.stop()
             if !json { context.output.write("\n") }
             let code = ClientCommandSupport.report(error, context: context)
             if error.code == .modelNotFound || error.code == .notFound, let models = try? await client.listModels() {

@@ -16,17 +16,25 @@ public enum ModelsCommand: Command {
               llmcheck models --url http://127.0.0.1:11434
               llmcheck models --url http://127.0.0.1:8080/v1 --provider openai --json
 
+            Timeouts: connect 5 s per address, response headers 20 s, 30 s for the whole request with
+            retries (--timeout). On a terminal, a line on standard error says what is awaited once nothing
+            has happened for a second.
+
             EXIT CODES: 0 listed, 1 provider error, 64 usage, 69 provider unreachable.
             """,
-        options: ClientCommandSupport.endpointOptions + [.flag("--json", help: "Print JSON instead of a table.")])
+        options: ClientCommandSupport.endpointOptions(timeouts: ClientCommandSupport.modelsTimeouts) + [.flag("--json", help: "Print JSON instead of a table.")])
 
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
-        let (client, notes) = try await ClientCommandSupport.makeClient(arguments, context: context)
+        let (client, notes, waiting) = try await ClientCommandSupport.makeClient(
+            arguments, context: context, timeouts: ClientCommandSupport.modelsTimeouts)
+        defer { waiting.stop() }
         for note in notes { context.output.error("note: \(note)") }
         let models: [ModelInfo]
         do {
             models = try await client.listModels()
+            waiting.stop()
         } catch {
+            waiting.stop()
             return ClientCommandSupport.report(error, context: context)
         }
         if arguments.flag("--json") {

@@ -133,9 +133,9 @@ extension ProviderClient {
         if !isOllama { body.set("encoding_format", "float") }
         let (json, reader) = try await requestJSON(method: .post, target: target, body: body)
         var timing = RequestTiming()
-        timing.tSend = reader.tSend
-        timing.tHeaders = reader.tHeaders
-        timing.tEnd = reader.tEnd
+        timing.sent = reader.tSend
+        timing.headersReceived = reader.tHeaders
+        timing.ended = reader.tEnd
         if isOllama {
             let vectors = (json["embeddings"]?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap { $0.doubleValue.map(Float.init) } }
             return EmbeddingResult(model: json["model"]?.stringValue, vectors: vectors, promptTokens: json["prompt_eval_count"]?.intValue, timing: timing)
