@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 import ProviderClient
 
 /// `llmcheck chat` and `llmcheck models` as a program under test (`llmcheck run --client 'llmcheck chat'`):
@@ -25,7 +26,6 @@ enum ContractMode {
         fill("--url", "LLMCHECK_BASE_URL")
         fill("--provider", "LLMCHECK_PROVIDER")
         fill("--model", "LLMCHECK_MODEL")
-        fill("--timeout", "LLMCHECK_TIMEOUT_MS") { "\($0)ms" }
         fill("--retries", "LLMCHECK_MAX_RETRIES")
         if out.values["--api-key"] == nil, let key = env["OPENAI_API_KEY"], !key.isEmpty { out.values["--api-key"] = [key] }
         if out.positionals.isEmpty, let prompt = env["LLMCHECK_PROMPT"] { out.positionals = [prompt] }
@@ -33,9 +33,22 @@ enum ContractMode {
         return out
     }
 
+    /// `defaults` with the contract's `LLMCHECK_TIMEOUT_MS` as the wait for headers and between body pieces
+    /// (the idle timeout the scenario judges against); the whole-request bound (`--timeout`) stays the command's.
+    static func timeouts(_ defaults: RequestTimeouts, environment: [String: String]) -> RequestTimeouts {
+        guard environment["LLMCHECK_BASE_URL"] != nil, let text = environment["LLMCHECK_TIMEOUT_MS"], let ms = Int(text), ms > 0 else { return defaults }
+        var out = defaults
+        out.headers = .milliseconds(min(ms, 86_400_000))
+        out.idle = .milliseconds(min(ms, 86_400_000))
+        return out
+    }
+
     /// `models` under the contract: one id per line.
     static func listModels(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
-        let (client, _) = try await ClientCommandSupport.makeClient(apply(arguments, environment: context.environment), context: context)
+        let (client, _, waiting) = try await ClientCommandSupport.makeClient(
+            apply(arguments, environment: context.environment), context: context,
+            timeouts: timeouts(ClientCommandSupport.modelsTimeouts, environment: context.environment))
+        defer { waiting.stop() }
         do {
             for model in try await client.listModels() { context.output.line(model.id) }
             return .success
@@ -48,7 +61,9 @@ enum ContractMode {
     static func embed(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         let arguments = apply(arguments, environment: context.environment)
         guard let model = arguments.string("--model") else { throw UsageError("--model is required (or LLMCHECK_MODEL)") }
-        let (client, _) = try await ClientCommandSupport.makeClient(arguments, context: context)
+        let (client, _, waiting) = try await ClientCommandSupport.makeClient(
+            arguments, context: context, timeouts: timeouts(ClientCommandSupport.modelsTimeouts, environment: context.environment))
+        defer { waiting.stop() }
         do {
             let result = try await client.embeddings(model: model, inputs: [arguments.positionals.joined(separator: " ")])
             guard let vector = result.vectors.first else {

@@ -30,7 +30,8 @@ public struct ExpectationChecker: Sendable {
             if let status = e.status {
                 add(.status, r, outcome.status == status, String(status), outcome.status.map(String.init) ?? "none")
             }
-            let group = exchanges.filter { $0.requestID == outcome.requestID }
+            // The attempts of the operation itself: a client's side requests (a model list after a 404) are not attempts.
+            let group = Self.operationAttempts(exchanges.filter { $0.requestID == outcome.requestID }, operation: step.operation)
             if let bounds = e.attempts {
                 let count = outcome.attempts.isEmpty ? group.count : outcome.attempts.count
                 let journal = group.isEmpty ? "" : " (journal: \(group.count))"
@@ -123,6 +124,21 @@ public struct ExpectationChecker: Sendable {
             let end = a.endedAt ?? a.startedAt
             return b.startedAt > end ? Double(b.startedAt - end) / 1e6 : 0
         }
+    }
+
+    /// The exchanges that perform `operation` (by path), or all of them when none is recognisable.
+    static func operationAttempts(_ group: [ObservedExchange], operation: Scenario.Operation) -> [ObservedExchange] {
+        let words: [String]
+        switch operation {
+        case .chat, .failoverChat: words = ["chat", "generate", "completions"]
+        case .generate: words = ["generate", "completions"]
+        case .embed: words = ["embed"]
+        case .listModels: words = ["/models", "/tags"]
+        case .showModel: words = ["/show", "/models/"]
+        case .discover: return group
+        }
+        let matching = group.filter { e in words.contains { e.path.contains($0) } }
+        return matching.isEmpty ? group : matching
     }
 
     static func quote(_ s: String) -> String {
