@@ -96,6 +96,16 @@ struct VerdictEngineTests {
         #expect(ids(sameTwice).contains("duplicate-after-success"))
     }
 
+    @Test func keptReadingAfterFailureFires() {
+        // The client reported failure at 100 ms but the mock wrote the stream to its end until 900 ms.
+        var failed = RequestOutcome(requestID: "s0.r0", kind: .error, errorCode: "idleTimeout")
+        failed.timing = RequestOutcome.Timing(send: 0, end: 100 * ms)
+        let late = [exchange(1, at: 0, ends: 900, status: 200)]
+        #expect(engine.judge(exchanges: late, step: Scenario.Step(name: "s", operation: .chat), client: Scenario.Client(), outcomes: [failed]).map(\.id).contains("kept-reading-after-failure"))
+        let closed = [exchange(1, at: 0, ends: 110, status: 200, ending: .clientClosed(chunks: 2))]
+        #expect(engine.judge(exchanges: closed, step: Scenario.Step(name: "s", operation: .chat), client: Scenario.Client(), outcomes: [failed]).isEmpty)
+    }
+
     @Test func llmockAliasesNameOurFindings() {
         #expect(FindingCatalog.canonicalID("retry_after_ignored") == "retry-after-ignored")
         #expect(FindingCatalog.canonicalID("retried_non_retryable") == "non-retryable-retried")
