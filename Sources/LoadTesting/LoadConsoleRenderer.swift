@@ -21,7 +21,7 @@ public enum LoadConsoleRenderer {
     }
 
     static func row(_ label: String, _ value: String) -> String {
-        label.padding(toLength: 40, withPad: " ", startingAt: 0) + value
+        label.padding(toLength: 44, withPad: " ", startingAt: 0) + value
     }
 
     static func render(_ s: LoadSummary) -> [String] {
@@ -45,6 +45,9 @@ public enum LoadConsoleRenderer {
         }
         if !s.errors.isEmpty {
             lines.append(row("Errors:", s.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
+            for (key, message) in s.errorExamples.sorted(by: { $0.key < $1.key }) {
+                lines.append("  \(key): \(message.count > 160 ? String(message.prefix(160)) + "…" : message)")
+            }
         }
         lines.append("")
         lines += metricTable(s)

@@ -17,6 +17,17 @@ public struct LoadReport: Sendable, Codable {
         public var maxTokens: Int?
         public var prompts: String
         public var seed: UInt64
+
+        public init(url: String, provider: String, model: String, isStreaming: Bool, maxTokens: Int?, prompts: String, seed: UInt64) {
+            self.url = url
+            self.provider = provider
+            self.model = model
+            self.isStreaming = isStreaming
+            self.maxTokens = maxTokens
+            self.prompts = prompts
+            self.seed = seed
+        }
+
         enum CodingKeys: String, CodingKey {
             case url, provider, model
             case isStreaming = "stream"

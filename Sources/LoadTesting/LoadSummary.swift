@@ -79,6 +79,8 @@ public struct LoadSummary: Sendable, Hashable, Codable {
     public var requests: Requests
     /// Error class → count (``LoadErrorClass``; HTTP errors as `http_<status>`). Cancelled requests excluded.
     public var errors: [String: Int]
+    /// Error class → the message of its first occurrence (secrets masked by the client).
+    public var errorExamples: [String: String]
     /// Failed / (completed + failed).
     public var errorRate: Double
     /// First send → last end of the measured requests, seconds.
@@ -100,6 +102,7 @@ public struct LoadSummary: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case mode, level, requests, errors
+        case errorExamples = "error_examples"
         case errorRate = "error_rate"
         case durationSeconds = "duration_s"
         case throughput, metrics
@@ -144,8 +147,14 @@ public struct LoadSummary: Sendable, Hashable, Codable {
             total: samples.count, completed: completed.count, failed: failed.count,
             cancelled: samples.count - completed.count - failed.count, warmup: warmup)
         var errors: [String: Int] = [:]
-        for sample in failed { errors[sample.errorClass ?? "unknown", default: 0] += 1 }
+        var examples: [String: String] = [:]
+        for sample in failed {
+            let key = sample.errorClass ?? "unknown"
+            errors[key, default: 0] += 1
+            if examples[key] == nil { examples[key] = sample.trace.error?.message ?? "HTTP \(sample.trace.status ?? 0)" }
+        }
         self.errors = errors
+        errorExamples = examples
         let finished = completed.count + failed.count
         errorRate = finished > 0 ? Double(failed.count) / Double(finished) : 0
 
