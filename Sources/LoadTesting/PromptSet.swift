@@ -70,7 +70,8 @@ public struct PromptSet: Sendable {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw LoadInputError(.badPromptFile, "--prompts \(name): not UTF-8 text")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        // "\r\n" is one Character in Swift: split on every newline character.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         let isJSONL = lines.first { !$0.allSatisfy(\.isWhitespace) }?.drop { $0.isWhitespace }.hasPrefix("{") ?? false
         var prompts: [Prompt] = []
         for (offset, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
