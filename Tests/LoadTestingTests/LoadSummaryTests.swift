@@ -68,4 +68,18 @@ import Testing
         #expect(s.generator.isBottleneck)
         #expect(s.warnings.contains { $0.contains("schedule lag") })
     }
+
+    @Test func aClientSideTailFlagsTheGenerator() {
+        var s = summary(samples)
+        #expect(!s.generator.isBottleneck)
+        let quick = ServerSplit(entries: 2, serverTTFTMs: nil, clientTTFTMs: nil, serverGapMs: nil, clientITLMs: nil,
+                                serverDurationMs: Statistics(samples: [100, 120]))
+        s.attach(quick)
+        #expect(s.generator.isBottleneck, "client E2E p50 700 ms vs server 110 ms")
+        #expect(s.warnings.contains { $0.contains("client side") })
+        var fair = summary(samples)
+        fair.attach(ServerSplit(entries: 2, serverTTFTMs: nil, clientTTFTMs: nil, serverGapMs: nil, clientITLMs: nil,
+                                serverDurationMs: Statistics(samples: [650, 690])))
+        #expect(!fair.generator.isBottleneck)
+    }
 }

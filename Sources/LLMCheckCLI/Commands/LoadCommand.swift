@@ -126,7 +126,7 @@ public enum LoadCommand: Command {
             var summary = LoadSummary(result: result, objectives: configuration.objectives)
             if let check {
                 // Not a child of the (possibly cancelled) run task: the journal is read even after Ctrl-C.
-                summary.serverSplit = await Task.detached { await check.split(client: result.samples) }.value
+                if let split = await Task.detached(operation: { await check.split(client: result.samples) }).value { summary.attach(split) }
             }
             levels.append(LoadReport.Level(summary: summary, samples: result.samples))
             if result.stopReason == "interrupted" { break }
