@@ -42,6 +42,11 @@ func runAgainstMock(
         configure(&configuration)
         let runner = LoadRunner(client: try loadClient(port: server.port, kind: providerKind(kind)), configuration: configuration)
         let result = await runner.run()
+        // The mock journals a request when its exchange ends on the server, which can be just after the
+        // client saw the stream's terminator.
+        for _ in 0..<200 where server.journal().filter({ $0.path.hasSuffix("/chat/completions") || $0.path == "/api/chat" }).count < result.samples.count + configuration.warmup {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         return (result, server.journal())
     }
 }

@@ -43,6 +43,7 @@ public enum LoadCommand: Command {
             .option("--prompts", value: "FILE", help: "Prompts: one per line, or JSONL objects with messages or prompt."),
             .option("--max-tokens", value: "N", help: "Output token limit per request."),
             .flag("--no-stream", help: "Ask for whole answers (stream: false); TTFT then equals E2E."),
+            .flag("--new-connections", help: "Open a new TCP connection for every request (default: keep connections alive, as pooled SDK clients do)."),
             .option("--goodput", value: "SLOS", help: "Objectives for goodput, all must hold: ttft=500,tpot=50,e2e=5000 (ms)."),
             .option("--max-error-rate", value: "F", help: "End a level early when more than F (0…1 or 5%) of finished requests failed."),
             .option("--shard", value: "I/N", help: "Run shard I of N: 1/N of the rate or concurrency and requests; merge with 'load merge'."),
@@ -66,6 +67,7 @@ public enum LoadCommand: Command {
         if !plan.json { for note in notes { output.error("note: \(note)") } }
         var configuration = made.configuration
         configuration.retry = .none  // a load test counts every failure; nothing is retried
+        if !arguments.flag("--new-connections") { configuration.transport = KeepAliveTransport() }
         let client = ProviderClient(endpoint: made.endpoint, configuration: configuration)
         if let failure = await preflight(client, arguments: arguments, context: context) { return failure }
         if plan.model == nil {
