@@ -116,24 +116,26 @@ public struct DiagnosisConfiguration: Sendable {
         return result
     }
 
-    /// Parses a `--scan-ports` list (`11434,1234,8000-8002`).
-    public static func parsePorts(_ text: String) throws(DiagnosisInputError) -> [UInt16] {
+    /// Parses a port list (`11434,1234,8000-8002`): `diagnose --scan-ports` and `discover --ports`.
+    ///
+    /// - Parameter option: The option named in error messages.
+    public static func parsePorts(_ text: String, option: String = "--scan-ports") throws(DiagnosisInputError) -> [UInt16] {
         var ports: [UInt16] = []
         for part in text.split(separator: ",") {
             let item = part.trimmingCharacters(in: " ")
             if let dash = item.firstIndex(of: "-") {
                 guard let lo = UInt16(item[..<dash]), let hi = UInt16(item[item.index(after: dash)...]), lo >= 1, lo <= hi,
                     hi - lo < 1024
-                else { throw DiagnosisInputError("--scan-ports: '\(item)' is not a port range like 8000-8010") }
+                else { throw DiagnosisInputError("\(option): '\(item)' is not a port range like 8000-8010") }
                 ports += Array(lo...hi)
             } else {
                 guard let p = UInt16(item), p >= 1 else {
-                    throw DiagnosisInputError("--scan-ports: '\(item)' is not a port number (1-65535)")
+                    throw DiagnosisInputError("\(option): '\(item)' is not a port number (1-65535)")
                 }
                 ports.append(p)
             }
         }
-        guard !ports.isEmpty else { throw DiagnosisInputError("--scan-ports expects a list such as 11434,1234,8000-8002") }
+        guard !ports.isEmpty else { throw DiagnosisInputError("\(option) expects a list such as 11434,1234,8000-8002") }
         return ports
     }
 }

@@ -1,3 +1,4 @@
+import HTTPWire
 import Reporting
 
 /// `requests.csv`: one row per request with its timings (ms, relative to the level start) and error class.

@@ -1,3 +1,4 @@
+import HTTPWire
 import Reporting
 
 /// `load.html`: one self-contained page (inline CSS and SVG, no scripts, no external assets): per level the

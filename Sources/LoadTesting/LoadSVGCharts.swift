@@ -1,3 +1,4 @@
+import HTTPWire
 import Reporting
 
 /// The load-specific SVG charts of `load.html` (histograms come from Reporting's ``SVGChart``):

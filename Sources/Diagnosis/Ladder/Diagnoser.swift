@@ -1,7 +1,7 @@
 import Foundation
 import HTTPWire
 
-/// Runs the probe ladder of FAILURES.md §0 over every target and builds a ``DiagnosisReport``.
+/// Runs the probe ladder of docs/failures.md §0 over every target and builds a ``DiagnosisReport``.
 ///
 /// Nothing is cached between runs; nothing is written; every probe is bounded by the
 /// configured timeouts.

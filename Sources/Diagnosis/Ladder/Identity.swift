@@ -1,7 +1,7 @@
 import Foundation
 import HTTPWire
 
-/// What answers on a port, from cheap fingerprint requests (FAILURES.md §12).
+/// What answers on a port, from cheap fingerprint requests (docs/failures.md §12).
 struct Identity: Sendable {
     enum Kind: String, Sendable {
         case ollama, lmstudio, llamacpp = "llama.cpp", vllm, openai = "openai-cloud"

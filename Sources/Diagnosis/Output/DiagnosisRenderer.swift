@@ -133,7 +133,7 @@ public struct DiagnosisRenderer: Sendable {
                 ("title", mode.map { .string($0.title) } ?? .null), ("message", s(f.message)),
                 ("explanation", mode.map { .string($0.explanation) } ?? .null),
                 ("fix", (f.fix ?? mode?.fix.text(for: report.platform)).map { s($0) } ?? .null),
-                ("lookAlikes", .array((mode?.lookAlikes ?? []).map { .string($0) })),
+                ("look_alikes", .array((mode?.lookAlikes ?? []).map { .string($0) })),
                 ("evidence", evidence(f.evidence)),
             ]
             if let check {
@@ -155,19 +155,19 @@ public struct DiagnosisRenderer: Sendable {
             }
         }
         return .object([
-            ("schemaVersion", 1),
+            ("schema_version", 2),
             ("tool", "llmcheck"),
-            ("toolVersion", .string(toolVersion)),
+            ("tool_version", .string(toolVersion)),
             ("command", "diagnose"),
             ("verdict", .string(report.verdict.rawValue)),
-            ("exitCode", .int(exitCode)),
+            ("exit_code", .int(exitCode)),
             ("headline", s(report.headline)),
             ("platform", .string(report.platform.rawValue)),
-            ("durationMs", .number((report.durationMilliseconds * 10).rounded() / 10)),
+            ("duration_ms", .number((report.durationMilliseconds * 10).rounded() / 10)),
             ("targets", .array(report.targets.map { t in
                 .object([
                     ("index", .int(t.index)), ("url", s(t.url)), ("source", .string(t.source)), ("provider", .string(t.provider)),
-                    ("defaultProbe", .bool(t.isDefaultProbe)), ("identified", t.identified.map { .string($0) } ?? .null),
+                    ("default_probe", .bool(t.isDefaultProbe)), ("identified", t.identified.map { .string($0) } ?? .null),
                     ("reachable", .bool(t.reachable)),
                 ])
             })),
@@ -175,7 +175,7 @@ public struct DiagnosisRenderer: Sendable {
                 .object([
                     ("id", .string(c.id)), ("target", c.target.map { .int($0) } ?? .null), ("title", .string(c.title)),
                     ("status", .string(c.status.rawValue)), ("summary", s(c.summary)),
-                    ("durationMs", .number((c.durationMilliseconds * 10).rounded() / 10)),
+                    ("duration_ms", .number((c.durationMilliseconds * 10).rounded() / 10)),
                     ("evidence", evidence(c.evidence)),
                     ("findings", .array(c.findings.map { .string($0.modeID) })),
                 ])

@@ -56,9 +56,9 @@ public enum ChatCommand: Command {
                     case .started: break
                     case .delta(let delta):
                         if !delta.reasoning.isEmpty, !json {
-                            if !inReasoning { context.output.writeError(Terminal.style("[thinking] ", .dim, enabled: context.output.isErrorTerminal)) }
+                            if !inReasoning { context.output.writeError(Terminal.style("[thinking] ", .dim, enabled: context.output.usesErrorColor)) }
                             inReasoning = true
-                            context.output.writeError(Terminal.style(delta.reasoning, .dim, enabled: context.output.isErrorTerminal))
+                            context.output.writeError(Terminal.style(delta.reasoning, .dim, enabled: context.output.usesErrorColor))
                         }
                         if !delta.content.isEmpty, !json {
                             if inReasoning { context.output.writeError("\n") }
@@ -92,17 +92,21 @@ public enum ChatCommand: Command {
     static func nativeSummary(_ timings: ProviderTimings) -> String? {
         if let o = timings.ollama {
             var parts: [String] = []
-            if let v = o.loadDuration { parts.append(String(format: "load %.1f ms", Double(v) / 1e6)) }
-            if let v = o.promptEvalDuration { parts.append(String(format: "prompt eval %.1f ms (%d tok)", Double(v) / 1e6, o.promptEvalCount ?? 0)) }
-            if let v = o.evalRate { parts.append(String(format: "eval %.1f tok/s (%d tok)", v, o.evalCount ?? 0)) }
-            if let v = o.totalDuration { parts.append(String(format: "total %.1f ms", Double(v) / 1e6)) }
+            func ms(_ ns: Double) -> String { NumberText.fixed(ns / 1e6, digits: 1) + " ms" }
+            if let v = o.loadDuration { parts.append("load \(ms(Double(v)))") }
+            if let v = o.promptEvalDuration { parts.append("prompt eval \(ms(Double(v))) (\(o.promptEvalCount ?? 0) tok)") }
+            if let v = o.evalRate { parts.append("eval \(NumberText.fixed(v, digits: 1)) tok/s (\(o.evalCount ?? 0) tok)") }
+            if let v = o.totalDuration { parts.append("total \(ms(Double(v)))") }
             return "Ollama " + parts.joined(separator: ", ")
         }
         if let l = timings.llamaCpp {
-            return String(format: "llama.cpp prompt %d tok in %.1f ms, predicted %d tok in %.1f ms (%.1f tok/s)", l.promptTokens ?? 0, l.promptMilliseconds ?? 0, l.predictedTokens ?? 0, l.predictedMilliseconds ?? 0, l.predictedPerSecond ?? 0)
+            return "llama.cpp prompt \(l.promptTokens ?? 0) tok in \(NumberText.fixed(l.promptMilliseconds ?? 0, digits: 1)) ms, "
+                + "predicted \(l.predictedTokens ?? 0) tok in \(NumberText.fixed(l.predictedMilliseconds ?? 0, digits: 1)) ms "
+                + "(\(NumberText.fixed(l.predictedPerSecond ?? 0, digits: 1)) tok/s)"
         }
         if let s = timings.lmStudio {
-            return String(format: "LM Studio %.1f tok/s, TTFT %.3f s, generation %.3f s", s.tokensPerSecond ?? 0, s.timeToFirstTokenSeconds ?? 0, s.generationTimeSeconds ?? 0)
+            return "LM Studio \(NumberText.fixed(s.tokensPerSecond ?? 0, digits: 1)) tok/s, TTFT \(NumberText.fixed(s.timeToFirstTokenSeconds ?? 0, digits: 3)) s, "
+                + "generation \(NumberText.fixed(s.generationTimeSeconds ?? 0, digits: 3)) s"
         }
         return nil
     }

@@ -98,7 +98,7 @@ enum ClientCommandSupport {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+        return unit == 0 ? "\(bytes) B" : "\(NumberText.fixed(value, digits: 1)) \(units[unit])"
     }
 
     /// Left-aligned columns.

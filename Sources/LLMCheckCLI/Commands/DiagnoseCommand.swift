@@ -64,7 +64,7 @@ public enum DiagnoseCommand: Command {
         if arguments.flag("--json") {
             output.line(jsonRenderer.json(report, toolVersion: LLMCheckCLI.version).prettySerialized())
         } else {
-            let renderer = DiagnosisRenderer(useColor: output.isTerminal, verbose: arguments.flag("--verbose"), secrets: secrets)
+            let renderer = DiagnosisRenderer(useColor: output.usesColor, verbose: arguments.flag("--verbose"), secrets: secrets)
             output.line(renderer.text(report))
         }
         if let path = arguments.string("--report") {

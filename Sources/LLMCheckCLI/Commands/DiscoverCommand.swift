@@ -1,4 +1,5 @@
 import Foundation
+import Diagnosis
 import HTTPWire
 import ProviderClient
 
@@ -15,7 +16,7 @@ public enum DiscoverCommand: Command {
             EXIT CODES: 0 at least one provider found, 1 none found, 64 usage.
             """,
         options: [
-            .option("--ports", value: "LIST", help: "Comma-separated ports.", default: ProviderDiscovery.defaultPorts.map(String.init).joined(separator: ",")),
+            .option("--ports", value: "LIST", help: "Ports and ranges, as for diagnose --scan-ports (11434,1234,8000-8002).", default: ProviderDiscovery.defaultPorts.map(String.init).joined(separator: ",")),
             .option("--host", value: "HOST", help: "Host to probe.", default: "127.0.0.1"),
             .flag("--json", help: "Print JSON."),
         ])
@@ -23,13 +24,8 @@ public enum DiscoverCommand: Command {
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         var ports = ProviderDiscovery.defaultPorts
         if let text = arguments.string("--ports") {
-            ports = []
-            for item in text.split(separator: ",") {
-                guard let port = UInt16(item.trimmingCharacters(in: .whitespaces)), port > 0 else {
-                    throw UsageError("--ports expects a comma-separated list of ports 1-65535, got '\(item)'")
-                }
-                ports.append(port)
-            }
+            // The same list syntax as `diagnose --scan-ports`, ranges included.
+            do { ports = try DiagnosisConfiguration.parsePorts(text, option: "--ports") } catch { throw UsageError(error.message) }
         }
         let discovery = ProviderDiscovery(host: arguments.string("--host") ?? "127.0.0.1", ports: ports)
         let found = await discovery.discover()
@@ -52,7 +48,7 @@ public enum DiscoverCommand: Command {
             let rows = found.map { p -> [String] in
                 [
                     String(p.port), p.flavor.rawValue, p.version ?? "-", String(p.models.count),
-                    String(format: "%.1f ms", Double(p.latency) / 1e6), p.evidence.joined(separator: "; "),
+                    NumberText.fixed(Double(p.latency) / 1e6, digits: 1) + " ms", p.evidence.joined(separator: "; "),
                 ]
             }
             for line in ClientCommandSupport.table(["PORT", "PROVIDER", "VERSION", "MODELS", "LATENCY", "EVIDENCE"], rows) { context.output.line(line) }

@@ -26,7 +26,7 @@ public enum LoadCommand: Command {
 
             EXIT CODES: 0 ran; 1 stopped by --max-error-rate or nothing completed; 2 regression against --baseline;
             64 bad command line, SLO spec or prompt file; 69 the endpoint is unreachable; 73 --out not writable;
-            130 interrupted (results still written).
+            130 / 143 stopped by Ctrl-C / SIGTERM (results still printed and written).
             """,
         options: ClientCommandSupport.endpointOptions.filter { $0.key != "--retries" } + [
             .option("--model", "-m", value: "MODEL", help: "Model to request (default: the first model the endpoint lists)."),
@@ -55,8 +55,6 @@ public enum LoadCommand: Command {
             .flag("--quiet", "-q", help: "No progress lines."),
         ])
 
-    static let interrupted = ExitCode(130)
-
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         guard arguments.positionals.isEmpty else {
             throw UsageError("unexpected argument '\(arguments.positionals[0])'; give the endpoint with --url")
@@ -76,17 +74,19 @@ public enum LoadCommand: Command {
         }
         plan.base.model = plan.model ?? "mock"
 
-        let runTask = Task { await runLevels(plan, client: client, context: context) }
-        let interrupt = LoadInterrupt { runTask.cancel() }
-        let levels = await runTask.value
-        interrupt.cancel()
+        let runPlan = plan
+        let (levels, signal) = await Interrupt.run(onSignal: { _ in
+            output.error("stopping: in-flight requests are cancelled; what was measured is reported (Ctrl-C again to quit at once)")
+        }) {
+            await runLevels(runPlan, client: client, context: context)
+        }
 
         let endpoint = client.endpoint
         let target = LoadReport.Target(
             url: TextSanitizer.redactURL(endpoint.baseURL), provider: endpoint.kind.rawValue, model: plan.base.model,
             isStreaming: plan.base.isStreaming, maxTokens: plan.base.maxTokens, prompts: plan.base.prompts.origin, seed: plan.base.seed)
         let report = LoadReport(toolVersion: LLMCheckCLI.version, target: target, isSweep: plan.isSweep, levels: levels, shard: plan.base.shard)
-        return try finish(report, plan: plan, interrupted: interrupt.wasInterrupted, context: context)
+        return try finish(report, plan: plan, signal: signal, context: context)
     }
 
     /// Fails fast, before any load, when nothing answers: the diagnose ladder explains why.
@@ -136,7 +136,7 @@ public enum LoadCommand: Command {
         return levels
     }
 
-    static func finish(_ report: LoadReport, plan: LoadPlan, interrupted: Bool, context: CommandContext) throws -> ExitCode {
+    static func finish(_ report: LoadReport, plan: LoadPlan, signal: Int32?, context: CommandContext) throws -> ExitCode {
         let output = context.output
         var comparisons: [BaselineComparison] = []
         if let baseline = plan.baselinePath {
@@ -164,7 +164,7 @@ public enum LoadCommand: Command {
                 return .cannotCreate
             }
         }
-        if interrupted { return Self.interrupted }
+        if let signal { return .stopped(by: signal) }
         if comparisons.contains(where: \.hasRegression) { return .regression }
         let stoppedByErrors = report.levels.contains { $0.summary.stopReason == "max_error_rate" }
         let nothingCompleted = report.levels.contains { $0.summary.requests.completed == 0 }

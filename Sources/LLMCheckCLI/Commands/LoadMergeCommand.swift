@@ -55,6 +55,6 @@ public enum LoadMergeCommand: Command {
             outDirectory: arguments.string("--out").map(context.resolve(path:)),
             baselinePath: arguments.string("--baseline").map(context.resolve(path:)), thresholds: thresholds,
             json: arguments.flag("--json"), quiet: true)
-        return try LoadCommand.finish(merged, plan: plan, interrupted: false, context: context)
+        return try LoadCommand.finish(merged, plan: plan, signal: nil, context: context)
     }
 }

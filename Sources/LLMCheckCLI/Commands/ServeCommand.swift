@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import HTTPWire
 import MockProviders
@@ -94,7 +93,8 @@ public enum ServeCommand: Command {
         var kinds: [MockProviderKind] = []
         for name in arguments.positionals {
             guard let kind = MockProviderKind(rawValue: name.lowercased()) else {
-                throw UsageError("unknown provider '\(name)'; expected ollama, lmstudio or openai")
+                let near = ArgumentParser.suggestion(for: name.lowercased(), among: ["ollama", "lmstudio", "openai"])
+                throw UsageError("unknown provider '\(name)'; " + (near.map { "did you mean '\($0)'?" } ?? "expected ollama, lmstudio or openai"))
             }
             kinds.append(kind)
         }
@@ -162,41 +162,8 @@ public enum ServeCommand: Command {
         return out
     }
 
-    /// Suspends until SIGINT or SIGTERM arrives.
+    /// Suspends until SIGINT or SIGTERM arrives (the shared ``Interrupt`` mechanism).
     static func waitForTerminationSignal() async {
-        Syscalls.ignoreTerminationSignals()
-        let queue = DispatchQueue(label: "llmcheck.serve.signals")
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = ResumeOnce(continuation)
-            var sources: [any DispatchSourceSignal] = []
-            for sig in Syscalls.terminationSignals {
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-                source.setEventHandler { once.resume() }
-                source.resume()
-                sources.append(source)
-            }
-            once.keep(sources)
-        }
-    }
-}
-
-/// Resumes a continuation exactly once and keeps the signal sources alive until then.
-private final class ResumeOnce: @unchecked Sendable {
-    // @unchecked: all state is guarded by `lock`.
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, Never>?
-    private var sources: [any DispatchSourceSignal] = []
-
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-
-    func keep(_ sources: [any DispatchSourceSignal]) { lock.withLock { self.sources = sources } }
-
-    func resume() {
-        let c: CheckedContinuation<Void, Never>? = lock.withLock {
-            defer { continuation = nil }
-            for s in sources { s.cancel() }
-            return continuation
-        }
-        c?.resume()
+        _ = await Interrupt.waitForSignal()
     }
 }

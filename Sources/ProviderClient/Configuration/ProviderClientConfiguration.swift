@@ -11,7 +11,7 @@ public struct ProviderClientConfiguration: Sendable {
     public var proxy: ProxySettings
     /// How much of an error body is kept. Default 64 KiB.
     public var maximumErrorBodyBytes: Int
-    /// `User-Agent`. Default `llmcheck/0.1`.
+    /// `User-Agent`. Default `llmcheck/<version>` (``ToolIdentity/version``).
     public var userAgent: String
     /// Extra static headers sent with every request and every retry attempt (after the defaults, replacing a
     /// default of the same name; secrets masked in logs). Default none.
@@ -43,7 +43,7 @@ public struct ProviderClientConfiguration: Sendable {
         retry: RetryPolicy = .default,
         proxy: ProxySettings = .none,
         maximumErrorBodyBytes: Int = 64 * 1024,
-        userAgent: String = "llmcheck/0.1",
+        userAgent: String = "llmcheck/\(ToolIdentity.version)",
         extraHeaders: HTTPHeaders = [:],
         attemptHeaderName: String? = nil,
         requiresStreamTerminator: Bool = true,

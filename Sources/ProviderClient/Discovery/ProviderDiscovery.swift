@@ -42,7 +42,7 @@ public struct DiscoveredProvider: Sendable {
 }
 
 /// Finds LLM servers on this machine by probing well-known loopback ports concurrently, with
-/// short timeouts, and fingerprinting whatever answers (FAILURES.md Appendix A).
+/// short timeouts, and fingerprinting whatever answers (docs/failures.md Appendix A).
 ///
 /// * Ollama: `GET /` says `Ollama is running`; `GET /api/version`.
 /// * LM Studio: `GET /api/v0/models` answers a list with `state`; `X-Powered-By: Express`;

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Client-side timing of one request, as METRICS.md R1 defines it. All instants are
+/// Client-side timing of one request, as docs/metrics.md R1 defines it. All instants are
 /// ``HTTPWire/MonotonicClock`` nanoseconds; derived durations are nanoseconds too.
 ///
 /// * `tSend` just before the request is written (the start of the successful attempt);
