@@ -15,7 +15,10 @@ public struct LoadRunner: Sendable {
     public let progress: LoadProgress
 
     /// Most requests in flight in the open loop; beyond it the schedule waits (and the lag shows it).
-    public static let maximumInFlight = 16_384
+    public static let maximumInFlight = 10_000
+    /// Most measured requests in one level, whatever the bounds (every sample is kept: ~0.3 KB plus 8 bytes
+    /// per chunk gap each).
+    public static let maximumRequestsPerLevel = 10_000_000
 
     public init(client: ProviderClient, configuration: LoadConfiguration, progress: LoadProgress = LoadProgress()) {
         self.client = client
@@ -60,8 +63,10 @@ public struct LoadRunner: Sendable {
             let executor = LoadRequestExecutor(client: client, configuration: configuration, origin: MonotonicClock.now())
             _ = await closedLoop(concurrency: warmConcurrency, limit: configuration.warmup, deadline: nil, executor: executor, warmup: true)
         }
-        let requestLimit = configuration.requestCount.map { Self.share(of: $0, shard: configuration.shard) }
-        progress.begin(planned: requestLimit, warmup: false)
+        let requestLimit = min(
+            configuration.requestCount.map { Self.share(of: $0, shard: configuration.shard) } ?? Self.maximumRequestsPerLevel,
+            Self.maximumRequestsPerLevel)
+        progress.begin(planned: configuration.requestCount == nil ? nil : requestLimit, warmup: false)
         let origin = MonotonicClock.now()
         let startedAt = Date()
         let cpuBefore = Syscalls.processCPUSeconds()

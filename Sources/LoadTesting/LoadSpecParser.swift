@@ -52,8 +52,8 @@ public enum LoadSpecParser {
         case "concurrency":
             var levels: [Int] = []
             for value in values {
-                guard let n = Int(value), (1...100_000).contains(n) else {
-                    throw LoadInputError(.badMode, "--sweep: concurrency level '\(value)' must be a whole number from 1 to 100000")
+                guard let n = Int(value), (1...10_000).contains(n) else {
+                    throw LoadInputError(.badMode, "--sweep: concurrency level '\(value)' must be a whole number from 1 to 10000 (each request in flight holds a connection and a thread)")
                 }
                 levels.append(n)
             }

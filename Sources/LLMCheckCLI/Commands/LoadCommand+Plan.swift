@@ -20,7 +20,7 @@ struct LoadPlan {
         func check<T>(_ body: () throws -> T) throws -> T {
             do { return try body() } catch let error as LoadInputError { throw UsageError(error.message) }
         }
-        let concurrency = try arguments.int("--concurrency", in: 1...100_000)
+        let concurrency = try arguments.int("--concurrency", in: 1...10_000)
         var rate: Double?
         if let text = arguments.string("--rate") {
             guard let value = Double(text), value.isFinite, value > 0, value <= 1_000_000 else {
