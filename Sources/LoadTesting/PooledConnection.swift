@@ -91,19 +91,18 @@ final class PooledConnection: Sendable {
                 continue
             }
             var reusable = false
-            socket = Self.exchange(job, on: socket, reusable: &reusable)
-            if !reusable {
-                socket?.close()
-                socket = nil
-                break
-            }
-            if !checkIn(self) { break }
+            var endedAt: UInt64?
+            socket = Self.exchange(job, on: socket, reusable: &reusable, endedAt: &endedAt)
+            // Back in the pool before the caller learns the response ended, so its next request finds it.
+            let kept = reusable && checkIn(self)
+            if let endedAt { job.complete(at: endedAt) }
+            if !kept { break }
         }
         socket?.close()
     }
 
     /// Runs one request; returns the socket to keep (nil when it was closed).
-    private static func exchange(_ job: Job, on kept: Socket?, reusable: inout Bool) -> Socket? {
+    private static func exchange(_ job: Job, on kept: Socket?, reusable: inout Bool, endedAt: inout UInt64?) -> Socket? {
         let request = job.request
         var socket = kept
         var attempt = 0
@@ -125,8 +124,9 @@ final class PooledConnection: Sendable {
             }
             job.continuation.yield(.connected(at: MonotonicClock.now(), remoteAddress: "\(request.host):\(request.port)"))
             switch run(job, on: current) {
-            case .complete(let keep):
+            case .complete(let keep, let at):
                 reusable = keep
+                endedAt = at
                 return current
             case .staleConnection where isReused && attempt == 1:
                 current.close()
@@ -176,7 +176,8 @@ final class PooledConnection: Sendable {
     }
 
     private enum Outcome {
-        case complete(keepAlive: Bool)
+        /// The response ended at `at`; the job is completed by the caller (after the connection is pooled).
+        case complete(keepAlive: Bool, at: UInt64)
         /// Closed or reset before any response byte.
         case staleConnection
         case failed(TransportError)
@@ -210,9 +211,8 @@ final class PooledConnection: Sendable {
                     case .body(let body):
                         job.continuation.yield(.body(body, at: now))
                     case .end:
-                        job.complete(at: now)
                         let closes = head?.headers.containsToken("close", in: "Connection") ?? true
-                        return .complete(keepAlive: !closes && parser.framing != .untilClose && !job.isCancelled)
+                        return .complete(keepAlive: !closes && parser.framing != .untilClose && !job.isCancelled, at: now)
                     }
                 }
                 if piece.isEmpty {
