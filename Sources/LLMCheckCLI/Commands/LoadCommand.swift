@@ -28,7 +28,7 @@ public enum LoadCommand: Command {
             64 bad command line, SLO spec or prompt file; 69 the endpoint is unreachable; 73 --out not writable;
             130 / 143 stopped by Ctrl-C / SIGTERM (results still printed and written).
             """,
-        options: ClientCommandSupport.endpointOptions.filter { $0.key != "--retries" } + [
+        options: ClientCommandSupport.endpointOptions(timeouts: loadTimeouts).filter { $0.key != "--retries" } + [
             .option("--model", "-m", value: "MODEL", help: "Model to request (default: the first model the endpoint lists)."),
             .option("--concurrency", "-c", value: "N", help: "Closed loop: N requests in flight, each followed by the next.", default: "1"),
             .option("--rate", "-r", value: "R", help: "Open loop: R requests per second on a schedule, whatever the server does."),
@@ -55,16 +55,22 @@ public enum LoadCommand: Command {
             .flag("--quiet", "-q", help: "No progress lines."),
         ])
 
+    /// Per request: connect 5 s, response headers 300 s (a local model may load first), 120 s of stream
+    /// silence, no total limit (a long generation is what a load test measures).
+    static let loadTimeouts = RequestTimeouts(connect: .seconds(5), headers: .seconds(300), idle: .seconds(120), total: nil)
+
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         guard arguments.positionals.isEmpty else {
             throw UsageError("unexpected argument '\(arguments.positionals[0])'; give the endpoint with --url")
         }
         var plan = try LoadPlan.parse(arguments, context: context)
         let output = context.output
-        let (made, notes) = try await ClientCommandSupport.makeClient(arguments, context: context)
+        let (made, notes, indicator) = try await ClientCommandSupport.makeClient(arguments, context: context, timeouts: loadTimeouts)
+        indicator.stop()  // the load has its own progress line
         if !plan.json { for note in notes { output.error("note: \(note)") } }
         var configuration = made.configuration
         configuration.retry = .none  // a load test counts every failure; nothing is retried
+        configuration.progress = nil
         if !arguments.flag("--new-connections") { configuration.transport = KeepAliveTransport() }
         let client = ProviderClient(endpoint: made.endpoint, configuration: configuration)
         if let failure = await preflight(client, arguments: arguments, context: context) { return failure }
