@@ -10,6 +10,7 @@ public enum LLMCheckCLI {
     public static let commands: [any Command.Type] = [
         DiagnoseCommand.self,
         RunCommand.self,
+        VerdictCommand.self,
         ServeCommand.self,
         RecordCommand.self,
         FixturesValidateCommand.self,
@@ -18,6 +19,8 @@ public enum LLMCheckCLI {
         ModelsCommand.self,
         ChatCommand.self,
         BenchCommand.self,
+        LoadCommand.self,
+        LoadMergeCommand.self,
     ]
 
     /// Runs `llmcheck` with `arguments` (without the program name) and returns the exit code.
