@@ -239,7 +239,7 @@ struct FaultHeaderTests {
             let bad = try await response(server, "GET", "/v1/models", headers: [("X-LLMCheck-Fault", "stal=1")])
             #expect(bad.status == 400)
             #expect(bad.text.contains("unknown key 'stal'"))
-            #expect(server.journal().first?.faults == ["status=429,retry_after_ms=250"])
+            #expect(server.journal().first?.faults.map(\.description) == ["status=429,retry_after_ms=250"])
         }
     }
 }

@@ -82,8 +82,10 @@ public struct JournalEntry: Sendable {
     public var chunksSent: Int
     /// Body bytes sent (before transfer framing).
     public var bytesSent: Int
-    /// Faults applied, in their canonical text form.
-    public var faults: [String]
+    /// Faults applied, as typed values (their canonical text is `description`).
+    public var faults: [FaultSpec]
+    /// What the applied faults did, by category, in the order of ``faults``.
+    public var faultEffects: [FaultSpec.Effect] { faults.map(\.action.effect) }
     /// Name of the fixture exchange replayed, if any.
     public var fixture: String?
     public var outcome: Outcome
@@ -146,7 +148,8 @@ public struct JournalEntry: Sendable {
             ("headers", .object(headers.map { ($0.name, .string($0.value)) })),
             ("body_bytes", .int(bodyBytes)), ("status", status.map { .int($0) } ?? .null),
             ("chunks_sent", .int(chunksSent)), ("bytes_sent", .int(bytesSent)),
-            ("faults", .array(faults.map(JSONValue.string))), ("fixture", fixture.map(JSONValue.string) ?? .null),
+            ("faults", .array(faults.map { .string($0.description) })),
+            ("fault_effects", .array(faultEffects.map { .string($0.rawValue) })), ("fixture", fixture.map(JSONValue.string) ?? .null),
             ("outcome", .string(outcome.name)), ("outcome_detail", .string(outcome.description)),
             ("head_ms", headNanoseconds.map { .number(Double($0) / 1e6) } ?? .null),
             ("first_byte_ms", firstByteNanoseconds.map { .number(Double($0) / 1e6) } ?? .null),

@@ -61,14 +61,12 @@ public final class MockEngine: Sendable {
                     text: "\(MockEngine.faultHeader): \(error.description)\n")
             }
         }
-        let exchange = ExchangeWriter(base: writer, faults: faults, arrivedAt: arrived)
+        let exchange = FaultInjector(base: writer, faults: faults, arrivedAt: arrived)
         var fixtureName: String?
         var outcome: JournalEntry.Outcome = .completed
         var failure: (any Error)?
         do {
-            if let status = faults.lazy.compactMap({ spec -> FaultSpec.StatusFault? in
-                if case .status(let s) = spec.action { return s } else { return nil }
-            }).first {
+            if let status = exchange.statusAnswer {
                 let (head, body) = personality.errorResponse(for: status, request: mock)
                 try exchange.writeHead(head)
                 if request.method != .head, !body.isEmpty { try exchange.writeBody(body) }
@@ -88,6 +86,7 @@ public final class MockEngine: Sendable {
             failure = error
         }
         let end = MonotonicClock.now()
+        let measured = exchange.measurement
         journal.append(JournalEntry(
             id: number, provider: configuration.provider, connectionID: request.connectionID,
             indexOnConnection: request.indexOnConnection, remoteAddress: request.remoteAddress,
@@ -95,13 +94,13 @@ public final class MockEngine: Sendable {
             wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: request.head.target,
             path: mock.path, model: model, stream: mock.stream,
             headers: journaledHeaders(headers), bodyBytes: request.body.count,
-            status: exchange.status, chunksSent: exchange.chunksSent, bytesSent: exchange.bytesSent,
-            faults: faults.map(\.description), fixture: fixtureName, outcome: outcome,
-            headNanoseconds: exchange.headAt.map { $0 &- arrived }, firstByteNanoseconds: exchange.firstByteAt.map { $0 &- arrived },
+            status: measured.status, chunksSent: measured.chunksSent, bytesSent: measured.bytesSent,
+            faults: faults, fixture: fixtureName, outcome: outcome,
+            headNanoseconds: measured.headAt.map { $0 &- arrived }, firstByteNanoseconds: measured.firstByteAt.map { $0 &- arrived },
             durationNanoseconds: end &- arrived,
-            bodyWriteOffsetsNanoseconds: exchange.takeWriteOffsets(), bodyWriteCount: exchange.writeCount,
-            longestGapNanoseconds: exchange.longestGap(until: end),
-            sentRetryAfter: exchange.sentRetryAfter, sentRetryAfterMilliseconds: exchange.sentRetryAfterMilliseconds,
+            bodyWriteOffsetsNanoseconds: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
+            longestGapNanoseconds: measured.longestGap(until: end),
+            sentRetryAfter: measured.sentRetryAfter, sentRetryAfterMilliseconds: measured.sentRetryAfterMilliseconds,
             bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body)
         ))
         if let failure { throw failure }

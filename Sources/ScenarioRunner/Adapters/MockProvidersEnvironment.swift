@@ -121,24 +121,9 @@ public final class MockProvidersEnvironment: MockEnvironment, Sendable {
     static func observed(_ entry: JournalEntry, server: String) -> ObservedExchange {
         var shouldRetry: Bool?
         var effects: [ObservedExchange.FaultEffect] = []
-        for text in entry.faults {
-            guard let spec = try? FaultSpec.parse(text) else {
-                effects.append(.other)
-                continue
-            }
-            switch spec.action {
-            case .status(let s):
-                effects.append(.errorStatus)
-                shouldRetry = s.shouldRetry
-            case .delayHeaders, .delayBody: effects.append(.delay)
-            case .stall: effects.append(.stall)
-            case .close, .cut, .brokenChunked, .lengthMismatch: effects.append(.truncate)
-            case .reset: effects.append(.reset)
-            case .malformed: effects.append(.malformed)
-            case .contentType: effects.append(.wrongContentType)
-            case .drip: effects.append(.slow)
-            case .streamError: effects.append(.midStreamError)
-            }
+        for spec in entry.faults {
+            if case .status(let s) = spec.action { shouldRetry = s.shouldRetry }
+            effects.append(ObservedExchange.FaultEffect(spec.action.effect))
         }
         let ending: ObservedExchange.Ending
         switch entry.outcome {
@@ -165,5 +150,22 @@ public final class MockProvidersEnvironment: MockEnvironment, Sendable {
             longestSilenceMilliseconds: entry.longestGapNanoseconds.map { Double($0) / 1e6 },
             chunksSent: entry.chunksSent, ending: ending
         )
+    }
+}
+
+extension ObservedExchange.FaultEffect {
+    /// The verdicts' category for what a mock's fault did (typed, from the journal).
+    init(_ effect: FaultSpec.Effect) {
+        switch effect {
+        case .errorStatus: self = .errorStatus
+        case .delay: self = .delay
+        case .stall: self = .stall
+        case .truncate: self = .truncate
+        case .reset: self = .reset
+        case .malformed: self = .malformed
+        case .wrongContentType: self = .wrongContentType
+        case .midStreamError: self = .midStreamError
+        case .slow: self = .slow
+        }
     }
 }
