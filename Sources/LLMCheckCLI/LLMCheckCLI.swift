@@ -12,6 +12,7 @@ public enum LLMCheckCLI {
         RunCommand.self,
         ServeCommand.self,
         RecordCommand.self,
+        ProxyCommand.self,
         FixturesValidateCommand.self,
         ReportMergeCommand.self,
         DiscoverCommand.self,

@@ -109,6 +109,8 @@ public struct JournalEntry: Sendable {
     public var sentRetryAfter: String? = nil
     /// The `retry-after-ms` header value the response actually carried, if any.
     public var sentRetryAfterMilliseconds: String? = nil
+    /// Per-hop timing when the exchange went through `llmcheck proxy` (nil for a mock's own answer).
+    public var hop: ProxyHopTiming? = nil
 
     /// How many body write times an entry keeps (``bodyWriteOffsetsNanoseconds``).
     public static let maximumRecordedWrites = 512
@@ -157,6 +159,7 @@ public struct JournalEntry: Sendable {
             ("retry_after", sentRetryAfter.map(JSONValue.string) ?? .null),
             ("retry_after_ms", sentRetryAfterMilliseconds.map(JSONValue.string) ?? .null),
         ]
+        if let hop { pairs.append(("proxy", hop.jsonValue(writeOffsets: bodyWriteOffsetsNanoseconds, headNanoseconds: headNanoseconds))) }
         return .object(pairs)
     }
 }
