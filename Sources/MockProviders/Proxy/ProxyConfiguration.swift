@@ -4,9 +4,12 @@ import HTTPWire
 public struct ProxyConfiguration: Sendable {
     /// The real provider (see ``ProxyUpstream/init(parsing:)``).
     public var upstream: ProxyUpstream
-    /// Whose error dialect `status=` faults answer in. Default: guessed from the upstream's port
-    /// (``ProxyUpstream/guessedProvider``).
+    /// Whose error dialect `status=` faults answer in and the provider journaled and recorded.
+    /// Default: guessed from the upstream's port (``ProxyUpstream/guessedProvider``), and then per
+    /// request from its path (`/api/v0/…` LM Studio, other `/api/…` Ollama).
     public var provider: MockProviderKind
+    /// Whether ``provider`` was given (not guessed).
+    public var isProviderGiven: Bool
     /// Where to listen. Default loopback, any free port.
     public var server: HTTPServerConfiguration
     /// Faults installed at start-up (the same grammar and schedules as `serve`). Default none.
@@ -26,6 +29,7 @@ public struct ProxyConfiguration: Sendable {
     ) {
         self.upstream = upstream
         self.provider = provider ?? upstream.guessedProvider
+        self.isProviderGiven = provider != nil
         self.server = server
         self.faults = faults
         self.seed = seed

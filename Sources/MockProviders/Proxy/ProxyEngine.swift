@@ -12,6 +12,8 @@ public final class ProxyEngine: Sendable {
     /// Fault plan, journal, control API and error dialect (never answers a proxied request itself).
     let control: MockEngine
     let recorder: ProxyRecorder?
+    /// Error dialects of the three providers (for a guessed provider, chosen per request path).
+    let dialects: [MockProviderKind: any MockPersonality]
     /// Called with every journal entry as it is appended (`-v` prints a summary line from it).
     let onEntry: @Sendable (JournalEntry) -> Void
 
@@ -23,6 +25,19 @@ public final class ProxyEngine: Sendable {
         mock.journalCapacity = configuration.journalCapacity
         mock.fixtures = []
         self.control = MockEngine(configuration: mock)
+        var dialects: [MockProviderKind: any MockPersonality] = [:]
+        for kind in MockProviderKind.allCases {
+            var c = mock
+            c.provider = kind
+            c.models = MockConfiguration(provider: kind).models
+            let models = MockModelRegistry(models: c.models, provider: kind, lmStudio: c.lmStudio)
+            switch kind {
+            case .ollama: dialects[kind] = OllamaPersonality(configuration: c, models: models)
+            case .lmstudio: dialects[kind] = LMStudioPersonality(configuration: c, models: models)
+            case .openai: dialects[kind] = OpenAIPersonality(configuration: c, models: models)
+            }
+        }
+        self.dialects = dialects
         self.recorder = recorder
         self.onEntry = onEntry
     }
@@ -50,7 +65,8 @@ public final class ProxyEngine: Sendable {
         var relay: ProxyRelay?
         do {
             if let status = injector.statusAnswer {
-                let (head, body) = control.personality.errorResponse(for: status, request: mock)
+                let dialect = dialects[provider(forPath: mock.path)] ?? control.personality
+                let (head, body) = dialect.errorResponse(for: status, request: mock)
                 try injector.writeHead(head)
                 if request.method != .head, !body.isEmpty { try injector.writeBody(body) }
                 try injector.finish()
@@ -76,7 +92,7 @@ public final class ProxyEngine: Sendable {
         let end = MonotonicClock.now()
         let measured = injector.measurement
         let entry = JournalEntry(
-            id: number, provider: configuration.provider, connectionID: request.connectionID,
+            id: number, provider: provider(forPath: mock.path), connectionID: request.connectionID,
             indexOnConnection: request.indexOnConnection, remoteAddress: request.remoteAddress,
             startedAtNanoseconds: arrived, offsetMilliseconds: Double(arrived &- control.createdAt) / 1e6,
             wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: request.head.target,
@@ -94,6 +110,14 @@ public final class ProxyEngine: Sendable {
         journal.append(entry)
         onEntry(entry)
         if let failure { throw failure }
+    }
+
+    /// The provider a request speaks to: the given one, else guessed from the path, else from the port.
+    func provider(forPath path: String) -> MockProviderKind {
+        if configuration.isProviderGiven { return configuration.provider }
+        if path.hasPrefix("/api/v0/") { return .lmstudio }
+        if path.hasPrefix("/api/") { return .ollama }
+        return configuration.provider
     }
 
     /// The one-line summary `llmcheck proxy -v` prints per request.
