@@ -20,6 +20,10 @@ public enum ProxyCommand: Command {
 
             \(FaultSpec.helpText)
 
+            \(ToxicKind.helpText)
+            Toxics and emulations are listed and changed at runtime under /__llmcheck/toxics (GET, POST one spec
+            per line, DELETE [/ID]); GET /__llmcheck/proxy shows the upstream and emulations.
+
             EXAMPLES:
               llmcheck proxy --upstream http://127.0.0.1:11434 --port 11435 -v
               llmcheck proxy --upstream http://127.0.0.1:8080 --fault 'stall=3,for=10s,request=2'
@@ -33,6 +37,8 @@ public enum ProxyCommand: Command {
             .option("--port", value: "PORT", help: "Port to listen on (0 = any free port).", default: "0"),
             .option("--provider", value: "NAME", help: "ollama, lmstudio or openai: error dialect and recorded provider.", default: "guessed from the port"),
             .option("--fault", value: "SPEC", help: "Inject a fault (grammar below).", repeatable: true),
+            .option("--toxic", value: "SPEC", help: "Add a TCP toxic (Toxiproxy names, table below).", repeatable: true),
+            .option("--emulate", value: "ITEM", help: "Emulate an intermediary: buffer=until-close|SIZE, gzip, idle-timeout=DUR[:cut], content-type=T, status-rewrite=A:B, strip-header=N, replay-on-reconnect.", repeatable: true),
             .option("--record", value: "DIR", help: "Record every exchange as a fixture in DIR/<provider>/recorded.json (created)."),
             .option("--journal", value: "FILE", help: "Write the request journal as JSON lines to FILE on exit."),
             .option("--seed", value: "N", help: "Seed of fault probabilities.", default: "random, printed"),
@@ -59,6 +65,14 @@ public enum ProxyCommand: Command {
         } else {
             seed = UInt64.random(in: 1...999_999)
         }
+        var toxics: [ToxicSpec] = []
+        for text in arguments.strings("--toxic") {
+            do { toxics.append(try ToxicSpec.parse(text)) } catch { throw UsageError(error.description) }
+        }
+        var emulations: [ProxyEmulation] = []
+        for text in arguments.strings("--emulate") {
+            do { emulations += try ProxyEmulation.parse(text) } catch { throw UsageError(error.description) }
+        }
         let port = try arguments.int("--port", in: 0...65535) ?? 0
         let host = arguments.string("--host") ?? "127.0.0.1"
         var configuration = ProxyConfiguration(
@@ -72,7 +86,8 @@ public enum ProxyCommand: Command {
             recorder = try makeRecorder(writingTo: path, shown: path, provider: provider ?? kind, context: context)
             recordPath = path
         }
-        configuration.seed = seed
+        configuration.toxics = toxics
+        configuration.emulations = emulations
         return await serve(configuration, recorder: recorder, arguments: arguments, context: context, name: "proxy", recordPath: recordPath)
     }
 
@@ -115,6 +130,8 @@ public enum ProxyCommand: Command {
         output.line(proxy.baseURL)
         output.error("llmcheck \(name): \(proxy.baseURL) → \(configuration.upstream.url)\(configuration.upstream.basePath) (\(configuration.provider) error dialect, seed \(configuration.seed))")
         for f in proxy.engine.faultPlan.faults { output.error("  fault #\(f.id): \(f.spec)") }
+        for t in proxy.engine.toxicPlan.toxics { output.error("  toxic #\(t.id): \(t.spec)") }
+        for e in configuration.emulations { output.error("  emulating \(e)") }
         if let recordPath { output.error("  recording into \(recordPath)") }
         let upstream = configuration.upstream
         if let warning = (try? await runOnDedicatedThread(name: "llmcheck-probe") { upstream.probe() }) ?? nil { output.error("warning: \(warning)") }

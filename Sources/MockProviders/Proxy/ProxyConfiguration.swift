@@ -14,7 +14,11 @@ public struct ProxyConfiguration: Sendable {
     public var server: HTTPServerConfiguration
     /// Faults installed at start-up (the same grammar and schedules as `serve`). Default none.
     public var faults: [FaultSpec]
-    /// Seed of fault probabilities. Default 42.
+    /// TCP toxics installed at start-up (``ToxicKind``). Default none.
+    public var toxics: [ToxicSpec] = []
+    /// Intermediaries emulated (``ProxyEmulation``). Default none.
+    public var emulations: [ProxyEmulation] = []
+    /// Seed of fault probabilities and toxicity draws. Default 42.
     public var seed: UInt64
     /// Timeouts towards the upstream. Default connect 10 s, headers 300 s, idle 120 s (a local model
     /// may load before answering): an upstream that never answers is reported per request.

@@ -12,6 +12,10 @@ public final class ProxyEngine: Sendable {
     /// Fault plan, journal, control API and error dialect (never answers a proxied request itself).
     let control: MockEngine
     let recorder: ProxyRecorder?
+    /// Installed toxics.
+    public let toxicPlan: ToxicPlan
+    /// Connections seen, for `replay-on-reconnect`.
+    private let seenConnection = LockedValue(false)
     /// Error dialects of the three providers (for a guessed provider, chosen per request path).
     let dialects: [MockProviderKind: any MockPersonality]
     /// Called with every journal entry as it is appended (`-v` prints a summary line from it).
@@ -38,6 +42,7 @@ public final class ProxyEngine: Sendable {
             }
         }
         self.dialects = dialects
+        self.toxicPlan = ToxicPlan(seed: configuration.seed, toxics: configuration.toxics)
         self.recorder = recorder
         self.onEntry = onEntry
     }
@@ -48,7 +53,10 @@ public final class ProxyEngine: Sendable {
     /// Handles one request (the ``HTTPHandler`` of the proxy's server).
     @available(*, noasync, message: "blocks")
     public func handle(_ request: HTTPRequest, _ writer: any HTTPResponseWriter) throws {
-        if MockEngine.isControlPath(request.path) { return try control.handle(request, writer) }
+        if MockEngine.isControlPath(request.path) {
+            if try ProxyControl(engine: self).handle(request, writer: writer) { return }
+            return try control.handle(request, writer)
+        }
         let arrived = request.receivedAt > 0 ? request.receivedAt : MonotonicClock.now()
         let number = journal.makeID()
         let mock = MockRequest(http: request, number: number, path: request.path)
@@ -58,7 +66,23 @@ public final class ProxyEngine: Sendable {
                 status: .badRequest, headers: ["Content-Type": "text/plain; charset=utf-8"],
                 text: "\(MockEngine.faultHeader): \(error.description)\n")
         }
-        let injector = FaultInjector(base: writer, faults: faults, arrivedAt: arrived)
+        // Client ← downstream toxics ← emulations ← faults ← upstream toxics ← upstream.
+        let toxics = toxicPlan.decide(requestNumber: number)
+        let seed = configuration.seed ^ SeededRandom.mix(UInt64(number))
+        var downstream: any HTTPResponseWriter = writer
+        let down = toxics.filter { $0.stream == .downstream }
+        if !down.isEmpty { downstream = ToxicWriter(base: downstream, toxics: down, seed: seed) }
+        let emulations = configuration.emulations
+        if EmulationWriter.acts(emulations) { downstream = EmulationWriter(base: downstream, emulations: emulations) }
+        let injector = FaultInjector(base: downstream, faults: faults, arrivedAt: arrived)
+        let up = toxics.filter { $0.stream == .upstream }
+        let sink: any HTTPResponseWriter = up.isEmpty ? injector : ToxicWriter(base: injector, toxics: up, seed: seed &+ 1)
+        var idleTimeout: (Duration, alwaysCuts: Bool)?
+        var replays = false
+        for e in emulations {
+            if case .idleTimeout(let d, let cuts) = e { idleTimeout = (d, cuts) }
+            if case .replayOnReconnect = e { replays = true }
+        }
         var hop = ProxyHopTiming()
         var outcome: JournalEntry.Outcome = .completed
         var failure: (any Error)?
@@ -71,9 +95,11 @@ public final class ProxyEngine: Sendable {
                 if request.method != .head, !body.isEmpty { try injector.writeBody(body) }
                 try injector.finish()
             } else {
+                let options = HTTPClientOptions(timeouts: configuration.upstreamTimeouts)
+                if replays, isReconnect(request) { ProxyEngine.sendAndDiscard(relayRequest: ProxyRelay(upstream: configuration.upstream, options: options, injector: injector, arrivedAt: arrived, isRecording: false).upstreamRequest(for: request), options: options) }
                 relay = ProxyRelay(
-                    upstream: configuration.upstream, options: HTTPClientOptions(timeouts: configuration.upstreamTimeouts),
-                    injector: injector, arrivedAt: arrived, isRecording: recorder != nil)
+                    upstream: configuration.upstream, options: options,
+                    injector: sink, arrivedAt: arrived, isRecording: recorder != nil, idleTimeout: idleTimeout)
                 defer { if let r = relay { hop = r.hop } }
                 try relay!.run(request)
             }
@@ -110,6 +136,21 @@ public final class ProxyEngine: Sendable {
         journal.append(entry)
         onEntry(entry)
         if let failure { throw failure }
+    }
+
+    /// Whether `request` opens a new connection after an earlier one (the first connection is not a reconnect).
+    private func isReconnect(_ request: HTTPRequest) -> Bool {
+        guard request.indexOnConnection == 1 else { return false }
+        return seenConnection.withLock { seen in
+            defer { seen = true }
+            return seen
+        }
+    }
+
+    /// `replay-on-reconnect`: sends the request upstream once and drains the answer.
+    @available(*, noasync, message: "blocks")
+    static func sendAndDiscard(relayRequest: HTTPClientRequest, options: HTTPClientOptions) {
+        _ = try? HTTPClientConnection(request: relayRequest, options: options).run { _ in }
     }
 
     /// The provider a request speaks to: the given one, else guessed from the path, else from the port.

@@ -17,7 +17,10 @@ struct ProxyRelay {
 
     let upstream: ProxyUpstream
     let options: HTTPClientOptions
-    let injector: FaultInjector
+    /// Where the upstream's response is written: the fault injector, or upstream toxics before it.
+    let injector: any HTTPResponseWriter
+    /// `--emulate idle-timeout`: (silence allowed, whether it always cuts).
+    let idleTimeout: (Duration, alwaysCuts: Bool)?
     let arrivedAt: UInt64
     /// Timing of the upstream hop, filled in as events arrive.
     var hop: ProxyHopTiming
@@ -27,9 +30,18 @@ struct ProxyRelay {
     /// Whether the upstream's whole response arrived and went out.
     private(set) var isComplete = false
 
-    init(upstream: ProxyUpstream, options: HTTPClientOptions, injector: FaultInjector, arrivedAt: UInt64, isRecording: Bool) {
+    init(
+        upstream: ProxyUpstream, options: HTTPClientOptions, injector: any HTTPResponseWriter, arrivedAt: UInt64, isRecording: Bool,
+        idleTimeout: (Duration, alwaysCuts: Bool)? = nil
+    ) {
         self.upstream = upstream
+        var options = options
+        if let (limit, _) = idleTimeout {
+            options.timeouts.headers = limit
+            options.timeouts.idle = limit
+        }
         self.options = options
+        self.idleTimeout = idleTimeout
         self.injector = injector
         self.arrivedAt = arrivedAt
         self.isRecording = isRecording
@@ -118,6 +130,19 @@ struct ProxyRelay {
             self.recorded = recorded
             if let failure { throw failure }
             self.hop.upstreamError = upstreamError.description
+            let isIdle = upstreamError.code == .headersTimeout || upstreamError.code == .idleTimeout
+            if let (limit, alwaysCuts) = idleTimeout, isIdle {
+                // An intermediary's idle timeout: Cloudflare answers 524 before the head, cuts after it.
+                if headSent || alwaysCuts {
+                    injector.close()
+                    throw ExchangeEnded(outcome: .closedByFault(afterChunks: hop.chunkArrivalCount))
+                }
+                let body = "error code: 524\nllmcheck proxy (--emulate idle-timeout=\(DurationText.format(limit))): the upstream \(upstream.url) sent nothing for \(DurationText.format(limit))\n"
+                try injector.writeHead(HTTPResponseHead(status: HTTPStatus(code: 524, reasonPhrase: "A Timeout Occurred"), headers: ["Content-Type": "text/plain; charset=utf-8", "Content-Length": String(body.utf8.count)]))
+                try injector.writeBody(Array(body.utf8))
+                try injector.finish()
+                return
+            }
             guard headSent else {
                 let body = "llmcheck proxy: upstream \(upstream.url) failed: \(upstreamError.description)\n"
                 try injector.writeHead(HTTPResponseHead(status: .badGateway, headers: ["Content-Type": "text/plain; charset=utf-8", "Content-Length": String(body.utf8.count)]))
