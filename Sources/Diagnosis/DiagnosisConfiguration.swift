@@ -45,6 +45,9 @@ public struct DiagnosisConfiguration: Sendable {
     public var platform: Platform
     /// Where runtime-context files are read from (`/` in production; tests point at a fixture directory).
     public var fileSystemRoot: String
+    /// Where this process runs (container, WSL, native). Default nil: detected from the files under
+    /// ``fileSystemRoot``; tests pass a value to stage a container without one.
+    public var runtime: RuntimeContext?
 
     public static let defaultScanPorts: [UInt16] = [11434, 11435, 1234, 8080, 8000, 5000, 5001, 8081, 3000]
 
@@ -63,7 +66,8 @@ public struct DiagnosisConfiguration: Sendable {
         deep: Bool = false,
         environment: [String: String] = [:],
         platform: Platform = .current,
-        fileSystemRoot: String = "/"
+        fileSystemRoot: String = "/",
+        runtime: RuntimeContext? = nil
     ) {
         self.urls = urls
         self.provider = provider
@@ -80,6 +84,7 @@ public struct DiagnosisConfiguration: Sendable {
         self.environment = environment
         self.platform = platform
         self.fileSystemRoot = fileSystemRoot
+        self.runtime = runtime
     }
 
     /// The key in use and where it came from (flag > OPENAI_API_KEY > LM_API_TOKEN).

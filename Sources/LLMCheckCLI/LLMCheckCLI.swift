@@ -19,6 +19,8 @@ public enum LLMCheckCLI {
         ModelsCommand.self,
         ChatCommand.self,
         BenchCommand.self,
+        LoadCommand.self,
+        LoadMergeCommand.self,
     ]
 
     /// Runs `llmcheck` with `arguments` (without the program name) and returns the exit code.

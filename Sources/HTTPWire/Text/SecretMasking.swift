@@ -124,8 +124,12 @@ public enum SecretMasking {
     /// - keys `sk-…` (including `sk-proj-`, `sk-ant-`, LM Studio `sk-lm-…:…`), `gsk_…`, `xai-…`
     ///   of 8+ characters after the prefix (→ ``mask(_:)``);
     /// - URL user-info and key-like query parameters (see ``redactURL(_:)``).
-    public static func redactTokens(_ text: String) -> String {
-        var scanner = TokenRedactor(Array(text.utf8))
+    ///
+    /// `credentialFields: false` leaves the first shape out: for prose that names where a key came
+    /// from (`from --api-key: 401 …`, `OPENAI_API_KEY: GET …`), whose known key values the caller
+    /// masks by value (``redact(_:secrets:)``), so a status or a word after the name survives.
+    public static func redactTokens(_ text: String, credentialFields: Bool = true) -> String {
+        var scanner = TokenRedactor(Array(text.utf8), credentialFields: credentialFields)
         guard scanner.run() else { return text }
         return String(decoding: scanner.out, as: UTF8.self)
     }
@@ -167,11 +171,13 @@ public enum SecretMasking {
 /// A single left-to-right pass over UTF-8 bytes that masks token shapes (see ``SecretMasking/redactTokens(_:)``).
 private struct TokenRedactor {
     let bytes: [UInt8]
+    let credentialFields: Bool
     var out: [UInt8] = []
     var changed = false
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], credentialFields: Bool = true) {
         self.bytes = bytes
+        self.credentialFields = credentialFields
         out.reserveCapacity(bytes.count)
     }
 
@@ -191,7 +197,7 @@ private struct TokenRedactor {
         var i = 0
         while i < bytes.count {
             let atWordStart = i == 0 || !isWord(bytes[i - 1])
-            if atWordStart, let next = field(at: i) ?? bearer(at: i) ?? key(at: i) {
+            if atWordStart, let next = (credentialFields ? field(at: i) : nil) ?? bearer(at: i) ?? key(at: i) {
                 i = next
                 continue
             }

@@ -10,14 +10,18 @@ public enum DiscoverCommand: Command {
         discussion: """
             Probes the ports concurrently with short timeouts (connect 300 ms, headers 1.5 s) and
             fingerprints each answer: Ollama (GET / banner, /api/version), LM Studio (/api/v0/models,
-            X-Powered-By: Express), llama.cpp (/props, /health), vLLM (/version, owned_by vllm) or a
-            generic OpenAI-compatible /v1/models.
+            X-Powered-By: Express), llama.cpp (Server: llama.cpp, /props, /health — also behind
+            --api-key, whose /health and Server header are public), vLLM (/version, owned_by vllm) or a
+            generic OpenAI-compatible /v1/models. --api-key is sent with the probes (default:
+            OPENAI_API_KEY); --connect-timeout lengthens the probes on a slow or busy machine.
 
             EXIT CODES: 0 at least one provider found, 1 none found, 64 usage.
             """,
         options: [
             .option("--ports", value: "LIST", help: "Ports and ranges, as for diagnose --scan-ports (11434,1234,8000-8002).", default: ProviderDiscovery.defaultPorts.map(String.init).joined(separator: ",")),
             .option("--host", value: "HOST", help: "Host to probe.", default: "127.0.0.1"),
+            .option("--api-key", value: "KEY", help: "Key sent with the probes (default: OPENAI_API_KEY). Never printed."),
+            .option("--connect-timeout", value: "SECONDS", help: "Connect and header budget per probe.", default: "0.3"),
             .flag("--json", help: "Print JSON."),
         ])
 
@@ -27,7 +31,11 @@ public enum DiscoverCommand: Command {
             // The same list syntax as `diagnose --scan-ports`, ranges included.
             do { ports = try DiagnosisConfiguration.parsePorts(text, option: "--ports") } catch { throw UsageError(error.message) }
         }
-        let discovery = ProviderDiscovery(host: arguments.string("--host") ?? "127.0.0.1", ports: ports)
+        let connect = try arguments.seconds("--connect-timeout")
+        if let connect, connect <= 0 { throw UsageError("--connect-timeout must be greater than 0") }
+        let timeouts = ClientCommandSupport.probeTimeouts(connect: connect)
+        let key = arguments.string("--api-key") ?? context.environment["OPENAI_API_KEY"]
+        let discovery = ProviderDiscovery(host: arguments.string("--host") ?? "127.0.0.1", ports: ports, timeouts: timeouts, apiKey: key)
         let found = await discovery.discover()
         if arguments.flag("--json") {
             let items: [JSONValue] = found.map { provider in

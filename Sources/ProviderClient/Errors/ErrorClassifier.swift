@@ -151,6 +151,7 @@ public enum ErrorClassifier {
         case .tlsFailure: .tlsFailure
         case .proxyFailure: .proxyFailure
         case .protocolError: .malformedResponse
+        case .tooLarge: .responseTooLarge
         case .truncatedBody: .truncatedStream
         case .cancelled: .cancelled
         case .other: .unknown
