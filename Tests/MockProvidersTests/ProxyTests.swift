@@ -138,6 +138,61 @@ struct ProxyTests {
         }
     }
 
+    @Test func keepsTheClientConnectionAliveAndPassesOnTheUpstreamsClose() async throws {
+        try await withMock(.ollama) { upstream in
+            try await withProxy(upstream: upstream.baseURL) { proxy in
+                let c = try await RawTestConnection.connect(port: proxy.port)
+                let get = "GET /api/tags HTTP/1.1\r\nHost: x\r\n\r\n"
+                try await c.send(get + get)
+                let t = await c.read(idleTimeout: .seconds(5)) { bytes in ((try? RawHTTPResponse.parseAll(bytes)) ?? []).count == 2 }
+                let both = try RawHTTPResponse.parseAll(t.bytes)
+                #expect(both.map(\.status) == [200, 200])
+                let entries = try await proxyJournal(proxy, count: 2)
+                #expect(entries.map(\.indexOnConnection) == [1, 2])
+            }
+        }
+        let closing = try RawTestServer { socket in
+            _ = RawTestServer.readRequestHead(from: socket)
+            try socket.writeAll(Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".utf8))
+        }
+        defer { closing.stop() }
+        try await withProxy(upstream: closing.baseURL) { proxy in
+            let c = try await RawTestConnection.connect(port: proxy.port)
+            try await c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            let t = await c.readUntilClose()
+            let r = try RawHTTPResponse.parse(t.bytes)
+            #expect(r.headers["Connection"] == "close")
+            #expect(r.text == "ok")
+            #expect(t.ending == .eof)
+        }
+    }
+
+    @Test func garbageOrAResetFromTheUpstreamIsReportedPerRequest() async throws {
+        let garbage = try RawTestServer { socket in
+            _ = RawTestServer.readRequestHead(from: socket)
+            try socket.writeAll(Array("SSH-2.0-OpenSSH_9.6\r\n".utf8))
+        }
+        defer { garbage.stop() }
+        try await withProxy(upstream: garbage.baseURL) { proxy in
+            let r = try RawHTTPResponse.parse(try await proxied(proxy, "GET", "/api/tags").bytes)
+            #expect(r.status == 502)
+            #expect(r.text.contains(garbage.baseURL))
+        }
+        let resets = try RawTestServer { socket in
+            _ = RawTestServer.readRequestHead(from: socket)
+            try socket.writeAll(Array("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{}\n\n\r\n".utf8))
+            socket.setLingerZeroAndClose()
+        }
+        defer { resets.stop() }
+        try await withProxy(upstream: resets.baseURL) { proxy in
+            let t = try await proxied(proxy, "POST", "/api/chat", json: Self.chat)
+            #expect(!LenientResponse(t.bytes).isComplete)
+            let entry = try #require(try await proxyJournal(proxy, count: 1).first)
+            #expect(entry.outcome.name == "failed")
+            #expect(entry.hop?.upstreamError != nil)
+        }
+    }
+
     @Test func upstreamURLsAreCheckedAtStartUp() {
         #expect((try? ProxyUpstream(parsing: "https://api.openai.com")) == nil)
         for bad in ["ftp://x", "http://", "http://host:99999", "http://h:1/?q=1", "127.0.0.1:11434"] {
