@@ -96,11 +96,12 @@ public final class ProxyEngine: Sendable {
                 try injector.finish()
             } else {
                 let options = HTTPClientOptions(timeouts: configuration.upstreamTimeouts)
-                if replays, isReconnect(request) { ProxyEngine.sendAndDiscard(relayRequest: ProxyRelay(upstream: configuration.upstream, options: options, injector: injector, arrivedAt: arrived, isRecording: false).upstreamRequest(for: request), options: options) }
+                if replays, isReconnect(request) {
+                    ProxyEngine.sendAndDiscard(ProxyRelay.upstreamRequest(for: request, to: configuration.upstream), options: options)
+                }
                 relay = ProxyRelay(
                     upstream: configuration.upstream, options: options,
                     injector: sink, arrivedAt: arrived, isRecording: recorder != nil, idleTimeout: idleTimeout)
-                defer { if let r = relay { hop = r.hop } }
                 try relay!.run(request)
             }
             outcome = injector.outcome
@@ -149,8 +150,8 @@ public final class ProxyEngine: Sendable {
 
     /// `replay-on-reconnect`: sends the request upstream once and drains the answer.
     @available(*, noasync, message: "blocks")
-    static func sendAndDiscard(relayRequest: HTTPClientRequest, options: HTTPClientOptions) {
-        _ = try? HTTPClientConnection(request: relayRequest, options: options).run { _ in }
+    static func sendAndDiscard(_ request: HTTPClientRequest, options: HTTPClientOptions) {
+        _ = try? HTTPClientConnection(request: request, options: options).run { _ in }
     }
 
     /// The provider a request speaks to: the given one, else guessed from the path, else from the port.
@@ -161,8 +162,13 @@ public final class ProxyEngine: Sendable {
         return configuration.provider
     }
 
-    /// The one-line summary `llmcheck proxy -v` prints per request.
+    /// The one-line summary `llmcheck proxy -v` prints per request (key-like query values and
+    /// tokens redacted by ``SecretMasking``).
     public static func summary(_ e: JournalEntry) -> String {
+        SecretMasking.redactTokens(unredactedSummary(e))
+    }
+
+    private static func unredactedSummary(_ e: JournalEntry) -> String {
         func ms(_ ns: UInt64?) -> String { ns.map { String(format2(Double($0) / 1e6)) + " ms" } ?? "-" }
         var line = "#\(e.id) \(e.method) \(e.target) → \(e.status.map(String.init) ?? "no answer")"
         guard let hop = e.hop else { return line }

@@ -50,7 +50,7 @@ struct ProxyRelay {
 
     /// The upstream request for `incoming`: same method, target (after the base path), headers
     /// (minus ``requestFieldsNotForwarded``) and body.
-    func upstreamRequest(for incoming: HTTPRequest) -> HTTPClientRequest {
+    static func upstreamRequest(for incoming: HTTPRequest, to upstream: ProxyUpstream) -> HTTPClientRequest {
         var headers = HTTPHeaders()
         for f in incoming.headers where !ProxyRelay.requestFieldsNotForwarded.contains(f.name.lowercased()) {
             headers.add(name: f.name, value: f.value)
@@ -75,7 +75,7 @@ struct ProxyRelay {
     ///   reports it, or ``ExchangeEnded`` with `.failed` when the upstream broke after the head.
     @available(*, noasync, message: "blocks")
     mutating func run(_ incoming: HTTPRequest) throws {
-        let connection = HTTPClientConnection(request: upstreamRequest(for: incoming), options: options)
+        let connection = HTTPClientConnection(request: ProxyRelay.upstreamRequest(for: incoming, to: upstream), options: options)
         var failure: (any Error)?
         var splitter = StreamEventSplitter(framing: .plain)
         var headAt: UInt64 = 0
