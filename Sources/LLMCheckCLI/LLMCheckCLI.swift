@@ -10,6 +10,7 @@ public enum LLMCheckCLI {
     public static let commands: [any Command.Type] = [
         DiagnoseCommand.self,
         RunCommand.self,
+        VerdictCommand.self,
         ServeCommand.self,
         RecordCommand.self,
         ProxyCommand.self,

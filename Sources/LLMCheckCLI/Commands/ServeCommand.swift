@@ -1,6 +1,7 @@
 import Foundation
 import HTTPWire
 import MockProviders
+import ScenarioRunner
 
 /// `llmcheck serve`: run mock providers until SIGINT/SIGTERM.
 public enum ServeCommand: Command {
@@ -48,7 +49,9 @@ public enum ServeCommand: Command {
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         let configurations = try makeConfigurations(arguments, context: context)
         var servers: [MockProviderServer] = []
-        for configuration in configurations {
+        for var configuration in configurations {
+            // Session mode: GET /__llmcheck/verdict judges the journal with the runner's verdicts.
+            configuration.sessionJudge = SessionVerdict()
             let server = MockProviderServer(configuration: configuration)
             do {
                 try server.start()

@@ -109,6 +109,9 @@ public struct JournalEntry: Sendable {
     public var sentRetryAfter: String? = nil
     /// The `retry-after-ms` header value the response actually carried, if any.
     public var sentRetryAfterMilliseconds: String? = nil
+    /// FNV-1a of the request body: tells a retry (same body) from a different request on the same path when a
+    /// client sends no request id. Nil for an empty body.
+    public var bodyFingerprint: UInt64? = nil
     /// Per-hop timing when the exchange went through `llmcheck proxy` (nil for a mock's own answer).
     public var hop: ProxyHopTiming? = nil
 

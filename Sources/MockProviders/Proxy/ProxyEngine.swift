@@ -132,7 +132,7 @@ public final class ProxyEngine: Sendable {
             bodyWriteOffsetsNanoseconds: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
             longestGapNanoseconds: measured.longestGap(until: end),
             sentRetryAfter: measured.sentRetryAfter, sentRetryAfterMilliseconds: measured.sentRetryAfterMilliseconds,
-            hop: hop
+            bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body), hop: hop
         )
         journal.append(entry)
         onEntry(entry)

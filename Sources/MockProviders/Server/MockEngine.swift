@@ -95,7 +95,8 @@ public final class MockEngine: Sendable {
             durationNanoseconds: end &- arrived,
             bodyWriteOffsetsNanoseconds: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
             longestGapNanoseconds: measured.longestGap(until: end),
-            sentRetryAfter: measured.sentRetryAfter, sentRetryAfterMilliseconds: measured.sentRetryAfterMilliseconds
+            sentRetryAfter: measured.sentRetryAfter, sentRetryAfterMilliseconds: measured.sentRetryAfterMilliseconds,
+            bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body)
         ))
         if let failure { throw failure }
     }
@@ -109,6 +110,16 @@ public final class MockEngine: Sendable {
             faults.insert(try FaultSpec.parse(field.value), at: 0)
         }
         return faults
+    }
+
+    /// FNV-1a over the bytes (the journal's body fingerprint).
+    static func fingerprint(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
     }
 
     /// `path.hasPrefix(controlPrefix)`, decided on the bytes when the text after the prefix is ASCII.

@@ -5,11 +5,13 @@ import MockProviders
 // MARK: - MockProvidersEnvironment
 
 /// ``MockEnvironment`` backed by MockProviders' ``MockProviderServer``s.
-public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendable {
-    // @unchecked: `running` and `stopped` are guarded by `lock`.
-    private let lock = NSLock()
-    private var running: [(name: String, server: MockProviderServer)] = []
-    private var stopped = false
+public final class MockProvidersEnvironment: MockEnvironment, Sendable {
+    private struct State {
+        var running: [(name: String, server: MockProviderServer)] = []
+        var stopped = false
+    }
+
+    private let state = LockedValue(State())
 
     public init() {}
 
@@ -18,9 +20,9 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
         for spec in servers {
             let configuration = try Self.configuration(for: spec, seed: StableHash.scenarioSeed(runSeed: seed, scenarioID: spec.name))
             let server = MockProviderServer(configuration: configuration)
-            let proceed: Bool = lock.withLock {
-                guard !stopped else { return false }
-                running.append((spec.name, server))
+            let proceed: Bool = state.withLock { state in
+                guard !state.stopped else { return false }
+                state.running.append((spec.name, server))
                 return true
             }
             guard proceed else { throw CancellationError() }
@@ -31,7 +33,7 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
     }
 
     public func exchanges() async -> [ObservedExchange] {
-        let servers = lock.withLock { running }
+        let servers = state.withLock { $0.running }
         var out: [ObservedExchange] = []
         for (name, server) in servers {
             out += server.journal().map { Self.observed($0, server: name) }
@@ -40,9 +42,9 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
     }
 
     public func stop() async {
-        let servers: [MockProviderServer] = lock.withLock {
-            stopped = true
-            return running.map(\.server)
+        let servers: [MockProviderServer] = state.withLock { state in
+            state.stopped = true
+            return state.running.map(\.server)
         }
         for server in servers {
             await server.shutdown(grace: .milliseconds(50))
@@ -140,6 +142,8 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
             server: server, sequence: entry.id, connectionID: entry.connectionID, method: entry.method, path: entry.path,
             scenarioID: entry.header("X-LLMCheck-Scenario"),
             requestID: entry.header("X-LLMCheck-Request"), attemptNumber: entry.header("X-LLMCheck-Attempt").flatMap { Int($0) },
+            testID: entry.header("X-Test-Id"), clientRequestID: entry.header("X-Request-ID") ?? entry.header("Idempotency-Key"),
+            bodyFingerprint: entry.bodyFingerprint,
             credential: credential, receivedAt: entry.startedAtNanoseconds,
             endedAt: entry.startedAtNanoseconds + entry.durationNanoseconds, status: entry.status,
             retryAfterMilliseconds: entry.sentRetryAfterDelayMilliseconds, shouldRetry: shouldRetry, faults: effects,
