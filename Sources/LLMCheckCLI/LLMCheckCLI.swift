@@ -13,6 +13,7 @@ public enum LLMCheckCLI {
         VerdictCommand.self,
         ServeCommand.self,
         RecordCommand.self,
+        ProxyCommand.self,
         FixturesValidateCommand.self,
         ReportMergeCommand.self,
         DiscoverCommand.self,

@@ -155,6 +155,7 @@ struct RecordingProxyTests {
             #expect(exchange.request.method == "POST")
             #expect(exchange.request.path == "/api/chat")
             #expect(exchange.request.body == ["model": "llama3.2:3b"])
+            #expect(exchange.request.streams == true)  // Ollama streams when `stream` is absent
             #expect(exchange.response.chunks.flatMap(\.bytes) == viaProxy.body)
             let text = fixture.jsonValue.prettySerialized()
             #expect(!text.contains("sk-proxy-secret"))

@@ -112,6 +112,8 @@ public struct JournalEntry: Sendable {
     /// FNV-1a of the request body: tells a retry (same body) from a different request on the same path when a
     /// client sends no request id. Nil for an empty body.
     public var bodyFingerprint: UInt64? = nil
+    /// Per-hop timing when the exchange went through `llmcheck proxy` (nil for a mock's own answer).
+    public var hop: ProxyHopTiming? = nil
 
     /// How many body write times an entry keeps (``bodyWriteOffsetsNanoseconds``).
     public static let maximumRecordedWrites = 512
@@ -160,6 +162,7 @@ public struct JournalEntry: Sendable {
             ("retry_after", sentRetryAfter.map(JSONValue.string) ?? .null),
             ("retry_after_ms", sentRetryAfterMilliseconds.map(JSONValue.string) ?? .null),
         ]
+        if let hop { pairs.append(("proxy", hop.jsonValue(writeOffsets: bodyWriteOffsetsNanoseconds, headNanoseconds: headNanoseconds))) }
         return .object(pairs)
     }
 }

@@ -50,16 +50,11 @@ public final class MockEngine: Sendable {
         let mock = MockRequest(http: request, number: number, path: path)
         let model = mock.model
         let headers = request.headers
-        var faults = faultPlan.decide(method: request.method.rawValue, path: mock.path, model: model, testID: { headers["X-Test-Id"] })
-        // Per-request faults from the `X-LLMCheck-Fault` header (schedule keys are ignored there).
-        for field in headers where field.name.utf8.count == 16 && field.name.caseInsensitiveEquals(MockEngine.faultHeader) {
-            do {
-                faults.insert(try FaultSpec.parse(field.value), at: 0)
-            } catch {
-                return try writer.respond(
-                    status: .badRequest, headers: ["Content-Type": "text/plain; charset=utf-8"],
-                    text: "\(MockEngine.faultHeader): \(error.description)\n")
-            }
+        let faults: [FaultSpec]
+        do { faults = try MockEngine.decideFaults(request, path: mock.path, model: model, plan: faultPlan) } catch {
+            return try writer.respond(
+                status: .badRequest, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                text: "\(MockEngine.faultHeader): \(error.description)\n")
         }
         let exchange = FaultInjector(base: writer, faults: faults, arrivedAt: arrived)
         var fixtureName: String?
@@ -104,6 +99,17 @@ public final class MockEngine: Sendable {
             bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body)
         ))
         if let failure { throw failure }
+    }
+
+    /// The faults for one request: the installed ones its schedule picks, after the per-request
+    /// `X-LLMCheck-Fault` header specs (schedule keys are ignored there). Shared by the mocks and the proxy.
+    static func decideFaults(_ request: HTTPRequest, path: String, model: String?, plan: FaultPlan) throws(FaultSpecError) -> [FaultSpec] {
+        let headers = request.headers
+        var faults = plan.decide(method: request.method.rawValue, path: path, model: model, testID: { headers["X-Test-Id"] })
+        for field in headers where field.name.utf8.count == 16 && field.name.caseInsensitiveEquals(MockEngine.faultHeader) {
+            faults.insert(try FaultSpec.parse(field.value), at: 0)
+        }
+        return faults
     }
 
     /// FNV-1a over the bytes (the journal's body fingerprint).
