@@ -22,6 +22,9 @@ if ! cmp -s "$here/requirements.txt" "$stamp" 2>/dev/null; then
 fi
 
 logdir=$(mktemp -d "$work/llmcheck-conformance.XXXXXX")
+# The control token every `serve` below requires for changes on /__llmcheck/ (conformance.py sends it).
+LLMCHECK_CONTROL_TOKEN=conformance-$$-$RANDOM
+export LLMCHECK_CONTROL_TOKEN
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done

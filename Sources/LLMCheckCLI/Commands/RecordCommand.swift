@@ -52,17 +52,20 @@ public enum RecordCommand: Command {
                 do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
                     output.error("error: cannot write \(out): \(error)")
                 }
-                output.error("recorded \(fixture.exchanges.last?.name ?? "") (\(fixture.exchanges.count) exchanges)")
+                output.error("recorded \(SecretMasking.redactTokens(fixture.exchanges.last?.name ?? "")) (\(fixture.exchanges.count) exchanges)")
             })
         else {
-            throw UsageError("--upstream must be a plain http:// URL such as http://127.0.0.1:11434, got '\(upstream)'")
+            throw UsageError("--upstream must be a plain http:// URL such as http://127.0.0.1:11434, got '\(SecretMasking.redactURL(upstream))'")
         }
         do { try proxy.start() } catch {
-            context.output.error("error: cannot listen on \(host):\(port): \(error)")
+            context.output.error(ServeCommand.bindFailureMessage(error, doing: "listen", host: host, port: UInt16(port)))
             return .unavailable
         }
         context.output.line(proxy.baseURL)
-        context.output.error("llmcheck record: forwarding \(proxy.baseURL) → \(upstream), writing \(out). Press Ctrl-C to stop.")
+        context.output.error("llmcheck record: forwarding \(proxy.baseURL) → \(SecretMasking.redactURL(upstream)), writing \(out). Press Ctrl-C to stop.")
+        let exposure = ServeCommand.exposureNotes(
+            host: host, ports: [proxy.port], what: "the recording proxy and, through it, \(SecretMasking.redactURL(upstream))", hasControlEndpoint: false)
+        for line in exposure { context.output.error(line) }
         await ServeCommand.waitForTerminationSignal()
         await proxy.shutdown(grace: .seconds(1))
         context.output.error("llmcheck record: \(proxy.fixture.exchanges.count) exchanges in \(out)")

@@ -340,35 +340,10 @@ struct OllamaPersonality: MockPersonality {
         return patterns.contains { $0 == "*" || GlobPattern($0).matches(origin) }
     }
 
-    private var isLoopbackListener: Bool {
-        let h = configuration.server.host
-        return h == "127.0.0.1" || h == "::1" || h == "localhost" || h.hasPrefix("127.")
-    }
+    private var isLoopbackListener: Bool { HostPolicy.isLoopbackListener(configuration.server.host) }
 
-    /// The DNS-rebinding guard: loopback/private IPs, localhost, *.localhost/.local/.internal.
-    func isAllowedHost(_ hostHeader: String) -> Bool {
-        var host = hostHeader.lowercased()
-        if host.hasPrefix("[") {
-            if let end = host.firstIndex(of: "]") { host = String(host[host.index(after: host.startIndex)..<end]) }
-        } else if let colon = host.lastIndex(of: ":"), host.filter({ $0 == ":" }).count == 1 {
-            host = String(host[..<colon])
-        }
-        if host.isEmpty || host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".local") || host.hasSuffix(".internal") {
-            return true
-        }
-        if host == OllamaPersonality.machineHostName { return true }
-        let octets = host.split(separator: ".").compactMap { UInt8($0) }
-        if octets.count == 4, host.split(separator: ".").count == 4 {
-            let (a, b) = (octets[0], octets[1])
-            return a == 127 || a == 10 || a == 0 || (a == 172 && (16...31).contains(b)) || (a == 192 && b == 168) || (a == 169 && b == 254)
-        }
-        if host.contains(":") {
-            return host == "::1" || host == "::" || host.hasPrefix("fc") || host.hasPrefix("fd") || host.hasPrefix("fe80")
-        }
-        return false
-    }
-
-    static let machineHostName = ProcessInfo.processInfo.hostName.lowercased()
+    /// The DNS-rebinding guard (``HostPolicy/isAllowedHost(_:)``).
+    func isAllowedHost(_ hostHeader: String) -> Bool { HostPolicy.isAllowedHost(hostHeader) }
 
     // MARK: - Status faults
 

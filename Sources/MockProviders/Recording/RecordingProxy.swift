@@ -6,8 +6,11 @@ import HTTPWire
 /// offsets as a ``Fixture``.
 ///
 /// Secrets never reach the fixture: request headers are not recorded at all (the matcher keeps
-/// method, path and the body's `model`/`stream`), and secret response headers (`Set-Cookie`…)
-/// are dropped.
+/// method, path and the body's `model`/`stream`), secret response headers (`Set-Cookie`…) are
+/// dropped, and every secret the request carried (``SecretMasking/requestSecrets(headers:target:)``)
+/// is masked where it reappears: in the recorded path and name, and in response chunks that echo
+/// it (a secret split across two chunks is masked in neither; upstreams echo keys inside one JSON
+/// error body).
 public final class RecordingProxy: Sendable {
     /// Where requests go: `http://host:port[/base-path]`.
     public let upstream: HTTPClientRequest
@@ -16,11 +19,9 @@ public final class RecordingProxy: Sendable {
     private let store: Store
     private let provider: MockProviderKind?
 
-    /// Recorded exchanges, guarded by a lock; `onChange` sees every new fixture state.
-    final class Store: @unchecked Sendable {
-        // @unchecked: `exchanges` is guarded by `lock`.
-        private let lock = NSLock()
-        private var exchanges: [FixtureExchange] = []
+    /// Recorded exchanges; `onChange` sees every new fixture state.
+    final class Store: Sendable {
+        private let exchanges = LockedValue<[FixtureExchange]>([])
         let onChange: @Sendable (Fixture) -> Void
         let provider: MockProviderKind?
 
@@ -30,15 +31,15 @@ public final class RecordingProxy: Sendable {
         }
 
         func append(_ exchange: FixtureExchange) {
-            let fixture: Fixture = lock.withLock {
-                exchanges.append(exchange)
-                return Fixture(provider: provider, description: "Recorded by llmcheck record", exchanges: exchanges)
+            let fixture: Fixture = exchanges.withLock {
+                $0.append(exchange)
+                return Fixture(provider: provider, description: "Recorded by llmcheck record", exchanges: $0)
             }
             onChange(fixture)
         }
 
         var fixture: Fixture {
-            lock.withLock { Fixture(provider: provider, description: "Recorded by llmcheck record", exchanges: exchanges) }
+            Fixture(provider: provider, description: "Recorded by llmcheck record", exchanges: exchanges.current)
         }
     }
 
@@ -81,6 +82,7 @@ public final class RecordingProxy: Sendable {
     static let hopByHop: Set<String> = ["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "host", "content-length", "accept-encoding"]
 
     static func forward(_ incoming: HTTPRequest, writer: any HTTPResponseWriter, upstream: HTTPClientRequest, basePath: String, store: Store) throws {
+        let secrets = SecretMasking.requestSecrets(headers: incoming.headers, target: incoming.head.target)
         var headers = HTTPHeaders()
         for f in incoming.headers where !hopByHop.contains(f.name.lowercased()) { headers.add(name: f.name, value: f.value) }
         var request = upstream
@@ -107,7 +109,7 @@ public final class RecordingProxy: Sendable {
                         recordedHead = forwarded
                         try writer.writeHead(forwarded)
                     case .body(let bytes, let at):
-                        chunks.append(FixtureChunk(offsetMilliseconds: Double(at &- headAt) / 1e6, bytes: bytes))
+                        chunks.append(FixtureChunk(offsetMilliseconds: Double(at &- headAt) / 1e6, bytes: SecretMasking.redact(bytes, secrets: secrets)))
                         try writer.writeBody(bytes)
                     case .end:
                         try writer.finish()
@@ -129,7 +131,9 @@ public final class RecordingProxy: Sendable {
         }
         guard let head = recordedHead else { return }
         var recordedHeaders = HTTPHeaders()
-        for f in head.headers where !SecretMasking.isSecretHeader(f.name) { recordedHeaders.add(name: f.name, value: f.value) }
+        for f in head.headers where !SecretMasking.isSecretHeader(f.name) {
+            recordedHeaders.add(name: f.name, value: secrets.isEmpty ? f.value : SecretMasking.redact(f.value, secrets: secrets))
+        }
         if let length = recordedHeaders["Content-Length"], Int(length) != chunks.reduce(0, { $0 + $1.bytes.count }) {
             recordedHeaders.remove(name: "Content-Length")
         }
@@ -139,8 +143,9 @@ public final class RecordingProxy: Sendable {
             for key in ["model", "stream"] { if let v = json[key] { pairs.append((key, v)) } }
             if !pairs.isEmpty { matcherBody = .object(pairs) }
         }
-        let matcher = FixtureRequestMatcher(method: incoming.method.rawValue, path: incoming.path, body: matcherBody)
-        let name = "\(incoming.method.rawValue) \(incoming.path)" + (matcherBody?["model"]?.stringValue.map { " \($0)" } ?? "")
+        let path = SecretMasking.redactRequestText(incoming.path, secrets: secrets)
+        let matcher = FixtureRequestMatcher(method: incoming.method.rawValue, path: path, body: matcherBody)
+        let name = "\(incoming.method.rawValue) \(path)" + (matcherBody?["model"]?.stringValue.map { " \($0)" } ?? "")
         store.append(FixtureExchange(name: name, request: matcher, response: FixtureResponse(status: head.status.code, headers: recordedHeaders, chunks: chunks)))
     }
 }

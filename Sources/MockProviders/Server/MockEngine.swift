@@ -88,15 +88,21 @@ public final class MockEngine: Sendable {
             failure = error
         }
         let end = MonotonicClock.now()
+        // Secrets of this request (secret headers, key-like query parameters) are masked wherever
+        // the journal repeats them: target, path, fault texts (a `message=` may quote a key).
+        let secrets = SecretMasking.requestSecrets(headers: headers, target: request.head.target)
+        let target = SecretMasking.redactRequestText(request.head.target, secrets: secrets)
+        let journaledPath = mock.path.utf8.elementsEqual(request.head.target.utf8) ? target : SecretMasking.redactRequestText(mock.path, secrets: secrets)
+        if case .failed(let message) = outcome { outcome = .failed(SecretMasking.redactRequestText(message, secrets: secrets)) }
         journal.append(JournalEntry(
             id: number, provider: configuration.provider, connectionID: request.connectionID,
             indexOnConnection: request.indexOnConnection, remoteAddress: request.remoteAddress,
             startedAtNanoseconds: arrived, offsetMilliseconds: Double(arrived &- createdAt) / 1e6,
-            wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: request.head.target,
-            path: mock.path, model: model, stream: mock.stream,
-            headers: journaledHeaders(headers), bodyBytes: request.body.count,
+            wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: target,
+            path: journaledPath, model: model, stream: mock.stream,
+            headers: journaledHeaders(headers, secrets: secrets), bodyBytes: request.body.count,
             status: exchange.status, chunksSent: exchange.chunksSent, bytesSent: exchange.bytesSent,
-            faults: faults.map(\.description), fixture: fixtureName, outcome: outcome,
+            faults: faults.map { SecretMasking.redactRequestText($0.description, secrets: secrets) }, fixture: fixtureName, outcome: outcome,
             headNanoseconds: exchange.headAt.map { $0 &- arrived }, firstByteNanoseconds: exchange.firstByteAt.map { $0 &- arrived },
             durationNanoseconds: end &- arrived,
             bodyWriteOffsetsNanoseconds: exchange.takeWriteOffsets(), bodyWriteCount: exchange.writeCount,
@@ -106,11 +112,12 @@ public final class MockEngine: Sendable {
         if let failure { throw failure }
     }
 
-    /// `path.hasPrefix(controlPrefix)`, decided on the bytes when the text after the prefix is ASCII.
+    /// `path.hasPrefix(controlPrefix)` or the prefix without its slash (`/__llmcheck`), decided on
+    /// the bytes when the text after the prefix is ASCII.
     static func isControlPath(_ path: String) -> Bool {
         let utf8 = path.utf8
         let prefix = controlPrefix.utf8
-        guard utf8.starts(with: prefix) else { return false }
+        guard utf8.starts(with: prefix) else { return utf8.elementsEqual(prefix.dropLast()) }
         // A combining mark after the prefix would join its last Character.
         if utf8.count > prefix.count, utf8[utf8.index(utf8.startIndex, offsetBy: prefix.count)] >= 0x80 {
             return path.hasPrefix(controlPrefix)
@@ -118,24 +125,34 @@ public final class MockEngine: Sendable {
         return true
     }
 
-    /// Request headers as journaled: secrets masked, at most 40 fields of 256 characters.
-    static func journaledHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
-        journaledHeaders(headers, mask: SecretMasking.mask)
+    /// Request headers as journaled: every field; secret headers (``SecretMasking/isSecretHeader(_:)``)
+    /// masked; in the others, every value of `secrets` masked (and token shapes in the fault
+    /// header, whose `message=` is free text); other values cut at 256 characters.
+    static func journaledHeaders(_ headers: HTTPHeaders, secrets: [String] = []) -> [(name: String, value: String)] {
+        journaledHeaders(headers, secrets: secrets, mask: SecretMasking.mask)
     }
 
-    /// ``journaledHeaders(_:)`` with the engine's cache of masked values (a client sends the same key
-    /// on every request).
-    func journaledHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
-        MockEngine.journaledHeaders(headers, mask: maskedValues.mask)
+    /// ``journaledHeaders(_:secrets:)`` with the engine's cache of masked values (a client sends the
+    /// same key on every request).
+    func journaledHeaders(_ headers: HTTPHeaders, secrets: [String]) -> [(name: String, value: String)] {
+        MockEngine.journaledHeaders(headers, secrets: secrets, mask: maskedValues.mask)
     }
 
-    private static func journaledHeaders(_ headers: HTTPHeaders, mask: (String) -> String) -> [(name: String, value: String)] {
+    private static func journaledHeaders(_ headers: HTTPHeaders, secrets: [String], mask: (String) -> String) -> [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
-        out.reserveCapacity(min(headers.count, 40))
+        out.reserveCapacity(headers.count)
         for f in headers {
-            if out.count == 40 { break }
-            let value = SecretMasking.isSecretHeader(f.name) ? mask(f.value) : f.value.utf8.count <= 256 ? f.value : String(f.value.prefix(256))
-            out.append((f.name, value))
+            if SecretMasking.isSecretHeader(f.name) {
+                out.append((f.name, mask(f.value)))
+                continue
+            }
+            var value = f.value
+            if f.name.caseInsensitiveEquals(faultHeader) {
+                value = SecretMasking.redactRequestText(value, secrets: secrets)
+            } else if !secrets.isEmpty {
+                value = SecretMasking.redact(value, secrets: secrets)
+            }
+            out.append((f.name, value.utf8.count <= 256 ? value : String(value.prefix(256))))
         }
         return out
     }

@@ -10,13 +10,18 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
     private let lock = NSLock()
     private var running: [(name: String, server: MockProviderServer)] = []
     private var stopped = false
+    /// The control token of every mock this environment starts (changes on `/__llmcheck/` need it).
+    public let controlToken: String
 
-    public init() {}
+    public init(controlToken: String = MockConfiguration.generateControlToken()) {
+        self.controlToken = controlToken
+    }
 
     public func start(servers: [Scenario.Server], seed: UInt64) async throws -> [String: RunningServer] {
         var out: [String: RunningServer] = [:]
         for spec in servers {
-            let configuration = try Self.configuration(for: spec, seed: StableHash.scenarioSeed(runSeed: seed, scenarioID: spec.name))
+            var configuration = try Self.configuration(for: spec, seed: StableHash.scenarioSeed(runSeed: seed, scenarioID: spec.name))
+            configuration.controlToken = controlToken
             let server = MockProviderServer(configuration: configuration)
             let proceed: Bool = lock.withLock {
                 guard !stopped else { return false }
