@@ -11,7 +11,7 @@ struct LMStudioPersonality: MockPersonality {
     init(configuration: MockConfiguration, models: MockModelRegistry) {
         self.configuration = configuration
         self.models = models
-        self.responder = OpenAICompatibleResponder(flavor: .lmstudio, configuration: configuration, models: models)
+        self.responder = OpenAICompatibleResponder(conventions: .lmstudio, configuration: configuration, models: models)
     }
 
     func handle(_ request: MockRequest, writer: any HTTPResponseWriter) throws {

@@ -13,7 +13,7 @@ struct OllamaPersonality: MockPersonality {
     init(configuration: MockConfiguration, models: MockModelRegistry) {
         self.configuration = configuration
         self.models = models
-        self.responder = OpenAICompatibleResponder(flavor: .ollama, configuration: configuration, models: models)
+        self.responder = OpenAICompatibleResponder(conventions: .ollama, configuration: configuration, models: models)
         self.embedder = EmbeddingGenerator(seed: configuration.seed)
     }
 

@@ -9,7 +9,7 @@ struct OpenAIPersonality: MockPersonality {
 
     init(configuration: MockConfiguration, models: MockModelRegistry) {
         self.configuration = configuration
-        self.responder = OpenAICompatibleResponder(flavor: .openai, configuration: configuration, models: models)
+        self.responder = OpenAICompatibleResponder(conventions: .openai, configuration: configuration, models: models)
     }
 
     func handle(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
