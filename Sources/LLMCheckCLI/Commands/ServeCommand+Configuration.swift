@@ -74,6 +74,7 @@ extension ServeCommand {
             c.checksHost = !arguments.flag("--no-host-check")
             c.lmStudio.isJITLoadingEnabled = !arguments.flag("--no-jit")
             c.lmStudio.returns200ForUnknownEndpoints = !arguments.flag("--unknown-endpoint-404")
+            c.lmStudio.isCORSEnabled = arguments.flag("--cors")
             c.controlToken = controlToken
             c.server = HTTPServerConfiguration(host: host, port: port == 0 ? 0 : UInt16(port + i))
             out.append(c)

@@ -48,6 +48,7 @@ public enum ServeCommand: Command {
             .flag("--no-host-check", help: "Ollama: do not apply the DNS-rebinding Host check."),
             .flag("--no-jit", help: "LM Studio: do not load unloaded models on demand."),
             .flag("--unknown-endpoint-404", help: "LM Studio: answer unknown paths 404 instead of 200 + error."),
+            .flag("--cors", help: "LM Studio: the \"Enable CORS\" server setting (preflights 204, Access-Control-Allow-Origin: *)."),
         ],
         positionals: [PositionalSpec(name: "provider", help: "ollama, lmstudio or openai (several allowed).", isVariadic: true)]
     )
