@@ -48,7 +48,8 @@ final class FixtureReplayer: Sendable {
         if writer.requestHead.method != .head {
             for chunk in r.chunks {
                 if speed > 0, chunk.offsetMilliseconds > 0 {
-                    let due = start &+ UInt64(chunk.offsetMilliseconds / speed * 1e6)
+                    // Bounded before the conversion: a fixture built in code or a tiny speed must not trap.
+                    let due = start &+ UInt64(min(chunk.offsetMilliseconds / speed * 1e6, 1e18))
                     let now = MonotonicClock.now()
                     if due > now { try writer.pause(for: .nanoseconds(Int64(due - now))) }
                 }
