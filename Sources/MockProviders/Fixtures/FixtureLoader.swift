@@ -225,8 +225,10 @@ public enum FixtureLoader {
                             if let d = o.doubleValue, d.isFinite, d >= 0, d <= FixtureLoader.maximumOffsetMilliseconds {
                                 if d < previous { fail("\(cp).offset_ms", "must not be less than the previous chunk's offset_ms (\(JSONValue.format(previous)))") }
                                 offset = d
+                            } else if let d = o.doubleValue, d.isFinite, d >= 0 {
+                                fail("\(cp).offset_ms", "must be at most \(Int(FixtureLoader.maximumOffsetMilliseconds)) (one day), got \(o.serialized())")
                             } else {
-                                fail("\(cp).offset_ms", "must be a number of milliseconds from 0 to \(Int(FixtureLoader.maximumOffsetMilliseconds)) (one day), got \(o.serialized())")
+                                fail("\(cp).offset_ms", "must be a non-negative number")
                             }
                         } else {
                             fail("\(cp).offset_ms", "is required")
