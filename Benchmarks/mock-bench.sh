@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks of the mock servers (numbers, not pass/fail tests):
-#   1. throughput / latency against the Python peers (shared/bench/peers.sh: wrk -c16, chat completions);
+#   1. throughput / latency against the Python peers (Benchmarks/peers.sh: wrk -c16, chat completions);
 #   2. precision of injected 20 ms inter-chunk gaps (--tps 50), error p50/p99 over many gaps;
 #   3. resident memory of one `serve openai` process holding 200 concurrent streams.
 #
@@ -11,8 +11,6 @@
 # CPU-heavy (wrk + servers on a shared 2-core box): do not run in CI.
 set -u
 repo=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED_DIR:-$repo/../shared}
-[ -d "$shared/bench" ] || shared=/work/shared
 if [ -z "${LLMCHECK_BIN:-}" ]; then
   (cd "$repo" && swift build -c release --scratch-path .build-mocks-rel --product llmcheck >/dev/null) || { echo "release build failed"; exit 2; }
   LLMCHECK_BIN=$repo/.build-mocks-rel/release/llmcheck
@@ -35,7 +33,7 @@ serve() { # out-file, args... ; sets $url and $pid (no subshell, so cleanup sees
 
 echo "== 1. peers (wrk -t1 -c16, POST /v1/chat/completions) =="
 if [ -z "${SKIP_PEERS:-}" ]; then
-  OURS_CMD="$bin serve openai --host 127.0.0.1 --port {port}" bash "$shared/bench/peers.sh"
+  OURS_CMD="$bin serve openai --host 127.0.0.1 --port {port}" bash "$repo/Benchmarks/peers.sh"
 else
   echo "skipped"
 fi

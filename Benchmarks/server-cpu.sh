@@ -10,8 +10,7 @@
 set -eu
 port=$1 seconds=${2:-4}
 here=$(cd "$(dirname "$0")" && pwd)
-lua=${CHAT_LUA:-$here/../../shared/bench/chat.lua}
-[ -f "$lua" ] || lua=/work/shared/bench/chat.lua
+lua=${CHAT_LUA:-$here/chat.lua}
 pid=$(pgrep -f "llmcheck serve .*--port $port( |$)" | head -1)
 [ -n "$pid" ] || { echo "no llmcheck serve on port $port" >&2; exit 2; }
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
