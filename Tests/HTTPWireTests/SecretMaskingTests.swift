@@ -40,7 +40,7 @@ struct SecretMaskingTests {
 
     // Names are secret by pattern (key, token, secret, auth, cookie, passw, credential), so
     // `authorization-hint` is now secret; `Keep-Alive` must not match "key".
-    @Test("ordinary headers are not secret", arguments: ["Content-Type", "X-Test-Id", "Keep-Alive", "User-Agent", "X-LLMCheck-Fault", "Accept", "ak", ""])
+    @Test("ordinary headers are not secret", arguments: ["Content-Type", "X-Test-Id", "Keep-Alive", "User-Agent", "X-LLMCheck-Fault", "Accept", "ak", "x-ratelimit-remaining-tokens", ""])
     func ordinaryHeaders(name: String) {
         #expect(!SecretMasking.isSecretHeader(name))
     }

@@ -28,7 +28,8 @@ public enum SecretMasking {
     ]
 
     /// A header whose lowercase name contains one of these is secret (`X-Forwarded-Api-Key`,
-    /// `X-Auth-Token`, `Ocp-Apim-Subscription-Key`…).
+    /// `X-Auth-Token`, `Ocp-Apim-Subscription-Key`…); `tokens` is a count, not a token
+    /// (`x-ratelimit-remaining-tokens` stays visible).
     public static let secretNameParts: [String] = ["key", "token", "secret", "auth", "cookie", "passw", "credential"]
     private static let secretNamePartBytes: [[UInt8]] = secretNameParts.map { Array($0.utf8) }
 
@@ -52,6 +53,9 @@ public enum SecretMasking {
                         let b = bytes[start + k]
                         if ((b >= 0x41 && b <= 0x5A) ? b | 0x20 : b) != part[k] { continue parts }
                     }
+                    // `tokens` counts tokens (`x-ratelimit-remaining-tokens`), it is no token.
+                    let end = start + part.count
+                    if first == 0x74, end < bytes.count, bytes[end] | 0x20 == 0x73 { continue parts }
                     return true
                 }
             }
