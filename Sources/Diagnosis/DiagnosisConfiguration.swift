@@ -45,6 +45,9 @@ public struct DiagnosisConfiguration: Sendable {
     public var platform: Platform
     /// Where runtime-context files are read from (`/` in production; tests point at a fixture directory).
     public var fileSystemRoot: String
+    /// Where this process runs (container, WSL, native). Default nil: detected from the files under
+    /// ``fileSystemRoot``; tests pass a value to stage a container without one.
+    public var runtime: RuntimeContext?
 
     public static let defaultScanPorts: [UInt16] = [11434, 11435, 1234, 8080, 8000, 5000, 5001, 8081, 3000]
 
@@ -63,7 +66,8 @@ public struct DiagnosisConfiguration: Sendable {
         deep: Bool = false,
         environment: [String: String] = [:],
         platform: Platform = .current,
-        fileSystemRoot: String = "/"
+        fileSystemRoot: String = "/",
+        runtime: RuntimeContext? = nil
     ) {
         self.urls = urls
         self.provider = provider
@@ -80,6 +84,7 @@ public struct DiagnosisConfiguration: Sendable {
         self.environment = environment
         self.platform = platform
         self.fileSystemRoot = fileSystemRoot
+        self.runtime = runtime
     }
 
     /// The key in use and where it came from (flag > OPENAI_API_KEY > LM_API_TOKEN).
@@ -116,24 +121,26 @@ public struct DiagnosisConfiguration: Sendable {
         return result
     }
 
-    /// Parses a `--scan-ports` list (`11434,1234,8000-8002`).
-    public static func parsePorts(_ text: String) throws(DiagnosisInputError) -> [UInt16] {
+    /// Parses a port list (`11434,1234,8000-8002`): `diagnose --scan-ports` and `discover --ports`.
+    ///
+    /// - Parameter option: The option named in error messages.
+    public static func parsePorts(_ text: String, option: String = "--scan-ports") throws(DiagnosisInputError) -> [UInt16] {
         var ports: [UInt16] = []
         for part in text.split(separator: ",") {
             let item = part.trimmingCharacters(in: " ")
             if let dash = item.firstIndex(of: "-") {
                 guard let lo = UInt16(item[..<dash]), let hi = UInt16(item[item.index(after: dash)...]), lo >= 1, lo <= hi,
                     hi - lo < 1024
-                else { throw DiagnosisInputError("--scan-ports: '\(item)' is not a port range like 8000-8010") }
+                else { throw DiagnosisInputError("\(option): '\(item)' is not a port range like 8000-8010") }
                 ports += Array(lo...hi)
             } else {
                 guard let p = UInt16(item), p >= 1 else {
-                    throw DiagnosisInputError("--scan-ports: '\(item)' is not a port number (1-65535)")
+                    throw DiagnosisInputError("\(option): '\(item)' is not a port number (1-65535)")
                 }
                 ports.append(p)
             }
         }
-        guard !ports.isEmpty else { throw DiagnosisInputError("--scan-ports expects a list such as 11434,1234,8000-8002") }
+        guard !ports.isEmpty else { throw DiagnosisInputError("\(option) expects a list such as 11434,1234,8000-8002") }
         return ports
     }
 }

@@ -22,6 +22,16 @@ public struct ExitCode: RawRepresentable, Hashable, Sendable, Error, CustomStrin
     public static let cannotCreate = ExitCode(73)
     /// An I/O error (`EX_IOERR`).
     public static let ioError = ExitCode(74)
+    /// Stopped by Ctrl-C (`SIGINT`): 128 + 2, as shells report it.
+    public static let interrupted = ExitCode(130)
+    /// Standard output's reader went away (`EPIPE`, as in `| head`): 128 + `SIGPIPE` (13), what a shell
+    /// reports for a program killed by a closed pipe. Nothing further is written.
+    public static let brokenPipe = ExitCode(141)
+    /// Stopped by `SIGTERM`: 128 + 15.
+    public static let terminated = ExitCode(143)
+
+    /// The status for a process stopped by `signal`: 128 + its number.
+    public static func stopped(by signal: Int32) -> ExitCode { ExitCode(128 + signal) }
 
     public var description: String { String(rawValue) }
 }

@@ -87,9 +87,22 @@ struct ClassificationTests {
         let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
         let wire = Array((head + "4\r\nWiki\r\n6;ext=1\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n").utf8)
         let expected = Array("Wikipedia in \r\n\r\nchunks.".utf8)
-        for length in 0..<wire.count {
-            #expect(!ProbeHTTP.isComplete(Array(wire.prefix(length)), method: "GET"), "prefix \(length)")
+        // Fed in reads of every size, the completion test says "complete" exactly at the last byte.
+        for size in 1...wire.count {
+            let completion = ResponseCompletion(method: "GET")
+            var all: [UInt8] = []
+            var completeAt: Int?
+            var i = 0
+            while i < wire.count {
+                all += wire[i..<min(i + size, wire.count)]
+                i += size
+                if completeAt == nil, completion.isComplete(all) { completeAt = all.count }
+            }
+            #expect(completeAt == wire.count, "size \(size)")
         }
+        #expect(ResponseCompletion(method: "GET").isComplete(Array("SSH-2.0-OpenSSH_9.6\r\n".utf8)), "not HTTP: no point waiting")
+        #expect(ResponseCompletion(method: "GET", goal: .head).isComplete(Array(head.utf8)))
+        #expect(!ResponseCompletion(method: "GET", goal: .head).isComplete(Array(head.utf8.dropLast())))
         let parsed = try? #require(ProbeHTTP.parse(wire, method: "GET"))
         #expect(parsed?.isComplete == true && parsed?.body == expected)
         let bad = ProbeHTTP.parse(Array((head + "zz\r\nabc").utf8), method: "GET")
@@ -107,7 +120,7 @@ struct ClassificationTests {
                 i += size
             }
             let partial = Array(wire.prefix(max(0, wire.count - 1)))
-            #expect(!ProbeHTTP.isComplete(partial, method: "GET"), "size \(size)")
+            #expect(!ResponseCompletion(method: "GET").isComplete(partial), "size \(size)")
             let exchange = ProbeNet.Exchange(
                 connect: ConnectAttempt(address: SocketAddress.loopbackIPv4(port: 1), port: 1, outcome: .connected, elapsedMilliseconds: 0),
                 reads: reads, end: .complete, totalMilliseconds: 1
@@ -144,11 +157,56 @@ struct ClassificationTests {
         }
     }
 
+    /// `wire` cut into reads of `size` bytes, one millisecond per byte offset.
+    static func record(_ wire: [UInt8], size: Int, sse: Bool) -> StreamRecord {
+        var reads: [(milliseconds: Double, bytes: [UInt8])] = []
+        var i = 0
+        while i < wire.count {
+            reads.append((Double(i), Array(wire[i..<min(i + size, wire.count)])))
+            i += size
+        }
+        let exchange = ProbeNet.Exchange(
+            connect: ConnectAttempt(address: SocketAddress.loopbackIPv4(port: 1), port: 1, outcome: .connected, elapsedMilliseconds: 0),
+            reads: reads, end: .closed, totalMilliseconds: Double(wire.count)
+        )
+        return StreamRecord.decode(exchange, sse: sse)
+    }
+
+    static func ndjsonWire(_ lines: [String]) -> [UInt8] {
+        let body = lines.map { $0 + "\n" }.joined()
+        return Array("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+    }
+
     @Test func ndjsonErrorLineIsAnErrorEvent() {
-        #expect(StreamRecord.classify(#"{"error":"llama runner process has terminated"}"#, sse: false)?.0 == .error)
-        #expect(StreamRecord.classify(#"{"message":{"content":"hi"},"done":false}"#, sse: false)?.0 == .content)
-        #expect(StreamRecord.classify(#"{"done":true}"#, sse: false)?.0 == .done)
-        #expect(StreamRecord.classify(": keep-alive", sse: true) == nil)
+        let wire = Self.ndjsonWire([#"{"message":{"content":"hi"},"done":false}"#, #"{"error":"llama runner process has terminated"}"#])
+        let record = Self.record(wire, size: wire.count, sse: false)
+        #expect(record.contentEvents.map(\.text) == ["hi"])
+        #expect(record.errorEvent?.text.contains("llama runner process has terminated") == true)
+        #expect(!record.hasEndMarker)
+    }
+
+    /// Issue 12 item 4: text in the `done:true` line is token text (chat and generate), at every cut.
+    @Test func contentInTheDoneLineCountsAtEveryChunkSize() {
+        let chat = Self.ndjsonWire([#"{"model":"m","message":{"role":"assistant","content":"Hello there"},"done":true,"done_reason":"stop"}"#])
+        let generate = Self.ndjsonWire([#"{"model":"m","response":"Hi","done":false}"#, #"{"model":"m","response":"!","done":true}"#])
+        for size in 1...chat.count {
+            let record = Self.record(chat, size: size, sse: false)
+            #expect(record.contentEvents.map(\.text) == ["Hello there"], "size \(size)")
+            #expect(record.hasEndMarker, "size \(size)")
+            #expect(record.firstContent != nil, "size \(size)")
+        }
+        for size in 1...generate.count {
+            let record = Self.record(generate, size: size, sse: false)
+            #expect(record.contentEvents.map(\.text) == ["Hi", "!"], "size \(size)")
+            #expect(record.hasEndMarker, "size \(size)")
+        }
+    }
+
+    @Test func sseCommentsAreNoEvents() {
+        let body = ": keep-alive\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\ndata: [DONE]\n\n"
+        let wire = Array("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+        let record = Self.record(wire, size: 7, sse: true)
+        #expect(record.events.map(\.kind) == [.content, .done])
     }
 
     @Test func tlsHelloLooksLikeTLS() {

@@ -169,6 +169,11 @@ struct LintTests {
         try FileManager.default.createDirectory(atPath: root + "/proc/net", withIntermediateDirectories: true)
         #expect(RuntimeContext.detect(root: root, environment: [:]).kind == .native)
         #expect(RuntimeContext.detect(root: root, environment: ["WSL_DISTRO_NAME": "Ubuntu"]).kind == .wsl)
+        // Containers without a marker file (cgroup v2), CI job containers, pods and dev containers.
+        #expect(RuntimeContext.detect(root: root, environment: ["container": "podman"]).kind == .podman)
+        #expect(RuntimeContext.detect(root: root, environment: ["KUBERNETES_SERVICE_HOST": "10.96.0.1"]).kind == .container)
+        #expect(RuntimeContext.detect(root: root, environment: ["REMOTE_CONTAINERS": "true"]).clues == ["REMOTE_CONTAINERS is set"])
+        #expect(RuntimeContext.detect(root: root, environment: ["CODESPACES": "false"]).kind == .native)
         try "0::/system.slice/docker-0123abcd.scope\n".write(toFile: root + "/proc/1/cgroup", atomically: true, encoding: .utf8)
         try "Iface\tDestination\tGateway\tFlags\nen0\t00000000\t010011AC\t0003\n".write(toFile: root + "/proc/net/route", atomically: true, encoding: .utf8)
         let docker = RuntimeContext.detect(root: root, environment: [:])

@@ -27,7 +27,7 @@ import Testing
         let (code, out) = await run(["diagnose", "http://127.0.0.1:\(port)", "--no-scan", "--json"])
         #expect(code == .unavailable)
         let document = try JSONValue.parse(out.standardOutput)
-        #expect(document["schemaVersion"]?.intValue == 1)
+        #expect(document["schema_version"]?.intValue == 2)
         #expect(document["verdict"]?.stringValue == "unreachable")
         let checks = try #require(document["checks"]?.arrayValue)
         let connect = checks.first { $0["title"]?.stringValue == "TCP connect" }

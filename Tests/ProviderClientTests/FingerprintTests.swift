@@ -36,7 +36,9 @@ struct RoutedTransport: HTTPTransport {
         ]))
         #expect(found.flavor == .llamacpp)
         #expect(found.version == "b1-0c1e570")
-        #expect(found.models.first?.contextLength == 32768)
+        // The context served (/props n_ctx, the -c option) limits requests; the training one is beside it.
+        #expect(found.models.first?.contextLength == 2048)
+        #expect(found.models.first?.trainingContextLength == 32768)
     }
 
     @Test func vllm() async throws {

@@ -3,13 +3,11 @@ import HTTPWire
 import ProviderClient
 
 /// A virtual clock for retry tests: records requested sleeps and returns at once.
-final class VirtualSleeper: @unchecked Sendable {
-    // @unchecked: `sleeps` is guarded by `lock`.
-    private let lock = NSLock()
-    private var recorded: [Double] = []
-    var sleeps: [Double] { lock.withLock { recorded } }
+final class VirtualSleeper: Sendable {
+    private let recorded = LockedValue<[Double]>([])
+    var sleeps: [Double] { recorded.current }
     var sleep: @Sendable (Duration) async throws -> Void {
-        { [self] duration in lock.withLock { recorded.append(duration.secondsDouble) } }
+        { [recorded] duration in recorded.withLock { $0.append(duration.secondsDouble) } }
     }
 }
 

@@ -98,7 +98,7 @@ struct WriterTests {
         let report = SampleReport.make()
         let md = MarkdownWriter().render(report, summary: RunSummary(report: report))
         #expect(md.contains("## llmcheck conformance: ❌ failing"))
-        #expect(md.contains("| Scenario | Outcome | What broke | Finding | Advice |"))
+        #expect(md.contains("| Scenario | Outcome | What broke | Expected / actual | Finding | Advice |"))
         #expect(md.contains("`retry-after-ignored`"))
         let header = "| Metric | n | avg | min | p50 | p90 | p95 | p99 | max | std |"
         #expect(md.contains(header))

@@ -1,8 +1,8 @@
 import Foundation
 import HTTPWire
-/// The 57 failure modes of FAILURES.md, as data.
+/// The 57 failure modes of docs/failures.md, as data.
 public enum FailureCatalog {
-    /// Every mode, in FAILURES.md summary-table order.
+    /// Every mode, in docs/failures.md summary-table order.
     public static let all: [FailureMode] = reachability + protocolAndPaths + policyAndAuth + models + timingAndStreams
         + serverSide
 

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPWire
-/// One entry of the failure-mode catalog (FAILURES.md): why an app cannot talk to its provider.
+/// One entry of the failure-mode catalog (docs/failures.md): why an app cannot talk to its provider.
 ///
 /// The catalog is data: ids are stable (they appear in `--json` output and in docs/diagnose.md),
 /// explanations and fixes are plain text, fixes differ per platform where the platform matters.
@@ -43,7 +43,7 @@ public struct FailureMode: Sendable, Hashable, Identifiable {
         }
     }
 
-    /// Stable id from FAILURES.md, e.g. `server-not-running`.
+    /// Stable id from docs/failures.md, e.g. `server-not-running`.
     public var id: String
     public var title: String
     public var layer: Layer

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPWire
 
-/// Runs the probe ladder of FAILURES.md §0 over every target and builds a ``DiagnosisReport``.
+/// Runs the probe ladder of docs/failures.md §0 over every target and builds a ``DiagnosisReport``.
 ///
 /// Nothing is cached between runs; nothing is written; every probe is bounded by the
 /// configured timeouts.
@@ -15,7 +15,7 @@ public struct Diagnoser: Sendable {
     public func run() async -> DiagnosisReport {
         let start = MonotonicClock.now()
         let targets = TargetPlanner.plan(configuration)
-        let runtime = RuntimeContext.detect(root: configuration.fileSystemRoot, environment: configuration.environment)
+        let runtime = configuration.runtime ?? RuntimeContext.detect(root: configuration.fileSystemRoot, environment: configuration.environment)
         let scan = ScanCache()
         var nodes: [CheckNode] = [environmentNode(), runtimeNode(runtime)]
         var states: [Int: TargetState] = [:]
@@ -35,7 +35,8 @@ public struct Diagnoser: Sendable {
                 DiagnosisReport.Target(
                     index: target.index, url: SecretMasking.redactURL(target.input), source: target.source,
                     provider: target.provider.diagnoseName, isDefaultProbe: target.isDefaultProbe,
-                    identified: identity.map { $0.isLLMServer ? $0.displayName : $0.kind.rawValue }, reachable: reachable
+                    identified: identity.flatMap { $0.kind == .unknown ? nil : $0.displayName }, reachable: reachable,
+                    answeredByLLMServer: identity?.isLLMServer ?? false
                 )
             )
         }
@@ -51,11 +52,14 @@ public struct Diagnoser: Sendable {
                 }
             }
         }
+        checks = StoryEditor.edit(checks, targets: targets)
         let findings = checks.flatMap(\.findings)
         let failed = checks.contains { $0.status == .fail } || findings.contains { $0.severity == .error }
         let verdict: DiagnosisReport.Verdict
         let anyEndpoint = targets.contains { $0.parsed != nil }
-        if !anyReachable, anyEndpoint {
+        // A target unreachable only because of its URL (no port) is a URL problem, not "nothing reachable".
+        let explainedByURL = targets.contains { !$0.isDefaultProbe && StoryEditor.isURLProblemOnly($0) }
+        if !anyReachable, anyEndpoint, !explainedByURL {
             verdict = .unreachable
         } else {
             verdict = failed ? .problems : .healthy
@@ -71,18 +75,18 @@ public struct Diagnoser: Sendable {
 
     static func headline(_ report: DiagnosisReport) -> String {
         let errors = report.findings.filter { $0.severity == .error }
-        let warnings = report.findings.filter { $0.severity == .warning }
+        let warnings = report.problemCount.warnings
         switch report.verdict {
         case .healthy:
             let ok = report.targets.filter { $0.reachable }.map { "\($0.identified ?? $0.provider) at \($0.url)" }
-            let w = warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))"
+            let w = warnings == 0 ? "" : " (\(Plural.count(warnings, "warning")))"
             return "No problems found: \(ok.joined(separator: ", ")) answered\(w)."
         case .problems, .unreachable:
             var ids: [String] = []
             for e in errors where !ids.contains(e.modeID) { ids.append(e.modeID) }
             let first = errors.first?.message ?? report.checks.first { $0.status == .fail }?.summary ?? "a check failed"
-            let prefix = report.verdict == .unreachable ? "Nothing reachable" : "\(max(errors.count, 1)) problem\(errors.count > 1 ? "s" : "") found"
-            return "\(prefix): \(first)" + (ids.isEmpty ? "" : " [\(ids.joined(separator: ", "))]")
+            let prefix = report.verdict == .unreachable ? "Nothing reachable" : "\(Plural.count(max(report.problemCount.problems, 1), "problem")) found"
+            return "\(prefix): \(first.sentenceCased)" + (ids.isEmpty ? "" : " [\(ids.joined(separator: ", "))]")
         }
     }
 

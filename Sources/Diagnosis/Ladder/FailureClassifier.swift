@@ -1,7 +1,7 @@
 import Foundation
 import HTTPWire
 
-/// The error-string classifier of FAILURES.md §13: maps an error text (and optionally a status
+/// The error-string classifier of docs/failures.md §13: maps an error text (and optionally a status
 /// and headers) to a failure-mode id. First match wins; codes are checked before messages.
 public enum FailureClassifier {
     /// A rule: any of `patterns` (lower-cased substrings) → `modeID`.

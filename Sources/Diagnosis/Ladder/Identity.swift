@@ -1,7 +1,7 @@
 import Foundation
 import HTTPWire
 
-/// What answers on a port, from cheap fingerprint requests (FAILURES.md §12).
+/// What answers on a port, from cheap fingerprint requests (docs/failures.md §12).
 struct Identity: Sendable {
     enum Kind: String, Sendable {
         case ollama, lmstudio, llamacpp = "llama.cpp", vllm, openai = "openai-cloud"
@@ -37,7 +37,7 @@ struct Identity: Sendable {
         switch kind {
         case .ollama: "Ollama" + (version.map { " \($0)" } ?? "")
         case .lmstudio: "LM Studio"
-        case .llamacpp: "llama.cpp server"
+        case .llamacpp: "llama.cpp server" + (version.map { " \($0)" } ?? "")
         case .vllm: "vLLM" + (version.map { " \($0)" } ?? "")
         case .openai: "OpenAI API"
         case .openAICompatible: "an OpenAI-compatible server"
@@ -49,7 +49,10 @@ struct Identity: Sendable {
     }
 
     /// The paths probed for a fingerprint.
-    static let paths = ["/", "/api/version", "/v1/models", "/health", "/api/v0/models", "/version"]
+    static let paths = ["/", "/api/version", "/v1/models", "/health", "/api/v0/models", "/version", "/props"]
+
+    /// Paths whose answer depends on the key (sent with it when one is configured).
+    static func wantsKey(_ path: String) -> Bool { path.hasPrefix("/v1") || path.hasPrefix("/api/v0") || path == "/props" }
 
     /// Fingerprints from the outcomes of ``paths`` (keyed by path).
     static func classify(_ outcomes: [String: ProbeOutcome], host: String) -> Identity {
@@ -86,10 +89,14 @@ struct Identity: Sendable {
             kind = .vllm
             version = r("/version")?.json?["version"]?.stringValue
         } else if ownedBy.contains("llamacpp")
+            || responses.contains(where: { $0.headers["Server"]?.lowercased().hasPrefix("llama.cpp") == true })
+            || r("/props").flatMap { $0.status == 200 ? $0.json?["default_generation_settings"] : nil } != nil
             || r("/health")?.json?["status"]?.stringValue == "ok"
             || r("/health")?.json?["error"]?["message"]?.stringValue == "Loading model"
         {
+            // Public even behind --api-key: the Server header, the key-exempt /health; /props with the key.
             kind = .llamacpp
+            version = r("/props").flatMap { $0.status == 200 ? $0.json?["build_info"]?.stringValue : nil }
         } else if isList {
             kind = .openAICompatible
         } else if let models = r("/v1/models"), [401, 403, 429].contains(models.status), models.json?["error"] != nil {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import ProviderClient
 
 /// One streamed generation, decoded into timed events.
 struct StreamRecord: Sendable {
@@ -25,7 +26,9 @@ struct StreamRecord: Sendable {
     var hasEndMarker: Bool { events.contains { $0.kind == .done } }
     var errorEvent: Event? { events.first { $0.kind == .error } }
 
-    /// Decodes the reads of an exchange (head, chunked or plain body, NDJSON or SSE lines).
+    /// Decodes the reads of an exchange: the HTTP framing by HTTPWire's ``HTTPResponseParser``, the
+    /// stream (NDJSON, SSE or one JSON body) by the client's own ``ChatStreamDecoder``, so diagnose
+    /// and the client agree on what counts as token text (an Ollama `done:true` line may carry some).
     static func decode(_ exchange: ProbeNet.Exchange, sse: Bool) -> StreamRecord {
         var record = StreamRecord(
             status: nil, headers: HTTPHeaders(), errorBody: "", events: [], headMilliseconds: nil,
@@ -33,10 +36,21 @@ struct StreamRecord: Sendable {
             connectFailure: exchange.connect.outcome == .connected ? nil : exchange.connect
         )
         var parser = HTTPResponseParser(requestMethod: .post)
-        var line: [UInt8] = []
+        var decoder: ChatStreamDecoder?
         var body: [UInt8] = []
-        var malformed = false
-        for (ms, bytes) in exchange.reads where !malformed {
+        var stopped = false
+        func add(_ items: [ChatStreamDecoder.Item], _ failure: ProviderError?, at ms: Double, terminated: Bool) {
+            for item in items {
+                let text = item.delta.content + item.delta.reasoning
+                record.events.append(Event(milliseconds: ms, kind: item.hasContent ? .content : .other, text: text))
+            }
+            if terminated { record.events.append(Event(milliseconds: ms, kind: .done, text: "")) }
+            if let failure {
+                if failure.code != .truncatedStream { record.events.append(Event(milliseconds: ms, kind: .error, text: failure.message)) }
+                stopped = true
+            }
+        }
+        for (ms, bytes) in exchange.reads where !stopped {
             var decoded: [UInt8] = []
             do {
                 for event in try parser.consume(bytes) {
@@ -45,6 +59,8 @@ struct StreamRecord: Sendable {
                         record.status = head.status.code
                         record.headers = head.headers
                         record.headMilliseconds = ms
+                        let fallback: ChatStreamDecoder.Framing = sse ? .sse : .ndjson
+                        decoder = ChatStreamDecoder(framing: ChatStreamDecoder.framing(contentType: head.headers["Content-Type"], fallback: fallback) ?? fallback)
                     case .body(let piece):
                         decoded += piece
                     case .informational, .end:
@@ -52,43 +68,43 @@ struct StreamRecord: Sendable {
                     }
                 }
             } catch {
-                malformed = true  // not HTTP, or a broken chunk: what was decoded so far stands
+                stopped = true  // not HTTP, or a broken chunk: what was decoded so far stands
             }
             body += decoded
-            for b in decoded {
-                if b == 10 {
-                    let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: "\r")
-                    line = []
-                    if let event = classify(text, sse: sse) { record.events.append(Event(milliseconds: ms, kind: event.0, text: event.1)) }
-                } else {
-                    line.append(b)
-                }
+            guard record.status == 200, !decoded.isEmpty else { continue }
+            guard var stream = decoder else { continue }
+            let before = stream.sawTerminator
+            let textBefore = stream.content.count
+            var items: [ChatStreamDecoder.Item] = []
+            var failure: ProviderError?
+            do {
+                items = try stream.consume(decoded)
+            } catch {
+                failure = error
+                // Text decoded in this read before the error line still arrived.
+                let text = String(stream.content.dropFirst(textBefore))
+                if !text.isEmpty { items = [ChatStreamDecoder.Item(delta: ChatDelta(content: text))] }
             }
+            decoder = stream
+            add(items, failure, at: ms, terminated: !before && stream.sawTerminator)
         }
-        if !line.isEmpty, let event = classify(String(decoding: line, as: UTF8.self), sse: sse) {
-            record.events.append(Event(milliseconds: exchange.reads.last?.milliseconds ?? 0, kind: event.0, text: event.1))
+        if record.status == 200, var stream = decoder, !stopped {
+            let before = stream.sawTerminator
+            var items: [ChatStreamDecoder.Item] = []
+            var failure: ProviderError?
+            do { items = try stream.finish() } catch { failure = error }
+            add(items, failure, at: exchange.reads.last?.milliseconds ?? 0, terminated: !before && stream.sawTerminator)
         }
         if let status = record.status, status != 200 { record.errorBody = String(decoding: body.prefix(2000), as: UTF8.self) }
         return record
     }
 
-    static func classify(_ line: String, sse: Bool) -> (EventKind, String)? {
-        var payload = line
-        if sse {
-            guard line.hasPrefix("data:") else { return nil }
-            payload = String(line.dropFirst(5)).trimmingCharacters(in: " ")
-            if payload == "[DONE]" { return (.done, payload) }
-        }
-        if payload.isEmpty { return nil }
-        guard let json = try? JSONValue.parse(payload) else { return (.other, payload) }
-        if let error = json["error"] {
-            return (.error, error.stringValue ?? error["message"]?.stringValue ?? error.serialized())
-        }
-        if json["done"]?.boolValue == true { return (.done, payload) }
-        let content = json["message"]?["content"]?.stringValue ?? json["response"]?.stringValue
-            ?? json["choices"]?[0]?["delta"]?["content"]?.stringValue ?? json["choices"]?[0]?["text"]?.stringValue
-        if let content, !content.isEmpty { return (.content, content) }
-        return (.other, "")
+    /// Whether the events arrived in one burst (every gap under a millisecond on average) rather
+    /// than at a generation cadence: what a buffering proxy does, whatever the wait before it.
+    var arrivedInOneBurst: Bool {
+        guard contentEvents.count >= 2, events.count >= 3, let start = events.first?.milliseconds, let last = events.last?.milliseconds
+        else { return false }
+        return (last - start) / Double(events.count - 1) < 1
     }
 }
 
@@ -129,8 +145,10 @@ extension LadderProbes {
             let text = first.errorBody
             let sketch = "HTTP \(status): \(text.prefix(200))"
             if let mode = FailureClassifier.classify(text, status: status, headers: first.headers) {
+                // The server answered, so only the "load a model" half of this mode's fix applies.
+                let fix = mode == "lmstudio-server-off-or-no-model" ? FailureCatalog.lmStudioLoadModelFix : FailureCatalog.mode(mode)?.fix.text(for: configuration.platform)
                 return result("generation", title, .fail, sketch, evidence: evidence,
-                    findings: [Finding(mode, message: "POST \(path) → \(sketch)", fix: FailureCatalog.mode(mode)?.fix.text(for: configuration.platform))])
+                    findings: [Finding(mode, message: "POST \(path) → \(sketch)", fix: fix)])
             }
             return result("generation", title, .fail, "unrecognised response: \(sketch)", evidence: evidence)
         }
@@ -142,7 +160,7 @@ extension LadderProbes {
         if !first.hasEndMarker {
             let why: String
             switch first.end {
-            case .timedOut: why = "nothing more arrived within \(configuration.generationTimeout) s"
+            case .timedOut: why = "nothing more arrived within \(ConnectAttempt.format(seconds: configuration.generationTimeout))"
             case .reset: why = "the connection was reset"
             default: why = "the connection closed"
             }
@@ -153,11 +171,10 @@ extension LadderProbes {
                     fix: FailureCatalog.mode("midstream-disconnect")?.fix.text(for: configuration.platform)
                 )])
         }
-        // Buffering: every token event arrives in one burst, long after the request.
+        // Buffering: the events arrive together at the end, long after the request. A long wait
+        // followed by a generation cadence is a cold load or slow prompt processing instead.
         let contents = first.contentEvents
-        if contents.count >= 2, first.events.count >= 3, let start = contents.first?.milliseconds, let last = first.events.last?.milliseconds,
-            start >= 200, last - start <= max(5, start * 0.02)
-        {
+        if let start = first.events.first?.milliseconds, let last = first.events.last?.milliseconds, start >= 200, first.arrivedInOneBurst {
             var proxyHints = ["Server", "Via", "Content-Encoding", "X-Accel-Buffering"].compactMap { n in first.headers[n].map { "\(n): \($0)" } }
             if proxyHints.isEmpty { proxyHints = ["no proxy headers seen"] }
             return result("generation", title, .fail, "all \(first.events.count) stream events arrived at once after \(ConnectAttempt.format(start))", evidence: evidence,
@@ -181,7 +198,7 @@ extension LadderProbes {
                 return result("generation", title, cut ? .fail : .warn, "first token after \(ConnectAttempt.format(ttft)), then \(ConnectAttempt.format(ttft2)) on the next request", evidence: evidence,
                     findings: [Finding(
                         "cold-load-slow-first-request", severity: cut ? .error : .warning,
-                        message: "The first request waited \(ConnectAttempt.format(ttft)) for its first token, the next only \(ConnectAttempt.format(ttft2)): the model was loading\(wasLoaded == false ? " (it was not loaded before)" : "").\(cut ? " An app with a \(configuration.readTimeout) s timeout gives up during the load." : "")",
+                        message: "The first request waited \(ConnectAttempt.format(ttft)) for its first token, the next only \(ConnectAttempt.format(ttft2)): the model was loading\(wasLoaded == false ? " (it was not loaded before)" : "").\(cut ? " An app with a \(ConnectAttempt.format(seconds: configuration.readTimeout)) timeout gives up during the load." : "")",
                         fix: FailureCatalog.mode("cold-load-slow-first-request")?.fix.general
                     )])
             }
@@ -189,7 +206,7 @@ extension LadderProbes {
                 return result("generation", title, .fail, "first token after \(ConnectAttempt.format(ttft)), every time", evidence: evidence,
                     findings: [Finding(
                         "client-timeout-cap",
-                        message: "The model needs \(ConnectAttempt.format(ttft)) to its first token on every request (not a cold load: the second request was as slow), longer than the \(configuration.readTimeout) s timeout (--read-timeout).",
+                        message: "The model needs \(ConnectAttempt.format(ttft)) to its first token on every request (not a cold load: the second request was as slow), longer than the \(ConnectAttempt.format(seconds: configuration.readTimeout)) timeout (--read-timeout).",
                         fix: "Raise the app's timeout above \(Int((ttft / 1000).rounded(.up)) + 1) s or enable streaming in the app; a smaller model also helps."
                     )])
             }
@@ -215,7 +232,7 @@ extension LadderProbes {
         let exchange = await ProbeNet.exchange(
             address, port: endpoint.port, request: ProbeHTTP.makeRequestBytes(request, authority: endpoint.authority),
             connectTimeout: configuration.connectTimeout, idleTimeout: budget, totalTimeout: budget, maximumBytes: 1 << 20,
-            isComplete: { ProbeHTTP.isComplete($0, method: "POST") }
+            isComplete: ResponseCompletion(method: "POST").isComplete
         )
         return StreamRecord.decode(exchange, sse: !native)
     }
@@ -232,6 +249,8 @@ extension LadderProbes {
         if times.count > 1 {
             let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
             evidence.append(Evidence("gaps between events", "max \(ConnectAttempt.format(gaps.max() ?? 0)), min \(ConnectAttempt.format(gaps.min() ?? 0))"))
+            let mean = (times.last! - times.first!) / Double(times.count - 1)
+            evidence.append(Evidence("cadence", "\(ConnectAttempt.format(mean)) per event on average: \(r.arrivedInOneBurst ? "one burst (buffered)" : "streamed")"))
         }
         evidence.append(Evidence("events", "\(r.events.count) (\(r.contentEvents.count) with text), end marker: \(r.hasEndMarker ? "yes" : "no")"))
         evidence.append(Evidence("total", "\(ConnectAttempt.format(r.totalMilliseconds)), \(r.byteCount) bytes, ended: \(r.end?.rawValue ?? "?")"))

@@ -16,7 +16,7 @@ extension LadderProbes {
                 isComplete: { $0.count >= 5 }
             )
             let bytes = exchange.bytes
-            var evidence = [Evidence("reply to TLS ClientHello", bytes.isEmpty ? "no bytes (\(exchange.end?.rawValue ?? "?"))" : ProbeHTTP.hexPreview(bytes))]
+            var evidence = [Evidence("reply to TLS ClientHello", bytes.isEmpty ? "no bytes (\(exchange.end?.rawValue ?? "?"))" : ProbeHTTP.readable(bytes))]
             if TLSClientHello.isTLSRecord(bytes) {
                 return result("protocol", title, .pass, bytes[0] == 0x16 ? "TLS handshake answered" : "TLS alert received (the port speaks TLS)", evidence: evidence)
             }
@@ -27,9 +27,9 @@ extension LadderProbes {
                 let plain = await ProbeNet.exchange(
                     address, port: port, request: Array("GET / HTTP/1.0\r\nHost: \(endpoint.authority)\r\n\r\n".utf8),
                     connectTimeout: configuration.connectTimeout, idleTimeout: configuration.readTimeout,
-                    totalTimeout: configuration.readTimeout, maximumBytes: 4096, isComplete: { ProbeHTTP.headerEnd($0) != nil }
+                    totalTimeout: configuration.readTimeout, maximumBytes: 4096, isComplete: ResponseCompletion(method: "GET", goal: .head).isComplete
                 )
-                evidence.append(Evidence("plain GET / on the same port", plain.bytes.isEmpty ? "no bytes (\(plain.end?.rawValue ?? "?"))" : String(decoding: plain.bytes.prefix(40), as: UTF8.self)))
+                evidence.append(Evidence("plain GET / on the same port", plain.bytes.isEmpty ? "no bytes (\(plain.end?.rawValue ?? "?"))" : ProbeHTTP.readable(plain.bytes)))
                 plainReply = plain.bytes
             }
             if ProbeHTTP.looksLikeHTTP(plainReply) {
@@ -38,15 +38,15 @@ extension LadderProbes {
                 return result("protocol", title, .fail, "port \(port) speaks plain HTTP, not TLS", evidence: evidence,
                     findings: [Finding(
                         "tls-scheme-mismatch",
-                        message: "The URL says https://, but port \(port) speaks plain HTTP (no TLS answer to a handshake; a clear-text request got '\(String(decoding: plainReply.prefix(15), as: UTF8.self))…'). Clients report WRONG_VERSION_NUMBER / 'server gave HTTP response to HTTPS client'.",
+                        message: "The URL says https://, but port \(port) speaks plain HTTP: \(bytes == plainReply ? "it answered the TLS handshake with" : "no TLS answer to a handshake; a clear-text request got") \"\(ProbeHTTP.statusLine(plainReply))\". TLS clients fail on that answer.",
                         fix: "Use \(fixed.normalized), or put a TLS reverse proxy in front and point the app at it."
                     )])
             }
             if bytes.isEmpty, exchange.end == .timedOut, plainReply.isEmpty {
-                return result("protocol", title, .fail, "connected, but no reply to a TLS handshake nor to plain HTTP within \(configuration.readTimeout) s", evidence: evidence,
+                return result("protocol", title, .fail, "connected, but no reply to a TLS handshake nor to plain HTTP within \(ConnectAttempt.format(seconds: configuration.readTimeout))", evidence: evidence,
                     findings: [Finding(
                         "accepts-but-hangs",
-                        message: "\(address.urlHost):\(port) accepts connections but answers neither a TLS handshake nor a plain HTTP request within \(configuration.readTimeout) s.",
+                        message: "\(address.urlHost):\(port) accepts connections but answers neither a TLS handshake nor a plain HTTP request within \(ConnectAttempt.format(seconds: configuration.readTimeout)).",
                         fix: FailureCatalog.mode("accepts-but-hangs")?.fix.general
                     )])
             }
@@ -117,7 +117,7 @@ extension LadderProbes {
         let auth = await state.authHeaders
         let outcomes = await withTaskGroup(of: (String, ProbeOutcome).self) { group in
             for path in Identity.paths {
-                let headers = path.hasPrefix("/v1") || path.hasPrefix("/api/v0") ? auth : []
+                let headers = Identity.wantsKey(path) ? auth : []
                 group.addTask { (path, await state.get(path, headers: headers)) }
             }
             var all: [String: ProbeOutcome] = [:]
@@ -221,12 +221,19 @@ extension LadderProbes {
             connectTimeout: min(configuration.connectTimeout, 1), readTimeout: min(configuration.readTimeout, 3)
         )
         guard let other = o.response?.json?["version"]?.stringValue, other != version else { return nil }
+        // Name the processes (from /proc) so the fix says which one to stop.
+        let owners = RuntimeContext.listenerOwners(port: endpoint.port, root: configuration.fileSystemRoot)
+        let named = owners.filter { $0.command != nil }
+        let generic = FailureCatalog.mode("multiple-ollama-instances")?.fix.general ?? ""
+        let fix = named.count >= 2
+            ? "Stop one of them: \(named.map(\.description).joined(separator: "; ")) — e.g. `kill \(named.last?.pid.map(String.init) ?? "PID")`, or stop its service/container. \(generic)"
+            : "Stop one of them: the one on \(current?.urlHost ?? "?") (Ollama \(version ?? "?")) or the one on \(sibling.urlHost) (Ollama \(other))\(named.isEmpty ? "" : "; listening: " + named.map(\.description).joined(separator: "; ")). \(generic)"
         return (
             "\(sibling.urlHost):\(endpoint.port) → Ollama \(other)",
             Finding(
                 "multiple-ollama-instances", severity: .warning,
                 message: "Two Ollama servers answer on port \(endpoint.port): \(current?.urlHost ?? "?") runs \(version ?? "?"), \(sibling.urlHost) runs \(other). Apps using 'localhost' may reach either, with different models.",
-                fix: FailureCatalog.mode("multiple-ollama-instances")?.fix.general
+                fix: fix
             )
         )
     }

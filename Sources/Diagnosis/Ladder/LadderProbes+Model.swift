@@ -11,8 +11,8 @@ extension LadderProbes {
         }
         switch identity.kind {
         case .ollama: return await checkOllamaModel(identity)
-        case .lmstudio: return await checkLMStudioModel(identity)
-        default: return await checkOpenAIModel(identity)
+        case .lmstudio: return await withLMStudioCapabilities(await checkLMStudioModel(identity))
+        default: return await withCapabilities(await checkOpenAIModel(identity))
         }
     }
 
@@ -100,14 +100,19 @@ extension LadderProbes {
         let entries = v0.response?.json?["data"]?.arrayValue ?? []
         var ids = entries.compactMap { $0["id"]?.stringValue }
         let loadedIDs = entries.filter { $0["state"]?.stringValue == "loaded" }.compactMap { $0["id"]?.stringValue }
-        if ids.isEmpty { ids = v1.response?.json?["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [] }
+        let listed = v1.response?.json?["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        if ids.isEmpty { ids = listed }
+        // With JIT loading off, LM Studio's OpenAI list holds only loaded models: downloaded ones
+        // missing from it cannot be loaded by a request.
+        let jitOff = !entries.isEmpty && entries.contains { $0["state"]?.stringValue == "not-loaded" }
+            && !listed.contains { id in !loadedIDs.contains(id) } && isModelList(v1)
         evidence.append(Evidence("models", ids.isEmpty ? "(none)" : ids.prefix(12).joined(separator: ", ")))
         if !entries.isEmpty { evidence.append(Evidence("loaded now", loadedIDs.isEmpty ? "(none)" : loadedIDs.joined(separator: ", "))) }
         if ids.isEmpty {
             findings.append(Finding(
                 "lmstudio-server-off-or-no-model",
                 message: "LM Studio's server is running, but no model is loaded (the model list is empty).",
-                fix: "Load a model: `lms load <model>` or Developer → Select a model to load (or enable JIT loading)."
+                fix: FailureCatalog.lmStudioLoadModelFix
             ))
             return finish(title, findings, evidence, ok: "")
         }
@@ -125,18 +130,22 @@ extension LadderProbes {
             await state.setModel(match, loaded: isLoaded)
             if isLoaded == false, !loadedIDs.isEmpty || entries.count > 0 {
                 findings.append(Finding(
-                    "lmstudio-server-off-or-no-model", severity: .warning,
-                    message: "\(match) is downloaded but not loaded: the first request works only with JIT loading on (and is slow).",
-                    fix: "`lms load \(match)`, or keep JIT loading on in Developer → Settings."
+                    "lmstudio-server-off-or-no-model", severity: jitOff ? .error : .warning,
+                    message: jitOff
+                        ? "\(match) is downloaded but not loaded, and JIT loading is off (the /v1/models list leaves it out): requests for it fail."
+                        : "\(match) is downloaded but not loaded: the first request works only with JIT loading on (and is slow).",
+                    fix: "`lms load \(match)`, or turn JIT loading on in Developer → Settings."
                 ))
             }
             return finish(title, findings, evidence, ok: "\(match) is available\(isLoaded == true ? " and loaded" : "")")
         }
         if !entries.isEmpty, loadedIDs.isEmpty {
             findings.append(Finding(
-                "lmstudio-server-off-or-no-model", severity: .warning,
-                message: "LM Studio's server is running but no model is loaded; requests work only if JIT loading is on (first request slow).",
-                fix: "`lms load <model>` or load one in the Developer tab."
+                "lmstudio-server-off-or-no-model", severity: jitOff ? .error : .warning,
+                message: jitOff
+                    ? "LM Studio's server is running, but no model is loaded and JIT loading is off (/v1/models lists none of the \(entries.count) downloaded): every request fails with 'No models loaded'."
+                    : "LM Studio's server is running but no model is loaded (/api/v0/models: none in state 'loaded'); requests work only if JIT loading is on, and the first one is slow.",
+                fix: FailureCatalog.lmStudioLoadModelFix
             ))
         }
         await state.setModel(loadedIDs.first ?? ids.first, loaded: entries.isEmpty ? nil : !loadedIDs.isEmpty)

@@ -71,17 +71,19 @@ extension LadderProbes {
             for name in ["Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Allow-Private-Network"] {
                 evidence.append(Evidence(name, r.headers[name] ?? "(absent)"))
             }
-            var missing: [String] = []
-            if !(200..<300).contains(r.status) { missing.append("status \(r.status)") }
-            if allowOrigin != "*" && allowOrigin != origin { missing.append("Access-Control-Allow-Origin") }
+            var problems: [String] = []
+            if !(200..<300).contains(r.status) { problems.append("answers status \(r.status) instead of 2xx") }
+            if allowOrigin != "*" && allowOrigin != origin {
+                problems.append(allowOrigin.isEmpty ? "has no Access-Control-Allow-Origin" : "allows origin '\(allowOrigin)', not \(origin)")
+            }
             let needed = requestHeaders.split(separator: ",").map(String.init)
             if allowHeaders != "*", !needed.allSatisfy({ allowHeaders.contains($0) }) {
-                missing.append("Access-Control-Allow-Headers (\(requestHeaders))")
+                problems.append("does not allow the headers \(requestHeaders) (Access-Control-Allow-Headers)")
             }
-            if !missing.isEmpty {
+            if !problems.isEmpty {
                 findings.append(Finding(
                     "cors-preflight-blocked",
-                    message: "The CORS preflight from \(origin) lacks \(missing.joined(separator: ", ")); browsers block the request ('Failed to fetch'). Native apps are unaffected.",
+                    message: "The CORS preflight from \(origin) \(problems.joined(separator: ", ")); browsers block the request ('Failed to fetch'). Native apps are unaffected.",
                     fix: FailureCatalog.mode("cors-preflight-blocked")?.fix.general
                 ))
             } else if publicOrigin, privateTarget, r.headers["Access-Control-Allow-Private-Network"]?.lowercased() != "true" {
@@ -164,10 +166,11 @@ extension LadderProbes {
                     )])
             }
             let reset = r.headers["retry-after"].map { "\($0) s" } ?? r.headers["x-ratelimit-reset-requests"] ?? r.headers["x-ratelimit-reset-tokens"] ?? "the reset time"
-            return result("auth", title, .warn, "429 \(code.isEmpty ? "rate limited" : code)", evidence: evidence,
+            // Rate limited now: the app's requests fail now, so the run is not healthy.
+            return result("auth", title, .fail, "429 \(code.isEmpty ? "rate limited" : code)", evidence: evidence,
                 findings: [Finding(
-                    "openai-rate-limited", severity: .warning,
-                    message: "429 \(code.isEmpty ? "rate limit" : code): too many requests/tokens per minute right now; it passes after \(reset).",
+                    "openai-rate-limited",
+                    message: "429 \(code.isEmpty ? "rate limit" : code): requests are refused right now (too many requests/tokens per minute); it passes after \(reset).",
                     fix: FailureCatalog.mode("openai-rate-limited")?.fix.general
                 )])
         case 403:

@@ -36,7 +36,24 @@ struct LadderProbes: Sendable {
                 let attempt = await ProbeNet.connectOnly(first, port: p.port, timeout: min(configuration.connectTimeout, 2))
                 evidence.append(Evidence("proxy connect", attempt.summary))
                 switch attempt.outcome {
-                case .connected: reach = " The proxy at \(p.authority) accepts connections, so those apps talk to the proxy instead of the server."
+                case .connected:
+                    // Show what the proxy actually answers for the target, as those apps would see it.
+                    let asked = endpoint.isHTTPS ? "CONNECT \(endpoint.authority)" : "GET \(endpoint.rootURL("/"))"
+                    let request = endpoint.isHTTPS
+                        ? ProbeRequest(method: "CONNECT", path: endpoint.authority, hostHeader: endpoint.authority)
+                        : ProbeRequest(path: endpoint.rootURL("/"), hostHeader: endpoint.authority)
+                    let answer = await ProbeHTTP.send(
+                        request, to: first, port: p.port, authority: p.authority, connectTimeout: min(configuration.connectTimeout, 2),
+                        readTimeout: min(configuration.readTimeout, 3))
+                    evidence.append(Evidence("proxy answer to \(asked)", answer.sketch))
+                    var seen = ""
+                    if let r = answer.response {
+                        let banners = ["Via", "Server"].compactMap { n in r.headers[n].map { "\(n): \($0)" } }
+                        seen = " It answered \(asked) with HTTP \(r.status) \(r.reason)\(banners.isEmpty ? "" : " (\(banners.joined(separator: ", ")))")."
+                    } else {
+                        seen = " Asked for \(asked), it gave: \(answer.sketch)."
+                    }
+                    reach = " The proxy at \(p.authority) accepts connections, so those apps talk to the proxy instead of the server.\(seen)"
                 case .refused: reach = " The proxy at \(p.authority) refuses connections, so those apps fail with 'connection refused' on the proxy's port \(p.port), not \(endpoint.port)."
                 default: reach = " The proxy at \(p.authority) is not reachable (\(attempt.summary))."
                 }
@@ -113,8 +130,7 @@ struct LadderProbes: Sendable {
         await state.setAttempts(attempts, working: working)
         var evidence = attempts.map { Evidence("connect", $0.summary) }
         let isLocalTarget = addresses.contains { isThisMachine($0) }
-        if isLocalTarget, RuntimeContext.listeners(port: port, root: configuration.fileSystemRoot) != nil {
-            let owners = RuntimeContext.listenerOwners(port: port, root: configuration.fileSystemRoot)
+        if isLocalTarget, let owners = RuntimeContext.readListenerOwners(port: port, root: configuration.fileSystemRoot) {
             evidence.append(Evidence("listeners on :\(port)", owners.isEmpty ? "none in /proc/net/tcp{,6}" : owners.map(\.description).joined(separator: ", ")))
         }
         let named = ProbeNet.parseNumeric(endpoint.host) == nil
@@ -199,7 +215,7 @@ struct LadderProbes: Sendable {
                     return fail([Finding(
                         "bound-loopback-only",
                         message: "\(addrs):\(port) is this machine but refuses, while 127.0.0.1:\(port) answers: the server is bound to 127.0.0.1, so other devices, VMs and containers are refused.",
-                        fix: FailureCatalog.mode("bound-loopback-only")?.fix.text(for: configuration.platform)
+                        fix: FailureCatalog.bindAllInterfacesFix(port: port, platform: configuration.platform)
                     )])
                 }
                 if v6, !attempts.contains(where: { $0.address.family == .ipv6 }) {
@@ -221,6 +237,8 @@ struct LadderProbes: Sendable {
                     var fixed = endpoint
                     fixed.port = match.port
                     if fixed.host != "127.0.0.1", !isThisMachine(attempts[0].address) { fixed.host = "127.0.0.1" }
+                    // An app speaking the OpenAI dialect needs the /v1 base on the server found.
+                    if target.dialect == .openAI, fixed.path.isEmpty { fixed.path = "/v1" }
                     findings.append(Finding(
                         "wrong-port",
                         message: "Nothing listens on \(endpoint.hostForURL):\(port), but \(match.identity.displayName) answers on port \(match.port).",
@@ -232,21 +250,31 @@ struct LadderProbes: Sendable {
                     evidence.append(Evidence("note", "other services answer on \(hits.map { ":\($0.port)" }.joined(separator: ", ")), but not \(target.provider.displayName)"))
                 }
             }
-            // Inside a container, loopback is the container itself.
-            if runtime.isContainer, loopbackTarget {
+            // Inside a container, loopback is the container itself: a possible reason, added to
+            // what was observed (nothing listens here), never in its place.
+            let inContainer = runtime.isContainer && loopbackTarget
+            if inContainer {
                 findings.append(Finding(
                     "docker-localhost-is-container",
-                    message: "This process runs in a container (\(runtime.clues.joined(separator: ", "))), so \(endpoint.host) is the container itself, and nothing listens on :\(port) in it. If the server runs on the host, address the host instead; if it should run in this container, start it here.",
-                    fix: FailureCatalog.mode("docker-localhost-is-container")?.fix.general
+                    message: "Or the server runs outside this container: this process runs in a container (\(runtime.clues.joined(separator: ", "))), so \(endpoint.host) is the container itself, not the host.",
+                    fix: FailureCatalog.mode("docker-localhost-is-container")?.fix.general.replacingOccurrences(of: ":PORT", with: ":\(port)")
                 ))
-                return fail(findings)
             }
-            if runtime.isContainer, endpoint.host.hasPrefix("host.") {
-                return fail([Finding(
-                    "docker-host-bound-loopback",
-                    message: "\(endpoint.host) resolves to \(attempts.map(\.address.ipAddress).joined(separator: ", ")), which refuses :\(port): the host's server is bound to 127.0.0.1.",
-                    fix: FailureCatalog.mode("docker-host-bound-loopback")?.fix.general
-                )])
+            if runtime.isContainer, endpoint.host.hasPrefix("host."), !loopbackTarget {
+                // What was seen is a refusal; the loopback-only bind is one reason, a stopped server the other.
+                let addresses = attempts.map(\.address.ipAddress).joined(separator: ", ")
+                return fail([
+                    Finding(
+                        "server-not-running",
+                        message: "Nothing answers on \(endpoint.host):\(port) (\(addresses) refused). Either the server on the host is not running (start it), or it listens on 127.0.0.1 only (next finding).",
+                        fix: FailureCatalog.mode("server-not-running")?.fix.text(for: configuration.platform)
+                    ),
+                    Finding(
+                        "docker-host-bound-loopback",
+                        message: "Or the host's server is bound to 127.0.0.1: \(endpoint.host) resolves to \(addresses), the host seen from this container, which refuses :\(port).",
+                        fix: FailureCatalog.mode("docker-host-bound-loopback")?.fix.general.replacingOccurrences(of: "11434", with: String(port))
+                    ),
+                ])
             }
             if runtime.kind == .wsl, loopbackTarget {
                 findings.append(Finding(
@@ -256,24 +284,29 @@ struct LadderProbes: Sendable {
                 ))
             }
             if isLocalTarget {
+                let here = inContainer ? " in this container" : ""
+                let alternative = inContainer ? " Either the server is not running here (start it), or it runs on the host (next finding)." : ""
+                let local: Finding
                 if target.provider == .lmstudio {
-                    findings.append(Finding(
+                    local = Finding(
                         "lmstudio-server-off-or-no-model",
-                        message: "LM Studio's API server is off: nothing listens on \(endpoint.hostForURL):\(port).",
+                        message: "LM Studio's API server is off\(here): nothing listens on \(endpoint.hostForURL):\(port).\(alternative)",
                         fix: "Start it: LM Studio → Developer → Status: Running, or `lms server start --port \(port)`."
-                    ))
+                    )
                 } else {
-                    findings.append(Finding(
+                    local = Finding(
                         "server-not-running",
-                        message: "Nothing is listening on \(endpoint.hostForURL):\(port) (every address refused at once).",
+                        message: "Nothing is listening on \(endpoint.hostForURL):\(port)\(here) (every address refused at once).\(alternative)",
                         fix: FailureCatalog.mode("server-not-running")?.fix.text(for: configuration.platform)
-                    ))
+                    )
                 }
+                // What was observed comes first; the container is the alternative explanation.
+                findings.insert(local, at: findings.firstIndex { $0.modeID == "docker-localhost-is-container" } ?? findings.endIndex)
             } else {
                 findings.append(Finding(
                     "server-not-running",
                     message: "\(endpoint.host):\(port) refused the connection: nothing listens there, or the server on that machine accepts local connections only (then run diagnose on that machine against http://127.0.0.1:\(port)).",
-                    fix: "Start the server on \(endpoint.host), and make it listen on the network: \(FailureCatalog.mode("bound-loopback-only")?.fix.general ?? "")"
+                    fix: "Start the server on \(endpoint.host), and make it listen on the network: \(FailureCatalog.bindAllInterfacesFix(port: port, platform: nil))"
                 ))
             }
             return fail(findings)

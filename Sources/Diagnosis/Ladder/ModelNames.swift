@@ -28,8 +28,11 @@ public enum ModelNames {
         let scored = installed.map { name -> (String, Int) in
             let n = normalizeOllama(name)
             if baseName(name) == wBase { return (name, 0) }
-            if baseName(name).hasPrefix(wBase) || wBase.hasPrefix(baseName(name)) { return (name, 1) }
-            return (name, 2 + Suggestion.editDistance(w, n))
+            // A typo (one or two edits) beats a mere prefix: gpt-4o-mimi → gpt-4o-mini before gpt-4o.
+            let distance = Suggestion.editDistance(w, n)
+            if distance <= 2 { return (name, 1) }
+            if baseName(name).hasPrefix(wBase) || wBase.hasPrefix(baseName(name)) { return (name, 2) }
+            return (name, 2 + distance)
         }
         let threshold = max(4, w.count / 2) + 2
         return scored.filter { $0.1 <= threshold }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.prefix(limit).map(\.0)

@@ -15,6 +15,12 @@ public struct RuntimeContext: Sendable, Hashable {
 
     public var isContainer: Bool { kind == .docker || kind == .podman || kind == .container }
 
+    public init(kind: Kind, clues: [String] = [], hostAddressHint: String? = nil) {
+        self.kind = kind
+        self.clues = clues
+        self.hostAddressHint = hostAddressHint
+    }
+
     /// Detects the context from files under `root` and the environment.
     public static func detect(root: String, environment: [String: String]) -> RuntimeContext {
         func path(_ p: String) -> String { root == "/" ? p : (root as NSString).appendingPathComponent(p) }
@@ -40,6 +46,19 @@ public struct RuntimeContext: Sendable, Hashable {
                 kind = marker == "libpod" ? .podman : marker == "docker" ? .docker : .container
                 clues.append("/proc/1/cgroup mentions \(marker)")
                 break
+            }
+        }
+        // Containers that leave no file behind (cgroup v2 shows "0::/") still say so in the
+        // environment: `container=` (podman, systemd-nspawn), Kubernetes pods, dev containers.
+        if kind == .native {
+            if let value = environment["container"], !value.isEmpty {
+                kind = value == "podman" ? .podman : value == "docker" ? .docker : .container
+                clues.append("container=\(value)")
+            } else if let name = ["KUBERNETES_SERVICE_HOST", "REMOTE_CONTAINERS", "CODESPACES", "DEVCONTAINER"]
+                .first(where: { environment[$0].map { !$0.isEmpty && $0 != "false" } ?? false })
+            {
+                kind = .container
+                clues.append("\(name) is set")
             }
         }
         if kind == .native {
@@ -82,23 +101,43 @@ public struct RuntimeContext: Sendable, Hashable {
         return nil
     }
 
-    /// Local TCP listeners on `port` from `/proc/net/tcp{,6}` (state 0A), as numeric addresses.
+    /// Local TCP listeners on `port` from `/proc/net/tcp{,6}` (state 0A), as numeric addresses;
+    /// nil when neither file can be read (not Linux).
     static func listeners(port: UInt16, root: String) -> [String]? {
+        procListeners(port: port, root: root).map { $0.map(\.address) }
+    }
+
+    /// Rows of `/proc/net/tcp{,6}` listening (0A) on `port`: address and socket inode. A busy
+    /// machine has thousands of rows (TIME_WAIT sockets), so a row is split into fields only when
+    /// its bytes contain `:PORT ` in the table's upper-case hex.
+    static func procListeners(port: UInt16, root: String) -> [(address: String, inode: String)]? {
         func path(_ p: String) -> String { root == "/" ? p : (root as NSString).appendingPathComponent(p) }
-        var found: [String] = []
+        let needle = Array(":\(String(format: "%04X", port)) ".utf8)
+        var found: [(address: String, inode: String)] = []
         var readAny = false
         for (file, v6) in [("/proc/net/tcp", false), ("/proc/net/tcp6", true)] {
             guard let data = readWholeFile(path(file)) else { continue }
             readAny = true
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
-                let f = line.split(separator: " ")
+            for row in [UInt8](data).split(separator: 10).dropFirst() where contains(row, needle) {
+                let f = String(decoding: row, as: UTF8.self).split(separator: " ")
                 guard f.count > 3, f[3] == "0A" else { continue }
                 let local = f[1].split(separator: ":")
                 guard local.count == 2, UInt16(local[1], radix: 16) == port else { continue }
-                found.append(decodeProcAddress(String(local[0]), v6: v6))
+                found.append((decodeProcAddress(String(local[0]), v6: v6), f.count > 9 ? String(f[9]) : ""))
             }
         }
         return readAny ? found : nil
+    }
+
+    private static func contains(_ row: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard row.count >= needle.count else { return false }
+        var i = row.startIndex
+        let last = row.endIndex - needle.count
+        while i <= last {
+            if row[i] == needle[0], row[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// A local listener and the process that owns it.
@@ -116,18 +155,15 @@ public struct RuntimeContext: Sendable, Hashable {
     /// Listeners on `port` with their owning process (Linux `/proc`; owners need permission to read
     /// other processes' `fd` directories, otherwise only the address is known).
     static func listenerOwners(port: UInt16, root: String) -> [Listener] {
+        readListenerOwners(port: port, root: root) ?? []
+    }
+
+    /// ``listenerOwners(port:root:)``, or nil when `/proc/net/tcp{,6}` cannot be read (not Linux).
+    static func readListenerOwners(port: UInt16, root: String) -> [Listener]? {
         func path(_ p: String) -> String { root == "/" ? p : (root as NSString).appendingPathComponent(p) }
-        var listeners: [Listener] = []
-        for (file, v6) in [("/proc/net/tcp", false), ("/proc/net/tcp6", true)] {
-            guard let data = readWholeFile(path(file)) else { continue }
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
-                let f = line.split(separator: " ")
-                guard f.count > 9, f[3] == "0A" else { continue }
-                let local = f[1].split(separator: ":")
-                guard local.count == 2, UInt16(local[1], radix: 16) == port else { continue }
-                listeners.append(Listener(address: decodeProcAddress(String(local[0]), v6: v6), inode: String(f[9])))
-            }
-        }
+        guard let rows = procListeners(port: port, root: root) else { return nil }
+        var listeners = rows.map { Listener(address: $0.address, inode: $0.inode) }
+        guard listeners.allSatisfy({ !$0.inode.isEmpty }) else { return listeners }
         guard !listeners.isEmpty, let pids = try? FileManager.default.contentsOfDirectory(atPath: path("/proc")) else { return listeners }
         let wanted = Dictionary(listeners.enumerated().map { ("socket:[\($0.element.inode)]", $0.offset) }, uniquingKeysWith: { a, _ in a })
         var found = 0

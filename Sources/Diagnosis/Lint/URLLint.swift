@@ -15,28 +15,25 @@ public enum URLLint {
         let endpoint: Endpoint
         switch target.endpoint {
         case .failure(let error):
-            return [
-                Finding(
-                    "url-malformed", message: "\(label) '\(target.input)' cannot be used: \(error.message).",
-                    fix: "Use a URL such as http://127.0.0.1:\(target.provider.localDefaultPort ?? 11434)\(target.dialect == .openAI ? "/v1" : "")."
-                )
-            ]
+            let fix = schemeTypoCorrection(target.input).map { "Use \($0)." }
+                ?? "Use a URL such as http://127.0.0.1:\(target.provider.localDefaultPort ?? 11434)\(target.dialect == .openAI ? "/v1" : "")."
+            return [Finding("url-malformed", message: "\(label) '\(target.input)' cannot be used: \(error.message).", fix: fix)]
         case .success(let e): endpoint = e
         }
         var findings: [Finding] = []
         let local = endpoint.isLoopback || Endpoint.isPrivate(endpoint.host) || Endpoint.isWildcard(endpoint.host)
         if !endpoint.hadScheme, target.source != "OLLAMA_HOST" {
+            // An error, not a warning: apps that refuse or misparse it fail, so the run must not pass.
             findings.append(
                 Finding(
-                    "url-malformed", severity: .warning,
-                    message: "\(label) has no scheme; many apps need it written out. diagnose uses \(endpoint.normalized).",
+                    "url-malformed",
+                    message: "\(label) has no scheme; many apps refuse or misparse it. diagnose uses \(endpoint.normalized).",
                     fix: "Write it as \(endpoint.normalized)."
                 )
             )
         }
-        if endpoint.hadScheme, !endpoint.hadPort, !endpoint.isHTTPS, local, let p = target.provider.localDefaultPort, endpoint.port != p {
-            var suggested = endpoint
-            suggested.port = p
+        if let suggested = missingPortCorrection(target) {
+            let p = suggested.port
             findings.append(
                 Finding(
                     "url-malformed",
@@ -105,6 +102,33 @@ public enum URLLint {
             )
         }
         return findings
+    }
+
+    /// `input` with a misspelt scheme corrected (`htp://`, `htttp://`, `http:/`, `hhtps://`),
+    /// when the rest then parses; nil for anything else.
+    static func schemeTypoCorrection(_ input: String) -> String? {
+        let text = input.trimmingCharacters(in: " ")
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let scheme = text[..<colon].lowercased()
+        var rest = text[text.index(after: colon)...]
+        while rest.first == "/" { rest = rest.dropFirst() }
+        guard !scheme.isEmpty, scheme.allSatisfy(\.isLetter), !rest.isEmpty else { return nil }
+        let candidates = ["http", "https"].filter { Suggestion.editDistance(scheme, $0) <= 2 }
+        guard let best = candidates.min(by: { Suggestion.editDistance(scheme, $0) < Suggestion.editDistance(scheme, $1) }) else { return nil }
+        let fixed = "\(best)://\(rest)"
+        guard fixed != text, case .success(let endpoint) = Endpoint.parse(fixed, defaultPort: nil) else { return nil }
+        return endpoint.hadPort ? endpoint.normalized : fixed
+    }
+
+    /// The URL with the provider's port when a local plain-HTTP URL names none (`http://127.0.0.1`
+    /// for Ollama means port 80, not 11434); nil when the URL is fine in that respect.
+    static func missingPortCorrection(_ target: DiagnosisTarget) -> Endpoint? {
+        guard let endpoint = target.parsed, endpoint.hadScheme, !endpoint.hadPort, !endpoint.isHTTPS else { return nil }
+        let local = endpoint.isLoopback || Endpoint.isPrivate(endpoint.host) || Endpoint.isWildcard(endpoint.host)
+        guard local, let p = target.provider.localDefaultPort, endpoint.port != p else { return nil }
+        var suggested = endpoint
+        suggested.port = p
+        return suggested
     }
 
     /// The endpoint suffix a base URL wrongly contains, with the base it should be.

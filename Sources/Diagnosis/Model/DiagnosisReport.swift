@@ -27,6 +27,8 @@ public struct DiagnosisReport: Sendable {
         public var identified: String?
         /// Whether a TCP connection succeeded.
         public var reachable: Bool
+        /// Whether what answered is an LLM API (else ``identified`` names what it is instead).
+        public var answeredByLLMServer: Bool = false
     }
 
     public var verdict: Verdict
@@ -47,6 +49,18 @@ public struct DiagnosisReport: Sendable {
             }
         }
         return result.sorted { ($0.severity == .error ? 0 : 1) < ($1.severity == .error ? 0 : 1) }
+    }
+
+    /// What the headline and the footer count: problems are error findings plus failed checks
+    /// that produced none (an unrecognised answer), warnings are warning findings.
+    public var problemCount: (problems: Int, warnings: Int) {
+        let all = findings
+        // A target whose checks failed without naming a mode still counts as one problem.
+        let groups = Dictionary(grouping: checks, by: { $0.target ?? -1 })
+        let unexplained = groups.values.filter { group in
+            group.contains { $0.status == .fail } && !group.contains { $0.findings.contains { $0.severity == .error } }
+        }.count
+        return (all.filter { $0.severity == .error }.count + unexplained, all.filter { $0.severity == .warning }.count)
     }
 
     /// Ids of every diagnosed failure mode.

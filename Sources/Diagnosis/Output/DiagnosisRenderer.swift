@@ -19,9 +19,31 @@ public struct DiagnosisRenderer: Sendable {
         self.secrets = secrets + secrets.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
-    /// `text` with known secrets and token-shaped secrets masked.
+    /// `text` (diagnose's own prose) with the known keys masked wherever they occur, and
+    /// key-shaped tokens (`sk-…`, `Bearer …`, URL passwords): secrets, not the words after a
+    /// variable or flag name (`from --api-key: 401` keeps its 401).
     func scrub(_ text: String) -> String {
-        SecretMasking.redactTokens(SecretMasking.redact(text, secrets: secrets))
+        SecretMasking.redactTokens(SecretMasking.redact(text, secrets: secrets), credentialFields: false)
+    }
+
+    /// An evidence value, which may quote what a server sent: credential fields are masked too.
+    func scrubEvidence(_ text: String) -> String {
+        SecretMasking.redactTokens(SecretMasking.redact(flatten(text), secrets: secrets))
+    }
+
+    /// One line: raw line breaks and tabs shown as `\n`, `\r`, `\t` so `-v` keeps its layout.
+    func flatten(_ text: String) -> String {
+        guard text.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     // MARK: - Text
@@ -41,7 +63,7 @@ public struct DiagnosisRenderer: Sendable {
         // Scrubbed line by line; an evidence line key by key and value by value (as in JSON), so a
         // label such as `OPENAI_API_KEY` never makes the masker take the value after it for a key.
         var lines: [String] = []
-        func add(_ line: String) { lines.append(scrub(line)) }
+        func add(_ line: String) { lines.append(scrub(flatten(line))) }
         let verdictSymbol = report.verdict == .healthy ? symbol(.pass) : symbol(.fail)
         add("\(verdictSymbol) \(paint(report.headline, "1"))")
         add("")
@@ -53,7 +75,10 @@ public struct DiagnosisRenderer: Sendable {
         }
         for target in report.targets {
             add("")
-            var header = "\(paint(target.identified ?? providerName(target.provider), "1"))  \(target.url)"
+            // A heading names an LLM server, or the provider configured and what answered instead.
+            let name = target.answeredByLLMServer ? target.identified ?? providerName(target.provider) : providerName(target.provider)
+            var header = "\(paint(name, "1"))  \(target.url)"
+            if !target.answeredByLLMServer, let other = target.identified { header += "  — answered by \(other)" }
             header += "  (\(target.source)\(target.isDefaultProbe ? ", default port" : ""))"
             add(header)
             let checks = report.checks.filter { $0.target == target.index }
@@ -75,7 +100,7 @@ public struct DiagnosisRenderer: Sendable {
             for (i, finding) in findings.enumerated() {
                 let mode = FailureCatalog.mode(finding.modeID)
                 let mark = finding.severity == .error ? symbol(.fail) : symbol(.warn)
-                add("\(i + 1). \(mark) \(finding.message) [\(finding.modeID)]")
+                add("\(i + 1). \(mark) \(finding.message.sentenceCased) [\(finding.modeID)]")
                 if let mode, verbose { add("     Why: \(mode.explanation)") }
                 let fix = finding.fix ?? mode?.fix.text(for: report.platform)
                 if let fix { add("     Fix: \(fix)") }
@@ -88,14 +113,16 @@ public struct DiagnosisRenderer: Sendable {
         add("")
         let counts = Dictionary(grouping: report.checks, by: \.status).mapValues(\.count)
         let tally = [CheckStatus.pass, .warn, .fail, .skip].compactMap { s in counts[s].map { "\($0) \(label(s))" } }.joined(separator: ", ")
-        add(paint("\(tally) · \(String(format: "%.0f", report.durationMilliseconds)) ms\(verbose ? "" : " · -v for evidence, --json for machines")", "2"))
+        let (problems, warnings) = report.problemCount
+        let story = "\(Plural.count(problems, "problem")), \(Plural.count(warnings, "warning"))"
+        add(paint("\(story) · checks: \(tally) · \(ConnectAttempt.format(report.durationMilliseconds))\(verbose ? "" : " · -v for evidence, --json for machines")", "2"))
         return lines.joined(separator: "\n")
     }
 
     private func label(_ s: CheckStatus) -> String {
         switch s {
         case .pass: "passed"
-        case .warn: "warnings"
+        case .warn: "with warnings"
         case .fail: "failed"
         case .skip: "skipped"
         case .info: "info"
@@ -106,7 +133,7 @@ public struct DiagnosisRenderer: Sendable {
 
     private func render(_ check: CheckResult) -> [String] {
         let pad = check.title.count < 24 ? String(repeating: " ", count: 24 - check.title.count) : " "
-        var lines = [scrub("  \(symbol(check.status)) \(check.title)\(pad)\(check.summary)")]
+        var lines = [scrub(flatten("  \(symbol(check.status)) \(check.title)\(pad)\(check.summary)"))]
         if verbose {
             for e in check.evidence { lines.append(evidenceLine("      ", e)) }
         }
@@ -115,7 +142,7 @@ public struct DiagnosisRenderer: Sendable {
 
     /// `· key: value`, each side scrubbed on its own.
     private func evidenceLine(_ indent: String, _ e: Evidence) -> String {
-        "\(indent)· \(scrub(e.key)): \(scrub(e.value))"
+        "\(indent)· \(scrub(flatten(e.key))): \(scrubEvidence(e.value))"
     }
 
     // MARK: - JSON
@@ -124,7 +151,7 @@ public struct DiagnosisRenderer: Sendable {
     public func json(_ report: DiagnosisReport, toolVersion: String) -> JSONValue {
         func s(_ text: String) -> JSONValue { .string(scrub(text)) }
         func evidence(_ list: [Evidence]) -> JSONValue {
-            .array(list.map { .object([("key", s($0.key)), ("value", s($0.value))]) })
+            .array(list.map { .object([("key", s($0.key)), ("value", .string(scrubEvidence($0.value)))]) })
         }
         func finding(_ f: Finding, check: CheckResult?) -> JSONValue {
             let mode = FailureCatalog.mode(f.modeID)
@@ -133,7 +160,7 @@ public struct DiagnosisRenderer: Sendable {
                 ("title", mode.map { .string($0.title) } ?? .null), ("message", s(f.message)),
                 ("explanation", mode.map { .string($0.explanation) } ?? .null),
                 ("fix", (f.fix ?? mode?.fix.text(for: report.platform)).map { s($0) } ?? .null),
-                ("lookAlikes", .array((mode?.lookAlikes ?? []).map { .string($0) })),
+                ("look_alikes", .array((mode?.lookAlikes ?? []).map { .string($0) })),
                 ("evidence", evidence(f.evidence)),
             ]
             if let check {
@@ -155,19 +182,19 @@ public struct DiagnosisRenderer: Sendable {
             }
         }
         return .object([
-            ("schemaVersion", 1),
+            ("schema_version", 2),
             ("tool", "llmcheck"),
-            ("toolVersion", .string(toolVersion)),
+            ("tool_version", .string(toolVersion)),
             ("command", "diagnose"),
             ("verdict", .string(report.verdict.rawValue)),
-            ("exitCode", .int(exitCode)),
+            ("exit_code", .int(exitCode)),
             ("headline", s(report.headline)),
             ("platform", .string(report.platform.rawValue)),
-            ("durationMs", .number((report.durationMilliseconds * 10).rounded() / 10)),
+            ("duration_ms", .number((report.durationMilliseconds * 10).rounded() / 10)),
             ("targets", .array(report.targets.map { t in
                 .object([
                     ("index", .int(t.index)), ("url", s(t.url)), ("source", .string(t.source)), ("provider", .string(t.provider)),
-                    ("defaultProbe", .bool(t.isDefaultProbe)), ("identified", t.identified.map { .string($0) } ?? .null),
+                    ("default_probe", .bool(t.isDefaultProbe)), ("identified", t.identified.map { .string($0) } ?? .null),
                     ("reachable", .bool(t.reachable)),
                 ])
             })),
@@ -175,7 +202,7 @@ public struct DiagnosisRenderer: Sendable {
                 .object([
                     ("id", .string(c.id)), ("target", c.target.map { .int($0) } ?? .null), ("title", .string(c.title)),
                     ("status", .string(c.status.rawValue)), ("summary", s(c.summary)),
-                    ("durationMs", .number((c.durationMilliseconds * 10).rounded() / 10)),
+                    ("duration_ms", .number((c.durationMilliseconds * 10).rounded() / 10)),
                     ("evidence", evidence(c.evidence)),
                     ("findings", .array(c.findings.map { .string($0.modeID) })),
                 ])

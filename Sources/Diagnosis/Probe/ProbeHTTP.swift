@@ -97,17 +97,6 @@ enum ProbeHTTP {
         return Array(head.utf8) + request.body
     }
 
-    /// Index just past `\r\n\r\n`, if present (raw sniffing of what a port sends).
-    static func headerEnd(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        var i = 0
-        while i + 3 < bytes.count {
-            if bytes[i] == 13, bytes[i + 1] == 10, bytes[i + 2] == 13, bytes[i + 3] == 10 { return i + 4 }
-            i += 1
-        }
-        return nil
-    }
-
     static func looksLikeHTTP(_ bytes: [UInt8]) -> Bool {
         let prefix = Array("HTTP/".utf8)
         let n = min(bytes.count, prefix.count)
@@ -141,9 +130,18 @@ enum ProbeHTTP {
         return Parsed(head: head, body: body, isComplete: parser.isComplete)
     }
 
-    /// Whether `bytes` hold a complete response (head plus framed body).
-    static func isComplete(_ bytes: [UInt8], method: String) -> Bool {
-        parse(bytes, method: method)?.isComplete ?? false
+    /// The first line of an answer as text (`HTTP/1.1 400 Bad Request`), control bytes as `.`.
+    static func statusLine(_ bytes: [UInt8]) -> String {
+        let line = bytes.prefix(120).prefix { $0 != 13 && $0 != 10 }
+        return String(line.map { (32..<127).contains($0) ? Character(UnicodeScalar($0)) : "." })
+    }
+
+    /// Bytes as evidence: the first line as text when they read as text (an HTTP answer), else a hex dump.
+    static func readable(_ bytes: [UInt8]) -> String {
+        let head = bytes.prefix(64)
+        let printable = head.filter { (32..<127).contains($0) || $0 == 13 || $0 == 10 || $0 == 9 }.count
+        guard !head.isEmpty, printable * 10 >= head.count * 9 else { return hexPreview(bytes) }
+        return "\"\(statusLine(bytes))\"" + (bytes.count > statusLine(bytes).utf8.count + 2 ? " (\(bytes.count) bytes)" : "")
     }
 
     static func hexPreview(_ bytes: [UInt8], count: Int = 16) -> String {
@@ -159,7 +157,7 @@ enum ProbeHTTP {
         let exchange = await ProbeNet.exchange(
             address, port: port, request: makeRequestBytes(request, authority: authority), connectTimeout: connectTimeout,
             idleTimeout: readTimeout, totalTimeout: readTimeout * 2,
-            isComplete: { isComplete($0, method: method) }
+            isComplete: ResponseCompletion(method: method).isComplete
         )
         return outcome(of: exchange, method: method)
     }
@@ -212,38 +210,5 @@ enum ProbeHTTP {
         } catch {
             return .transportError(error.localizedDescription)
         }
-    }
-}
-
-/// A minimal TLS 1.2/1.3 ClientHello, used only to see whether a port speaks TLS or plain HTTP.
-enum TLSClientHello {
-    /// Bytes of a ClientHello for `serverName` (SNI), offering common cipher suites.
-    static func bytes(serverName: String) -> [UInt8] {
-        let random = (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
-        let ciphers: [UInt8] = [0x13, 0x01, 0x13, 0x02, 0x13, 0x03, 0xc0, 0x2b, 0xc0, 0x2f, 0xc0, 0x2c, 0xc0, 0x30, 0x00, 0x9c, 0x00, 0x2f]
-        var extensions: [UInt8] = []
-        let name = Array(serverName.utf8.prefix(200))
-        if !name.isEmpty, ProbeNet.parseNumeric(serverName) == nil {
-            let list = [0x00] + u16(name.count) + name
-            let sni = u16(list.count) + list
-            extensions += [0x00, 0x00] + u16(sni.count) + sni
-        }
-        // supported_groups (x25519, secp256r1), ec_point_formats, signature_algorithms, supported_versions (1.3, 1.2)
-        extensions += [0x00, 0x0a, 0x00, 0x06, 0x00, 0x04, 0x00, 0x1d, 0x00, 0x17]
-        extensions += [0x00, 0x0b, 0x00, 0x02, 0x01, 0x00]
-        extensions += [0x00, 0x0d, 0x00, 0x08, 0x00, 0x06, 0x04, 0x03, 0x08, 0x04, 0x04, 0x01]
-        extensions += [0x00, 0x2b, 0x00, 0x05, 0x04, 0x03, 0x04, 0x03, 0x03]
-        var hello: [UInt8] = [0x03, 0x03] + random + [0x00]
-        hello += u16(ciphers.count) + ciphers + [0x01, 0x00]
-        hello += u16(extensions.count) + extensions
-        let handshake = [0x01, 0x00] + u16(hello.count) + hello
-        return [0x16, 0x03, 0x01] + u16(handshake.count) + handshake
-    }
-
-    private static func u16(_ n: Int) -> [UInt8] { [UInt8((n >> 8) & 0xff), UInt8(n & 0xff)] }
-
-    /// Whether `bytes` start like a TLS record (handshake 0x16 or alert 0x15, version 3.x).
-    static func isTLSRecord(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 2 && (bytes[0] == 0x15 || bytes[0] == 0x16) && bytes[1] == 0x03
     }
 }

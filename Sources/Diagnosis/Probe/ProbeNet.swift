@@ -44,9 +44,16 @@ public struct ConnectAttempt: Sendable, Hashable {
         return "\(address.urlHost):\(port) \(what) in \(Self.format(elapsedMilliseconds))"
     }
 
+    /// The one duration format of diagnose's text: milliseconds below a second, seconds above
+    /// (`0.4 ms`, `850 ms`, `1.50 s`, `12.0 s`), so timings and timeouts read alike.
     static func format(_ ms: Double) -> String {
-        ms < 10 ? String(format: "%.1f ms", ms) : ms < 10_000 ? String(format: "%.0f ms", ms) : String(format: "%.1f s", ms / 1000)
+        if ms < 10 { return String(format: "%.1f ms", ms) }
+        if ms < 1000 { return String(format: "%.0f ms", ms) }
+        return ms < 10_000 ? String(format: "%.2f s", ms / 1000) : String(format: "%.1f s", ms / 1000)
     }
+
+    /// A timeout given in seconds, in the same format as measured durations.
+    static func format(seconds: Double) -> String { format(seconds * 1000) }
 }
 
 /// Diagnose's evidence-keeping probes on HTTPWire's ``NameResolver`` and ``Socket``: every
@@ -192,28 +199,26 @@ enum ProbeNet {
 }
 
 /// Holds the probe's socket so that task cancellation can shut it down from another thread
-/// (``Socket/shutdown(_:)`` is safe against a concurrent close).
-final class SocketBox: @unchecked Sendable {
-    // @unchecked: every access goes through `lock`.
-    private let lock = NSLock()
-    private var socket: Socket?
-    private var cancelled = false
+/// (``Socket/shutdown(_:)`` is safe against a concurrent close). State lives in HTTPWire's
+/// ``LockedValue``, the project's one lock primitive.
+final class SocketBox: Sendable {
+    private let state = LockedValue<(socket: Socket?, cancelled: Bool)>((nil, false))
 
     func set(_ socket: Socket) {
-        let cancelNow = lock.withLock {
-            self.socket = socket
-            return cancelled
+        let cancelNow = state.withLock { state in
+            state.socket = socket
+            return state.cancelled
         }
         if cancelNow { socket.shutdown() }
     }
 
-    var isCancelled: Bool { lock.withLock { cancelled } }
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Shuts the socket down, which wakes a blocked read.
     func cancel() {
-        let socket = lock.withLock {
-            cancelled = true
-            return self.socket
+        let socket = state.withLock { state in
+            state.cancelled = true
+            return state.socket
         }
         socket?.shutdown()
     }

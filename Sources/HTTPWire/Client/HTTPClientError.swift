@@ -51,8 +51,13 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     public var parseError: HTTPResponseParseError?
     /// For timeouts: the configured limit that fired.
     public var timeout: Duration?
-    /// For timeouts: how long the exchange had waited when it fired (ns).
-    public var waitedNanoseconds: UInt64?
+    /// For timeouts: how long the exchange had waited when it fired.
+    public var waited: Duration?
+    /// ``waited`` in nanoseconds (bridging for code that stores raw clock values).
+    public var waitedNanoseconds: UInt64? {
+        get { waited.map { UInt64(max(0, $0.nanoseconds)) } }
+        set { waited = newValue.map { .nanoseconds(Int64(clamping: $0)) } }
+    }
     /// The response head, if it arrived before the failure.
     public var responseHead: HTTPResponseHead?
     /// The last bytes received (quoted, ≤ ~200 bytes), for diagnosis.

@@ -1,7 +1,7 @@
 /// Settings of ``RawHTTPClient`` / ``HTTPClientConnection``.
 public struct HTTPClientOptions: Sendable, Equatable {
-    /// Connect / headers / idle / total timeouts. Default ``HTTPClientTimeouts/default``.
-    public var timeouts: HTTPClientTimeouts
+    /// Connect / headers / idle / total timeouts. Default ``RequestTimeouts/default``.
+    public var timeouts: RequestTimeouts
     /// Largest body accepted (any status); more fails with `.tooLarge`. Default nil (no limit).
     public var maximumBodyBytes: Int?
     /// For status ≥ 400: how much of the body is read before stopping (the rest is dropped and
@@ -12,18 +12,23 @@ public struct HTTPClientOptions: Sendable, Equatable {
     public var maximumHeadBytes: Int
     /// Bytes asked of each `recv`. Default 64 KiB.
     public var readBufferSize: Int
+    /// Body bytes read ahead of a slow consumer before the socket reader waits (backpressure in
+    /// ``RawHTTPClient/stream(_:)``). Default 1 MiB.
+    public var maximumBufferedBytes: Int
 
     public init(
-        timeouts: HTTPClientTimeouts = .default,
+        timeouts: RequestTimeouts = .default,
         maximumBodyBytes: Int? = nil,
         maximumErrorBodyBytes: Int = 1 << 20,
         maximumHeadBytes: Int = 256 * 1024,
-        readBufferSize: Int = 64 * 1024
+        readBufferSize: Int = 64 * 1024,
+        maximumBufferedBytes: Int = 1 << 20
     ) {
         self.timeouts = timeouts
         self.maximumBodyBytes = maximumBodyBytes
         self.maximumErrorBodyBytes = maximumErrorBodyBytes
         self.maximumHeadBytes = maximumHeadBytes
         self.readBufferSize = readBufferSize
+        self.maximumBufferedBytes = maximumBufferedBytes
     }
 }

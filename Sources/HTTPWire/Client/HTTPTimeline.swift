@@ -60,8 +60,15 @@ public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
     public var headersReceived: UInt64?
     /// When the first body byte was read.
     public var firstBodyByte: UInt64?
-    /// Every body piece with its arrival time.
+    /// Body pieces with their arrival times: the first ``maximumRecordedPieces`` only, so an
+    /// endless stream cannot grow the timeline without bound (``bodyByteCount`` counts them all).
     public var bodyPieces: [BodyPiece] = []
+    /// Pieces read after ``bodyPieces`` was full (counted, not kept).
+    public var unrecordedPieceCount = 0
+    /// Body bytes of the unrecorded pieces.
+    public var unrecordedByteCount = 0
+    /// How many body pieces a timeline keeps. 100 000 (1.6 MB).
+    public static let maximumRecordedPieces = 100_000
     /// When the exchange ended (complete, failed or cancelled).
     public var end: UInt64?
     /// Whether the client stopped reading an error body at ``HTTPClientOptions/maximumErrorBodyBytes``.
@@ -72,7 +79,18 @@ public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Total decoded body bytes.
-    public var bodyByteCount: Int { bodyPieces.reduce(0) { $0 + $1.byteCount } }
+    public var bodyByteCount: Int { bodyPieces.reduce(unrecordedByteCount) { $0 + $1.byteCount } }
+
+    /// Records one body piece (or only counts it once ``maximumRecordedPieces`` are kept).
+    public mutating func recordBodyPiece(_ byteCount: Int, at: UInt64) {
+        if firstBodyByte == nil { firstBodyByte = at }
+        if bodyPieces.count < Self.maximumRecordedPieces {
+            bodyPieces.append(BodyPiece(at: at, byteCount: byteCount))
+        } else {
+            unrecordedPieceCount += 1
+            unrecordedByteCount += byteCount
+        }
+    }
 
     /// The address of the successful attempt, if any.
     public var connectedAddress: SocketAddress? {
@@ -110,7 +128,7 @@ public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
         lines.append("request      \(ms(requestWritten))")
         lines.append("head         \(ms(headersReceived))")
         lines.append("first byte   \(ms(firstBodyByte))")
-        lines.append("body         \(bodyPieces.count) pieces, \(bodyByteCount) bytes\(isBodyCapped ? " (capped)" : "")")
+        lines.append("body         \(bodyPieces.count + unrecordedPieceCount) pieces, \(bodyByteCount) bytes\(isBodyCapped ? " (capped)" : "")")
         lines.append("end          \(ms(end))")
         return lines.joined(separator: "\n")
     }

@@ -20,23 +20,44 @@ public struct RawHTTPClient: Sendable {
 
     /// Runs one exchange, streaming its events.
     ///
-    /// The stream throws ``HTTPClientError`` on failure.
+    /// The socket is read no further ahead of the consumer than
+    /// ``HTTPClientOptions/maximumBufferedBytes``: when the consumer lags, the reading thread
+    /// waits (and the server's writes back up in TCP). The stream throws ``HTTPClientError`` on
+    /// failure; it ends without an error when the consuming task is cancelled.
     public func stream(_ request: HTTPClientRequest) -> AsyncThrowingStream<HTTPClientEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: HTTPClientEvent.self)
-        let connection = HTTPClientConnection(request: request, options: options)
-        continuation.onTermination = { _ in connection.cancel() }
+        Self.stream(HTTPClientConnection(request: request, options: options)) { $0 }
+    }
+
+    /// Runs `connection` on a dedicated thread and hands its events, mapped by `transform`, to
+    /// the returned stream through a ``BackpressureChannel`` (the one mechanism that bounds what
+    /// the client holds). Errors thrown by the exchange pass through `mapError`.
+    public static func stream<Event: Sendable>(
+        _ connection: HTTPClientConnection,
+        mapError: @escaping @Sendable (any Error) -> any Error = { $0 },
+        _ transform: @escaping @Sendable (HTTPClientEvent) -> Event?
+    ) -> AsyncThrowingStream<Event, any Error> {
+        let channel = BackpressureChannel<Event>(limit: connection.options.maximumBufferedBytes) { connection.cancel() }
+        let stream = channel.makeStream()
         do {
             try Syscalls.spawnDetachedThread(name: "http-client") {
                 do {
-                    try connection.run { continuation.yield($0) }
-                    continuation.finish()
+                    try connection.run { event in
+                        guard let mapped = transform(event) else { return }
+                        if case .body(let bytes, _) = event {
+                            channel.send(mapped, cost: bytes.count)
+                        } else {
+                            channel.send(mapped, cost: 0)
+                        }
+                    }
+                    channel.finish()
                 } catch {
-                    continuation.finish(throwing: error)
+                    channel.finish(throwing: mapError(error))
                 }
             }
         } catch {
-            continuation.finish(
-                throwing: HTTPClientError(.connectFailed, "could not start a client thread: \(error)", timeline: HTTPTimeline()))
+            channel.finish(
+                throwing: mapError(
+                    HTTPClientError(.connectFailed, "could not start a client thread: \(error)", timeline: HTTPTimeline())))
         }
         return stream
     }

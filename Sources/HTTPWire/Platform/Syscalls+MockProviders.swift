@@ -20,3 +20,23 @@ extension Syscalls {
         signal(SIGTERM, SIG_IGN)
     }
 }
+
+extension Syscalls {
+    /// Gives `SIGINT` and `SIGTERM` back their default action (end the process), undoing
+    /// ``ignoreTerminationSignals()`` once nobody observes them any more. The C call is `signal`.
+    public static func restoreTerminationSignals() {
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+
+    /// The conventional name of a termination signal (`SIGINT`, `SIGTERM`), or `signal N`.
+    public static func signalName(_ number: Int32) -> String {
+        switch number {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        case SIGHUP: "SIGHUP"
+        case SIGQUIT: "SIGQUIT"
+        default: "signal \(number)"
+        }
+    }
+}

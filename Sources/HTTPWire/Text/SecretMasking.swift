@@ -146,8 +146,12 @@ public enum SecretMasking {
     /// - keys `sk-…` (including `sk-proj-`, `sk-ant-`, LM Studio `sk-lm-…:…`), `gsk_…`, `xai-…`
     ///   of 8+ characters after the prefix (→ ``mask(_:)``);
     /// - URL user-info and key-like query parameters (see ``redactURL(_:)``).
-    public static func redactTokens(_ text: String) -> String {
-        var scanner = TokenRedactor(Array(text.utf8))
+    ///
+    /// `credentialFields: false` leaves the first shape out: for prose that names where a key came
+    /// from (`from --api-key: 401 …`, `OPENAI_API_KEY: GET …`), whose known key values the caller
+    /// masks by value (``redact(_:secrets:)``), so a status or a word after the name survives.
+    public static func redactTokens(_ text: String, credentialFields: Bool = true) -> String {
+        var scanner = TokenRedactor(Array(text.utf8), credentialFields: credentialFields)
         guard scanner.run() else { return text }
         return String(decoding: scanner.out, as: UTF8.self)
     }

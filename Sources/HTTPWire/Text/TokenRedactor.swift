@@ -3,11 +3,13 @@
 /// A single left-to-right pass over UTF-8 bytes that masks token shapes (see ``SecretMasking/redactTokens(_:)``).
 struct TokenRedactor {
     let bytes: [UInt8]
+    let credentialFields: Bool
     var out: [UInt8] = []
     var changed = false
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], credentialFields: Bool = true) {
         self.bytes = bytes
+        self.credentialFields = credentialFields
         out.reserveCapacity(bytes.count)
     }
 
@@ -27,7 +29,7 @@ struct TokenRedactor {
         var i = 0
         while i < bytes.count {
             let atWordStart = i == 0 || !isWord(bytes[i - 1])
-            if atWordStart, let next = field(at: i) ?? bearer(at: i) ?? key(at: i) {
+            if atWordStart, let next = (credentialFields ? field(at: i) : nil) ?? bearer(at: i) ?? key(at: i) {
                 i = next
                 continue
             }

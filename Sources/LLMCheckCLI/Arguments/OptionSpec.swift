@@ -61,14 +61,17 @@ public struct CommandSpec: Sendable {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
-        self.options = options + [.flag("--help", "-h", help: "Show this help.")]
+        self.options = options + [
+            .option("--color", value: "WHEN", help: "Colour: auto, always or never (auto honours NO_COLOR and TERM=dumb).", default: "auto"),
+            .flag("--help", "-h", help: "Show this help."),
+        ]
         self.positionals = positionals
     }
 
     /// The full `--help` text.
     public var helpText: String {
         var usage = "USAGE: llmcheck \(name)"
-        if options.count > 1 { usage += " [options]" }
+        if options.count > 2 { usage += " [options]" }
         for p in positionals {
             let shown = p.isVariadic ? "\(p.name) ..." : p.name
             usage += p.isOptional || p.isVariadic ? " [\(shown)]" : " <\(shown)>"

@@ -4,7 +4,7 @@ import MockProviders
 // MARK: - Mock engine
 
 /// The user-space cost of one mock request without sockets: the request bytes of
-/// `shared/bench/chat.lua` go through ``HTTPRequestParser`` and ``MockEngine/handle(_:_:)`` into an
+/// `Benchmarks/chat.lua` go through ``HTTPRequestParser`` and ``MockEngine/handle(_:_:)`` into an
 /// in-memory writer that frames the response as the server connection does.
 ///
 /// What it leaves out is the server's own share (poll, recv, send, threads), so its ns/request is
@@ -25,7 +25,7 @@ enum MockEngineBenchmark {
         }
     }
 
-    /// The body `shared/bench/chat.lua` posts.
+    /// The body `Benchmarks/chat.lua` posts.
     static let chatBody = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"ping"}]}"#
 
     /// A request as wrk sends it for `chat.lua` (header order and spelling as on the wire).

@@ -14,7 +14,7 @@ public enum BenchCommand: Command {
                                HTTPWire socket read and to ProviderClient.streamChat; reports E2E of both and
                                the difference, unpaced (pure per-chunk cost) and paced at --tokens-per-second.
             --mock-engine      The mock servers' user-space cost per request without sockets: the chat.lua request
-                               of shared/bench is parsed and answered by MockEngine into an in-memory writer
+                               of Benchmarks/ is parsed and answered by MockEngine into an in-memory writer
                                (ns/request; also streaming chat, /v1/models and Ollama /api/chat).
             With no flag, all run. Build with -c release for meaningful numbers.
 

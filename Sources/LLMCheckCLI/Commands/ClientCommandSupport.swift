@@ -4,18 +4,35 @@ import ProviderClient
 
 /// Options and helpers shared by `models`, `chat` and `discover`.
 enum ClientCommandSupport {
-    static let endpointOptions: [OptionSpec] = [
-        .option("--url", value: "URL", help: "Base URL of the provider (OLLAMA_HOST syntax: host, :port, http://h:p/v1 …)."),
-        .option("--provider", "-p", value: "KIND", help: "ollama, lmstudio or openai (OpenAI-compatible: llama.cpp, vLLM, OpenAI). Default: from the port (11434 ollama, 1234 lmstudio, else openai)."),
-        .option("--api-key", value: "KEY", help: "API key (default: OPENAI_API_KEY, LM_API_TOKEN or OLLAMA_API_KEY by provider). Never printed."),
-        .flag("--no-proxy", help: "Ignore http_proxy/https_proxy/all_proxy (default: honoured like curl)."),
-        .option("--connect-timeout", value: "SECONDS", help: "TCP connect timeout per address.", default: "5"),
-        .option("--timeout", value: "SECONDS", help: "Headers and idle (between chunks) timeout.", default: "600"),
-        .option("--retries", value: "N", help: "Retries on connection errors, 408/409/429/5xx.", default: "2"),
-    ]
+    /// `models`: a model list is answered at once by every provider, so nobody should wait long:
+    /// connect 5 s per address, response headers 20 s, 20 s between body pieces, 30 s in all.
+    static let modelsTimeouts = RequestTimeouts(connect: .seconds(5), headers: .seconds(20), idle: .seconds(20), total: .seconds(30))
+    /// `chat`: a local model may load for a minute or two before the first byte and generate for
+    /// minutes, so: connect 5 s, response headers 120 s, 60 s of stream silence, 300 s in all.
+    static let chatTimeouts = RequestTimeouts(connect: .seconds(5), headers: .seconds(120), idle: .seconds(60), total: .seconds(300))
 
-    /// The endpoint and client configuration from the command line and environment.
-    static func makeClient(_ arguments: ParsedArguments, context: CommandContext) async throws -> (ProviderClient, [String]) {
+    /// The endpoint options, with the command's default timeouts in the help.
+    static func endpointOptions(timeouts: RequestTimeouts) -> [OptionSpec] {
+        func seconds(_ value: Duration?) -> String { value.map { "\(Int($0.secondsDouble)) s" } ?? "none" }
+        return [
+            .option("--url", value: "URL", help: "Base URL of the provider (OLLAMA_HOST syntax: host, :port, http://h:p/v1 …)."),
+            .option("--provider", "-p", value: "KIND", help: "ollama, lmstudio or openai (OpenAI-compatible: llama.cpp, vLLM, OpenAI). Default: from the port (11434 ollama, 1234 lmstudio, else openai)."),
+            .option("--api-key", value: "KEY", help: "API key (default: OPENAI_API_KEY, LM_API_TOKEN or OLLAMA_API_KEY by provider). Never printed."),
+            .flag("--no-proxy", help: "Ignore http_proxy/https_proxy/all_proxy (default: honoured like curl)."),
+            .option("--connect-timeout", value: "SECONDS", help: "TCP connect timeout per address.", default: seconds(timeouts.connect)),
+            .option(
+                "--timeout", value: "SECONDS",
+                help: "Bound on the whole request, retries included. The wait for response headers (default \(seconds(timeouts.headers))) and between body pieces (default \(seconds(timeouts.idle))) never exceeds it.",
+                default: seconds(timeouts.total)),
+            .option("--retries", value: "N", help: "Retries on connection errors, 408/409/429/5xx.", default: "2"),
+        ]
+    }
+
+    /// The endpoint and client configuration from the command line and environment, and the
+    /// "waiting for …" line its progress feeds (shown on a terminal after a silent second).
+    static func makeClient(
+        _ arguments: ParsedArguments, context: CommandContext, timeouts defaults: RequestTimeouts
+    ) async throws -> (ProviderClient, [String], WaitingIndicator) {
         let url = arguments.string("--url")
         var kind: ProviderKind?
         var identification: String?
@@ -25,23 +42,36 @@ enum ClientCommandSupport {
             }
             kind = parsed
         }
+        var timeouts = defaults
+        if let connect = try arguments.seconds("--connect-timeout") {
+            guard connect > 0 else { throw UsageError("--connect-timeout must be greater than 0") }
+            timeouts.connect = .nanoseconds(Int64(min(connect, 86_400) * 1e9))
+        }
+        if let total = try arguments.seconds("--timeout") {
+            guard total > 0 else { throw UsageError("--timeout must be greater than 0") }
+            timeouts = timeouts.capped(to: .nanoseconds(Int64(min(total, 7 * 86_400) * 1e9)))
+            timeouts.total = .nanoseconds(Int64(min(total, 7 * 86_400) * 1e9))
+        }
+        let indicator = WaitingIndicator(output: context.output, origin: url ?? "the provider")
         if kind == nil {
             guard let url else {
+                indicator.stop()
                 throw UsageError("give --url (e.g. --url http://127.0.0.1:11434) or --provider to read the environment")
             }
-            (kind, identification) = await identifyKind(of: url)
+            // The key goes along so a keyed server (llama.cpp /props) can be fingerprinted too.
+            let key = arguments.string("--api-key") ?? context.environment["OPENAI_API_KEY"] ?? context.environment["LM_API_TOKEN"]
+            // --connect-timeout also bounds the identification probes when it is longer than theirs.
+            let connect = try arguments.seconds("--connect-timeout")
+            indicator.setWaiting(for: "the server to identify itself (--provider skips this)")
+            (kind, identification) = await identifyKind(of: url, apiKey: key, connectTimeout: connect)
+            indicator.setWaiting(for: nil)
         }
         let resolved: ProviderEnvironment
         do {
             resolved = try ProviderEnvironment.resolve(kind: kind ?? .openaiCompatible, url: url, apiKey: arguments.string("--api-key"), environment: context.environment)
         } catch {
+            indicator.stop()
             throw UsageError(error.message)
-        }
-        var timeouts = ProviderTimeouts()
-        if let connect = try arguments.seconds("--connect-timeout") { timeouts.connect = .nanoseconds(Int64(connect * 1e9)) }
-        if let timeout = try arguments.seconds("--timeout") {
-            timeouts.headers = .nanoseconds(Int64(timeout * 1e9))
-            timeouts.idle = .nanoseconds(Int64(timeout * 1e9))
         }
         let retries = try arguments.int("--retries", in: 0...10) ?? 2
         let proxy = arguments.flag("--no-proxy") ? ProxySettings.none : ProxySettings.fromEnvironment(context.environment)
@@ -50,14 +80,15 @@ enum ClientCommandSupport {
         if let route = proxy.proxy(scheme: resolved.endpoint.scheme, host: resolved.endpoint.host) {
             notes.append("via proxy \(route) (from \(proxy.sources.joined(separator: ", "))); --no-proxy to bypass")
         }
-        let configuration = ProviderClientConfiguration(timeouts: timeouts, retry: RetryPolicy(maxRetries: retries), proxy: proxy)
-        return (ProviderClient(endpoint: resolved.endpoint, configuration: configuration), notes)
+        let configuration = ProviderClientConfiguration(
+            timeouts: timeouts, progress: { indicator.update($0) }, retry: RetryPolicy(maxRetries: retries), proxy: proxy)
+        return (ProviderClient(endpoint: resolved.endpoint, configuration: configuration), notes, indicator)
     }
 
     /// The API family of an unlabelled `--url`: a path ending in `/v1` means OpenAI-compatible;
     /// otherwise what answers there is fingerprinted (Ollama banner, LM Studio `/api/v0`, llama.cpp,
     /// vLLM…), and only when nothing answers does the port decide (11434 Ollama, 1234 LM Studio).
-    static func identifyKind(of url: String) async -> (ProviderKind, String?) {
+    static func identifyKind(of url: String, apiKey: String? = nil, connectTimeout: Double? = nil) async -> (ProviderKind, String?) {
         guard let endpoint = try? ProviderEndpoint.parse(url, kind: .openaiCompatible) else { return (.openaiCompatible, nil) }
         let byPort: ProviderKind = switch endpoint.port {
         case 11434: .ollama
@@ -65,10 +96,19 @@ enum ClientCommandSupport {
         default: .openaiCompatible
         }
         if endpoint.basePath.hasSuffix("/v1") || endpoint.scheme != "http" { return (byPort == .lmstudio ? .lmstudio : .openaiCompatible, nil) }
-        let discovery = ProviderDiscovery(host: endpoint.host, ports: [endpoint.port])
+        let discovery = ProviderDiscovery(host: endpoint.host, ports: [endpoint.port], timeouts: probeTimeouts(connect: connectTimeout), apiKey: apiKey)
         guard let found = await discovery.fingerprint(port: endpoint.port), let kind = found.flavor.kind else { return (byPort, nil) }
         let version = found.version.map { " \($0)" } ?? ""
         return (kind, "identified \(found.flavor.rawValue)\(version) at \(endpoint.host):\(endpoint.port) (--provider to skip the probe)")
+    }
+
+    /// Discovery's probe timeouts, lengthened to `connect` seconds (connect, headers, idle; twice
+    /// that in total) when it is longer than the probe's own 300 ms.
+    static func probeTimeouts(connect: Double?) -> ProviderTimeouts {
+        let probe = ProviderTimeouts.probe
+        guard let connect, connect > 0.3 else { return probe }
+        let wait = Duration.nanoseconds(Int64(connect * 1e9))
+        return ProviderTimeouts(connect: wait, headers: max(probe.headers ?? wait, wait), idle: max(probe.idle ?? wait, wait), total: max(probe.total ?? wait, wait * 2))
     }
 
     /// Exit code for a provider failure: 69 when unreachable, 64 for bad configuration, else 1.
@@ -98,7 +138,7 @@ enum ClientCommandSupport {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+        return unit == 0 ? "\(bytes) B" : "\(NumberText.fixed(value, digits: 1)) \(units[unit])"
     }
 
     /// Left-aligned columns.

@@ -23,7 +23,7 @@ public enum DiagnoseCommand: Command {
 
             EXIT CODES:
               0   healthy: no problems found (warnings allowed)
-              1   problems found
+              1   problems found (also a URL without scheme or port, or rate limited right now)
               64  usage error (bad flag, URL list, --resolve entry)
               69  nothing reachable: no target accepted a TCP connection
               73  --report FILE could not be written
@@ -64,7 +64,7 @@ public enum DiagnoseCommand: Command {
         if arguments.flag("--json") {
             output.line(jsonRenderer.json(report, toolVersion: LLMCheckCLI.version).prettySerialized())
         } else {
-            let renderer = DiagnosisRenderer(useColor: output.isTerminal, verbose: arguments.flag("--verbose"), secrets: secrets)
+            let renderer = DiagnosisRenderer(useColor: output.usesColor, verbose: arguments.flag("--verbose"), secrets: secrets)
             output.line(renderer.text(report))
         }
         if let path = arguments.string("--report") {

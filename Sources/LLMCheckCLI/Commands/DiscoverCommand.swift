@@ -1,4 +1,5 @@
 import Foundation
+import Diagnosis
 import HTTPWire
 import ProviderClient
 
@@ -9,29 +10,32 @@ public enum DiscoverCommand: Command {
         discussion: """
             Probes the ports concurrently with short timeouts (connect 300 ms, headers 1.5 s) and
             fingerprints each answer: Ollama (GET / banner, /api/version), LM Studio (/api/v0/models,
-            X-Powered-By: Express), llama.cpp (/props, /health), vLLM (/version, owned_by vllm) or a
-            generic OpenAI-compatible /v1/models.
+            X-Powered-By: Express), llama.cpp (Server: llama.cpp, /props, /health — also behind
+            --api-key, whose /health and Server header are public), vLLM (/version, owned_by vllm) or a
+            generic OpenAI-compatible /v1/models. --api-key is sent with the probes (default:
+            OPENAI_API_KEY); --connect-timeout lengthens the probes on a slow or busy machine.
 
             EXIT CODES: 0 at least one provider found, 1 none found, 64 usage.
             """,
         options: [
-            .option("--ports", value: "LIST", help: "Comma-separated ports.", default: ProviderDiscovery.defaultPorts.map(String.init).joined(separator: ",")),
+            .option("--ports", value: "LIST", help: "Ports and ranges, as for diagnose --scan-ports (11434,1234,8000-8002).", default: ProviderDiscovery.defaultPorts.map(String.init).joined(separator: ",")),
             .option("--host", value: "HOST", help: "Host to probe.", default: "127.0.0.1"),
+            .option("--api-key", value: "KEY", help: "Key sent with the probes (default: OPENAI_API_KEY). Never printed."),
+            .option("--connect-timeout", value: "SECONDS", help: "Connect and header budget per probe.", default: "0.3"),
             .flag("--json", help: "Print JSON."),
         ])
 
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         var ports = ProviderDiscovery.defaultPorts
         if let text = arguments.string("--ports") {
-            ports = []
-            for item in text.split(separator: ",") {
-                guard let port = UInt16(item.trimmingCharacters(in: .whitespaces)), port > 0 else {
-                    throw UsageError("--ports expects a comma-separated list of ports 1-65535, got '\(item)'")
-                }
-                ports.append(port)
-            }
+            // The same list syntax as `diagnose --scan-ports`, ranges included.
+            do { ports = try DiagnosisConfiguration.parsePorts(text, option: "--ports") } catch { throw UsageError(error.message) }
         }
-        let discovery = ProviderDiscovery(host: arguments.string("--host") ?? "127.0.0.1", ports: ports)
+        let connect = try arguments.seconds("--connect-timeout")
+        if let connect, connect <= 0 { throw UsageError("--connect-timeout must be greater than 0") }
+        let timeouts = ClientCommandSupport.probeTimeouts(connect: connect)
+        let key = arguments.string("--api-key") ?? context.environment["OPENAI_API_KEY"]
+        let discovery = ProviderDiscovery(host: arguments.string("--host") ?? "127.0.0.1", ports: ports, timeouts: timeouts, apiKey: key)
         let found = await discovery.discover()
         if arguments.flag("--json") {
             let items: [JSONValue] = found.map { provider in
@@ -52,7 +56,7 @@ public enum DiscoverCommand: Command {
             let rows = found.map { p -> [String] in
                 [
                     String(p.port), p.flavor.rawValue, p.version ?? "-", String(p.models.count),
-                    String(format: "%.1f ms", Double(p.latency) / 1e6), p.evidence.joined(separator: "; "),
+                    NumberText.fixed(Double(p.latency) / 1e6, digits: 1) + " ms", p.evidence.joined(separator: "; "),
                 ]
             }
             for line in ClientCommandSupport.table(["PORT", "PROVIDER", "VERSION", "MODELS", "LATENCY", "EVIDENCE"], rows) { context.output.line(line) }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 import Reporting
 
 // MARK: - ReportMergeCommand
@@ -102,12 +103,10 @@ public enum ReportMergeCommand: Command {
 
         let counts = merged.report.counts
         if !quiet {
-            output.line("Merged \(merged.report.mergedFrom.count) report(s): \(counts.total) scenarios, \(counts.passed) passed, "
+            output.line("Merged \(NumberText.count(merged.report.mergedFrom.count, "report")): \(NumberText.count(counts.total, "scenario")), \(counts.passed) passed, "
                 + "\(counts.failed) failed, \(counts.errors) errored, \(counts.skipped) skipped.")
             if let comparison {
-                output.line(comparison.hasRegression
-                    ? "Regression against baseline \(comparison.baselineRunID) (see summary.md)."
-                    : "No regression against baseline \(comparison.baselineRunID).")
+                for line in RunConsole.baselineLines(comparison) { output.line(line) }
             }
             for url in written { output.line("  \(url.path)") }
         }

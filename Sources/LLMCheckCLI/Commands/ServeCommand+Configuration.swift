@@ -11,7 +11,8 @@ extension ServeCommand {
         var kinds: [MockProviderKind] = []
         for name in arguments.positionals {
             guard let kind = MockProviderKind(rawValue: name.lowercased()) else {
-                throw UsageError("unknown provider '\(name)'; expected ollama, lmstudio or openai")
+                let near = ArgumentParser.suggestion(for: name.lowercased(), among: ["ollama", "lmstudio", "openai"])
+                throw UsageError("unknown provider '\(name)'; " + (near.map { "did you mean '\($0)'?" } ?? "expected ollama, lmstudio or openai"))
             }
             kinds.append(kind)
         }

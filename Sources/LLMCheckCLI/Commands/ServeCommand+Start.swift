@@ -1,5 +1,4 @@
 import Diagnosis
-import Dispatch
 import Foundation
 import HTTPWire
 import MockProviders
@@ -97,23 +96,5 @@ extension ServeCommand {
         }
         lines.append(warning + " Use --host 127.0.0.1 to keep it on this machine.")
         return lines
-    }
-
-    // MARK: - Waiting
-
-    /// Suspends until SIGINT or SIGTERM arrives.
-    static func waitForTerminationSignal() async {
-        Syscalls.ignoreTerminationSignals()
-        let queue = DispatchQueue(label: "llmcheck.serve.signals")
-        let once = ResumeOnce<Void>()
-        var sources: [any DispatchSourceSignal] = []
-        for sig in Syscalls.terminationSignals {
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            source.setEventHandler { once.resume(()) }
-            source.resume()
-            sources.append(source)
-        }
-        await once.wait()
-        for source in sources { source.cancel() }
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import HTTPWire
 import MockProviders
@@ -94,5 +93,10 @@ public enum ServeCommand: Command {
             }
         }
         return .success
+    }
+
+    /// Suspends until SIGINT or SIGTERM arrives (the shared ``Interrupt`` mechanism).
+    static func waitForTerminationSignal() async {
+        _ = await Interrupt.waitForSignal()
     }
 }

@@ -36,22 +36,36 @@ extension ProviderClient {
         case generate(GenerateRequest)
     }
 
+    /// Events go through a ``BackpressureChannel``: when the consumer lags by more than 256 KiB of
+    /// deltas, decoding (and so reading the socket) waits for it.
     private func stream(_ operation: Operation) -> AsyncThrowingStream<ChatEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ChatEvent.self)
-        let task = Task {
-            do {
-                _ = try await self.perform(operation, stream: true) { continuation.yield($0) }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
+        let task = LockedValue<Task<Void, Never>?>(nil)
+        let channel = BackpressureChannel<ChatEvent>(limit: 256 * 1024) { task.withLock { $0?.cancel() } }
+        let stream = channel.makeStream()
+        task.withLock { slot in
+            slot = Task {
+                do {
+                    _ = try await self.perform(operation, stream: true) { event in
+                        await channel.send(event, cost: Self.cost(of: event))
+                    }
+                    channel.finish()
+                } catch {
+                    channel.finish(throwing: error)
+                }
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
+        if channel.isTerminated { task.withLock { $0?.cancel() } }
         return stream
     }
 
+    /// What an event weighs in the stream's buffer: its text plus a fixed overhead.
+    private static func cost(of event: ChatEvent) -> Int {
+        guard case .delta(let delta) = event else { return 64 }
+        return 64 + delta.content.utf8.count + delta.reasoning.utf8.count
+    }
+
     /// Runs a chat or generate request, calling `emit` for every event; returns the final result.
-    func perform(_ operation: Operation, stream: Bool, emit: (ChatEvent) -> Void) async throws(ProviderError) -> ChatResult {
+    func perform(_ operation: Operation, stream: Bool, emit: (ChatEvent) async -> Void) async throws(ProviderError) -> ChatResult {
         let target: String
         let body: JSONValue
         let isOllama = endpoint.kind == .ollama
@@ -64,7 +78,11 @@ extension ProviderClient {
             body = isOllama ? RequestEncoder.ollamaGenerate(request, stream: stream) : RequestEncoder.openAICompletion(request, stream: stream)
         }
         let accept = stream ? (isOllama ? "application/x-ndjson" : "text/event-stream") : "application/json"
-        let (reader, attempts) = try await open(method: .post, target: target, body: body, accept: accept)
+        let limit = configuration.maximumResponseBytes
+        let (reader, attempts) = try await open(
+            method: .post, target: target, body: body, accept: accept, maximumBodyBytes: stream ? nil : limit)
+        defer { configuration.progress?(.finished) }
+        configuration.progress?(stream ? .awaitingFirstToken : .readingBody)
         let started = reader.tSend
         let contentType = reader.head.headers["Content-Type"]
         let fallback: ChatStreamDecoder.Framing = stream ? (isOllama ? .ndjson : .sse) : .json
@@ -77,26 +95,36 @@ extension ProviderClient {
                     status: reader.head.status.code, bodySnippet: String(decoding: body.prefix(2048), as: UTF8.self)),
                 attempt: reader.attemptNumber, started: started)
         }
-        emit(.started(ResponseStart(status: reader.head.status.code, headers: reader.head.headers, attempt: reader.attemptNumber, endpoint: endpoint.description)))
+        await emit(.started(ResponseStart(status: reader.head.status.code, headers: reader.head.headers, attempt: reader.attemptNumber, endpoint: endpoint.description)))
 
-        var decoder = ChatStreamDecoder(framing: framing, requiresTerminator: configuration.requiresStreamTerminator)
+        var decoder = ChatStreamDecoder(
+            framing: framing, requiresTerminator: configuration.requiresStreamTerminator, maximumJSONBody: limit)
         var timing = RequestTiming()
-        timing.tSend = started
-        timing.tConnected = reader.tConnected
-        timing.tHeaders = reader.tHeaders
-        func handle(_ items: [ChatStreamDecoder.Item], at time: UInt64) {
+        timing.sent = started
+        timing.connected = reader.tConnected
+        timing.headersReceived = reader.tHeaders
+        // The answer is accumulated (content, reasoning, tool calls): bound it, so an endless
+        // stream fails clearly instead of growing the process without end.
+        var answerBytes = 0
+        func handle(_ items: [ChatStreamDecoder.Item], at time: MonotonicInstant) async throws(ProviderError) {
             for item in items {
+                answerBytes += item.delta.content.utf8.count + item.delta.reasoning.utf8.count
+                    + item.delta.toolCalls.reduce(0) { $0 + $1.argumentsFragment.utf8.count + ($1.name?.utf8.count ?? 0) }
+                if answerBytes > limit {
+                    throw ProviderError(
+                        .responseTooLarge, "the streamed answer exceeds the client's limit of \(limit) bytes (maximumResponseBytes)")
+                }
                 timing.recordChunk(at: time, hasContent: item.hasContent, hasOutput: item.hasOutput)
-                if !item.delta.isEmpty { emit(.delta(item.delta)) }
+                if !item.delta.isEmpty { await emit(.delta(item.delta)) }
             }
         }
         do {
             var lastTime = reader.tHeaders
             while let (bytes, at) = try await reader.next() {
                 lastTime = at
-                handle(try decoder.consume(bytes), at: at)
+                try await handle(try decoder.consume(bytes), at: at)
             }
-            handle(try decoder.finish(), at: reader.tEnd ?? lastTime)
+            try await handle(try decoder.finish(), at: reader.tEnd ?? lastTime)
         } catch {
             var failure = providerError(from: error, attempt: reader.attemptNumber, started: started)
             failure.status = failure.status ?? reader.head.status.code
@@ -105,7 +133,7 @@ extension ProviderClient {
             }
             throw failure
         }
-        timing.tEnd = reader.tEnd ?? MonotonicClock.now()
+        timing.ended = reader.tEnd ?? .now()
         let usage = decoder.usage
         timing.settleTokens(serverCount: usage?.completionTokens ?? decoder.providerTimings.outputTokens)
         let result = ChatResult(
@@ -113,7 +141,7 @@ extension ProviderClient {
             finishReason: decoder.finishReason, usage: usage, providerTimings: decoder.providerTimings, timing: timing,
             attempts: attempts, endpoint: endpoint.description, status: reader.head.status.code,
             requestID: reader.head.headers["x-request-id"])
-        emit(.completed(result))
+        await emit(.completed(result))
         return result
     }
 }

@@ -37,17 +37,15 @@ extension ProviderClient {
     /// non-2xx responses instead of throwing.
     private func openAnyStatus(target: String, timeouts: ProviderTimeouts) async throws(ProviderError) -> (ResponseReader, Void) {
         let request = makeRequest(method: .get, target: target, body: nil, accept: "*/*", timeouts: timeouts)
-        let started = MonotonicClock.now()
-        let transport = self.transport
-        let exchange = TimedExchange(transport: transport, request: request, reportsConnect: transport.reportsConnectEvents)
-        var iterator = exchange.events.makeAsyncIterator()
-        var tConnected: UInt64?
+        let started = MonotonicInstant.now()
+        var iterator = transport.execute(request).makeAsyncIterator()
+        var tConnected: MonotonicInstant?
         do {
             while let event = try await iterator.next() {
                 switch event {
-                case .connected(let at, _): tConnected = at
+                case .connected(let at, _): tConnected = MonotonicInstant(nanoseconds: at)
                 case .head(let head, let at):
-                    return (ResponseReader(head: head, attemptNumber: 1, tSend: started, tConnected: tConnected, tHeaders: at, iterator: iterator, exchange: exchange), ())
+                    return (ResponseReader(head: head, attemptNumber: 1, tSend: started, tConnected: tConnected, tHeaders: MonotonicInstant(nanoseconds: at), iterator: iterator), ())
                 case .body, .end: continue
                 }
             }

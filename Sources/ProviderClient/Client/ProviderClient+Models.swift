@@ -49,7 +49,16 @@ extension ProviderClient {
         guard let data = json["data"]?.arrayValue ?? (json["data"]?.isNull == true ? [] : nil) ?? json["models"]?.arrayValue else {
             throw ProviderError(.malformedResponse, "\(endpoint.openAITarget("/models")) has no \"data\" array", endpoint: endpoint.description)
         }
-        return data.compactMap(Self.openAIModel)
+        var models = data.compactMap(Self.openAIModel)
+        // llama.cpp lists the training context (meta.n_ctx_train); the context it serves is
+        // /props n_ctx (the -c option), which is what requests are limited by.
+        if models.contains(where: { $0.trainingContextLength != nil }),
+            let props = (try? await requestJSON(method: .get, target: endpoint.nativeTarget("/props")))?.0,
+            let served = props["default_generation_settings"]?["n_ctx"]?.intValue ?? props["n_ctx"]?.intValue
+        {
+            for i in models.indices { models[i].contextLength = served }
+        }
+        return models
     }
 
     /// Details of one model: Ollama `POST /api/show`, LM Studio `GET /api/v0/models/{id}`, others `GET /v1/models/{id}`.
@@ -124,9 +133,9 @@ extension ProviderClient {
         if !isOllama { body.set("encoding_format", "float") }
         let (json, reader) = try await requestJSON(method: .post, target: target, body: body)
         var timing = RequestTiming()
-        timing.tSend = reader.tSend
-        timing.tHeaders = reader.tHeaders
-        timing.tEnd = reader.tEnd
+        timing.sent = reader.tSend
+        timing.headersReceived = reader.tHeaders
+        timing.ended = reader.tEnd
         if isOllama {
             let vectors = (json["embeddings"]?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap { $0.doubleValue.map(Float.init) } }
             return EmbeddingResult(model: json["model"]?.stringValue, vectors: vectors, promptTokens: json["prompt_eval_count"]?.intValue, timing: timing)
@@ -174,9 +183,13 @@ extension ProviderClient {
 
     static func openAIModel(_ json: JSONValue) -> ModelInfo? {
         guard let id = json["id"]?.stringValue else { return nil }
-        let context = json["max_model_len"]?.intValue ?? json["meta"]?["n_ctx_train"]?.intValue ?? json["context_length"]?.intValue
+        let training = json["meta"]?["n_ctx_train"]?.intValue
+        let context = json["max_model_len"]?.intValue ?? json["context_length"]?.intValue ?? json["meta"]?["n_ctx"]?.intValue ?? training
+        // Capabilities the server lists (llama.cpp, some gateways) beat a guess from the name.
+        let listed = (json["capabilities"]?.arrayValue ?? json["meta"]?["capabilities"]?.arrayValue)?.compactMap(\.stringValue)
         return ModelInfo(
-            id: id, sizeBytes: json["meta"]?["size"]?.intValue.map(Int64.init), contextLength: context, ownedBy: json["owned_by"]?.stringValue)
+            id: id, sizeBytes: json["meta"]?["size"]?.intValue.map(Int64.init), contextLength: context, ownedBy: json["owned_by"]?.stringValue,
+            capabilities: listed.map { ModelCapabilities(names: $0) }, trainingContextLength: training)
     }
 
     static func decodeBase64Floats(_ text: String) -> [Float] {

@@ -43,7 +43,8 @@ public final class ProviderClient: Sendable {
 
     /// The request of one attempt; `attempt` (1-based) fills ``ProviderClientConfiguration/attemptHeaderName``.
     func makeRequest(
-        method: HTTPMethod, target: String, body: JSONValue?, accept: String, timeouts: ProviderTimeouts? = nil, attempt: Int = 1
+        method: HTTPMethod, target: String, body: JSONValue?, accept: String, timeouts: ProviderTimeouts? = nil, attempt: Int = 1,
+        maximumBodyBytes: Int? = nil
     ) -> TransportRequest {
         var headers: HTTPHeaders = [:]
         headers.add(name: "User-Agent", value: configuration.userAgent)
@@ -58,7 +59,8 @@ public final class ProviderClient: Sendable {
         if let name = configuration.attemptHeaderName, !name.isEmpty { headers.replaceOrAdd(name: name, value: String(attempt)) }
         return TransportRequest(
             method: method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, target: target, headers: headers,
-            body: bytes, timeouts: timeouts ?? configuration.timeouts, proxy: configuration.proxy.proxy(scheme: endpoint.scheme, host: endpoint.host))
+            body: bytes, timeouts: timeouts ?? configuration.timeouts, maximumBodyBytes: maximumBodyBytes,
+            proxy: configuration.proxy.proxy(scheme: endpoint.scheme, host: endpoint.host))
     }
 
     /// Secrets that must never appear in errors or logs.
@@ -75,36 +77,66 @@ public final class ProviderClient: Sendable {
 
     /// Sends a request, retrying per policy until a 2xx head arrives.
     ///
+    /// The total timeout covers the whole request: every attempt gets what is left of it (its
+    /// other timeouts capped likewise), and a retry whose wait would not fit is not made.
+    ///
+    /// - Parameter maximumBodyBytes: the largest 2xx body the transport accepts (non-streamed
+    ///   requests); nil for streams.
     /// - Returns: a reader for the body, and every attempt made.
     func open(
-        method: HTTPMethod, target: String, body: JSONValue?, accept: String, timeouts: ProviderTimeouts? = nil, retry: RetryPolicy? = nil
+        method: HTTPMethod, target: String, body: JSONValue?, accept: String, timeouts: ProviderTimeouts? = nil, retry: RetryPolicy? = nil,
+        maximumBodyBytes: Int? = nil
     ) async throws(ProviderError) -> (ResponseReader, [AttemptRecord]) {
         var attempts: [AttemptRecord] = []
         let policy = retry ?? configuration.retry
+        let limits = timeouts ?? configuration.timeouts
+        let deadline = limits.total.map { MonotonicInstant.now() + $0 }
         while true {
             let number = attempts.count + 1
-            let request = makeRequest(method: method, target: target, body: body, accept: accept, timeouts: timeouts, attempt: number)
-            let started = MonotonicClock.now()
+            let started = MonotonicInstant.now()
+            let remaining = deadline.map { started.duration(to: $0) }
+            if let remaining, remaining <= .zero {
+                throw decorate(
+                    ProviderError(.totalTimeout, "total timeout (\(limits.total ?? .zero)) reached after \(attempts.count) attempts"),
+                    attempt: max(1, attempts.count), started: started)
+            }
+            let request = makeRequest(
+                method: method, target: target, body: body, accept: accept, timeouts: limits.capped(to: remaining), attempt: number,
+                maximumBodyBytes: maximumBodyBytes)
             var failureHeaders: HTTPHeaders?
             var failure: ProviderError
             do {
                 let reader = try await attempt(request, number: number, started: started, failureHeaders: &failureHeaders)
-                attempts.append(AttemptRecord(number: number, startedAt: started, endedAt: MonotonicClock.now(), outcome: "ok", status: reader.head.status.code))
+                attempts.append(AttemptRecord(
+                    number: number, startedAt: started.nanoseconds, endedAt: MonotonicClock.now(), outcome: "ok", status: reader.head.status.code))
                 attemptLog.set(attempts)
                 return (reader, attempts)
             } catch {
                 failure = error
             }
             let ended = MonotonicClock.now()
+            if failure.code == .totalTimeout, let total = limits.total {
+                // The attempt only had what was left: name the request's own limit.
+                failure.message = "the request did not complete within the total timeout of \(DurationText.format(total))"
+                    + (number > 1 ? " (\(number) attempts)" : "")
+            }
             if Task.isCancelled { failure = decorate(ProviderError(.cancelled, "the request was cancelled"), attempt: number, started: started) }
-            let decision = policy.decide(
+            var decision = policy.decide(
                 code: failure.code, status: failure.status, headers: failureHeaders, retriesTaken: number - 1,
                 contentDelivered: false, now: configuration.now(), random: configuration.random())
+            if decision.shouldRetry, let deadline, MonotonicInstant.now() + .nanoseconds(Int64(decision.delay * 1e9)) >= deadline {
+                decision = RetryPolicy.Decision(
+                    shouldRetry: false, delay: 0, reason: "\(decision.reason), but the wait would pass the total timeout")
+            }
             attempts.append(AttemptRecord(
-                number: number, startedAt: started, endedAt: ended, outcome: failure.code.rawValue, status: failure.status,
+                number: number, startedAt: started.nanoseconds, endedAt: ended, outcome: failure.code.rawValue, status: failure.status,
                 delayBeforeNext: decision.shouldRetry ? decision.delay : nil, reason: decision.reason))
             attemptLog.set(attempts)
-            guard decision.shouldRetry else { throw failure }
+            guard decision.shouldRetry else {
+                configuration.progress?(.finished)
+                throw failure
+            }
+            configuration.progress?(.retrying(after: .nanoseconds(Int64(decision.delay * 1e9)), attempt: number + 1))
             do {
                 try await configuration.sleep(.nanoseconds(Int64(decision.delay * 1e9)))
             } catch {
@@ -114,20 +146,25 @@ public final class ProviderClient: Sendable {
         }
     }
 
-    private func attempt(_ request: TransportRequest, number: Int, started: UInt64, failureHeaders: inout HTTPHeaders?) async throws(ProviderError) -> ResponseReader {
+    private func attempt(
+        _ request: TransportRequest, number: Int, started: MonotonicInstant, failureHeaders: inout HTTPHeaders?
+    ) async throws(ProviderError) -> ResponseReader {
         let transport = self.transport
-        let exchange = TimedExchange(transport: transport, request: request, reportsConnect: transport.reportsConnectEvents)
-        var iterator = exchange.events.makeAsyncIterator()
-        var tConnected: UInt64?
+        let progress = configuration.progress
+        progress?(transport.reportsConnectEvents ? .connecting(attempt: number) : .awaitingHeaders(attempt: number))
+        var iterator = transport.execute(request).makeAsyncIterator()
+        var tConnected: MonotonicInstant?
         do {
             var head: HTTPResponseHead?
-            var tHeaders: UInt64 = 0
+            var tHeaders = MonotonicInstant.now()
             loop: while let event = try await iterator.next() {
                 switch event {
-                case .connected(let at, _): tConnected = at
+                case .connected(let at, _):
+                    tConnected = MonotonicInstant(nanoseconds: at)
+                    progress?(.awaitingHeaders(attempt: number))
                 case .head(let h, let at):
                     head = h
-                    tHeaders = at
+                    tHeaders = MonotonicInstant(nanoseconds: at)
                     break loop
                 case .body: continue
                 case .end: break loop
@@ -139,7 +176,7 @@ public final class ProviderClient: Sendable {
             }
             let reader = ResponseReader(
                 head: head, attemptNumber: number, tSend: started, tConnected: tConnected, tHeaders: tHeaders, iterator: iterator,
-                exchange: exchange)
+                progress: progress)
             if head.status.isSuccess { return reader }
             failureHeaders = head.headers
             let body = try await reader.readBody(limit: configuration.maximumErrorBodyBytes)
@@ -152,7 +189,7 @@ public final class ProviderClient: Sendable {
     }
 
     /// Builds the error for a non-2xx response (or a 2xx whose body is an error).
-    func statusError(head: HTTPResponseHead, body: [UInt8], attempt: Int, started: UInt64) -> ProviderError {
+    func statusError(head: HTTPResponseHead, body: [UInt8], attempt: Int, started: MonotonicInstant) -> ProviderError {
         let parsed = ErrorClassifier.errorBody(from: body)
         let status = head.status.code
         var code = ErrorClassifier.classify(status: status, body: parsed)
@@ -173,7 +210,7 @@ public final class ProviderClient: Sendable {
     }
 
     /// Turns any thrown error into a ``ProviderError`` with context.
-    func providerError(from error: any Error, attempt: Int, started: UInt64) -> ProviderError {
+    func providerError(from error: any Error, attempt: Int, started: MonotonicInstant) -> ProviderError {
         if var error = error as? ProviderError {
             error.attempt = error.attempt ?? attempt
             return decorate(error, attempt: attempt, started: started)
@@ -190,14 +227,11 @@ public final class ProviderClient: Sendable {
         return decorate(ProviderError(code, SecretMasking.redact(message, secrets: secrets), errno: errno), attempt: attempt, started: started)
     }
 
-    func decorate(_ error: ProviderError, attempt: Int, started: UInt64) -> ProviderError {
+    func decorate(_ error: ProviderError, attempt: Int, started: MonotonicInstant) -> ProviderError {
         var error = error
         error.endpoint = error.endpoint ?? endpoint.description
         error.attempt = error.attempt ?? attempt
-        if error.elapsed == nil {
-            let now = MonotonicClock.now()
-            error.elapsed = .nanoseconds(Int64(now >= started ? now - started : 0))
-        }
+        if error.elapsed == nil { error.elapsed = started.elapsed }
         return error
     }
 
@@ -208,10 +242,14 @@ public final class ProviderClient: Sendable {
     func requestJSON(
         method: HTTPMethod, target: String, body: JSONValue? = nil, timeouts: ProviderTimeouts? = nil, retry: RetryPolicy? = nil
     ) async throws(ProviderError) -> (JSONValue, ResponseReader) {
-        let (reader, _) = try await open(method: method, target: target, body: body, accept: "application/json", timeouts: timeouts, retry: retry)
+        let limit = configuration.maximumResponseBytes
+        let (reader, _) = try await open(
+            method: method, target: target, body: body, accept: "application/json", timeouts: timeouts, retry: retry, maximumBodyBytes: limit)
+        defer { configuration.progress?(.finished) }
+        configuration.progress?(.readingBody)
         let bytes: [UInt8]
         do {
-            bytes = try await reader.readBody(limit: 64 * 1024 * 1024)
+            bytes = try await reader.readWholeBody(maximum: limit)
         } catch {
             throw providerError(from: error, attempt: reader.attemptNumber, started: reader.tSend)
         }
@@ -231,10 +269,8 @@ public final class ProviderClient: Sendable {
 }
 
 /// The attempts of the latest request, shared across tasks.
-final class AttemptLogBox: @unchecked Sendable {
-    // @unchecked: `attempts` is guarded by `lock`.
-    private let lock = NSLock()
-    private var attempts: [AttemptRecord] = []
-    var value: [AttemptRecord] { lock.withLock { attempts } }
-    func set(_ value: [AttemptRecord]) { lock.withLock { attempts = value } }
+final class AttemptLogBox: Sendable {
+    private let attempts = LockedValue<[AttemptRecord]>([])
+    var value: [AttemptRecord] { attempts.current }
+    func set(_ value: [AttemptRecord]) { attempts.withLock { $0 = value } }
 }

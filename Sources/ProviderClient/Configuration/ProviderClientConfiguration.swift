@@ -3,15 +3,24 @@ import HTTPWire
 
 /// Settings of a ``ProviderClient``. Every property has a documented default.
 public struct ProviderClientConfiguration: Sendable {
-    /// Connect / headers / idle / total timeouts. Default ``ProviderTimeouts/init(connect:headers:idle:total:)`` (5 s, 600 s, 600 s, none).
+    /// Connect / headers / idle / total timeouts. Default ``RequestTimeouts/default`` (connect 5 s,
+    /// headers 300 s, idle 120 s, total 600 s). The total covers every attempt of a request and the
+    /// waits between them.
     public var timeouts: ProviderTimeouts
+    /// The largest non-streamed body (model lists, non-streamed answers) and the most answer text
+    /// (content, reasoning and tool-call arguments) a stream may accumulate; beyond it the request
+    /// fails with ``ProviderError/Code/responseTooLarge`` and reading stops. Default 8 MiB.
+    public var maximumResponseBytes: Int
+    /// Called on every ``RequestPhase`` change and for every body piece (keep it cheap); the CLI
+    /// uses it for its "waiting for …" line. Default nil.
+    public var progress: (@Sendable (RequestPhase) -> Void)?
     /// Retry policy. Default ``RetryPolicy/default`` (openai-python: 2 retries).
     public var retry: RetryPolicy
     /// Proxy selection. Default ``ProxySettings/none``; the CLI passes ``ProxySettings/fromEnvironment(_:)``.
     public var proxy: ProxySettings
     /// How much of an error body is kept. Default 64 KiB.
     public var maximumErrorBodyBytes: Int
-    /// `User-Agent`. Default `llmcheck/0.1`.
+    /// `User-Agent`. Default `llmcheck/<version>` (``ToolIdentity/version``).
     public var userAgent: String
     /// Extra static headers sent with every request and every retry attempt (after the defaults, replacing a
     /// default of the same name; secrets masked in logs). Default none.
@@ -40,10 +49,12 @@ public struct ProviderClientConfiguration: Sendable {
 
     public init(
         timeouts: ProviderTimeouts = ProviderTimeouts(),
+        maximumResponseBytes: Int = 8 << 20,
+        progress: (@Sendable (RequestPhase) -> Void)? = nil,
         retry: RetryPolicy = .default,
         proxy: ProxySettings = .none,
         maximumErrorBodyBytes: Int = 64 * 1024,
-        userAgent: String = "llmcheck/0.1",
+        userAgent: String = "llmcheck/\(ToolIdentity.version)",
         extraHeaders: HTTPHeaders = [:],
         attemptHeaderName: String? = nil,
         requiresStreamTerminator: Bool = true,
@@ -54,6 +65,8 @@ public struct ProviderClientConfiguration: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.timeouts = timeouts
+        self.maximumResponseBytes = maximumResponseBytes
+        self.progress = progress
         self.retry = retry
         self.proxy = proxy
         self.maximumErrorBodyBytes = maximumErrorBodyBytes

@@ -5,48 +5,51 @@ import HTTPWire
 /// final answer and checking that the stream ended with its terminator.
 ///
 /// Errors are thrown as ``ProviderError``s without endpoint/attempt context (the client adds it).
-struct ChatStreamDecoder {
-    enum Framing {
+/// Public so that diagnose's own stream probe reads streams with the same rules as the client.
+public struct ChatStreamDecoder: Sendable {
+    public enum Framing: Sendable {
         case ndjson
         case sse
         case json
     }
 
     /// One decoded data event.
-    struct Item {
-        var delta: ChatDelta
+    public struct Item: Sendable {
+        public var delta: ChatDelta
         /// Whether the event carried content or a tool-call piece (counts for TTFT/ICL).
-        var hasContent: Bool { !delta.content.isEmpty || !delta.reasoning.isEmpty || !delta.toolCalls.isEmpty }
-        var hasOutput: Bool { !delta.content.isEmpty || !delta.toolCalls.isEmpty }
+        public var hasContent: Bool { !delta.content.isEmpty || !delta.reasoning.isEmpty || !delta.toolCalls.isEmpty }
+        public var hasOutput: Bool { !delta.content.isEmpty || !delta.toolCalls.isEmpty }
+
+        public init(delta: ChatDelta) { self.delta = delta }
     }
 
-    let framing: Framing
-    let requiresTerminator: Bool
+    public let framing: Framing
+    public let requiresTerminator: Bool
     private var sse = SSEParser()
     private var ndjson = NDJSONFramer()
     private var jsonBody: [UInt8] = []
     private let maximumJSONBody: Int
 
     private(set) var model: String?
-    private(set) var content = ""
+    public private(set) var content = ""
     private(set) var reasoning = ""
     private(set) var finishReason: String?
     private(set) var usage: TokenUsage?
     private(set) var providerTimings = ProviderTimings()
-    private(set) var sawTerminator = false
+    public private(set) var sawTerminator = false
     private(set) var sawFinish = false
     private var completeToolCalls: [ToolCall] = []
     private var partialToolCalls: [Int: (id: String?, name: String, arguments: String)] = [:]
     private var ollamaToolIndex = 0
 
-    init(framing: Framing, requiresTerminator: Bool = true, maximumJSONBody: Int = 64 * 1024 * 1024) {
+    public init(framing: Framing, requiresTerminator: Bool = true, maximumJSONBody: Int = 64 * 1024 * 1024) {
         self.framing = framing
         self.requiresTerminator = requiresTerminator
         self.maximumJSONBody = maximumJSONBody
     }
 
     /// Picks the framing from the response `Content-Type`, falling back to `fallback`.
-    static func framing(contentType: String?, fallback: Framing) -> Framing? {
+    public static func framing(contentType: String?, fallback: Framing) -> Framing? {
         guard let type = contentType?.lowercased() else { return fallback }
         if type.contains("text/event-stream") { return .sse }
         if type.contains("ndjson") || type.contains("jsonl") || type.contains("json-seq") { return .ndjson }
@@ -61,7 +64,7 @@ struct ChatStreamDecoder {
 
     // MARK: - Feeding
 
-    mutating func consume(_ bytes: [UInt8]) throws(ProviderError) -> [Item] {
+    public mutating func consume(_ bytes: [UInt8]) throws(ProviderError) -> [Item] {
         var items: [Item] = []
         do {
             switch framing {
@@ -86,7 +89,7 @@ struct ChatStreamDecoder {
     }
 
     /// Ends the body; throws `.truncatedStream` if the terminator never came.
-    mutating func finish() throws(ProviderError) -> [Item] {
+    public mutating func finish() throws(ProviderError) -> [Item] {
         var items: [Item] = []
         do {
             switch framing {

@@ -42,13 +42,14 @@ public struct DiscoveredProvider: Sendable {
 }
 
 /// Finds LLM servers on this machine by probing well-known loopback ports concurrently, with
-/// short timeouts, and fingerprinting whatever answers (FAILURES.md Appendix A).
+/// short timeouts, and fingerprinting whatever answers (docs/failures.md Appendix A).
 ///
 /// * Ollama: `GET /` says `Ollama is running`; `GET /api/version`.
 /// * LM Studio: `GET /api/v0/models` answers a list with `state`; `X-Powered-By: Express`;
 ///   unknown routes answer 200 `{"error":"Unexpected endpoint…"}`.
-/// * llama.cpp: `GET /props` (`default_generation_settings`, `n_ctx`), `GET /health`
-///   `{"status":"ok"}`, `/v1/models` `owned_by: llamacpp`.
+/// * llama.cpp: the `Server: llama.cpp` header (on every answer, 401s included), `GET /props`
+///   (`default_generation_settings`, `n_ctx`; needs the key when the server has one), `GET /health`
+///   `{"status":"ok"}` (key-exempt), `/v1/models` `owned_by: llamacpp`.
 /// * vLLM: `GET /version`, `/v1/models` `owned_by: vllm` with `max_model_len`.
 /// * Otherwise any `/v1/models` list: a generic OpenAI-compatible server.
 public struct ProviderDiscovery: Sendable {
@@ -60,12 +61,18 @@ public struct ProviderDiscovery: Sendable {
     public var timeouts: ProviderTimeouts
     /// Transport override (tests); default raw sockets.
     public var transport: (any HTTPTransport)?
+    /// Key sent with the probes, so that servers behind a key can be told apart (default none).
+    public var apiKey: String?
 
-    public init(host: String = "127.0.0.1", ports: [UInt16] = ProviderDiscovery.defaultPorts, timeouts: ProviderTimeouts = .probe, transport: (any HTTPTransport)? = nil) {
+    public init(
+        host: String = "127.0.0.1", ports: [UInt16] = ProviderDiscovery.defaultPorts, timeouts: ProviderTimeouts = .probe,
+        transport: (any HTTPTransport)? = nil, apiKey: String? = nil
+    ) {
         self.host = host
         self.ports = ports
         self.timeouts = timeouts
         self.transport = transport
+        self.apiKey = apiKey?.isEmpty == true ? nil : apiKey
     }
 
     /// Probes every port concurrently; returns what answered, in port-list order.
@@ -82,7 +89,7 @@ public struct ProviderDiscovery: Sendable {
 
     /// Fingerprints one port; nil when nothing answers HTTP there.
     public func fingerprint(port: UInt16) async -> DiscoveredProvider? {
-        let endpoint = ProviderEndpoint(kind: .openaiCompatible, host: host, port: port)
+        let endpoint = ProviderEndpoint(kind: .openaiCompatible, host: host, port: port, apiKey: apiKey)
         let client = ProviderClient(
             endpoint: endpoint, configuration: ProviderClientConfiguration(timeouts: timeouts, retry: .none, transport: transport))
         let root = await client.probe("/", timeouts: timeouts)
@@ -126,6 +133,19 @@ public struct ProviderDiscovery: Sendable {
         if flavor == .otherHTTP, owners.contains("llamacpp") {
             flavor = .llamacpp
             evidence.append("/v1/models owned_by llamacpp")
+        }
+        // Public even behind --api-key: the Server header of any answer, and the key-exempt /health.
+        let servers = [root, models, health, props].compactMap { $0.headers["Server"] }
+        if flavor == .otherHTTP, let banner = servers.first(where: { $0.lowercased().hasPrefix("llama.cpp") }) {
+            flavor = .llamacpp
+            evidence.append("Server: \(banner)")
+        }
+        if flavor == .otherHTTP, health.isOK, health.json?["status"]?.stringValue == "ok", models.status == 401 || props.status == 401 {
+            flavor = .llamacpp
+            evidence.append("GET /health → {\"status\":\"ok\"} (key-exempt) while the API answers 401")
+        }
+        if flavor == .llamacpp, models.status == 401 || props.status == 401 {
+            evidence.append(apiKey == nil ? "the server requires an API key (pass --api-key)" : "the key given was refused (401)")
         }
         if flavor == .otherHTTP, owners.contains("vllm") {
             flavor = .vllm

@@ -8,7 +8,7 @@ import FoundationNetworking
 ///
 /// Pure functions: the same input always gives the same code. Provider error codes and types
 /// (`insufficient_quota`, `model_not_found`, `authentication_error`) are checked before message
-/// text, and message text before the bare HTTP status (FAILURES.md Appendix B order).
+/// text, and message text before the bare HTTP status (docs/failures.md Appendix B order).
 public enum ErrorClassifier {
     /// What an error body said, in a provider-neutral shape.
     public struct ErrorBody: Sendable, Hashable {
@@ -151,6 +151,7 @@ public enum ErrorClassifier {
         case .tlsFailure: .tlsFailure
         case .proxyFailure: .proxyFailure
         case .protocolError: .malformedResponse
+        case .tooLarge: .responseTooLarge
         case .truncatedBody: .truncatedStream
         case .cancelled: .cancelled
         case .other: .unknown

@@ -72,6 +72,9 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         case truncatedStream
         /// A content type that cannot be the answer (HTML page, text where JSON was expected).
         case unexpectedContentType
+        /// A non-streamed body, or the answer a stream accumulated, exceeded the client's limit
+        /// (``ProviderClientConfiguration/maximumResponseBytes``); reading stopped there.
+        case responseTooLarge
         // Local
         /// The caller cancelled the request.
         case cancelled
@@ -96,7 +99,7 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
                 true
             case .idleTimeout, .totalTimeout, .tlsFailure, .badRequest, .unauthorized, .forbidden, .modelNotFound,
                 .endpointNotFound, .notFound, .contextLengthExceeded, .streamError, .malformedStream,
-                .malformedResponse, .truncatedStream, .unexpectedContentType, .cancelled, .invalidConfiguration,
+                .malformedResponse, .truncatedStream, .unexpectedContentType, .responseTooLarge, .cancelled, .invalidConfiguration,
                 .noProviderAvailable, .unknown:
                 false
             }

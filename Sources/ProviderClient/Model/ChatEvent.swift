@@ -63,7 +63,7 @@ public struct ChatResult: Sendable {
     public var usage: TokenUsage?
     /// The provider's own timings, never mixed with ``timing``.
     public var providerTimings: ProviderTimings
-    /// Client-side timing (METRICS.md R1).
+    /// Client-side timing (docs/metrics.md R1).
     public var timing: RequestTiming
     /// Every attempt made, including failed ones before this success.
     public var attempts: [AttemptRecord]

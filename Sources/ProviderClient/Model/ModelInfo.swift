@@ -78,11 +78,16 @@ public struct ModelInfo: Sendable, Hashable {
     public var capabilities: ModelCapabilities
     /// Whether ``capabilities`` came from server metadata (true) or the name (false).
     public var capabilitiesFromMetadata: Bool
+    /// The context the model was trained with, when the server reports it beside the context it
+    /// serves (llama.cpp `n_ctx_train` vs `n_ctx`); ``contextLength`` is the served one when known.
+    public var trainingContextLength: Int?
 
     public init(
         id: String, sizeBytes: Int64? = nil, family: String? = nil, parameterSize: String? = nil, quantization: String? = nil,
-        contextLength: Int? = nil, isLoaded: Bool? = nil, ownedBy: String? = nil, capabilities: ModelCapabilities? = nil
+        contextLength: Int? = nil, isLoaded: Bool? = nil, ownedBy: String? = nil, capabilities: ModelCapabilities? = nil,
+        trainingContextLength: Int? = nil
     ) {
+        self.trainingContextLength = trainingContextLength
         self.id = id
         self.sizeBytes = sizeBytes
         self.family = family

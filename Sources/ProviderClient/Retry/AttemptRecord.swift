@@ -1,11 +1,20 @@
+import HTTPWire
+
 /// One attempt of a request, as the retry loop saw it. Read it from ``ChatResult/attempts`` or
 /// from ``ProviderClient/lastAttempts()`` after a failure.
 public struct AttemptRecord: Sendable, Hashable, CustomStringConvertible {
     /// 1-based attempt number.
     public var number: Int
-    /// Monotonic start and end (ns).
+    /// Monotonic start and end (``HTTPWire/MonotonicClock`` ns; ``started``/``ended`` type them).
     public var startedAt: UInt64
     public var endedAt: UInt64
+
+    /// When the attempt started.
+    public var started: MonotonicInstant { MonotonicInstant(nanoseconds: startedAt) }
+    /// When the attempt ended.
+    public var ended: MonotonicInstant { MonotonicInstant(nanoseconds: endedAt) }
+    /// How long the attempt took.
+    public var duration: Duration { started.duration(to: ended) }
     /// `ok`, or the failure code.
     public var outcome: String
     /// HTTP status, if a head arrived.

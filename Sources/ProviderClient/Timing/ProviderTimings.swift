@@ -18,7 +18,7 @@ public struct ProviderTimings: Sendable, Hashable {
             return Double(evalCount) / Double(evalDuration) * 1e9
         }
 
-        /// `load + prompt_eval` (METRICS.md `server_ttft_est`), in ns.
+        /// `load + prompt_eval` (docs/metrics.md `server_ttft_est`), in ns.
         public var serverTTFTEstimate: Int64? {
             guard loadDuration != nil || promptEvalDuration != nil else { return nil }
             return (loadDuration ?? 0) + (promptEvalDuration ?? 0)

@@ -1,7 +1,9 @@
 import Foundation
+import HTTPWire
 
-/// Client-side timing of one request, as METRICS.md R1 defines it. All instants are
-/// ``HTTPWire/MonotonicClock`` nanoseconds; derived durations are nanoseconds too.
+/// Client-side timing of one request, as docs/metrics.md R1 defines it. Instants are
+/// ``HTTPWire/MonotonicInstant``s and derived figures `Duration`s; the `t…` and `ttft`-style
+/// nanosecond properties bridge to code that still stores raw ``HTTPWire/MonotonicClock`` values.
 ///
 /// * `tSend` just before the request is written (the start of the successful attempt);
 ///   `tHeaders` when the response head arrived; `tFirstChunk` the first parsed data event with
@@ -21,16 +23,28 @@ public struct RequestTiming: Sendable, Hashable {
         case chunks
     }
 
-    public var tSend: UInt64?
-    public var tConnected: UInt64?
-    public var tHeaders: UInt64?
-    public var tFirstChunk: UInt64?
-    public var tFirstToken: UInt64?
-    public var tFirstOutput: UInt64?
-    public var tLastToken: UInt64?
-    public var tEnd: UInt64?
-    /// Gaps between consecutive content events (ns), in order.
+    /// Just before the request of the successful attempt was written.
+    public var sent: MonotonicInstant?
+    /// TCP (and TLS) connection established, when the transport reports it.
+    public var connected: MonotonicInstant?
+    /// The response head arrived.
+    public var headersReceived: MonotonicInstant?
+    /// The first parsed data event with any delta.
+    public var firstChunk: MonotonicInstant?
+    /// The first event with content or a tool-call piece.
+    public var firstToken: MonotonicInstant?
+    /// The first non-reasoning content.
+    public var firstOutput: MonotonicInstant?
+    /// The last content event.
+    public var lastToken: MonotonicInstant?
+    /// The stream closed.
+    public var ended: MonotonicInstant?
+
+    /// Gaps between consecutive content events (ns), in order: the first
+    /// ``maximumRecordedGaps`` only, so an endless stream cannot grow it without bound.
     public var interChunkGaps: [UInt64]
+    /// How many gaps ``interChunkGaps`` keeps: 100 000 (800 KB; far beyond any real answer).
+    public static let maximumRecordedGaps = 100_000
     /// Data events that carried any delta.
     public var chunksCount: Int
     /// Content events (tokens or tool-call pieces).
@@ -44,23 +58,51 @@ public struct RequestTiming: Sendable, Hashable {
         contentChunksCount = 0
     }
 
-    private func since(_ t: UInt64?) -> UInt64? {
-        guard let t, let tSend, t >= tSend else { return nil }
-        return t - tSend
+    private func since(_ t: MonotonicInstant?) -> Duration? {
+        guard let t, let sent, t >= sent else { return nil }
+        return sent.duration(to: t)
     }
 
     /// Time to first token.
-    public var ttft: UInt64? { since(tFirstToken) }
+    public var timeToFirstToken: Duration? { since(firstToken) }
     /// Time to first chunk.
-    public var ttfc: UInt64? { since(tFirstChunk) }
+    public var timeToFirstChunk: Duration? { since(firstChunk) }
     /// Time to first non-reasoning output.
-    public var ttfo: UInt64? { since(tFirstOutput) }
-    /// Time to headers.
-    public var timeToHeaders: UInt64? { since(tHeaders) }
+    public var timeToFirstOutput: Duration? { since(firstOutput) }
+    /// Time to the response head.
+    public var timeToHeadersDuration: Duration? { since(headersReceived) }
     /// End-to-end latency to the last token.
-    public var e2el: UInt64? { since(tLastToken) }
+    public var endToEndLatency: Duration? { since(lastToken) }
     /// Send to stream end.
-    public var total: UInt64? { since(tEnd) }
+    public var totalDuration: Duration? { since(ended) }
+
+    // MARK: - Nanosecond bridging (for code that still stores raw ``MonotonicClock`` values)
+
+    private static func ns(_ instant: MonotonicInstant?) -> UInt64? { instant?.nanoseconds }
+    private static func instant(_ ns: UInt64?) -> MonotonicInstant? { ns.map(MonotonicInstant.init(nanoseconds:)) }
+    private static func ns(_ duration: Duration?) -> UInt64? { duration.map { UInt64(max(0, $0.nanoseconds)) } }
+
+    public var tSend: UInt64? { get { Self.ns(sent) } set { sent = Self.instant(newValue) } }
+    public var tConnected: UInt64? { get { Self.ns(connected) } set { connected = Self.instant(newValue) } }
+    public var tHeaders: UInt64? { get { Self.ns(headersReceived) } set { headersReceived = Self.instant(newValue) } }
+    public var tFirstChunk: UInt64? { get { Self.ns(firstChunk) } set { firstChunk = Self.instant(newValue) } }
+    public var tFirstToken: UInt64? { get { Self.ns(firstToken) } set { firstToken = Self.instant(newValue) } }
+    public var tFirstOutput: UInt64? { get { Self.ns(firstOutput) } set { firstOutput = Self.instant(newValue) } }
+    public var tLastToken: UInt64? { get { Self.ns(lastToken) } set { lastToken = Self.instant(newValue) } }
+    public var tEnd: UInt64? { get { Self.ns(ended) } set { ended = Self.instant(newValue) } }
+
+    /// ``timeToFirstToken`` in ns.
+    public var ttft: UInt64? { Self.ns(timeToFirstToken) }
+    /// ``timeToFirstChunk`` in ns.
+    public var ttfc: UInt64? { Self.ns(timeToFirstChunk) }
+    /// ``timeToFirstOutput`` in ns.
+    public var ttfo: UInt64? { Self.ns(timeToFirstOutput) }
+    /// ``timeToHeadersDuration`` in ns.
+    public var timeToHeaders: UInt64? { Self.ns(timeToHeadersDuration) }
+    /// ``endToEndLatency`` in ns.
+    public var e2el: UInt64? { Self.ns(endToEndLatency) }
+    /// ``totalDuration`` in ns.
+    public var total: UInt64? { Self.ns(totalDuration) }
 
     /// Time per output token after the first, in ns; nil with fewer than 2 tokens.
     public var tpot: Double? {
@@ -83,15 +125,17 @@ public struct RequestTiming: Sendable, Hashable {
 
     // MARK: - Recording
 
-    mutating func recordChunk(at t: UInt64, hasContent: Bool, hasOutput: Bool) {
+    mutating func recordChunk(at t: MonotonicInstant, hasContent: Bool, hasOutput: Bool) {
         chunksCount += 1
-        if tFirstChunk == nil { tFirstChunk = t }
+        if firstChunk == nil { firstChunk = t }
         guard hasContent else { return }
         contentChunksCount += 1
-        if tFirstToken == nil { tFirstToken = t }
-        if hasOutput, tFirstOutput == nil { tFirstOutput = t }
-        if let last = tLastToken, t >= last { interChunkGaps.append(t - last) }
-        tLastToken = t
+        if firstToken == nil { firstToken = t }
+        if hasOutput, firstOutput == nil { firstOutput = t }
+        if let last = lastToken, t >= last, interChunkGaps.count < Self.maximumRecordedGaps {
+            interChunkGaps.append(UInt64(max(0, last.duration(to: t).nanoseconds)))
+        }
+        lastToken = t
     }
 
     mutating func settleTokens(serverCount: Int?) {

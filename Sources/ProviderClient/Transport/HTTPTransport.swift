@@ -5,6 +5,9 @@ import HTTPWire
 /// Implementations: ``RawSocketTransport`` (HTTPWire's raw HTTP/1.1 client, `http://`, exact
 /// timings), ``URLSessionTransport`` (`https://`), and ``ScriptedTransport`` for tests.
 ///
+/// Transports enforce ``TransportRequest/timeouts`` themselves and must not read the body far
+/// ahead of their consumer (the raw transport waits when more than 1 MiB is unconsumed).
+///
 /// The stream yields ``TransportEvent/connected(at:remoteAddress:)`` (if the transport knows),
 /// one ``TransportEvent/head(_:at:)``, any number of ``TransportEvent/body(_:at:)`` and then
 /// ``TransportEvent/end(at:)``; failures are thrown as ``TransportError``. Terminating the stream
@@ -30,14 +33,19 @@ public struct TransportRequest: Sendable {
     public var target: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The four timeouts, which the transport enforces itself (the raw transport in its socket
+    /// waits; the others with a ``TimedExchange`` watchdog), so they are enforced in one layer.
     public var timeouts: ProviderTimeouts
+    /// The largest body accepted for a 2xx response (more fails with ``TransportError/Code/tooLarge``
+    /// as soon as it is known, from `Content-Length` or while reading); nil for none (streams).
+    public var maximumBodyBytes: Int?
     /// The proxy to go through, if any. For `http://` the raw transport connects to the proxy and
     /// sends the absolute-form target.
     public var proxy: ProxyTarget?
 
     public init(
         method: HTTPMethod, scheme: String, host: String, port: UInt16, target: String, headers: HTTPHeaders = [:],
-        body: [UInt8] = [], timeouts: ProviderTimeouts = ProviderTimeouts(), proxy: ProxyTarget? = nil
+        body: [UInt8] = [], timeouts: ProviderTimeouts = ProviderTimeouts(), maximumBodyBytes: Int? = nil, proxy: ProxyTarget? = nil
     ) {
         self.method = method
         self.scheme = scheme
@@ -47,6 +55,7 @@ public struct TransportRequest: Sendable {
         self.headers = headers
         self.body = body
         self.timeouts = timeouts
+        self.maximumBodyBytes = maximumBodyBytes
         self.proxy = proxy
     }
 
@@ -78,6 +87,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable, Hashable, CaseIterable {
         case connectionRefused, unreachable, dnsFailure, connectionReset, connectTimeout, headersTimeout
         case idleTimeout, totalTimeout, tlsFailure, proxyFailure, protocolError, truncatedBody, cancelled, other
+        /// The body exceeded ``TransportRequest/maximumBodyBytes``.
+        case tooLarge
     }
 
     public var code: Code

@@ -6,6 +6,9 @@ import HTTPWire
 /// Through a proxy, it connects to the proxy and sends the absolute-form target
 /// (`GET http://host:port/path HTTP/1.1`) with the origin's `Host` and, when the proxy URL had
 /// credentials, `Proxy-Authorization`. Terminating the stream shuts the socket.
+///
+/// The connection enforces every timeout itself (connect per address, headers, idle, total) and
+/// reads at most 1 MiB ahead of the consumer (``RawHTTPClient/stream(_:mapError:_:)``).
 public struct RawSocketTransport: HTTPTransport {
     /// A shared instance (the transport holds no state).
     public static let shared = RawSocketTransport()
@@ -18,8 +21,8 @@ public struct RawSocketTransport: HTTPTransport {
     }
 
     public func execute(_ request: TransportRequest) -> AsyncThrowingStream<TransportEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TransportEvent.self)
         guard request.scheme == "http" else {
+            let (stream, continuation) = AsyncThrowingStream.makeStream(of: TransportEvent.self)
             continuation.finish(throwing: TransportError(.tlsFailure, "the raw-socket transport speaks plain http:// only; use URLSessionTransport for \(request.scheme)://"))
             return stream
         }
@@ -36,44 +39,30 @@ public struct RawSocketTransport: HTTPTransport {
         } else if !headers.contains("Host") {
             headers.replaceOrAdd(name: "Host", value: request.authority)
         }
-        let timeouts = HTTPClientTimeouts(
-            connect: request.timeouts.connect, headers: request.timeouts.headers, idle: request.timeouts.idle, total: request.timeouts.total)
-        let options = HTTPClientOptions(timeouts: timeouts, maximumErrorBodyBytes: maximumErrorBodyBytes)
+        let options = HTTPClientOptions(
+            timeouts: request.timeouts, maximumBodyBytes: request.maximumBodyBytes, maximumErrorBodyBytes: maximumErrorBodyBytes)
         let connection = HTTPClientConnection(
             request: HTTPClientRequest(method: request.method, host: host, port: port, target: target, headers: headers, body: request.body),
             options: options)
-        continuation.onTermination = { _ in connection.cancel() }
         let viaProxy = request.proxy
-        do {
-            try Syscalls.spawnDetachedThread(name: "llmcheck-client") {
-                do {
-                    let timeline = try connection.run { event in
-                        switch event {
-                        case .connected(let attempts):
-                            let last = attempts.last
-                            continuation.yield(.connected(at: last?.end ?? MonotonicClock.now(), remoteAddress: last.map { "\($0.address)" }))
-                        case .informational:
-                            break
-                        case .head(let head, let at):
-                            continuation.yield(.head(head, at: at))
-                        case .body(let bytes, let at):
-                            continuation.yield(.body(bytes, at: at))
-                        case .end(let timeline):
-                            continuation.yield(.end(at: timeline.end ?? MonotonicClock.now()))
-                        }
-                    }
-                    _ = timeline
-                    continuation.finish()
-                } catch let error as HTTPClientError {
-                    continuation.finish(throwing: Self.transportError(error, proxy: viaProxy))
-                } catch {
-                    continuation.finish(throwing: TransportError(.other, "\(error)"))
-                }
+        return RawHTTPClient.stream(connection, mapError: { error in
+            guard let error = error as? HTTPClientError else { return TransportError(.other, "\(error)") }
+            return Self.transportError(error, proxy: viaProxy)
+        }) { event -> TransportEvent? in
+            switch event {
+            case .connected(let attempts):
+                let last = attempts.last
+                return .connected(at: last?.end ?? MonotonicClock.now(), remoteAddress: last.map { "\($0.address)" })
+            case .informational:
+                return nil
+            case .head(let head, let at):
+                return .head(head, at: at)
+            case .body(let bytes, let at):
+                return .body(bytes, at: at)
+            case .end(let timeline):
+                return .end(at: timeline.end ?? MonotonicClock.now())
             }
-        } catch {
-            continuation.finish(throwing: TransportError(.other, "could not start a client thread: \(error)"))
         }
-        return stream
     }
 
     /// Maps HTTPWire's client error to a ``TransportError``; connect-phase failures through a
@@ -90,7 +79,8 @@ public struct RawSocketTransport: HTTPTransport {
         case .headersTimeout: code = .headersTimeout
         case .idleTimeout: code = .idleTimeout
         case .totalTimeout: code = .totalTimeout
-        case .malformedResponse, .tooLarge: code = .protocolError
+        case .malformedResponse: code = .protocolError
+        case .tooLarge: code = error.responseHead == nil && error.parseError != nil ? .protocolError : .tooLarge
         case .truncatedBody: code = .truncatedBody
         case .cancelled: code = .cancelled
         }

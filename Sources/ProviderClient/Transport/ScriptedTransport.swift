@@ -9,8 +9,10 @@ import HTTPWire
 /// ```swift
 /// let transport = ScriptedTransport([.response(status: 429, headers: ["retry-after-ms": "10"]), .sse(["data: [DONE]\n\n"])])
 /// ```
-public final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
-    // @unchecked: `scripts`, `requests` and `terminations` are guarded by `lock`.
+///
+/// Like every transport it enforces the request's timeouts itself, here with a ``TimedExchange``
+/// watchdog over the scripted events.
+public final class ScriptedTransport: HTTPTransport, Sendable {
 
     /// One step of a scripted exchange.
     public enum Step: Sendable {
@@ -56,26 +58,29 @@ public final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
-    private var scripts: [Script]
-    private var recorded: [TransportRequest] = []
-    private var terminationCount = 0
+    private struct State {
+        var scripts: [Script]
+        var recorded: [TransportRequest] = []
+        var terminationCount = 0
+    }
+
+    private let state: LockedValue<State>
 
     public init(_ scripts: [Script]) {
-        self.scripts = scripts
+        state = LockedValue(State(scripts: scripts))
     }
 
     /// The requests executed so far.
-    public var requests: [TransportRequest] { lock.withLock { recorded } }
+    public var requests: [TransportRequest] { state.withLock { $0.recorded } }
 
     /// How many streams were terminated by their consumer before the script ended.
-    public var cancelledCount: Int { lock.withLock { terminationCount } }
+    public var cancelledCount: Int { state.withLock { $0.terminationCount } }
 
     public func execute(_ request: TransportRequest) -> AsyncThrowingStream<TransportEvent, any Error> {
-        let script: Script = lock.withLock {
-            recorded.append(request)
-            if scripts.count > 1 { return scripts.removeFirst() }
-            return scripts.first ?? Script([.fail(TransportError(.other, "no script left"))])
+        let script: Script = state.withLock { state in
+            state.recorded.append(request)
+            if state.scripts.count > 1 { return state.scripts.removeFirst() }
+            return state.scripts.first ?? Script([.fail(TransportError(.other, "no script left"))])
         }
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: TransportEvent.self)
         let task = Task {
@@ -103,10 +108,10 @@ public final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         }
         continuation.onTermination = { [weak self] termination in
             if case .cancelled = termination {
-                if let self { self.lock.withLock { self.terminationCount += 1 } }
+                self?.state.withLock { $0.terminationCount += 1 }
             }
             task.cancel()
         }
-        return stream
+        return TimedExchange(stream, timeouts: request.timeouts, reportsConnect: true).events
     }
 }

@@ -1,18 +1,16 @@
-import Foundation
 import HTTPWire
 
-/// Runs one transport exchange and enforces the four ``ProviderTimeouts`` on top of any
-/// transport, recording which one fired.
+/// The timeout watchdog for transports that cannot enforce ``TransportRequest/timeouts`` in their
+/// own waits (``URLSessionTransport``, ``ScriptedTransport``). The raw-socket transport does not
+/// use it: its connection enforces the same four timeouts in its `poll` calls, so every
+/// transport enforces them in exactly one layer.
 ///
-/// Events are relayed from the transport's stream; a watchdog task sleeps until the earliest
-/// deadline (connect → headers → idle-since-last-chunk, and total), and when one passes it
-/// fails the relayed stream with a ``TransportError`` naming the timeout and cancels the relay,
-/// which terminates the transport stream and so closes the socket. A phase change can bring the
-/// deadline forward (a headers timeout shorter than the connect backstop, an idle timeout
-/// shorter than the headers one), so it cuts the watchdog's sleep short and the deadline is
-/// computed again.
-final class TimedExchange: @unchecked Sendable {
-    // @unchecked: `phase`, `lastActivity`, `connectedAt`, `fired`, `nap` are guarded by `lock`.
+/// Events are relayed from the inner stream; a watchdog task sleeps until the earliest deadline
+/// (connect → headers → idle-since-last-chunk, and total), and when one passes it fails the
+/// relayed stream with a ``TransportError`` naming the timeout and cancels the relay, which
+/// terminates the inner stream and so closes the connection. A phase change can bring the
+/// deadline forward, so it cuts the watchdog's sleep short and the deadline is computed again.
+final class TimedExchange: Sendable {
     private enum Phase {
         case connecting
         case awaitingHead
@@ -20,33 +18,43 @@ final class TimedExchange: @unchecked Sendable {
         case done
     }
 
-    private let lock = NSLock()
-    private var phase: Phase
-    private var lastActivity: UInt64
-    private var connectedAt: UInt64
-    private var receivedBytes = false
-    /// The watchdog's current sleep, cancelled when the phase changes.
-    private var nap: Task<Void, Never>?
-    /// Bumped on every phase change, so a sleep planned for an older phase is not started.
-    private var phaseChanges = 0
-    private let startedAt: UInt64
-    private let timeouts: ProviderTimeouts
+    private struct State {
+        var phase: Phase
+        var lastActivity: MonotonicInstant
+        var connectedAt: MonotonicInstant
+        var receivedBytes = false
+        var firedCode: TransportError.Code?
+        /// The watchdog's current sleep, cancelled when the phase changes.
+        var nap: Task<Void, Never>?
+        /// Bumped on every phase change, so a sleep planned for an older phase is not started.
+        var phaseChanges = 0
+
+        /// Moves to `next` and cuts the watchdog's sleep short.
+        mutating func changePhase(to next: Phase) {
+            phase = next
+            phaseChanges += 1
+            nap?.cancel()
+            nap = nil
+        }
+    }
+
+    private let state: LockedValue<State>
+    private let startedAt: MonotonicInstant
+    private let timeouts: RequestTimeouts
     let events: AsyncThrowingStream<TransportEvent, any Error>
 
-    /// - Parameter reportsConnect: whether the transport emits `.connected`; if not, the connect
-    ///   and headers timeouts are combined into the headers timeout.
-    init(transport: any HTTPTransport, request: TransportRequest, reportsConnect: Bool) {
-        let now = MonotonicClock.now()
+    /// - Parameter reportsConnect: whether `inner` emits `.connected`; if not, the connect and
+    ///   headers timeouts are combined into the headers timeout.
+    init(_ inner: AsyncThrowingStream<TransportEvent, any Error>, timeouts: RequestTimeouts, reportsConnect: Bool) {
+        let now = MonotonicInstant.now()
         startedAt = now
-        lastActivity = now
-        connectedAt = now
-        timeouts = request.timeouts
-        phase = reportsConnect ? .connecting : .awaitingHead
+        self.timeouts = timeouts
+        state = LockedValue(State(phase: reportsConnect ? .connecting : .awaitingHead, lastActivity: now, connectedAt: now))
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: TransportEvent.self)
         events = stream
         let relay = Task { [self] in
             do {
-                for try await event in transport.execute(request) {
+                for try await event in inner {
                     note(event)
                     continuation.yield(event)
                 }
@@ -58,23 +66,23 @@ final class TimedExchange: @unchecked Sendable {
             } catch {
                 continuation.finish(throwing: firedError() ?? error)
             }
-            finishPhase()
+            state.withLock { $0.phase = .done }
         }
         let watchdog = Task { [self] in
             while !Task.isCancelled {
                 guard let (deadline, code, plannedIn) = nextDeadline() else { return }
-                let now = MonotonicClock.now()
-                if now >= deadline {
+                let left = MonotonicInstant.now().duration(to: deadline)
+                if left <= .zero {
                     if fire(code) {
                         continuation.finish(throwing: firedError() ?? TransportError(code, "timeout"))
                         relay.cancel()
                     }
                     return
                 }
-                let sleep = Task { _ = try? await Task.sleep(nanoseconds: deadline - now) }
-                let current = lock.withLock { () -> Bool in
-                    guard phaseChanges == plannedIn else { return false }
-                    nap = sleep
+                let sleep = Task { _ = try? await Task.sleep(for: left) }
+                let current = state.withLock { state -> Bool in
+                    guard state.phaseChanges == plannedIn else { return false }
+                    state.nap = sleep
                     return true
                 }
                 if !current { sleep.cancel() }  // the phase moved on meanwhile: plan again
@@ -87,82 +95,69 @@ final class TimedExchange: @unchecked Sendable {
         }
     }
 
-    private var firedCode: TransportError.Code?
-
     private func firedError() -> TransportError? {
-        lock.withLock {
-            guard let code = firedCode else { return nil }
+        state.withLock { state in
+            guard let code = state.firedCode else { return nil }
             let name: String
-            let limit: Duration
+            let limit: Duration?
             switch code {
             case .connectTimeout: (name, limit) = ("connect", timeouts.connect)
             case .headersTimeout: (name, limit) = ("headers", timeouts.headers)
             case .idleTimeout: (name, limit) = ("idle", timeouts.idle)
-            default: (name, limit) = ("total", timeouts.total ?? .zero)
+            default: (name, limit) = ("total", timeouts.total)
             }
-            return TransportError(code, "\(name) timeout (\(limit)) fired", receivedResponseBytes: receivedBytes)
+            return TransportError(code, "\(name) timeout (\(limit ?? .zero)) fired", receivedResponseBytes: state.receivedBytes)
         }
     }
 
     private func note(_ event: TransportEvent) {
-        lock.withLock {
+        state.withLock { state in
             switch event {
             case .connected(let at, _):
-                connectedAt = at
-                lastActivity = at
-                if phase == .connecting { changePhase(to: .awaitingHead) }
+                state.connectedAt = MonotonicInstant(nanoseconds: at)
+                state.lastActivity = state.connectedAt
+                if state.phase == .connecting { state.changePhase(to: .awaitingHead) }
             case .head(_, let at):
-                lastActivity = at
-                receivedBytes = true
-                if phase != .done { changePhase(to: .streaming) }
+                state.lastActivity = MonotonicInstant(nanoseconds: at)
+                state.receivedBytes = true
+                if state.phase != .done { state.changePhase(to: .streaming) }
             case .body(_, let at):
-                lastActivity = max(lastActivity, at)
+                state.lastActivity = max(state.lastActivity, MonotonicInstant(nanoseconds: at))
             case .end:
-                phase = .done
+                state.phase = .done
             }
         }
     }
 
-    /// Moves to `next` and cuts the watchdog's sleep short; call with `lock` held.
-    private func changePhase(to next: Phase) {
-        phase = next
-        phaseChanges += 1
-        nap?.cancel()
-        nap = nil
-    }
-
-    private func finishPhase() { lock.withLock { phase = .done } }
-
     private func fire(_ code: TransportError.Code) -> Bool {
-        lock.withLock {
-            guard phase != .done, firedCode == nil else { return false }
-            firedCode = code
-            phase = .done
+        state.withLock { state in
+            guard state.phase != .done, state.firedCode == nil else { return false }
+            state.firedCode = code
+            state.phase = .done
             return true
         }
     }
 
     /// The earliest deadline, what fires then, and the phase change count it was computed in.
-    private func nextDeadline() -> (UInt64, TransportError.Code, Int)? {
-        lock.withLock {
-            func add(_ base: UInt64, _ d: Duration) -> UInt64 {
-                let ns = d.nanoseconds
-                return ns <= 0 ? base : base &+ UInt64(ns)
+    private func nextDeadline() -> (MonotonicInstant, TransportError.Code, Int)? {
+        state.withLock { state in
+            var best: (MonotonicInstant, TransportError.Code)?
+            func consider(_ deadline: MonotonicInstant?, _ code: TransportError.Code) {
+                guard let deadline else { return }
+                if best == nil || deadline <= best!.0 { best = (deadline, code) }
             }
-            var best: (UInt64, TransportError.Code)
-            switch phase {
+            switch state.phase {
             case .done: return nil
-            // The transport enforces the connect timeout per address; this is a backstop covering
-            // name resolution and up to three addresses.
-            case .connecting: best = (add(startedAt, timeouts.connect * 3), .connectTimeout)
-            case .awaitingHead: best = (add(connectedAt, timeouts.headers), .headersTimeout)
-            case .streaming: best = (add(lastActivity, timeouts.idle), .idleTimeout)
+            // The connect timeout is per address; this backstop also covers name resolution and
+            // up to three addresses.
+            case .connecting: consider(timeouts.connect.map { startedAt + $0 * 3 }, .connectTimeout)
+            case .awaitingHead: consider(timeouts.headers.map { state.connectedAt + $0 }, .headersTimeout)
+            case .streaming: consider(timeouts.idle.map { state.lastActivity + $0 }, .idleTimeout)
             }
-            if let total = timeouts.total {
-                let deadline = add(startedAt, total)
-                if deadline <= best.0 { best = (deadline, .totalTimeout) }
-            }
-            return (best.0, best.1, phaseChanges)
+            consider(timeouts.total.map { startedAt + $0 }, .totalTimeout)
+            // No deadline in this phase: sleep until the next phase change cuts the nap short.
+            guard let best else { return (MonotonicInstant.now() + .seconds(366 * 86_400), .totalTimeout, state.phaseChanges) }
+            return (best.0, best.1, state.phaseChanges)
         }
     }
 }

@@ -13,7 +13,8 @@ import FoundationNetworking
 /// session is created once and never invalidated (per-request sessions leak on Linux).
 /// Proxies: on Linux, FoundationNetworking's libcurl reads the proxy variables itself.
 public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataDelegate, @unchecked Sendable {
-    // @unchecked: `streams` and `session` are guarded by `lock`; delegate callbacks run on `queue`.
+    // @unchecked: NSObject subclass; all mutable state lives in `state` (a LockedValue) and
+    // delegate callbacks run on `queue`.
     private struct Stream {
         var continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation
         var sawHead = false
@@ -22,12 +23,21 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
     /// The shared instance (one session for the whole process).
     public static let shared = URLSessionTransport()
 
-    private let lock = NSLock()
-    private var streams: [Int: Stream] = [:]
-    private var sessionStorage: URLSession?
+    private struct State {
+        var streams: [Int: Stream] = [:]
+        var session: URLSession?
+    }
+
+    private let state = LockedValue(State())
     private let queue: OperationQueue
 
-    public override init() {
+    /// Whether an `https://` request to a local or private host first checks that the port speaks
+    /// TLS (``PlainHTTPPortCheck``), so a plain-HTTP port fails in seconds with "use http://"
+    /// instead of waiting for the headers timeout. Default true.
+    public let checksPlainHTTPPorts: Bool
+
+    public init(checksPlainHTTPPorts: Bool = true) {
+        self.checksPlainHTTPPorts = checksPlainHTTPPorts
         queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1
         queue.name = "llmcheck.URLSessionTransport"
@@ -37,15 +47,15 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
     public var reportsConnectEvents: Bool { false }
 
     private var session: URLSession {
-        lock.withLock {
-            if let sessionStorage { return sessionStorage }
+        state.withLock { state in
+            if let session = state.session { return session }
             let configuration = URLSessionConfiguration.ephemeral
             configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
             configuration.urlCache = nil
             configuration.httpCookieStorage = nil
             configuration.timeoutIntervalForResource = 7 * 24 * 3600
             let created = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
-            sessionStorage = created
+            state.session = created
             return created
         }
     }
@@ -60,14 +70,49 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
         urlRequest.httpMethod = request.method.rawValue
         for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
         if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }
-        // URLSession's timeout is an idle interval; the client's watchdog enforces the real ones.
-        let idle = max(request.timeouts.headers.secondsDouble, request.timeouts.idle.secondsDouble)
-        urlRequest.timeoutInterval = idle + 1
-        let task = session.dataTask(with: urlRequest)
-        lock.withLock { streams[task.taskIdentifier] = Stream(continuation: continuation) }
-        continuation.onTermination = { _ in task.cancel() }
-        task.resume()
-        return stream
+        // URLSession's timeout is an idle interval; the TimedExchange watchdog enforces the real ones.
+        let longest = [request.timeouts.headers, request.timeouts.idle, request.timeouts.total].compactMap { $0 }.max()
+        urlRequest.timeoutInterval = (longest ?? .seconds(7 * 24 * 3600)).secondsDouble + 1
+        let started = LockedValue<(task: URLSessionDataTask?, isTerminated: Bool)>((nil, false))
+        let start: @Sendable () -> Void = { [self, urlRequest] in
+            let task = session.dataTask(with: urlRequest)
+            let go = started.withLock { state -> Bool in
+                guard !state.isTerminated else { return false }
+                state.task = task
+                return true
+            }
+            guard go else { return }
+            self.state.withLock { $0.streams[task.taskIdentifier] = Stream(continuation: continuation) }
+            task.resume()
+        }
+        if request.scheme == "https", request.proxy == nil, checksPlainHTTPPorts, PlainHTTPPortCheck.appliesTo(host: request.host) {
+            let check = Task {
+                let verdict = await PlainHTTPPortCheck.verdict(host: request.host, port: request.port)
+                if case .plainHTTP(let reply) = verdict {
+                    continuation.finish(throwing: TransportError(
+                        .tlsFailure,
+                        "port \(request.port) speaks plain HTTP, not TLS (no TLS answer to a handshake; a clear-text request got '\(reply)'): use http://"))
+                    return
+                }
+                if !Task.isCancelled { start() }
+            }
+            continuation.onTermination = { _ in
+                check.cancel()
+                started.withLock { state in
+                    state.isTerminated = true
+                    state.task?.cancel()
+                }
+            }
+        } else {
+            continuation.onTermination = { _ in
+                started.withLock { state in
+                    state.isTerminated = true
+                    state.task?.cancel()
+                }
+            }
+            start()
+        }
+        return TimedExchange(stream, timeouts: request.timeouts, reportsConnect: false).events
     }
 
     // MARK: - Delegate
@@ -83,9 +128,9 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
                 headers.add(name: "\(name)", value: "\(value)")
             }
             let head = HTTPResponseHead(status: HTTPStatus(code: http.statusCode), headers: headers)
-            let continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation? = lock.withLock {
-                streams[dataTask.taskIdentifier]?.sawHead = true
-                return streams[dataTask.taskIdentifier]?.continuation
+            let continuation: AsyncThrowingStream<TransportEvent, any Error>.Continuation? = state.withLock { state in
+                state.streams[dataTask.taskIdentifier]?.sawHead = true
+                return state.streams[dataTask.taskIdentifier]?.continuation
             }
             continuation?.yield(.head(head, at: now))
         }
@@ -94,7 +139,7 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
 
     public func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         let now = MonotonicClock.now()
-        let continuation = lock.withLock { streams[dataTask.taskIdentifier]?.continuation }
+        let continuation = state.withLock { $0.streams[dataTask.taskIdentifier]?.continuation }
         continuation?.yield(.body([UInt8](data), at: now))
     }
 
@@ -107,7 +152,7 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
 
     public func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         let now = MonotonicClock.now()
-        guard let entry = lock.withLock({ streams.removeValue(forKey: task.taskIdentifier) }) else { return }
+        guard let entry = state.withLock({ $0.streams.removeValue(forKey: task.taskIdentifier) }) else { return }
         if let error {
             entry.continuation.finish(throwing: Self.transportError(error, sawHead: entry.sawHead))
         } else {

@@ -2,7 +2,7 @@
 
 /// When a latency change counts as a regression. A change must exceed **both** the absolute and the
 /// relative threshold. Defaults are deliberately loose: shared CI runners are noisy (a 10 % gate sat
-/// below the noise floor of GitHub-hosted runners, METRICS.md 1.9).
+/// below the noise floor of GitHub-hosted runners; see docs/reports.md).
 public struct BaselineThresholds: Sendable, Hashable, Codable {
     /// Minimum relative increase, in percent (default 25).
     public var relativePercent: Double

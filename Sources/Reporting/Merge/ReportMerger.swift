@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 // MARK: - ReportMerger
 
@@ -110,7 +111,7 @@ public struct ReportMerger: Sendable {
         }
         let unsharded = shards.filter { $0.report.shard == nil }
         if !unsharded.isEmpty && (shards.count > 1 || configuration.expectedShardCount != nil) {
-            throw ReportingError(.shardMismatch, "report(s) without shard information: \(unsharded.map(\.source).joined(separator: ", ")); "
+            throw ReportingError(.shardMismatch, "\(unsharded.count == 1 ? "a report" : "reports") without shard information: \(unsharded.map(\.source).joined(separator: ", ")); "
                 + "each shard must run with --shard i/n")
         }
         let expectedTotal = configuration.expectedShardCount ?? totals.first
@@ -130,7 +131,7 @@ public struct ReportMerger: Sendable {
             }
             let missing = (1...max(1, total)).filter { byIndex[$0] == nil }
             if !missing.isEmpty {
-                throw ReportingError(.shardMismatch, "missing shard(s) \(missing.map { "\($0)/\(total)" }.joined(separator: ", ")) "
+                throw ReportingError(.shardMismatch, "missing \(missing.count == 1 ? "shard" : "shards") \(missing.map { "\($0)/\(total)" }.joined(separator: ", ")) "
                     + "(got \(shards.count) of \(total) reports); a shard job may have failed before writing its report")
             }
         }
@@ -144,17 +145,17 @@ public struct ReportMerger: Sendable {
         if !duplicates.isEmpty {
             let listed = duplicates.prefix(10).map { "'\($0.key)' in \($0.value.joined(separator: " and "))" }.joined(separator: "; ")
             let more = duplicates.count > 10 ? " (and \(duplicates.count - 10) more)" : ""
-            throw ReportingError(.duplicateScenario, "\(duplicates.count) scenario(s) ran more than once: \(listed)\(more); "
+            throw ReportingError(.duplicateScenario, "\(NumberText.count(duplicates.count, "scenario")) ran more than once: \(listed)\(more); "
                 + "shards must be disjoint (did every job get the same --shard?)")
         }
         if let expected = configuration.expectedScenarioIDs {
             let missing = expected.subtracting(owners.keys).sorted()
             if !missing.isEmpty {
                 let listed = missing.prefix(20).joined(separator: ", ")
-                throw ReportingError(.missingScenario, "\(missing.count) expected scenario(s) ran in no shard: \(listed)\(missing.count > 20 ? ", …" : "")")
+                throw ReportingError(.missingScenario, "\(NumberText.count(missing.count, "expected scenario")) ran in no shard: \(listed)\(missing.count > 20 ? ", …" : "")")
             }
             let unexpected = Set(owners.keys).subtracting(expected).sorted()
-            if !unexpected.isEmpty { notes.append("\(unexpected.count) scenario(s) not in the expected list: \(unexpected.prefix(10).joined(separator: ", "))") }
+            if !unexpected.isEmpty { notes.append("\(NumberText.count(unexpected.count, "scenario")) not in the expected list: \(unexpected.prefix(10).joined(separator: ", "))") }
         }
 
         // Build the merged report.

@@ -2,7 +2,7 @@ import Foundation
 
 // MARK: - RequestTrace
 
-/// The per-request trace written to `requests.jsonl` (AIPerf-like, METRICS.md R1).
+/// The per-request trace written to `requests.jsonl` (AIPerf-like; docs/reports.md defines each field).
 ///
 /// Every `t_*` timestamp is in nanoseconds on a monotonic clock, relative to the start of the scenario.
 /// The `*_ms` metrics may be left nil by the runner: the `effective…` accessors derive them from the
@@ -188,11 +188,15 @@ public struct RequestTrace: Sendable, Hashable, Codable {
         guard let e2el = effectiveE2ELMs, let ttft = effectiveTTFTMs, let tokens = outputTokens, tokens >= 2 else { return nil }
         return max(0, e2el - ttft) / Double(tokens - 1)
     }
-    /// Decode rate per request in tokens/s: 1000 / TPOT.
+    /// Decode rate per request in tokens/s: 1000 / TPOT; nil above ``maximumPlausibleDecodeRate``.
     public var decodeTokensPerSecond: Double? {
         guard let tpot = effectiveTPOTMs, tpot > 0 else { return nil }
-        return 1000 / tpot
+        let rate = 1000 / tpot
+        return rate <= Self.maximumPlausibleDecodeRate ? rate : nil
     }
+    /// Fastest decode rate reported (5 000 tokens/s). No model decodes one stream that fast; a higher figure
+    /// only says the tokens came from an unpaced mock in one burst, so it is left out rather than shown.
+    public static let maximumPlausibleDecodeRate: Double = 5_000
     /// Whether the request completed: a 2xx status and no error.
     public var isCompleted: Bool { error == nil && (status.map { (200..<300).contains($0) } ?? false) }
 }

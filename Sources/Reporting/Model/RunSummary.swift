@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 // MARK: - RunSummary
 
@@ -20,8 +21,10 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var throughput: Throughput
     /// One entry per ``MetricCatalog`` metric, in catalog order.
     public var metrics: [MetricSummary]
-    /// Request error code → count (llmperf-style error breakdown).
+    /// Request error code → count (llmperf-style error breakdown), expected and unexpected together.
     public var errorCodes: [String: Int]
+    /// The part of ``errorCodes`` from scenarios that did not pass (nil in older summaries).
+    public var unexpectedErrorCodes: [String: Int]?
     /// Finding id → number of scenarios that reported it.
     public var findings: [String: Int]
     /// `token_source` → number of requests (so approximate token counts are visible).
@@ -40,10 +43,22 @@ public struct RunSummary: Sendable, Hashable, Codable {
         public var completed: Int
         /// An error or a non-2xx status.
         public var failed: Int
+        /// Failed requests in scenarios that did not pass: the errors nobody asked for. The rest of ``failed``
+        /// are expected: faults the scenario injected and the client handled (see
+        /// ``ScenarioResult/errorsAreExpected``). Nil in summaries written before this field existed.
+        public var unexpectedFailed: Int?
+        /// Failed requests that were expected (injected and handled); nil when ``unexpectedFailed`` is.
+        public var expectedFailed: Int? { unexpectedFailed.map { failed - $0 } }
         /// Requests that needed more than one attempt.
         public var retried: Int
         /// Warmup requests (excluded from everything else).
         public var warmup: Int
+
+        enum CodingKeys: String, CodingKey {
+            case total, completed, failed
+            case unexpectedFailed = "unexpected_failed"
+            case retried, warmup
+        }
     }
 
     /// Run-level throughput over ``RunSummary/durationSeconds``.
@@ -104,6 +119,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
         case durationSeconds = "duration_seconds"
         case seed, shard, environment, counts, requests, throughput, metrics
         case errorCodes = "error_codes"
+        case unexpectedErrorCodes = "unexpected_error_codes"
         case findings
         case tokenSources = "token_sources"
         case goodput, scenarios, warnings
@@ -133,10 +149,12 @@ public struct RunSummary: Sendable, Hashable, Codable {
         let all = results.flatMap(\.requests)
         let measured = all.filter { !$0.isWarmup }
         let completed = measured.filter(\.isCompleted)
+        let unexpected = results.filter { !$0.errorsAreExpected }.flatMap(\.requests).filter { !$0.isWarmup }
         requests = RequestCounts(
             total: measured.count,
             completed: completed.count,
             failed: measured.count - completed.count,
+            unexpectedFailed: unexpected.filter { !$0.isCompleted }.count,
             retried: measured.filter { $0.attempts.count > 1 || $0.attempt > 1 }.count,
             warmup: all.count - measured.count
         )
@@ -148,15 +166,8 @@ public struct RunSummary: Sendable, Hashable, Codable {
         )
         metrics = MetricCatalog.summaries(for: measured)
 
-        var errorCodes: [String: Int] = [:]
-        for request in measured {
-            if let error = request.error {
-                errorCodes[error.code, default: 0] += 1
-            } else if let status = request.status, !(200..<300).contains(status) {
-                errorCodes["http_\(status)", default: 0] += 1
-            }
-        }
-        self.errorCodes = errorCodes
+        self.errorCodes = Self.errorCodes(of: measured)
+        unexpectedErrorCodes = Self.errorCodes(of: unexpected)
         var findings: [String: Int] = [:]
         for result in results {
             for id in Set(result.findings.map(\.id)) { findings[id, default: 0] += 1 }
@@ -206,9 +217,22 @@ public struct RunSummary: Sendable, Hashable, Codable {
         }
         let chunkCounted = sources[RequestTrace.TokenSource.chunks.rawValue] ?? 0
         if chunkCounted > 0 {
-            warnings.append("\(chunkCounted) request(s) counted output tokens from chunks (approximate: a chunk may carry several tokens)")
+            warnings.append("\(NumberText.count(chunkCounted, "request")) counted output tokens from chunks (approximate: a chunk may carry several tokens)")
         }
         self.warnings = warnings
+    }
+
+    /// Error code (or `http_<status>`) → count over `requests`.
+    static func errorCodes(of requests: [RequestTrace]) -> [String: Int] {
+        var codes: [String: Int] = [:]
+        for request in requests {
+            if let error = request.error {
+                codes[error.code, default: 0] += 1
+            } else if let status = request.status, !(200..<300).contains(status) {
+                codes["http_\(status)", default: 0] += 1
+            }
+        }
+        return codes
     }
 
     /// Statistics of a metric by name.

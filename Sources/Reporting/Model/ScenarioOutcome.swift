@@ -2,7 +2,7 @@
 
 /// How a scenario ended, with a short message and a machine-readable kind.
 public struct ScenarioOutcome: Sendable, Hashable, Codable {
-    /// Outcome classes (METRICS.md R3): assertion failure, transport error, skipped.
+    /// Outcome classes: assertion failure, transport error, skipped.
     public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
         /// Every expectation held.
         case passed

@@ -77,6 +77,11 @@ public struct ScenarioResult: Sendable, Hashable, Codable {
         transcript = try c.decodeIfPresent(String.self, forKey: .transcript)
     }
 
+    /// Whether the request errors of this scenario were expected: the scenario passed, so every error in it
+    /// was an injected fault (timeout, reset, 429…) that the client handled as the scenario requires.
+    /// Errors in a failed or errored scenario are unexpected.
+    public var errorsAreExpected: Bool { outcome.status == .passed }
+
     /// JUnit classname: `conformance.<provider>.<capability>` with each part reduced to `[a-z0-9_-]`.
     public var junitClassName: String {
         "conformance.\(TextSanitizer.identifierComponent(provider)).\(TextSanitizer.identifierComponent(capability))"

@@ -1,6 +1,6 @@
 // MARK: - MetricCatalog
 
-/// The metrics llmcheck reports, their formulas (METRICS.md R1) and how to extract samples from traces.
+/// The metrics llmcheck reports, their formulas (docs/reports.md) and how to extract samples from traces.
 public enum MetricCatalog {
     /// One metric definition.
     public struct Definition: Sendable {
@@ -35,7 +35,7 @@ public enum MetricCatalog {
                    definition: "per request; see token_source (server_usage > tokenizer_estimate > chunks)",
                    samples: { $0.outputTokens.map { [Double($0)] } ?? [] }),
         Definition(name: "decode_tps", label: "Decode rate (tokens/s)", unit: "tokens/s",
-                   definition: "1000 / tpot_ms per request",
+                   definition: "1000 / tpot_ms per request; rates above 5 000 tokens/s (an unpaced mock) are left out",
                    samples: { $0.decodeTokensPerSecond.map { [$0] } ?? [] }),
     ]
 

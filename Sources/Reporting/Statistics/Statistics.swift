@@ -1,6 +1,6 @@
 // MARK: - Statistics
 
-/// Summary statistics of raw samples, computed the way vLLM `bench serve` and GenAI-Perf do (METRICS.md R1).
+/// Summary statistics of raw samples, computed the way vLLM `bench serve` and GenAI-Perf do (formulas in docs/reports.md).
 ///
 /// - Percentiles use linear interpolation between closest ranks (numpy's default `method="linear"`):
 ///   for sorted samples `x` and `q ∈ [0, 1]`, `h = (n − 1)·q`, result `x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])`.

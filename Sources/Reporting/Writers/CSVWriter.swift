@@ -1,3 +1,5 @@
+import HTTPWire
+
 // MARK: - CSVWriter
 
 /// Writes `summary.csv`: one row per metric, GenAI-Perf column order

@@ -1,6 +1,7 @@
+import HTTPWire
 // MARK: - JUnitWriter
 
-/// Writes `junit.xml` for CI readers (GitLab, Jenkins, GitHub reporters), following METRICS.md R4.
+/// Writes `junit.xml` for CI readers (GitLab, Jenkins, GitHub reporters), as docs/reports.md describes.
 ///
 /// Shape: `<testsuites>` → one `<testsuite>` per provider × capability (sorted) with counts, `time`,
 /// `timestamp` (XSD form, UTC), `hostname`, `id`, `package` and `<properties>` → one `<testcase>` per
@@ -70,7 +71,7 @@ public struct JUnitWriter: Sendable {
                 ("hostname", hostname),
             ]) + ">\n"
             xml += "    <properties>\n"
-            for (key, value) in properties(report, first: cases.first) {
+            for (key, value) in properties(report, first: cases.first) + errorProperties(cases) {
                 xml += "      <property" + attributes([("name", key), ("value", value)]) + "/>\n"
             }
             xml += "    </properties>\n"
@@ -105,6 +106,18 @@ public struct JUnitWriter: Sendable {
             list.append((key, TextSanitizer.redactSecrets(report.environment.properties[key] ?? "")))
         }
         return list
+    }
+
+    /// Failed requests of the suite, split into expected (injected faults the client handled: the scenario
+    /// passed) and unexpected (in scenarios that failed or errored).
+    private func errorProperties(_ cases: [ScenarioResult]) -> [(String, String)] {
+        func failed(_ results: [ScenarioResult]) -> Int {
+            results.flatMap(\.requests).filter { !$0.isWarmup && !$0.isCompleted }.count
+        }
+        return [
+            ("requests_failed_expected", String(failed(cases.filter(\.errorsAreExpected)))),
+            ("requests_failed_unexpected", String(failed(cases.filter { !$0.errorsAreExpected }))),
+        ]
     }
 
     private func testcase(_ result: ScenarioResult, usedIdentities: inout Set<String>) -> String {
@@ -188,7 +201,10 @@ public struct JUnitWriter: Sendable {
             var line = "\(request.requestID) \(request.endpoint) status=\(request.status.map(String.init) ?? "none") attempts=\(max(request.attempts.count, request.attempt))"
             if let ttft = request.effectiveTTFTMs { line += " ttft_ms=\(NumberText.fixed(ttft, digits: 1))" }
             if let e2el = request.effectiveE2ELMs { line += " e2el_ms=\(NumberText.fixed(e2el, digits: 1))" }
-            if let error = request.error { line += " error=\(error.code): \(TextSanitizer.headline(error.message, maxCharacters: 160))" }
+            if let error = request.error {
+                let nature = result.errorsAreExpected ? "expected, injected and handled" : "unexpected"
+                line += " error=\(error.code) (\(nature)): \(TextSanitizer.headline(error.message, maxCharacters: 160))"
+            }
             lines.append(line)
         }
         if let transcript = result.transcript, !transcript.isEmpty {

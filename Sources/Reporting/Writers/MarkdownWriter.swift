@@ -1,3 +1,4 @@
+import HTTPWire
 // MARK: - MarkdownWriter
 
 /// Writes `summary.md`, fit for `$GITHUB_STEP_SUMMARY` and PR comments: headline counts, a failures table
@@ -43,9 +44,12 @@ public struct MarkdownWriter: Sendable {
         md.append(facts.joined(separator: " · "))
         md.append("")
         let r = summary.requests
-        md.append("| Scenarios | Passed | Failed | Errors | Skipped | Requests | Completed | Failed req. | Retried | Req/s |")
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        md.append("| \(c.total) | \(c.passed) | \(c.failed) | \(c.errors) | \(c.skipped) | \(r.total) | \(r.completed) | \(r.failed) | \(r.retried) | \(NumberText.fixed(summary.throughput.requestsPerSecond, digits: 2)) |")
+        md.append("| Scenarios | Passed | Failed | Errors | Skipped | Requests | Completed | Unexpected req. errors | Expected req. errors | Retried | Req/s |")
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        let unexpected = r.unexpectedFailed ?? r.failed
+        md.append("| \(c.total) | \(c.passed) | \(c.failed) | \(c.errors) | \(c.skipped) | \(r.total) | \(r.completed) | \(unexpected) | \(r.failed - unexpected) | \(r.retried) | \(NumberText.fixed(summary.throughput.requestsPerSecond, digits: 2)) |")
+        md.append("")
+        md.append("<sub>Expected request errors are the faults the scenarios injected (timeouts, resets, 429…) in scenarios that passed: the client handled them as required. Unexpected ones come from failed or errored scenarios.</sub>")
 
         md += failuresSection(report)
         md += latencySection(summary)
@@ -54,10 +58,12 @@ public struct MarkdownWriter: Sendable {
             md.append("")
             md.append("### Request errors by code")
             md.append("")
-            md.append("| Code | Count |")
-            md.append("|---|---:|")
+            md.append("| Code | Unexpected | Expected (injected, handled) |")
+            md.append("|---|---:|---:|")
+            let unexpected = summary.unexpectedErrorCodes ?? summary.errorCodes
             for (code, count) in summary.errorCodes.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
-                md.append("| `\(Escaping.markdownCell(code))` | \(count) |")
+                let bad = unexpected[code] ?? 0
+                md.append("| `\(Escaping.markdownCell(code))` | \(bad) | \(count - bad) |")
             }
         }
         if let goodput = summary.goodput {
@@ -74,13 +80,17 @@ public struct MarkdownWriter: Sendable {
     private func failuresSection(_ report: RunReport) -> [String] {
         let failing = report.results.filter { $0.outcome.status == .failed || $0.outcome.status == .error }.sorted { $0.id < $1.id }
         guard !failing.isEmpty else { return [] }
-        var md = ["", "### Failures", "", "| Scenario | Outcome | What broke | Finding | Advice |", "|---|---|---|---|---|"]
+        var md = ["", "### Failures", "", "| Scenario | Outcome | What broke | Expected / actual | Finding | Advice |", "|---|---|---|---|---|---|"]
         for result in failing.prefix(configuration.maxFailureRows) {
             let finding = result.findings.max { $0.severity < $1.severity }
             let outcome = result.outcome.status.rawValue + (result.outcome.kind.map { " (\($0))" } ?? "")
             let advice = finding?.advice.isEmpty == false ? finding?.advice ?? "" : Troubleshooting.likelyCause(for: result)
+            let checks = result.expectations.filter { !$0.passed }.map {
+                "\($0.name): expected \(TextSanitizer.clean($0.expected, maxBytes: 300)), got \(TextSanitizer.clean($0.actual, maxBytes: 300))"
+            }
             md.append("| `\(Escaping.markdownCell(result.id))` | \(Escaping.markdownCell(outcome)) | "
                 + "\(Escaping.markdownCell(TextSanitizer.clean(result.outcome.message ?? "-"))) | "
+                + "\(checks.isEmpty ? "-" : checks.map { Escaping.markdownCell($0) }.joined(separator: "<br>")) | "
                 + "\(finding.map { "`\(Escaping.markdownCell($0.id))`" } ?? "-") | \(Escaping.markdownCell(TextSanitizer.clean(advice))) |")
         }
         if failing.count > configuration.maxFailureRows {

@@ -24,6 +24,22 @@ public enum ReportSet {
         public static let ctrf = "ctrf.json"
     }
 
+    /// Every file ``write(_:to:comparison:)`` writes, in order, with what it is for: the one list that
+    /// `llmcheck run --help`, the console summary and docs/reports.md show.
+    public static let files: [(name: String, purpose: String)] = [
+        (FileName.junit, "JUnit XML for CI test tabs (one testcase per scenario)"),
+        (FileName.summary, "counts, metric statistics, error codes and per-scenario status (read by --baseline and --last-failed)"),
+        (FileName.requests, "one JSON line per request attempt, with its timings"),
+        (FileName.markdown, "the run for people and CI job summaries, failures with expected/actual"),
+        (FileName.csv, "metric statistics, one row per metric"),
+        (FileName.html, "a self-contained page: cards, tables, timeline, troubleshooting"),
+        (FileName.run, "the full run, read by `llmcheck report merge`"),
+        (FileName.ctrf, "Common Test Report Format JSON"),
+    ]
+
+    /// The file names of ``files``, comma-separated, for one-line messages.
+    public static var fileNames: String { files.map(\.name).joined(separator: ", ") }
+
     /// Writes all reports of `report` into `directory` (created if missing) and returns the written files.
     ///
     /// Each file is written atomically (temporary file + rename), so a crash never leaves a half-written report.
@@ -44,6 +60,7 @@ public enum ReportSet {
             throw ReportingError(.writeFailed, path: directory.path, "cannot create report directory: \(error.localizedDescription)")
         }
         let json = JSONSummaryWriter()
+        // Same order as `files`; a test checks that the two lists agree.
         let outputs: [(String, () throws -> Data)] = [
             (FileName.junit, { Data(JUnitWriter().render(clean).utf8) }),
             (FileName.summary, { try json.render(summary) }),

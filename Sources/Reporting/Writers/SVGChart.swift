@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 // MARK: - SVGChart
 
@@ -6,6 +7,9 @@ import Foundation
 /// Pure string building; every label is escaped.
 enum SVGChart {
     // MARK: - Histogram
+
+    /// Fewest samples a histogram is drawn for (default 10).
+    static let minimumHistogramSamples = 10
 
     /// A histogram of `samples` (ms) with p50/p95/p99 markers, or a "no data" note.
     ///
@@ -16,6 +20,10 @@ enum SVGChart {
         let values = samples.filter(\.isFinite)
         guard let stats = Statistics(samples: values) else {
             return "<div class=\"nodata\">No \(Escaping.xml(title)) samples in this run.</div>"
+        }
+        // A distribution of a handful of samples says nothing; the latency table still lists them.
+        guard values.count >= minimumHistogramSamples else {
+            return "<div class=\"nodata\">Too few \(Escaping.xml(title)) samples to draw a distribution (n=\(values.count), at least \(minimumHistogramSamples) needed).</div>"
         }
         let layout = HistogramLayout(values: values, stats: stats)
         let left = 48.0
@@ -200,15 +208,31 @@ enum SVGChart {
 
     // MARK: - Timeline
 
-    /// One row per scenario with requests: attempts as bars (green completed, red failed), backoff as a dashed
-    /// line, first token as a diamond and later content chunks as ticks. Each row is scaled to its own duration.
-    static func timeline(_ results: [ScenarioResult], maxRows: Int = 120, width: Int = 1000) -> String {
+    /// One row per scenario with requests: attempts as bars (green completed, amber failed as the scenario
+    /// expected — an injected fault the client handled — red failed unexpectedly), backoff as a dashed line,
+    /// first token as a diamond and later content chunks as ticks. Each row is scaled to its own duration.
+    ///
+    /// Every scenario is drawn: the first `pageSize` rows openly, the others in collapsed pages of the same size.
+    static func timeline(_ results: [ScenarioResult], pageSize: Int = 100, width: Int = 1000) -> String {
         // Failures first (they are what the reader came for), then the rest; each group by id.
         let withRequests = results.filter { !$0.requests.isEmpty }
         let failing = withRequests.filter { $0.outcome.status == .failed || $0.outcome.status == .error }
         let rest = withRequests.filter { $0.outcome.status != .failed && $0.outcome.status != .error }
-        let rows = (failing + rest).prefix(maxRows)
+        let rows = failing + rest
         guard !rows.isEmpty else { return "<div class=\"nodata\">No request traces to draw.</div>" }
+        let size = max(1, pageSize)
+        var html = timelineRows(rows.prefix(size), width: width)
+        var start = size
+        while start < rows.count {
+            let end = min(rows.count, start + size)
+            html += "<details class=\"timeline-page\"><summary>Scenarios \(start + 1)–\(end) of \(rows.count)</summary>"
+            html += timelineRows(rows[start..<end], width: width) + "</details>"
+            start = end
+        }
+        return html
+    }
+
+    static func timelineRows(_ rows: ArraySlice<ScenarioResult>, width: Int) -> String {
         let labelW = 300.0
         let durW = 70.0
         let plotW = Double(width) - labelW - durW - 10
@@ -252,7 +276,9 @@ enum SVGChart {
                     if let status = attempt.status { tip += ", HTTP \(status)" }
                     if let code = attempt.errorCode ?? (isLast ? request.error?.code : nil) { tip += ", \(code)" }
                     if attempt.delayBeforeMs > 0 { tip += ", waited \(NumberText.compact(attempt.delayBeforeMs)) ms before" }
-                    svg += "<rect x=\"\(f(x0))\" y=\"\(f(mid - 6))\" width=\"\(f(w))\" height=\"12\" rx=\"2\" class=\"attempt \(ok ? "ok" : "bad")\"><title>\(Escaping.xml(tip))</title></rect>"
+                    let tone = ok ? "ok" : result.errorsAreExpected ? "expected" : "bad"
+                    if tone == "expected" { tip += " (expected: injected fault, handled)" }
+                    svg += "<rect x=\"\(f(x0))\" y=\"\(f(mid - 6))\" width=\"\(f(w))\" height=\"12\" rx=\"2\" class=\"attempt \(tone)\"><title>\(Escaping.xml(tip))</title></rect>"
                     previousEnd = attempt.endNs
                 }
                 // Chunks: first token, then cumulative inter-chunk gaps.
@@ -277,9 +303,6 @@ enum SVGChart {
             svg += "<text x=\"\(f(Double(width) - 6))\" y=\"\(f(mid))\" dominant-baseline=\"middle\" text-anchor=\"end\" class=\"tick\">\(NumberText.compact(Double(end) / 1e6)) ms</text>"
         }
         svg += "</svg>"
-        if results.filter({ !$0.requests.isEmpty }).count > maxRows {
-            svg += "<p class=\"muted\">Only the first \(maxRows) scenarios with requests are drawn.</p>"
-        }
         return svg
     }
 

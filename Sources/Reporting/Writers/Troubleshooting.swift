@@ -8,6 +8,10 @@ public enum Troubleshooting {
         if let finding = result.findings.max(by: { $0.severity < $1.severity }), !finding.advice.isEmpty {
             return finding.advice
         }
+        if result.outcome.kind == "invalid-scenario" {
+            let file = result.filePath.map { " \($0)" } ?? ""
+            return "The scenario file\(file) is invalid, so nothing ran: the message above names the file and the key path of the problem (see Scenarios/README.md for the format). Fix the file and run again; `llmcheck run --list` checks files without running them."
+        }
         let codes = Set(result.requests.compactMap { $0.error?.code.lowercased() })
         let statuses = Set(result.requests.compactMap(\.status))
         let kind = (result.outcome.kind ?? "").lowercased()
@@ -34,7 +38,10 @@ public enum Troubleshooting {
         }
         switch result.outcome.status {
         case .failed: return "The response did not match the expectation: compare expected and actual below and the transcript."
-        case .error: return "The scenario could not complete: see the attempts and the error of the last request."
+        case .error:
+            return result.requests.isEmpty
+                ? "The scenario could not complete and made no request: see the message above."
+                : "The scenario could not complete: see the attempts and the error of the last request."
         case .passed, .skipped: return ""
         }
     }

@@ -142,10 +142,7 @@ public struct ProviderClientDriver: ClientDriver {
         let t = request.client.timeouts
         let discovery = ProviderDiscovery(
             host: "127.0.0.1", ports: request.servers.map(\.port),
-            timeouts: ProviderTimeouts(
-                connect: .milliseconds(t.connectMilliseconds), headers: .milliseconds(t.headersMilliseconds),
-                idle: .milliseconds(t.idleMilliseconds), total: .milliseconds(t.totalMilliseconds)
-            )
+            timeouts: t.requestTimeouts
         )
         let started = MonotonicClock.now()
         let found = await discovery.discover()
@@ -249,10 +246,7 @@ public struct ProviderClientDriver: ClientDriver {
         let r = request.client.retry
         let rng = LockedValue(SplitMix(seed: request.seed))
         var configuration = ProviderClientConfiguration(
-            timeouts: ProviderTimeouts(
-                connect: .milliseconds(t.connectMilliseconds), headers: .milliseconds(t.headersMilliseconds),
-                idle: .milliseconds(t.idleMilliseconds), total: .milliseconds(t.totalMilliseconds)
-            ),
+            timeouts: t.requestTimeouts,
             retry: RetryPolicy(
                 maxRetries: r.maxRetries, initialDelay: Double(r.initialDelayMilliseconds) / 1000,
                 maximumDelay: Double(r.maxDelayMilliseconds) / 1000, maximumRetryAfter: Double(r.maxRetryAfterMilliseconds) / 1000

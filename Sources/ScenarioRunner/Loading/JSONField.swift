@@ -151,17 +151,25 @@ final class ObjectReader {
 
     /// Throws for the first key that was never read, with a suggestion.
     func finish() throws(ScenarioLoadError) {
+        if let first = unknownKeys().first { throw first }
+    }
+
+    /// One error per key that was never read or appears twice, in file order.
+    func unknownKeys() -> [ScenarioLoadError] {
         var seen: Set<String> = []
+        var problems: [ScenarioLoadError] = []
         for (key, _) in pairs {
             if seen.contains(key) {
-                throw field.child(key, .null).error("key appears more than once", code: .invalidValue)
+                problems.append(field.child(key, .null).error("key appears more than once", code: .invalidValue))
+                continue
             }
             seen.insert(key)
             guard !used.contains(key) else { continue }
             var message = "unknown key"
             if let near = Suggestion.closest(to: key, among: Array(used)) { message += "; did you mean \"\(near)\"?" }
             if !used.isEmpty { message += " (known keys: \(used.sorted().joined(separator: ", ")))" }
-            throw field.child(key, .null).error(message, code: .unknownKey)
+            problems.append(field.child(key, .null).error(message, code: .unknownKey))
         }
+        return problems
     }
 }

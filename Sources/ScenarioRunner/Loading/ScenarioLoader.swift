@@ -55,26 +55,25 @@ public struct ScenarioLoader: Sendable {
                 errors.append(ScenarioLoadError(code: .unreadable, file: file.shown, keyPath: "", message: "cannot read the file"))
                 continue
             }
-            do {
-                let parsed = try parser.parse(Array(data), file: file.shown, defaultCapability: Self.capabilityComponent(file.capability))
-                var fileErrors: [ScenarioLoadError] = []
-                for scenario in parsed {
-                    if let owner = idOwner[scenario.id] {
-                        let path = scenario.indexInFile.map { "[\($0)].id" } ?? "id"
-                        fileErrors.append(ScenarioLoadError(
-                            code: .duplicateID, file: file.shown, keyPath: path,
-                            message: "scenario id \"\(scenario.id)\" is already used by \(owner)", scenarioID: scenario.id
-                        ))
-                    }
+            // Every problem of the file at once (each printed once), not just the first.
+            let all = parser.parseAll(Array(data), file: file.shown, defaultCapability: Self.capabilityComponent(file.capability))
+            errors += all.errors
+            let parsed = all.scenarios
+            var fileErrors: [ScenarioLoadError] = []
+            for scenario in parsed {
+                if let owner = idOwner[scenario.id] {
+                    let path = scenario.indexInFile.map { "[\($0)].id" } ?? "id"
+                    fileErrors.append(ScenarioLoadError(
+                        code: .duplicateID, file: file.shown, keyPath: path,
+                        message: "scenario id \"\(scenario.id)\" is already used by \(owner)", scenarioID: scenario.id
+                    ))
                 }
-                if fileErrors.isEmpty {
-                    for scenario in parsed { idOwner[scenario.id] = file.shown }
-                    scenarios += parsed
-                } else {
-                    errors += fileErrors
-                }
-            } catch {
-                errors.append(error)
+            }
+            if fileErrors.isEmpty {
+                for scenario in parsed { idOwner[scenario.id] = file.shown }
+                scenarios += parsed
+            } else {
+                errors += fileErrors
             }
         }
         return Result(

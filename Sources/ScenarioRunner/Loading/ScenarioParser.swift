@@ -41,64 +41,11 @@ public struct ScenarioParser: Sendable {
     }
 
     /// Parses `bytes` read from `file`; `defaultCapability` is used when the scenario names none.
+    /// - Throws: the first problem of ``parseAll(_:file:defaultCapability:)``.
     public func parse(_ bytes: [UInt8], file: String, defaultCapability: String) throws(ScenarioLoadError) -> [Scenario] {
-        let root: JSONValue
-        do {
-            root = try JSONValue.parse(bytes)
-        } catch {
-            throw ScenarioLoadError(code: .syntax, file: file, keyPath: "line \(error.line), column \(error.column)", message: error.message)
-        }
-        let top = JSONField(value: root, file: file, path: "")
-        switch root {
-        case .object:
-            return [try scenario(top, defaultCapability: defaultCapability, index: nil)]
-        case .array(let items):
-            guard !items.isEmpty else { throw top.error("the file holds an empty array; expected scenario objects") }
-            var out: [Scenario] = []
-            for (index, item) in try top.array().enumerated() {
-                out.append(try scenario(item, defaultCapability: defaultCapability, index: index))
-            }
-            return out
-        default:
-            throw top.error("expected a scenario object or an array of them, got \(top.shown)")
-        }
-    }
-
-    // MARK: - Scenario
-
-    func scenario(_ field: JSONField, defaultCapability: String, index: Int?) throws(ScenarioLoadError) -> Scenario {
-        let r = try field.object()
-        let id = try r.required("id") { (f) throws(ScenarioLoadError) in try Self.identifier(f) }
-        do throws(ScenarioLoadError) {
-            let description = try r.required("description") { (f) throws(ScenarioLoadError) in try f.nonEmptyString() }
-            let tags = try r.optional("tags") { (f) throws(ScenarioLoadError) in try f.strings() } ?? []
-            let timeout = try r.optional("timeout_ms") { (f) throws(ScenarioLoadError) in try f.integer(in: 1...600_000) }
-                ?? Scenario.defaultTimeoutMilliseconds
-            let servers = try r.required("servers") { (f) throws(ScenarioLoadError) in try self.servers(f) }
-            let client = try r.optional("client") { (f) throws(ScenarioLoadError) in try self.client(f, servers: servers) }
-                ?? Scenario.Client()
-            let steps = try r.required("steps") { (f) throws(ScenarioLoadError) in try self.steps(f, servers: servers) }
-            let personalities = Set(servers.map(\.personality))
-            let provider = try r.optional("provider") { (f) throws(ScenarioLoadError) in
-                try f.choice(Scenario.Server.personalities + ["mixed"])
-            } ?? (personalities.count == 1 ? servers[0].personality : "mixed")
-            let capability = try r.optional("capability") { (f) throws(ScenarioLoadError) in try Self.identifier(f) }
-                ?? defaultCapability
-            try r.finish()
-            if client.kind == .providerClient, !client.misbehaviours.isEmpty {
-                throw field.child("client", .null).child("misbehaviours", .null)
-                    .error(#"misbehaviours need "kind": "misbehaving""#)
-            }
-            return Scenario(
-                id: id, description: description, provider: provider, capability: capability, tags: tags,
-                timeoutMilliseconds: timeout, servers: servers, client: client, steps: steps,
-                filePath: field.file, indexInFile: index
-            )
-        } catch {
-            var error = error
-            error.scenarioID = id
-            throw error
-        }
+        let parsed = parseAll(bytes, file: file, defaultCapability: defaultCapability)
+        if let first = parsed.errors.first { throw first }
+        return parsed.scenarios
     }
 
     static func identifier(_ f: JSONField) throws(ScenarioLoadError) -> String {

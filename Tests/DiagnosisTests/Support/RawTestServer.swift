@@ -3,8 +3,7 @@ import HTTPWire
 
 /// A tiny loopback listener for staging things the mocks don't do: ports that accept and never
 /// answer, TLS bytes, non-HTTP services, HTML pages, hand-written JSON errors, full backlogs.
-final class RawTestServer: @unchecked Sendable {
-    // @unchecked: `stopped` is guarded by `lock`.
+final class RawTestServer: Sendable {
     /// What to do with the connection once the handler returned. The server alone closes
     /// connections.
     enum Disposition: Sendable { case close, hold }
@@ -13,8 +12,7 @@ final class RawTestServer: @unchecked Sendable {
     let port: UInt16
     let address: SocketAddress
     private let listener: Socket
-    private let lock = NSLock()
-    private var stopped = false
+    private let stopped = LockedValue(false)
     private let done = DispatchSemaphore(value: 0)
 
     /// Listens on `host` (port 0) and runs `handler` for each connection after reading the request head
@@ -68,7 +66,7 @@ final class RawTestServer: @unchecked Sendable {
         thread.start()
     }
 
-    private var isStopped: Bool { lock.withLock { stopped } }
+    private var isStopped: Bool { stopped.withLock { $0 } }
 
     static func headEnd(_ b: [UInt8]) -> Int? {
         guard b.count >= 4 else { return nil }
@@ -79,7 +77,7 @@ final class RawTestServer: @unchecked Sendable {
     var url: String { "http://\(address.urlHost):\(port)" }
 
     func stop() {
-        lock.withLock { stopped = true }
+        stopped.withLock { $0 = true }
         done.wait()
         listener.close()
     }

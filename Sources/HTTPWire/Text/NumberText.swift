@@ -1,9 +1,8 @@
-import Foundation
-
 // MARK: - NumberText
 
-/// Locale-independent number formatting: always `.` as decimal separator, never grouping separators
-/// (JUnit `time="8,926.953"` breaks Jenkins and TestNG readers).
+/// The one number formatter: locale-independent, always `.` as decimal separator, never grouping
+/// separators (JUnit `time="8,926.953"` breaks Jenkins and TestNG readers), plus counted nouns
+/// ("1 scenario", "2 errors") and durations for people (`8.66 s`, `250 ms`).
 public enum NumberText {
     /// `value` with exactly `digits` decimals (`1.5, 3` → `1.500`); `-` for non-finite values.
     public static func fixed(_ value: Double, digits: Int) -> String {
@@ -33,6 +32,15 @@ public enum NumberText {
         return fixed(value, digits: 0)
     }
 
+    /// ``compact(_:)`` without trailing zeros: `20`, `1.5`, `0.25`.
+    public static func short(_ value: Double) -> String {
+        var text = compact(value)
+        guard text.contains(".") else { return text }
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
     /// A signed percentage (`+12.5%`, `-3.0%`).
     public static func signedPercent(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }
@@ -44,28 +52,21 @@ public enum NumberText {
         (value >= 0 ? "+" : "") + compact(value)
     }
 
-    /// ISO-8601 UTC with milliseconds, `2026-11-21T21:21:07.123Z`.
-    public static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+    /// `count` and the noun, singular for exactly one: `count(1, "scenario")` → `1 scenario`,
+    /// `count(3, "match", plural: "matches")` → `3 matches`.
+    public static func count(_ count: Int, _ singular: String, plural: String? = nil) -> String {
+        "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
     }
 
-    /// The JUnit XSD timestamp form, `2026-11-21T21:21:07` (UTC, no zone designator).
-    public static func junitTimestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
-
-    /// Parses ISO-8601 with or without fractional seconds.
-    public static func parseISO8601(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+    /// A duration for people: `850 µs`, `12.3 ms`, `250 ms`, `8.66 s`, `2 min 5 s`.
+    public static func duration(seconds: Double) -> String {
+        guard seconds.isFinite else { return "-" }
+        let magnitude = abs(seconds)
+        if magnitude < 0.001 { return fixed(seconds * 1e6, digits: 0) + " µs" }
+        if magnitude < 0.1 { return fixed(seconds * 1000, digits: 1) + " ms" }
+        if magnitude < 1 { return fixed(seconds * 1000, digits: 0) + " ms" }
+        if magnitude < 120 { return fixed(seconds, digits: 2) + " s" }
+        let whole = Int(magnitude.rounded())
+        return (seconds < 0 ? "-" : "") + "\(whole / 60) min \(whole % 60) s"
     }
 }

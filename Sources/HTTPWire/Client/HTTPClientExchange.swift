@@ -1,0 +1,217 @@
+/// The state of one run of ``HTTPClientConnection``; lives on the running thread only.
+struct HTTPClientExchange {
+    let connection: HTTPClientConnection
+    var request: HTTPClientRequest { connection.request }
+    var options: HTTPClientOptions { connection.options }
+    var timeline = HTTPTimeline()
+    var socket: Socket?
+    var wake: (read: Int32, write: Int32) = (-1, -1)
+    var address: SocketAddress?
+    var responseHead: HTTPResponseHead?
+    var lastBytes: [UInt8] = []
+    var totalDeadline: MonotonicInstant?
+
+    init(connection: HTTPClientConnection) {
+        self.connection = connection
+        totalDeadline = connection.options.timeouts.total.map { MonotonicInstant(nanoseconds: timeline.start) + $0 }
+    }
+
+    mutating func cleanUp() {
+        _ = connection.register(socket: nil)
+        socket?.close()
+        socket = nil
+        connection.closeWake(wake)
+        wake = (-1, -1)
+    }
+
+    // MARK: - Errors
+
+    func failure(
+        _ code: HTTPClientError.Code, _ message: String, socketError: SocketError? = nil,
+        parseError: HTTPResponseParseError? = nil, timeout: Duration? = nil
+    ) -> HTTPClientError {
+        var timeline = self.timeline
+        let now = MonotonicClock.now()
+        timeline.end = now
+        var error = HTTPClientError(code, message, timeline: timeline)
+        error.address = address
+        error.host = request.host
+        error.socketError = socketError
+        error.errno = socketError?.errno
+        error.parseError = parseError
+        error.timeout = timeout
+        if timeout != nil { error.waited = MonotonicInstant(nanoseconds: timeline.start).duration(to: MonotonicInstant(nanoseconds: now)) }
+        error.responseHead = responseHead
+        if !lastBytes.isEmpty { error.snippet = quote(lastBytes.suffix(200)) }
+        return error
+    }
+
+    func cancelledError() -> HTTPClientError {
+        failure(.cancelled, "the exchange was cancelled")
+    }
+
+    func totalTimeoutError() -> HTTPClientError {
+        let limit = options.timeouts.total
+        return failure(
+            .totalTimeout, "total timeout of \(limit.map(Socket.describe) ?? "?") exceeded", timeout: limit)
+    }
+
+    // MARK: - Steps
+
+    mutating func run(_ emit: (HTTPClientEvent) -> Void) throws(HTTPClientError) -> HTTPTimeline {
+        do {
+            wake = try Syscalls.makePipe()
+        } catch {
+            throw failure(.connectFailed, "could not create a wake pipe", socketError: error as? SocketError)
+        }
+        guard connection.register(wakeWrite: wake.write) else { throw cancelledError() }
+        let addresses = try resolveAddresses()
+        try connect(to: addresses)
+        emit(.connected(timeline.connectAttempts))
+        let writeError = writeRequest()
+        try readResponse(emit, writeError: writeError)
+        timeline.end = MonotonicClock.now()
+        emit(.end(timeline))
+        return timeline
+    }
+
+    mutating func resolveAddresses() throws(HTTPClientError) -> [SocketAddress] {
+        if let given = request.addresses {
+            guard !given.isEmpty else { throw failure(.invalidRequest, "an empty address list was given") }
+            return given.map { $0.port == 0 ? $0.with(port: request.port) : $0 }
+        }
+        if let literal = SocketAddress(ipAddress: request.host, port: request.port) { return [literal] }
+        timeline.nameResolutionStart = MonotonicClock.now()
+        defer { timeline.nameResolutionEnd = MonotonicClock.now() }
+        do {
+            let found = try NameResolver.resolve(host: request.host, port: request.port)
+            if connection.isCancelled { throw cancelledError() }
+            return found
+        } catch let error as HTTPClientError {
+            throw error
+        } catch {
+            let socketError = error as? SocketError
+            timeline.nameResolutionEnd = MonotonicClock.now()
+            throw failure(
+                .nameResolution,
+                "cannot resolve \"\(request.host)\": \(socketError?.message ?? "\(error)")", socketError: socketError)
+        }
+    }
+
+    mutating func connect(to addresses: [SocketAddress]) throws(HTTPClientError) {
+        var lastError: SocketError?
+        for candidate in addresses {
+            address = candidate
+            let start = MonotonicClock.now()
+            if let totalDeadline, MonotonicInstant(nanoseconds: start) >= totalDeadline { throw totalTimeoutError() }
+            do {
+                let attempt = try Socket(family: candidate.family)
+                guard connection.register(socket: attempt) else {
+                    attempt.close()
+                    throw cancelledError()
+                }
+                socket = attempt
+                try connectOne(attempt, to: candidate)
+                timeline.connectAttempts.append(
+                    .init(address: candidate, start: start, end: MonotonicClock.now(), outcome: .success))
+                try? attempt.setNoDelay(true)
+                return
+            } catch let error as HTTPClientError {
+                throw error
+            } catch {
+                let socketError =
+                    (error as? SocketError)
+                    ?? SocketError(code: .other, errno: 0, syscall: "connect", message: "\(error)")
+                if connection.isCancelled { throw cancelledError() }
+                timeline.connectAttempts.append(
+                    .init(
+                        address: candidate, start: start, end: MonotonicClock.now(),
+                        outcome: .failure(socketError.code, errno: socketError.errno)))
+                socket?.close()
+                socket = nil
+                _ = connection.register(socket: nil)
+                lastError = socketError
+            }
+        }
+        let tried = addresses.map(\.description).joined(separator: ", ")
+        guard let lastError else { throw failure(.connectFailed, "no address to connect to") }
+        switch lastError.code {
+        case .connectionRefused:
+            throw failure(.connectionRefused, "connection refused by \(tried) (nothing listening?)", socketError: lastError)
+        case .timedOut:
+            throw failure(
+                .connectTimeout,
+                "connect to \(tried) did not complete within \(options.timeouts.connect.map(Socket.describe) ?? "the system limit")",
+                socketError: lastError, timeout: options.timeouts.connect)
+        case .hostUnreachable, .networkUnreachable:
+            throw failure(.unreachable, "\(tried): \(lastError.message)", socketError: lastError)
+        default:
+            throw failure(.connectFailed, "connect to \(tried) failed: \(lastError.message)", socketError: lastError)
+        }
+    }
+
+    /// Non-blocking connect bounded by the connect and total deadlines, woken by cancel.
+    func connectOne(_ socket: Socket, to address: SocketAddress) throws {
+        if try Syscalls.startConnect(socket.fd, to: address) { return }
+        let connectDeadline = options.timeouts.connect.map { MonotonicInstant.now() + $0 }
+        while true {
+            let deadline = MonotonicInstant.earliest(connectDeadline, totalDeadline)
+            let (events, woken) = try Syscalls.pollOne(
+                socket.fd, events: .writable, wakeFD: wake.read, timeoutMilliseconds: MonotonicInstant.pollMilliseconds(until: deadline))
+            if woken { throw cancelledError() }
+            if events.isEmpty {
+                let now = MonotonicInstant.now()
+                if let totalDeadline, now >= totalDeadline { throw totalTimeoutError() }
+                if let connectDeadline, now >= connectDeadline {
+                    throw SocketError(
+                        code: .timedOut, errno: Syscalls.timedOutErrno, syscall: "connect",
+                        message: "no answer within \(options.timeouts.connect.map(Socket.describe) ?? "?")",
+                        address: address.description)
+                }
+                continue
+            }
+            let pending = try Syscalls.pendingSocketError(socket.fd)
+            if pending == 0 { return }
+            throw SocketError(errno: pending, syscall: "connect", address: address.description)
+        }
+    }
+
+    /// Writes the request; returns the failure instead of throwing, because the server may have
+    /// answered (e.g. 413) before closing.
+    mutating func writeRequest() -> HTTPClientError? {
+        guard let socket else { return failure(.connectFailed, "no socket") }
+        let bytes = request.serialized()
+        let writeDeadline = MonotonicInstant.earliest(options.timeouts.headers.map { MonotonicInstant.now() + $0 }, totalDeadline)
+        var offset = 0
+        do {
+            while offset < bytes.count {
+                let sent = try bytes.withUnsafeBytes { raw in
+                    try Syscalls.sendBytes(socket.fd, UnsafeRawBufferPointer(rebasing: raw[offset...]))
+                }
+                if let sent {
+                    offset += sent
+                    continue
+                }
+                let (events, woken) = try Syscalls.pollOne(
+                    socket.fd, events: .writable, wakeFD: wake.read,
+                    timeoutMilliseconds: MonotonicInstant.pollMilliseconds(until: writeDeadline))
+                if woken { return cancelledError() }
+                if events.isEmpty, let writeDeadline, MonotonicInstant.now() >= writeDeadline {
+                    if let totalDeadline, MonotonicInstant.now() >= totalDeadline { return totalTimeoutError() }
+                    return failure(
+                        .headersTimeout, "the server did not accept the request body within \(options.timeouts.headers.map(Socket.describe) ?? "?")",
+                        timeout: options.timeouts.headers)
+                }
+            }
+        } catch {
+            if connection.isCancelled { return cancelledError() }
+            let socketError = error as? SocketError
+            timeline.requestWritten = MonotonicClock.now()
+            return failure(
+                .connectionReset, "writing the request failed after \(offset) of \(bytes.count) bytes: \(socketError?.message ?? "\(error)")",
+                socketError: socketError)
+        }
+        timeline.requestWritten = MonotonicClock.now()
+        return nil
+    }
+}
