@@ -39,11 +39,49 @@ extension SecretMasking {
     /// shape masked (``redactTokens(_:)``): what a journal, a fixture or a log line may show of
     /// text that came with a request. Returns `text` itself when nothing needed masking.
     public static func redactRequestText(_ text: String, secrets: [String]) -> String {
-        redactTokens(secrets.isEmpty ? text : redact(text, secrets: secrets))
+        let masked = secrets.isEmpty ? text : redact(text, secrets: secrets)
+        return mayHoldTokenShape(masked) ? redactTokens(masked) : masked
+    }
+
+    /// Whether `text` has a byte every token shape of ``redactTokens(_:)`` needs (`?`, `&`, `:`,
+    /// `=`, `-`, `_`, `@`, a space or tab): a plain path such as `/v1/chat/completions` has none
+    /// and is returned without scanning.
+    static func mayHoldTokenShape(_ text: String) -> Bool {
+        text.utf8.contains { b in
+            b == 0x3F || b == 0x26 || b == 0x3A || b == 0x3D || b == 0x2D || b == 0x5F || b == 0x40 || b == 0x20 || b == 0x09
+        }
+    }
+
+    /// Whether any of `secrets` (4+ bytes) occurs in `text`; does not allocate for native strings.
+    static func containsAny(_ text: String, of secrets: [String]) -> Bool {
+        guard !secrets.isEmpty else { return false }
+        var text = text
+        return text.withUTF8 { haystack in
+            for secret in secrets where secret.utf8.count >= 4 && secret.utf8.count <= haystack.count {
+                var secret = secret
+                let found = secret.withUTF8 { needle in
+                    let first = needle[0]
+                    var i = 0
+                    let last = haystack.count - needle.count
+                    while i <= last {
+                        if haystack[i] == first {
+                            var k = 1
+                            while k < needle.count, haystack[i + k] == needle[k] { k += 1 }
+                            if k == needle.count { return true }
+                        }
+                        i += 1
+                    }
+                    return false
+                }
+                if found { return true }
+            }
+            return false
+        }
     }
 
     /// `bytes` with every value of `secrets` masked; the same bytes when none occurs.
     public static func redact(_ bytes: [UInt8], secrets: [String]) -> [UInt8] {
+        guard !secrets.isEmpty else { return bytes }
         var out = bytes
         for secret in secrets.sorted(by: { $0.utf8.count > $1.utf8.count }) where secret.utf8.count >= 4 {
             out = replacing(Array(secret.utf8), with: Array(mask(secret).utf8), in: out)

@@ -120,6 +120,8 @@ public enum SecretMasking {
     /// `text` with every occurrence of each known secret (4+ characters, longest first) replaced
     /// by its ``mask(_:)``.
     public static func redact(_ text: String, secrets: [String]) -> String {
+        // The usual case on the mocks' request path: no secret occurs, nothing is copied.
+        guard containsAny(text, of: secrets) else { return text }
         let ordered = secrets.filter { $0.count >= 4 }.sorted { $0.utf8.count > $1.utf8.count }
         guard !ordered.isEmpty else { return text }
         var bytes = Array(text.utf8)
