@@ -14,8 +14,19 @@ extension SecretMasking {
     public static func requestSecrets(headers: HTTPHeaders, target: String) -> [String] {
         var out: [String] = []
         for field in headers where isSecretHeader(field.name) {
-            add(secretPart(of: field.value), to: &out)
+            collectSecret(ofHeaderValue: field.value, into: &out)
         }
+        collectQuerySecrets(target: target, into: &out)
+        return out
+    }
+
+    /// Adds the secret of a secret header's value (``requestSecrets(headers:target:)``) to `secrets`.
+    public static func collectSecret(ofHeaderValue value: String, into secrets: inout [String]) {
+        add(secretPart(of: value), to: &secrets)
+    }
+
+    /// Adds the values of key-like query parameters of `target` (``requestSecrets(headers:target:)``) to `secrets`.
+    public static func collectQuerySecrets(target: String, into out: inout [String]) {
         if let question = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             let query = target[target.index(after: question)...]
             for pair in query.split(separator: "&") {
@@ -27,7 +38,6 @@ extension SecretMasking {
                 if let decoded = raw.removingPercentEncodingASCII(), decoded != raw { add(decoded, to: &out) }
             }
         }
-        return out
     }
 
     /// Query parameter names (lowercase) whose values are secrets.

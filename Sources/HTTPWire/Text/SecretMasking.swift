@@ -137,9 +137,14 @@ public enum SecretMasking {
     /// tells a user to `export OPENAI_API_KEY=ollama` must keep showing the value.
     public static func isPlaceholder(_ value: String) -> Bool {
         if value.contains("…") || value == "***" { return true }
-        let known: Set<String> = ["ollama", "lm-studio", "lmstudio", "empty", "sk-no-key-required", "dummy", "none", "not-needed", "local"]
-        return known.contains(value.lowercased())
+        // No placeholder is longer than 18 bytes: a real key is decided without lowercasing it.
+        guard value.utf8.count <= 18 else { return false }
+        return placeholderValues.contains(value.lowercased())
     }
+
+    private static let placeholderValues: Set<String> = [
+        "ollama", "lm-studio", "lmstudio", "empty", "sk-no-key-required", "dummy", "none", "not-needed", "local",
+    ]
 
     /// `text` with token-shaped secrets masked, whatever their value:
     /// - credential fields `Authorization: Bearer x`, `x-api-key=x`, `"api_key": "x"`, `secret: x`

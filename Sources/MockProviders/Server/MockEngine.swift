@@ -90,7 +90,7 @@ public final class MockEngine: Sendable {
         let end = MonotonicClock.now()
         // Secrets of this request (secret headers, key-like query parameters) are masked wherever
         // the journal repeats them: target, path, fault texts (a `message=` may quote a key).
-        let secrets = SecretMasking.requestSecrets(headers: headers, target: request.head.target)
+        let (journaledHeaders, secrets) = journaled(headers, target: request.head.target)
         let target = SecretMasking.redactRequestText(request.head.target, secrets: secrets)
         let journaledPath = mock.path.utf8.elementsEqual(request.head.target.utf8) ? target : SecretMasking.redactRequestText(mock.path, secrets: secrets)
         if case .failed(let message) = outcome { outcome = .failed(SecretMasking.redactRequestText(message, secrets: secrets)) }
@@ -100,7 +100,7 @@ public final class MockEngine: Sendable {
             startedAtNanoseconds: arrived, offsetMilliseconds: Double(arrived &- createdAt) / 1e6,
             wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: target,
             path: journaledPath, model: model, stream: mock.stream,
-            headers: journaledHeaders(headers, secrets: secrets), bodyBytes: request.body.count,
+            headers: journaledHeaders, bodyBytes: request.body.count,
             status: exchange.status, chunksSent: exchange.chunksSent, bytesSent: exchange.bytesSent,
             faults: faults.map { SecretMasking.redactRequestText($0.description, secrets: secrets) }, fixture: fixtureName, outcome: outcome,
             headNanoseconds: exchange.headAt.map { $0 &- arrived }, firstByteNanoseconds: exchange.firstByteAt.map { $0 &- arrived },
@@ -125,36 +125,47 @@ public final class MockEngine: Sendable {
         return true
     }
 
-    /// Request headers as journaled: every field; secret headers (``SecretMasking/isSecretHeader(_:)``)
-    /// masked; in the others, every value of `secrets` masked (and token shapes in the fault
-    /// header, whose `message=` is free text); other values cut at 256 characters.
-    static func journaledHeaders(_ headers: HTTPHeaders, secrets: [String] = []) -> [(name: String, value: String)] {
-        journaledHeaders(headers, secrets: secrets, mask: SecretMasking.mask)
-    }
-
-    /// ``journaledHeaders(_:secrets:)`` with the engine's cache of masked values (a client sends the
-    /// same key on every request).
-    func journaledHeaders(_ headers: HTTPHeaders, secrets: [String]) -> [(name: String, value: String)] {
-        MockEngine.journaledHeaders(headers, secrets: secrets, mask: maskedValues.mask)
-    }
-
-    private static func journaledHeaders(_ headers: HTTPHeaders, secrets: [String], mask: (String) -> String) -> [(name: String, value: String)] {
+    /// Request headers as journaled, and the request's secrets
+    /// (``SecretMasking/requestSecrets(headers:target:)``), in one pass over the fields: every field
+    /// is kept; secret headers (``SecretMasking/isSecretHeader(_:)``) are masked; in the others every
+    /// secret value is masked (and token shapes in the fault header, whose `message=` is free
+    /// text); other values are cut at 256 characters.
+    static func journaled(_ headers: HTTPHeaders, target: String, mask: (String) -> String = SecretMasking.mask) -> (headers: [(name: String, value: String)], secrets: [String]) {
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count)
-        for f in headers {
+        var secrets: [String] = []
+        var isSecret: UInt64 = 0  // bit i: field i is secret (fields past 64 are checked again)
+        for (i, f) in headers.enumerated() {
             if SecretMasking.isSecretHeader(f.name) {
+                if i < 64 { isSecret |= 1 << UInt64(i) }
+                SecretMasking.collectSecret(ofHeaderValue: f.value, into: &secrets)
                 out.append((f.name, mask(f.value)))
-                continue
+            } else {
+                out.append((f.name, f.value))
             }
-            var value = f.value
-            if f.name.caseInsensitiveEquals(faultHeader) {
+        }
+        if target.utf8.contains(UInt8(ascii: "?")) { SecretMasking.collectQuerySecrets(target: target, into: &secrets) }
+        for i in out.indices {
+            let secret = i < 64 ? (isSecret >> UInt64(i)) & 1 == 1 : SecretMasking.isSecretHeader(out[i].name)
+            if secret { continue }
+            let isFaultHeader = out[i].name.utf8.count == 16 && out[i].name.caseInsensitiveEquals(faultHeader)
+            if secrets.isEmpty, !isFaultHeader, out[i].value.utf8.count <= 256 { continue }
+            var value = out[i].value
+            if isFaultHeader {
                 value = SecretMasking.redactRequestText(value, secrets: secrets)
             } else if !secrets.isEmpty {
                 value = SecretMasking.redact(value, secrets: secrets)
             }
-            out.append((f.name, value.utf8.count <= 256 ? value : String(value.prefix(256))))
+            if value.utf8.count > 256 { value = String(value.prefix(256)) }
+            out[i].value = value
         }
-        return out
+        return (out, secrets)
+    }
+
+    /// ``journaled(_:target:mask:)`` with the engine's cache of masked values (a client sends the
+    /// same key on every request).
+    func journaled(_ headers: HTTPHeaders, target: String) -> (headers: [(name: String, value: String)], secrets: [String]) {
+        MockEngine.journaled(headers, target: target, mask: maskedValues.mask)
     }
 
     /// Clears the journal, restores the start-up faults with zeroed counters, and rewinds fixtures.
