@@ -136,9 +136,12 @@ public enum SecretMasking {
     /// `none`, `not-needed`, `local`) and values already shown masked (`sk-…`, `***`). Advice that
     /// tells a user to `export OPENAI_API_KEY=ollama` must keep showing the value.
     public static func isPlaceholder(_ value: String) -> Bool {
-        if value.contains("…") || value == "***" { return true }
+        // Already masked: an ellipsis (E2 80 A6) anywhere, or `***`.
+        let bytes = value.utf8
+        if bytes.count >= 3, bytes.contains(0xE2), value.contains("…") { return true }
+        if value == "***" { return true }
         // No placeholder is longer than 18 bytes: a real key is decided without lowercasing it.
-        guard value.utf8.count <= 18 else { return false }
+        guard bytes.count <= 18 else { return false }
         return placeholderValues.contains(value.lowercased())
     }
 

@@ -73,7 +73,8 @@ extension OpenAICompatibleResponder {
         let physics = configuration.physics
         var jitter = jitterStream.generator(number: request.number)
         let started = restV0 ? MonotonicClock.now() : 0
-        let longest = chat.outputs.map(\.tokens.count).max() ?? 0
+        var longest = 0
+        for output in chat.outputs { longest = max(longest, output.tokens.count) }
         try simulateGeneration(tokenCount: longest, writer: writer, rng: &jitter)
         let textBytes = chat.outputs.reduce(0) { $0 + $1.text.utf8.count }
         var w = JSONByteWriter(reservingCapacity: 640 + textBytes + 160 * (chat.outputs.count - 1))
