@@ -29,10 +29,12 @@ let package = Package(
         .target(name: "ScenarioRunner", dependencies: ["HTTPWire", "ProviderClient", "MockProviders", "Reporting"]),
         // `diagnose`: the probe ladder and the failure-mode catalog.
         .target(name: "Diagnosis", dependencies: ["HTTPWire", "ProviderClient"]),
+        // `llmcheck load`: load modes, arrival processes, per-request metrics, load reports.
+        .target(name: "LoadTesting", dependencies: ["HTTPWire", "ProviderClient", "Reporting"]),
         // Subcommands, argument parsing and output.
         .target(
             name: "LLMCheckCLI",
-            dependencies: ["HTTPWire", "ProviderClient", "MockProviders", "Reporting", "ScenarioRunner", "Diagnosis"]
+            dependencies: ["HTTPWire", "ProviderClient", "MockProviders", "Reporting", "ScenarioRunner", "Diagnosis", "LoadTesting"]
         ),
         .executableTarget(name: "llmcheck", dependencies: ["LLMCheckCLI"]),
         // Helpers shared by the test targets: raw sockets, temporary directories, waiting.
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "ScenarioRunnerTests", dependencies: ["ScenarioRunner", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "MockProviders", "TestSupport"]),
+        .testTarget(name: "LoadTestingTests", dependencies: ["LoadTesting", "MockProviders", "TestSupport"]),
         .testTarget(name: "LLMCheckCLITests", dependencies: ["LLMCheckCLI", "TestSupport"]),
     ]
 )

@@ -10,14 +10,18 @@ public enum LLMCheckCLI {
     public static let commands: [any Command.Type] = [
         DiagnoseCommand.self,
         RunCommand.self,
+        VerdictCommand.self,
         ServeCommand.self,
         RecordCommand.self,
+        ProxyCommand.self,
         FixturesValidateCommand.self,
         ReportMergeCommand.self,
         DiscoverCommand.self,
         ModelsCommand.self,
         ChatCommand.self,
         BenchCommand.self,
+        LoadCommand.self,
+        LoadMergeCommand.self,
     ]
 
     /// Runs `llmcheck` with `arguments` (without the program name) and returns the exit code.

@@ -4,22 +4,15 @@
 #
 #   Tests/Conformance/run.sh [path/to/llmcheck]      (default: .build/debug/llmcheck)
 #
-# Env: CONFORMANCE_VENV (default ${TMPDIR:-/tmp}/llmcheck-conformance-venv), reused when its
-# pinned versions match requirements.txt.
+# Env: CONFORMANCE_VENV (see venv.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-.build/debug/llmcheck}
 [ -x "$bin" ] || { echo "llmcheck binary not found: $bin"; echo "0 passed, 1 failed"; exit 1; }
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 work=${TMPDIR:-/tmp}
-venv=${CONFORMANCE_VENV:-$work/llmcheck-conformance-venv}
-stamp="$venv/.requirements"
-if ! cmp -s "$here/requirements.txt" "$stamp" 2>/dev/null; then
-  rm -rf "$venv"
-  python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt" \
-    || { echo "could not install the official clients"; echo "0 passed, 1 failed"; exit 1; }
-  cp "$here/requirements.txt" "$stamp"
-fi
+. "$here/venv.sh"
+[ "$venv_ok" = 1 ] || { echo "could not install the official clients"; echo "0 passed, 1 failed"; exit 1; }
 
 logdir=$(mktemp -d "$work/llmcheck-conformance.XXXXXX")
 # The control token every `serve` below requires for changes on /__llmcheck/ (conformance.py sends it).

@@ -100,7 +100,7 @@ struct HTTPServerProtocolTests {
         ErrorCase(name: "Content-Length too large", request: "POST / HTTP/1.1\r\nContent-Length: 65\r\n\r\n", status: 413),
         ErrorCase(
             name: "chunked body too large",
-            request: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n41\r\n" + String(repeating: "b", count: 65) + "\r\n0\r\n\r\n",
+            request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n41\r\n" + String(repeating: "b", count: 65) + "\r\n0\r\n\r\n",
             status: 413),
         ErrorCase(name: "garbage request line", request: "HELLO\r\n\r\n", status: 400),
         // 400 at once, not 408 after the read timeout: a TLS client never sends a line end.
@@ -110,7 +110,7 @@ struct HTTPServerProtocolTests {
         ErrorCase(name: "HTTP/3.0", request: "GET / HTTP/3.0\r\n\r\n", status: 505),
         ErrorCase(name: "gzip transfer coding", request: "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", status: 501),
         ErrorCase(name: "incomplete head (slow loris)", request: "GET / HTTP/1.1\r\nHost: x\r\n", status: 408),
-        ErrorCase(name: "body never arrives", request: "POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc", status: 408),
+        ErrorCase(name: "body never arrives", request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc", status: 408),
     ])
     func protocolErrorsGetStatusCloseAndText(_ testCase: ErrorCase) async throws {
         try await withHTTPServer(configuration: Self.limitConfiguration, handler: Self.echo) { server in

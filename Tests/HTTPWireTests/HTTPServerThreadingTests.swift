@@ -68,7 +68,7 @@ struct HTTPServerThreadingTests {
         try await withHTTPServer(
             // Long enough for the request to arrive under a loaded test run (the connection counts
             // as idle from its accept), short enough to wait for.
-            configuration: Self.configuration(cooperative: cooperative, idleTimeout: .seconds(1)),
+            configuration: Self.configuration(cooperative: cooperative, idleTimeout: .seconds(3)),
             handler: { _, writer in try writer.respond(status: .ok, text: "ok") }
         ) { server in
             let connection = try await RawTestConnection.connect(port: server.port)

@@ -70,27 +70,35 @@ import Testing
                 executable: binary, arguments: ["serve", "openai", "--port", "0", "--tps", "5", "--reply", reply],
                 outputPath: tmp.file("serve.txt")
             )
-            defer { Task { await server.stop() } }
-            let url = try await server.waitForOutputLine(timeout: .seconds(20)) { $0.hasPrefix("http://") ? String($0) : nil }
-            let script = """
-                import os, subprocess, sys, time
-                r, w = os.pipe(); os.close(r)
-                t = time.time()
-                p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, timeout=50)
-                print("status=%d seconds=%.1f" % (p.returncode, time.time() - t)); print(p.stderr.decode(errors="replace"))
-                """
-            let chat = try ChildProcess(
-                executable: try #require(BuiltBinary.python),
-                arguments: ["-c", script, binary, "chat", "--url", url, "--model", "gpt-4o-mini", "hi"],
-                outputPath: tmp.file("chat.txt")
-            )
-            #expect(await chat.waitForExit(timeout: .seconds(55)))
-            let text = chat.output
-            #expect(text.contains("status=141"), "\(text)")
-            let seconds = text.split(separator: "seconds=").last.flatMap { Double($0.prefix { $0 != "\n" }) } ?? 99
-            #expect(seconds < 20, "the stream stopped instead of running to its end (40 s): \(text)")
-            #expect(!text.contains("error:"), "nothing is printed after the pipe closed: \(text)")
+            // Stopped on every path before the test returns: a detached stop could outlive the test
+            // process and leave the mock running.
+            var failure: (any Error)?
+            do { try await closedPipeChat(binary: binary, server: server, tmp: tmp) } catch { failure = error }
+            _ = await server.stop()
+            if let failure { throw failure }
         }
+    }
+
+    private func closedPipeChat(binary: String, server: ChildProcess, tmp: TemporaryDirectory) async throws {
+        let url = try await server.waitForOutputLine(timeout: .seconds(20)) { $0.hasPrefix("http://") ? String($0) : nil }
+        let script = """
+            import os, subprocess, sys, time
+            r, w = os.pipe(); os.close(r)
+            t = time.time()
+            p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, timeout=50)
+            print("status=%d seconds=%.1f" % (p.returncode, time.time() - t)); print(p.stderr.decode(errors="replace"))
+            """
+        let chat = try ChildProcess(
+            executable: try #require(BuiltBinary.python),
+            arguments: ["-c", script, binary, "chat", "--url", url, "--model", "gpt-4o-mini", "hi"],
+            outputPath: tmp.file("chat.txt")
+        )
+        #expect(await chat.waitForExit(timeout: .seconds(55)))
+        let text = chat.output
+        #expect(text.contains("status=141"), "\(text)")
+        let seconds = text.split(separator: "seconds=").last.flatMap { Double($0.prefix { $0 != "\n" }) } ?? 99
+        #expect(seconds < 20, "the stream stopped instead of running to its end (40 s): \(text)")
+        #expect(!text.contains("error:"), "nothing is printed after the pipe closed: \(text)")
     }
 
     // MARK: - Colour (item 7)

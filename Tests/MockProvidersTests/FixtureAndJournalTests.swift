@@ -83,7 +83,9 @@ struct FixtureAndJournalTests {
     }
 
     @Test func journalMasksSecretsAndRecordsEarlyClose() async throws {
-        try await withMock(.ollama, configure: { $0.physics = StreamingPhysics(tokensPerSecond: 20) }) { server in
+        // Slow enough (2 tokens/s) that the stream is still running when the client leaves, even when
+        // this test is scheduled late on a loaded machine.
+        try await withMock(.ollama, configure: { $0.physics = StreamingPhysics(tokensPerSecond: 2) }) { server in
             let connection = try await RawTestConnection.connect(port: server.port)
             try await connection.send(rawRequest("POST", "/api/chat", json: FaultInjectionTests.ollamaChat, headers: [("Authorization", "Bearer sk-secret-key-123456789")]))
             _ = await connection.read(atLeast: 300)
@@ -156,6 +158,7 @@ struct RecordingProxyTests {
             #expect(exchange.request.method == "POST")
             #expect(exchange.request.path == "/api/chat")
             #expect(exchange.request.body == ["model": "llama3.2:3b"])
+            #expect(exchange.request.streams == true)  // Ollama streams when `stream` is absent
             #expect(exchange.response.chunks.flatMap(\.bytes) == viaProxy.body)
             let text = fixture.jsonValue.prettySerialized()
             #expect(!text.contains("sk-proxy-secret"))

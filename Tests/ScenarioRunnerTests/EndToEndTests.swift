@@ -18,7 +18,7 @@ struct EndToEndTests {
         """
     static let caught = """
         {"id": "e2e.caught", "description": "ignores Retry-After", "tags": ["e2e"],
-         "servers": [{"name": "main", "personality": "ollama", "faults": [{"status": 429, "retry_after_ms": 120, "times": 1}]}],
+         "servers": [{"name": "main", "personality": "ollama", "faults": [{"status": 429, "retry_after_ms": 1000, "times": 1}]}],
          "client": {"kind": "misbehaving", "misbehaviours": ["ignore-retry-after"]},
          "steps": [{"operation": "chat", "expect": {"attempts": 2, "findings": ["retry-after-ignored"]}}]}
         """

@@ -110,7 +110,7 @@ struct JournalMeasurementTests {
         var client = Scenario.Client()
         client.retry.maxRetries = 0
         let ids = VerdictEngine().judge(exchanges: list, step: Scenario.Step(name: "s", operation: .chat), client: client, outcomes: [outcome]).map(\.id)
-        #expect(!ids.contains("retry-storm"))
+        #expect(!ids.contains("no-backoff"))
     }
 
     @Test func withoutAttemptHeadersArrivalOrderIsTheFallback() {

@@ -1,4 +1,5 @@
 import Testing
+import MockProviders
 @testable import ScenarioRunner
 
 @Suite("Shards and seeds")
@@ -73,8 +74,8 @@ struct ShardAndSeedTests {
         let again = executor.makeRequests(scenario: scenario, step: scenario.steps[0], index: 0, servers: servers.mapValues { var s = $0; s.port = 2; return s }, seed: 5)
         #expect(first.map(\.seed) == again.map(\.seed))
         #expect(first.map(\.requestID) == ["s0.r0"])
-        var rng1 = SplitMix(seed: first[0].seed)
-        var rng2 = SplitMix(seed: again[0].seed)
+        var rng1 = SeededRandom(seed: first[0].seed)
+        var rng2 = SeededRandom(seed: again[0].seed)
         #expect((0..<5).map { _ in rng1.next() } == (0..<5).map { _ in rng2.next() })
     }
 }
@@ -97,5 +98,20 @@ struct DeadlineRaceTests {
         let value = await SuiteRunner.race(work, milliseconds: 20)
         #expect(value == nil)
         work.cancel()
+    }
+}
+
+@Suite("Request identity")
+struct RequestIdentityTests {
+    @Test func parsesItsOwnTextOnly() {
+        #expect(RequestIdentity("s3.r12") == RequestIdentity(step: 3, index: 12))
+        #expect(RequestIdentity(step: 3, index: 12).description == "s3.r12")
+        for bad in ["", "s", "s1", "s1.", "s1.r", "x1.r2", "s-1.r2", "s1.r2x", "s1.r+2", "s١.r2"] { #expect(RequestIdentity(bad) == nil, "\(bad)") }
+    }
+
+    @Test func ordersNumerically() {
+        // As strings "s0.r10" < "s0.r2"; as identities the tenth request comes last.
+        let ids = ["s0.r10", "s0.r2", "s1.r0"].compactMap(RequestIdentity.init).sorted()
+        #expect(ids.map(\.description) == ["s0.r2", "s0.r10", "s1.r0"])
     }
 }

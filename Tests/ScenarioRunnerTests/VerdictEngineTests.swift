@@ -62,11 +62,56 @@ struct VerdictEngineTests {
         #expect(ids([exchange(1, at: 0, ends: 1, status: 404)], outcome: .error).isEmpty)
     }
 
-    // MARK: - retry-storm
+    // MARK: - no-backoff, retry-storm
 
-    @Test func retryStormFiresWithoutBackoff() {
+    @Test func noBackoffFiresWithoutBackoff() {
         let j = [exchange(1, at: 0, ends: 1, status: 500), exchange(2, at: 1, ends: 2, status: 500), exchange(3, at: 2, ends: 3, status: 500)]
+        #expect(ids(j, outcome: .error).contains("no-backoff"))
+        #expect(!ids(j, outcome: .error).contains("retry-storm"))
+    }
+
+    @Test func retryStormFiresBeyondThePolicy() {
+        var j: [ObservedExchange] = []
+        for n in 0..<5 {
+            let start = UInt64(n) * 50
+            j.append(exchange(n + 1, at: start, ends: start + 1, status: 500))
+        }
         #expect(ids(j, outcome: .error).contains("retry-storm"))
+    }
+
+    @Test func duplicateAfterSuccessFires() {
+        let j = [exchange(1, at: 0, ends: 1, status: 200), exchange(2, at: 30, ends: 31, status: 200)]
+        #expect(ids(j, outcome: .success).contains("duplicate-after-success"))
+        #expect(!ids([exchange(1, at: 0, ends: 1, status: 200)], outcome: .success).contains("duplicate-after-success"))
+    }
+
+    @Test func withoutIdsADifferentBodyIsADifferentRequest() {
+        func plain(_ n: Int, at start: UInt64, body: UInt64) -> ObservedExchange {
+            ObservedExchange(server: "main", sequence: n, path: "/v1/chat/completions", bodyFingerprint: body,
+                             receivedAt: start * ms, endedAt: (start + 1) * ms, status: 200)
+        }
+        let twoQuestions = [plain(1, at: 0, body: 1), plain(2, at: 30, body: 2)]
+        #expect(!ids(twoQuestions).contains("duplicate-after-success"))
+        let sameTwice = [plain(1, at: 0, body: 1), plain(2, at: 30, body: 1)]
+        #expect(ids(sameTwice).contains("duplicate-after-success"))
+    }
+
+    @Test func keptReadingAfterFailureFires() {
+        // The client reported failure at 100 ms but the mock wrote the stream to its end until 900 ms.
+        var failed = RequestOutcome(requestID: "s0.r0", kind: .error, errorCode: "idleTimeout")
+        failed.timing = RequestOutcome.Timing(send: 0, end: 100 * ms)
+        let late = [exchange(1, at: 0, ends: 900, status: 200)]
+        #expect(engine.judge(exchanges: late, step: Scenario.Step(name: "s", operation: .chat), client: Scenario.Client(), outcomes: [failed]).map(\.id).contains("kept-reading-after-failure"))
+        let closed = [exchange(1, at: 0, ends: 110, status: 200, ending: .clientClosed(chunks: 2))]
+        #expect(engine.judge(exchanges: closed, step: Scenario.Step(name: "s", operation: .chat), client: Scenario.Client(), outcomes: [failed]).isEmpty)
+    }
+
+    @Test func llmockAliasesNameOurFindings() {
+        #expect(FindingCatalog.canonicalID("retry_after_ignored") == "retry-after-ignored")
+        #expect(FindingCatalog.canonicalID("retried_non_retryable") == "non-retryable-retried")
+        #expect(FindingCatalog.canonicalID("no_read_timeout") == "no-idle-timeout")
+        #expect(FindingCatalog.canonicalID("gave_up") == "gave-up-early")
+        #expect(FindingCatalog.canonicalID("made_up_code") == nil)
     }
 
     @Test func backoffIsFine() {

@@ -144,18 +144,18 @@ extension Syscalls {
 
     // MARK: - Helpers
 
-    private static func check(_ call: String, _ result: Int32) throws {
+    static func check(_ call: String, _ result: Int32) throws {
         if result != 0 { throw SocketError(errno: result, syscall: call) }
     }
 
-    private static func makeCStringArray(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
+    static func makeCStringArray(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
         let array = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: strings.count + 1)
         for (index, string) in strings.enumerated() { array[index] = strdup(string) }
         array[strings.count] = nil
         return array
     }
 
-    private static func freeCStringArray(_ array: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) {
+    static func freeCStringArray(_ array: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) {
         var index = 0
         while let string = array[index] {
             free(string)
@@ -166,7 +166,7 @@ extension Syscalls {
 
     #if !canImport(Darwin)
     /// The descriptors open in this process, from `/proc/self/fd` (empty if it cannot be read).
-    private static func openDescriptors() -> [Int32] {
+    static func openDescriptors() -> [Int32] {
         guard let directory = opendir("/proc/self/fd") else { return [] }
         defer { closedir(directory) }
         var descriptors: [Int32] = []

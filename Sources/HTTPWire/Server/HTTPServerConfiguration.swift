@@ -10,17 +10,22 @@ public struct HTTPServerConfiguration: Sendable {
         public var maximumHeaderCount: Int
         /// Largest request body accepted; larger gets `413 Payload Too Large`. Default 32 MiB.
         public var maximumBodyBytes: Int
+        /// Whether requests follow RFC 9112 §3.2 on `Host`: an HTTP/1.1 request without one, any
+        /// request with more than one, or an invalid value gets `400`. Default true.
+        public var requiresValidHost: Bool
 
         public init(
             maximumRequestLineLength: Int = 8 * 1024,
             maximumHeaderBytes: Int = 64 * 1024,
             maximumHeaderCount: Int = 100,
-            maximumBodyBytes: Int = 32 * 1024 * 1024
+            maximumBodyBytes: Int = 32 * 1024 * 1024,
+            requiresValidHost: Bool = true
         ) {
             self.maximumRequestLineLength = maximumRequestLineLength
             self.maximumHeaderBytes = maximumHeaderBytes
             self.maximumHeaderCount = maximumHeaderCount
             self.maximumBodyBytes = maximumBodyBytes
+            self.requiresValidHost = requiresValidHost
         }
     }
 

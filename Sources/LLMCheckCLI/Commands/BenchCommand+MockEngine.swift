@@ -93,8 +93,8 @@ enum MockEngineBenchmark {
     }
 }
 
-/// An in-memory ``HTTPResponseWriter`` that frames like the server connection (the same header
-/// lookups, chunked or Content-Length body) so that its cost is counted, without any socket.
+/// An in-memory ``HTTPResponseWriter`` that frames like the server connection (the same
+/// ``HTTPResponseFraming`` decision and ``ChunkedBodyEncoder``) so that its cost is counted, without any socket.
 final class BenchResponseWriter: HTTPResponseWriter {
     private(set) var requestHead = HTTPRequestHead(method: .get, target: "/")
     private(set) var isHeadWritten = false
@@ -102,7 +102,6 @@ final class BenchResponseWriter: HTTPResponseWriter {
     private(set) var status = 0
     private(set) var out: [UInt8] = []
     private var isChunked = false
-    private static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
 
     init() { out.reserveCapacity(4096) }
 
@@ -113,43 +112,32 @@ final class BenchResponseWriter: HTTPResponseWriter {
         status = 0
         isChunked = false
         out.removeAll(keepingCapacity: true)
-        _ = head.isKeepAlive
     }
 
     func writeHead(_ head: HTTPResponseHead) throws {
-        let headers = head.headers
-        _ = headers.containsToken("close", in: "Connection")
-        var addChunked = false
-        if headers["Transfer-Encoding"] != nil {
-            isChunked = true
-        } else if let length = headers["Content-Length"], Int(length) != nil {
-            isChunked = false
-        } else {
-            isChunked = true
-            addChunked = true
-        }
+        // The server connection's own framing decision and head writer.
+        let decision = HTTPResponseFraming.decide(
+            for: head, requestMethod: requestHead.method, requestVersion: requestHead.version,
+            requestKeepsAlive: requestHead.isKeepAlive)
+        isChunked = decision.framing == .chunked
         status = head.status.code
-        // The server connection's own head writer.
-        head.write(to: &out, addingChunkedTransferEncoding: addChunked)
+        head.write(
+            to: &out, addingChunkedTransferEncoding: decision.addsChunkedTransferEncoding,
+            connection: decision.connectionField)
         isHeadWritten = true
     }
 
     func writeBody(_ bytes: [UInt8]) throws {
         if !isHeadWritten { try writeHead(HTTPResponseHead(status: .ok)) }
         if isChunked {
-            out.append(contentsOf: String(bytes.count, radix: 16).utf8)
-            out.append(0x0D)
-            out.append(0x0A)
-        }
-        out.append(contentsOf: bytes)
-        if isChunked {
-            out.append(0x0D)
-            out.append(0x0A)
+            ChunkedBodyEncoder.appendChunk(bytes, to: &out)
+        } else {
+            out.append(contentsOf: bytes)
         }
     }
 
     func finish() throws {
-        if isChunked { out.append(contentsOf: BenchResponseWriter.lastChunk) }
+        if isChunked { out.append(contentsOf: ChunkedBodyEncoder.lastChunk) }
         isFinished = true
     }
 

@@ -16,7 +16,10 @@ public enum BenchCommand: Command {
             --mock-engine      The mock servers' user-space cost per request without sockets: the chat.lua request
                                of Benchmarks/ is parsed and answered by MockEngine into an in-memory writer
                                (ns/request; also streaming chat, /v1/models and Ollama /api/chat).
-            With no flag, all run. Build with -c release for meaningful numbers.
+            --parser-fuzz N    N seeded, mutated requests through the request parser, whole and split at a random
+                               point: the same requests or the same error each time, buffers within the limits
+                               (exit 70 on any difference). Not part of the default run; used by Benchmarks/soak.sh.
+            With no flag, all but --parser-fuzz run. Build with -c release for meaningful numbers.
 
             EXIT CODES: 0 done, 64 usage, 70 internal error.
             """,
@@ -24,6 +27,8 @@ public enum BenchCommand: Command {
             .flag("--framers", help: "Run the framer benchmark."),
             .flag("--client-overhead", help: "Run the client-overhead benchmark."),
             .flag("--mock-engine", help: "Run the mock engine benchmark (ns per request, no sockets)."),
+            .option("--parser-fuzz", value: "N", help: "Fuzz the request parser with N seeded inputs."),
+            .option("--fuzz-seed", value: "S", help: "Seed of --parser-fuzz.", default: "1"),
             .option("--engine-case", value: "TEXT", help: "Only the mock engine cases whose name contains TEXT (e.g. non-streaming)."),
             .option("--runs", value: "N", help: "Measured runs per client-overhead case.", default: "5"),
             .option("--tokens-per-second", value: "R", help: "Pace of the paced client-overhead case.", default: "200"),
@@ -35,6 +40,22 @@ public enum BenchCommand: Command {
         var runFramers = arguments.flag("--framers")
         var runClient = arguments.flag("--client-overhead")
         var runEngine = arguments.flag("--mock-engine")
+        if let count = try arguments.int("--parser-fuzz", in: 1...1_000_000_000) {
+            let seed = UInt64(try arguments.int("--fuzz-seed", in: 0...Int.max) ?? 1)
+            let report = RequestParserFuzz.run(count: count, seed: seed)
+            if arguments.flag("--json") {
+                context.output.line(report.json.prettySerialized())
+            } else {
+                let refused = report.refused.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+                context.output.line(
+                    "parser fuzz (seed \(seed)): \(report.inputs) inputs, \(report.requests) requests parsed, refused \(refused), "
+                        + "\(report.mismatches.count) split mismatches, largest buffer \(report.largestBuffer) B, "
+                        + String(format: "%.0f inputs/s", Double(report.inputs) / max(1e-9, Double(report.nanoseconds) / 1e9)))
+                for mismatch in report.mismatches { context.output.line("  mismatch: \(mismatch)") }
+            }
+            guard report.mismatches.isEmpty else { return .software }
+            if !runFramers && !runClient && !runEngine { return .success }
+        }
         if !runFramers && !runClient && !runEngine {
             runFramers = true
             runClient = true

@@ -16,6 +16,10 @@ public enum ChatCommand: Command {
               llmcheck chat --url http://127.0.0.1:11434 --model llama3.2 "Why is the sky blue?"
               llmcheck chat --url http://127.0.0.1:8080/v1 --model any --no-stream --max-tokens 32 "Hi"
 
+            As a program under test (llmcheck run --client 'llmcheck chat'): without --url and --provider,
+            the LLMCHECK_* variables of docs/clients.md fill every flag not given, and LLMCHECK_OPERATION
+            models or embed prints model ids or the vector length instead.
+
             A streamed request answered with one JSON body instead of a stream is said so (the app's
             streaming would not stream) and exits 1. An unknown model lists the closest names served.
 
@@ -37,11 +41,17 @@ public enum ChatCommand: Command {
         positionals: [PositionalSpec(name: "prompt", help: "The user message.", isVariadic: true)])
 
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
+        switch ContractMode.operation(arguments, environment: context.environment) {
+        case "models": return try await ContractMode.listModels(arguments, context: context)
+        case "embed": return try await ContractMode.embed(arguments, context: context)
+        default: break
+        }
+        let arguments = ContractMode.apply(arguments, environment: context.environment)
         guard let model = arguments.string("--model") else { throw UsageError("--model is required") }
         let prompt = arguments.positionals.joined(separator: " ")
         guard !prompt.isEmpty else { throw UsageError("give the prompt as an argument, e.g. llmcheck chat --model m \"Hello\"") }
         let (client, notes, waiting) = try await ClientCommandSupport.makeClient(
-            arguments, context: context, timeouts: ClientCommandSupport.chatTimeouts)
+            arguments, context: context, timeouts: ContractMode.timeouts(ClientCommandSupport.chatTimeouts, environment: context.environment))
         defer { waiting.stop() }
         for note in notes { context.output.error("note: \(note)") }
         var messages: [ChatMessage] = []

@@ -80,8 +80,10 @@ enum ClientCommandSupport {
         if let route = proxy.proxy(scheme: resolved.endpoint.scheme, host: resolved.endpoint.host) {
             notes.append("via proxy \(route) (from \(proxy.sources.joined(separator: ", "))); --no-proxy to bypass")
         }
-        let configuration = ProviderClientConfiguration(
+        var configuration = ProviderClientConfiguration(
             timeouts: timeouts, progress: { indicator.update($0) }, retry: RetryPolicy(maxRetries: retries), proxy: proxy)
+        // Under `llmcheck run --client`, name the request so the run links the mock's journal to it.
+        if let testID = context.environment["LLMCHECK_TEST_ID"], !testID.isEmpty { configuration.extraHeaders.add(name: "X-Test-Id", value: testID) }
         return (ProviderClient(endpoint: resolved.endpoint, configuration: configuration), notes, indicator)
     }
 

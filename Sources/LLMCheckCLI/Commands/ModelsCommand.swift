@@ -25,6 +25,9 @@ public enum ModelsCommand: Command {
         options: ClientCommandSupport.endpointOptions(timeouts: ClientCommandSupport.modelsTimeouts) + [.flag("--json", help: "Print JSON instead of a table.")])
 
     public static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
+        if ContractMode.operation(arguments, environment: context.environment) != nil, !arguments.flag("--json") {
+            return try await ContractMode.listModels(arguments, context: context)
+        }
         let (client, notes, waiting) = try await ClientCommandSupport.makeClient(
             arguments, context: context, timeouts: ClientCommandSupport.modelsTimeouts)
         defer { waiting.stop() }

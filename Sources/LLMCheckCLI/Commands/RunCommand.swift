@@ -41,6 +41,12 @@ public enum RunCommand: Command {
               llmcheck run --filter '^openai\\.' --tag streaming --shard 2/4 --out Reports/shard-2
               llmcheck run --last-failed            # rerun what failed in the previous run's --out
               llmcheck run --filter retry --repeat 20 --max-failures 1   # hunt a flaky scenario
+              llmcheck run Scenarios/clients --client 'python3 my_app.py'
+              llmcheck run Scenarios/clients --client 'llmcheck chat'
+
+            --client runs your program once per request with LLMCHECK_PROVIDER, LLMCHECK_BASE_URL,
+            OPENAI_BASE_URL, OLLAMA_HOST … set; it prints the answer and exits 0, or exits non-zero when it
+            gave up. The contract is in docs/clients.md.
             """,
         options: [
             .option("--filter", value: "REGEX", help: "Run only scenarios whose id matches the regular expression."),
@@ -51,6 +57,7 @@ public enum RunCommand: Command {
             .option("--out", "-o", value: "DIR", help: "Directory for the reports.", default: "Reports"),
             .option("--baseline", value: "FILE", help: "Compare with a previous summary.json (or its directory); exit 2 on regression."),
             .option("--timeout", value: "SECONDS", help: "Cap every scenario's deadline (2, 500ms, 1.5s).", default: "each scenario's timeout_ms (10 s)"),
+            .option("--client", value: "'CMD ARGS'", help: "Run every selected scenario against this program (see docs/clients.md); split like a shell would."),
             .option("--max-failures", value: "N", help: "Stop scheduling after N failed or errored scenarios (the rest are reported as skipped)."),
             .option("--repeat", value: "N", help: "Run the selection N times (flake hunting); reports per repetition in --out/repeat-I.", default: "1"),
             .flag("--last-failed", help: "Run only the scenarios that failed or errored in the previous run (its --out/summary.json)."),
@@ -102,12 +109,19 @@ public enum RunCommand: Command {
             onlyIDs = failed
         }
         let selection = ScenarioSelection(filter: arguments.string("--filter"), tags: arguments.strings("--tag"), shard: shard)
-        let configuration = ConformanceRun.Configuration(
+        var configuration = ConformanceRun.Configuration(
             paths: paths, selection: selection,
             options: SuiteRunner.Options(jobs: jobs, seed: seed, timeoutMilliseconds: timeout, maxFailures: maxFailures),
             runID: context.environment["LLMCHECK_RUN_ID"] ?? context.environment["GITHUB_RUN_ID"].map { "gha-\($0)" },
             onlyIDs: onlyIDs
         )
+        if let text = arguments.string("--client") {
+            do {
+                configuration.clientCommand = Scenario.Command(argv: try Scenario.Command.split(text))
+            } catch {
+                throw UsageError("--client: \(error.message)")
+            }
+        }
 
         if arguments.flag("--list") {
             return try list(configuration, context: context)

@@ -33,7 +33,9 @@ extension ServeCommand {
         var physics = StreamingPhysics()
         if let ttft = try arguments.seconds("--ttft") { physics.timeToFirstToken = .nanoseconds(Int64(ttft * 1e9)) }
         if let text = arguments.string("--tps") {
-            guard let v = Double(text), v >= 0, v.isFinite else { throw UsageError("--tps expects a number of tokens per second ≥ 0, got '\(text)'") }
+            guard let v = CheckedNumber.number(text, in: 0...1e9), v == 0 || v >= 1e-3 else {
+                throw UsageError("--tps expects 0 or a number of tokens per second from 0.001 to 1000000000, got '\(text)'")
+            }
             physics.tokensPerSecond = v
         }
         if let text = arguments.string("--jitter") {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPWire
 import MockProviders
+import ScenarioRunner
 
 /// `llmcheck serve`: run mock providers until SIGINT/SIGTERM.
 public enum ServeCommand: Command {
@@ -64,7 +65,9 @@ public enum ServeCommand: Command {
             journalPath = resolved
         }
         var servers: [MockProviderServer] = []
-        for configuration in configurations {
+        for var configuration in configurations {
+            // Session mode: GET /__llmcheck/verdict judges the journal with the runner's verdicts.
+            configuration.sessionJudge = SessionVerdict()
             let server = MockProviderServer(configuration: configuration)
             do {
                 try server.start()

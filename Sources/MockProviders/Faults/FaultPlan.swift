@@ -7,8 +7,7 @@ import HTTPWire
 /// probabilities stay consistent however many connections run at once. The probability draw
 /// for a fault depends only on the seed, the fault's id and how many matching requests it has
 /// seen, so a run with the same seed and request order applies the same faults.
-public final class FaultPlan: @unchecked Sendable {
-    // @unchecked: every mutable property is guarded by `lock`.
+public final class FaultPlan: Sendable {
 
     /// One installed fault with its counters.
     public struct Installed: Sendable {
@@ -25,9 +24,13 @@ public final class FaultPlan: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
-    private var installed: [Installed] = []
-    private var nextID = 1
+    /// The installed faults and the next id, under one lock.
+    private struct State {
+        var installed: [Installed] = []
+        var nextID = 1
+    }
+
+    private let state = LockedValue(State())
     /// Seed of the probability draws.
     public let seed: UInt64
 
@@ -39,10 +42,10 @@ public final class FaultPlan: @unchecked Sendable {
     /// Installs a fault and returns its id.
     @discardableResult
     public func add(_ spec: FaultSpec) -> Int {
-        lock.withLock {
-            let id = nextID
-            nextID += 1
-            installed.append(Installed(id: id, spec: spec, matched: 0, applied: 0))
+        state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            state.installed.append(Installed(id: id, spec: spec, matched: 0, applied: 0))
             return id
         }
     }
@@ -50,31 +53,31 @@ public final class FaultPlan: @unchecked Sendable {
     /// Removes one fault; returns whether it existed.
     @discardableResult
     public func remove(id: Int) -> Bool {
-        lock.withLock {
-            let before = installed.count
-            installed.removeAll { $0.id == id }
-            return installed.count != before
+        state.withLock { state in
+            let before = state.installed.count
+            state.installed.removeAll { $0.id == id }
+            return state.installed.count != before
         }
     }
 
     /// Removes every fault.
-    public func removeAll() { lock.withLock { installed.removeAll() } }
+    public func removeAll() { state.withLock { $0.installed.removeAll() } }
 
     /// Sets every counter back to zero (faults stay installed).
     public func resetCounters() {
-        lock.withLock {
-            for i in installed.indices {
-                installed[i].matched = 0
-                installed[i].applied = 0
+        state.withLock { state in
+            for i in state.installed.indices {
+                state.installed[i].matched = 0
+                state.installed[i].applied = 0
             }
         }
     }
 
     /// The installed faults with their counters.
-    public var faults: [Installed] { lock.withLock { installed } }
+    public var faults: [Installed] { state.withLock { $0.installed } }
 
     /// Whether any fault is installed (a lock-free fast path is not needed; this is cheap).
-    public var isEmpty: Bool { lock.withLock { installed.isEmpty } }
+    public var isEmpty: Bool { state.withLock { $0.installed.isEmpty } }
 
     /// The faults that apply to a request, in installation order, counting it.
     public func decide(method: String, path: String, model: String?, testID: String? = nil) -> [FaultSpec] {
@@ -84,23 +87,23 @@ public final class FaultPlan: @unchecked Sendable {
     /// ``decide(method:path:model:testID:)`` that asks for the test id only when a fault is installed
     /// (a header lookup the common no-fault request does not need).
     func decide(method: String, path: String, model: String?, testID lookUpTestID: () -> String?) -> [FaultSpec] {
-        lock.withLock {
-            if installed.isEmpty { return [] }
+        state.withLock { state in
+            if state.installed.isEmpty { return [] }
             let testID = lookUpTestID()
             var chosen: [FaultSpec] = []
-            for i in installed.indices {
-                let spec = installed[i].spec
+            for i in state.installed.indices {
+                let spec = state.installed[i].spec
                 let s = spec.schedule
                 guard s.matches(method: method, path: path, model: model, testID: testID) else { continue }
-                installed[i].matched += 1
-                let n = installed[i].matched
+                state.installed[i].matched += 1
+                let n = state.installed[i].matched
                 if let r = s.requestNumber, r != n { continue }
-                if let t = s.times, installed[i].applied >= t { continue }
+                if let t = s.times, state.installed[i].applied >= t { continue }
                 if let p = s.probability {
-                    var rng = SeededRandom(seed: seed ^ SeededRandom.mix(UInt64(installed[i].id)) ^ SeededRandom.mix(UInt64(n) &* 0x1000_0001))
+                    var rng = SeededRandom(seed: seed ^ SeededRandom.mix(UInt64(state.installed[i].id)) ^ SeededRandom.mix(UInt64(n) &* 0x1000_0001))
                     if rng.nextUnit() >= p { continue }
                 }
-                installed[i].applied += 1
+                state.installed[i].applied += 1
                 chosen.append(spec)
             }
             return chosen

@@ -11,13 +11,14 @@ extension FaultSpec {
         var json: JSONValue?
     }
 
-    /// Every key the grammar knows: actions first, then action parameters, then schedule keys.
-    static let actionKeys: [String] = [
-        "delay_headers", "delay_body", "stall", "close", "cut", "rst", "malformed", "content_type",
-        "bad_chunked", "length_mismatch", "drip", "status", "stream_error",
-    ]
-    static let parameterKeys: [String] = ["after", "for", "chunk", "retry_after", "retry_after_ms", "should_retry", "message"]
+    /// Every key the grammar knows: kinds first, then their parameters, then schedule keys
+    /// (the first two come from the ``FaultKind`` table).
+    static let actionKeys: [String] = FaultKind.allCases.map(\.key)
+    static let parameterKeys: [String] = FaultParameter.allCases.map(\.rawValue)
     static let scheduleKeys: [String] = ["request", "times", "path", "model", "method", "p", "test_id"]
+
+    /// Bare kinds (`rst`) allowed by the table.
+    static let bareKeys: Set<String> = Set(FaultKind.allCases.filter { $0.row.mayBeBare }.map(\.key))
 
     // MARK: - Text form
 
@@ -46,7 +47,7 @@ extension FaultSpec {
             guard !key.isEmpty else { throw fail(.badValue, "expected key=value", start + 1) }
             if i >= chars.count || chars[i] == "," {
                 // A bare action (`rst`) takes its default; anything else needs a value.
-                guard actionKeys.contains(key), key == "rst" || key == "malformed" || key == "length_mismatch" else {
+                guard bareKeys.contains(key) else {
                     throw fail(.badValue, "'\(key)' needs a value (\(key)=VALUE)", start + 1)
                 }
                 if i < chars.count { i += 1 }
@@ -144,24 +145,23 @@ extension FaultSpec {
     // MARK: - Building
 
     static func build(_ rawItems: [Item]) throws(FaultSpecError) -> FaultSpec {
-        var items = rawItems
-        // An action's value may be `param:value`: split it into the action plus a parameter item.
-        var expanded: [Item] = []
-        for item in items {
-            if actionKeys.contains(item.key), item.json == nil || item.json?.stringValue != nil,
-               let colon = item.value.firstIndex(of: ":"), item.key != "content_type", item.key != "status"
+        var items: [Item] = []
+        // A kind's value may be `param:value`: split it into the kind plus a parameter item.
+        for item in rawItems {
+            if let kind = FaultKind(rawValue: item.key), kind.row.splitsParameterValue,
+                item.json == nil || item.json?.stringValue != nil,
+                let colon = item.value.firstIndex(of: ":")
             {
                 let param = String(item.value[..<colon]).trimmingSpaces().lowercased()
                 let value = String(item.value[item.value.index(after: colon)...]).trimmingSpaces()
-                expanded.append(Item(key: item.key, value: "", location: item.location, json: .null))
-                expanded.append(Item(key: param, value: value, location: item.location))
+                items.append(Item(key: item.key, value: "", location: item.location, json: .null))
+                items.append(Item(key: param, value: value, location: item.location))
             } else {
-                expanded.append(item)
+                items.append(item)
             }
         }
-        items = expanded
         var seen: [String: Item] = [:]
-        var actionItem: Item?
+        var kindItem: Item?
         for item in items {
             guard actionKeys.contains(item.key) || parameterKeys.contains(item.key) || scheduleKeys.contains(item.key) else {
                 var message = "unknown key '\(item.key)'"
@@ -174,122 +174,41 @@ extension FaultSpec {
             }
             seen[item.key] = item
             if actionKeys.contains(item.key) {
-                if let first = actionItem {
-                    throw FaultSpecError(code: .multipleActions, message: "one fault per spec: '\(first.key)' and '\(item.key)' both given (use a second --fault)", location: item.location)
+                if let first = kindItem {
+                    throw FaultSpecError(
+                        code: .multipleActions,
+                        message: "one fault per spec: '\(first.key)' and '\(item.key)' both given (use a second --fault)",
+                        location: item.location)
                 }
-                actionItem = item
+                kindItem = item
             }
         }
-        guard let act = actionItem else {
-            throw FaultSpecError(code: .missingAction, message: "no fault given; expected one of \(actionKeys.joined(separator: ", "))", location: items.first?.location ?? "column 1")
+        guard let kindItem, let kind = FaultKind(rawValue: kindItem.key) else {
+            throw FaultSpecError(
+                code: .missingAction, message: "no fault given; expected one of \(actionKeys.joined(separator: ", "))",
+                location: items.first?.location ?? "column 1")
         }
-        let primary: String? = act.value.isEmpty ? nil : act.value
-        func param(_ key: String) -> Item? { seen[key] }
-        func int(_ item: Item, _ name: String, min: Int = 0) throws(FaultSpecError) -> Int {
-            guard let v = Int(item.value.hasPrefix("+") ? String(item.value.dropFirst()) : item.value), v >= min else {
-                throw FaultSpecError(code: .badValue, message: "'\(name)' must be a whole number ≥ \(min), got '\(item.value)'", location: item.location)
+        var parameters: [FaultParameter: Item] = [:]
+        let allowed = Set(kind.row.parameters)
+        for parameter in FaultParameter.allCases {
+            guard let item = seen[parameter.rawValue] else { continue }
+            guard allowed.contains(parameter) else {
+                throw FaultSpecError(
+                    code: .misplacedParameter, message: "'\(parameter.rawValue)' does not apply to '\(kind.key)'", location: item.location)
             }
-            return v
+            parameters[parameter] = item
         }
-        func duration(_ item: Item, _ name: String) throws(FaultSpecError) -> Duration {
-            if let n = item.json?.doubleValue, n >= 0, n.isFinite { return .nanoseconds(Int64(n * 1e9)) }
-            guard let d = DurationText.parse(item.value) else {
-                throw FaultSpecError(code: .badValue, message: "'\(name)' must be a duration such as 500ms, 2s or 1.5, got '\(item.value)'", location: item.location)
-            }
-            return d
-        }
-        func number(_ item: Item, _ name: String) throws(FaultSpecError) -> Double {
-            guard let v = Double(item.value), v.isFinite, v >= 0 else {
-                throw FaultSpecError(code: .badValue, message: "'\(name)' must be a non-negative number, got '\(item.value)'", location: item.location)
-            }
-            return v
-        }
-        /// `after` from the primary value or the `after` parameter (default 0).
-        func after() throws(FaultSpecError) -> Int {
-            if let p = param("after") { return try int(p, "after") }
-            if let primary { return try int(Item(key: act.key, value: primary, location: act.location), "\(act.key)") }
-            return 0
-        }
-        var allowedParams: Set<String> = []
-        let action: Action
-        switch act.key {
-        case "delay_headers", "delay_body":
-            guard primary != nil else { throw FaultSpecError(code: .badValue, message: "'\(act.key)' needs a duration, e.g. \(act.key)=2s", location: act.location) }
-            let d = try duration(act, act.key)
-            action = act.key == "delay_headers" ? .delayHeaders(d) : .delayBody(d)
-        case "stall":
-            allowedParams = ["after", "for"]
-            action = .stall(afterChunks: try after(), duration: try param("for").map { i throws(FaultSpecError) in try duration(i, "for") })
-        case "close":
-            allowedParams = ["after"]
-            action = .close(afterChunks: try after())
-        case "cut":
-            allowedParams = ["after"]
-            action = .cut(afterChunks: try after())
-        case "bad_chunked":
-            allowedParams = ["after"]
-            action = .brokenChunked(afterChunks: try after())
-        case "rst":
-            allowedParams = ["after"]
-            if primary?.lowercased() == "headers" || primary?.lowercased() == "before_headers" {
-                action = .reset(afterChunks: nil)
-            } else if primary == nil, param("after") == nil {
-                action = .reset(afterChunks: nil)
-            } else {
-                action = .reset(afterChunks: try after())
-            }
-        case "malformed":
-            allowedParams = ["chunk"]
-            if let c = param("chunk") {
-                action = .malformed(chunk: try int(c, "chunk", min: 1))
-            } else if let primary {
-                action = .malformed(chunk: try int(Item(key: "malformed", value: primary, location: act.location), "malformed", min: 1))
-            } else {
-                action = .malformed(chunk: 1)
-            }
-        case "content_type":
-            guard let primary else { throw FaultSpecError(code: .badValue, message: "'content_type' needs a value (a media type, or none)", location: act.location) }
-            action = .contentType(primary.lowercased() == "none" ? nil : primary)
-        case "length_mismatch":
-            let v = primary ?? "+16"
-            guard let d = Int(v.hasPrefix("+") ? String(v.dropFirst()) : v), d != 0 else {
-                throw FaultSpecError(code: .badValue, message: "'length_mismatch' must be a non-zero whole number of bytes such as +10 or -5, got '\(v)'", location: act.location)
-            }
-            action = .lengthMismatch(delta: d)
-        case "drip":
-            guard let primary, let r = Int(primary), r > 0 else {
-                throw FaultSpecError(code: .badValue, message: "'drip' must be a positive whole number of bytes per second, got '\(primary ?? "")'", location: act.location)
-            }
-            action = .drip(bytesPerSecond: r)
-        case "status":
-            allowedParams = ["retry_after", "retry_after_ms", "should_retry", "message"]
-            guard let primary, let code = Int(primary), (400...599).contains(code) else {
-                throw FaultSpecError(code: .badValue, message: "'status' must be an HTTP error status 400–599, got '\(primary ?? "")'", location: act.location)
-            }
-            var s = StatusFault(code: code)
-            if let i = param("retry_after") { s.retryAfterSeconds = try number(i, "retry_after") }
-            if let i = param("retry_after_ms") { s.retryAfterMilliseconds = try number(i, "retry_after_ms") }
-            if let i = param("should_retry") {
-                guard let b = Bool(i.value.lowercased()) else {
-                    throw FaultSpecError(code: .badValue, message: "'should_retry' must be true or false, got '\(i.value)'", location: i.location)
-                }
-                s.shouldRetry = b
-            }
-            s.message = param("message")?.value
-            action = .status(s)
-        case "stream_error":
-            allowedParams = ["after", "message"]
-            action = .streamError(afterChunks: try after(), message: param("message")?.value)
-        default:
-            throw FaultSpecError(code: .unknownKey, message: "unknown fault '\(act.key)'", location: act.location)
-        }
-        for key in parameterKeys where !allowedParams.contains(key) {
-            guard let item = seen[key] else { continue }
-            throw FaultSpecError(code: .misplacedParameter, message: "'\(key)' does not apply to '\(act.key)'", location: item.location)
-        }
+        let arguments = FaultArguments(
+            kindItem: kindItem, value: kindItem.value.isEmpty ? nil : kindItem.value, parameters: parameters)
+        let action = try kind.build(arguments)
+        return FaultSpec(action, schedule: try schedule(seen))
+    }
+
+    /// The schedule keys of a spec.
+    private static func schedule(_ seen: [String: Item]) throws(FaultSpecError) -> Schedule {
         var schedule = Schedule()
-        if let i = seen["request"] { schedule.requestNumber = try int(i, "request", min: 1) }
-        if let i = seen["times"] { schedule.times = try int(i, "times", min: 1) }
+        if let i = seen["request"] { schedule.requestNumber = try integer(i, "request", in: 1...maximumCount) }
+        if let i = seen["times"] { schedule.times = try integer(i, "times", in: 1...maximumCount) }
         if let i = seen["path"] {
             guard i.value.hasPrefix("/") || i.value.hasPrefix("*") else {
                 throw FaultSpecError(code: .badValue, message: "'path' must start with / (or *), got '\(i.value)'", location: i.location)
@@ -304,7 +223,7 @@ extension FaultSpec {
             schedule.method = i.value.uppercased()
         }
         if let i = seen["p"] {
-            guard let p = Double(i.value), p >= 0, p <= 1 else {
+            guard let p = CheckedNumber.number(i.value, in: 0...1) else {
                 throw FaultSpecError(code: .badValue, message: "'p' must be a probability between 0 and 1, got '\(i.value)'", location: i.location)
             }
             schedule.probability = p
@@ -315,6 +234,37 @@ extension FaultSpec {
             }
             schedule.testID = GlobPattern(i.value)
         }
-        return FaultSpec(action, schedule: schedule)
+        return schedule
+    }
+
+    // MARK: - Bounded values
+
+    /// A whole number within `range` (a leading `+` allowed); a located error otherwise.
+    static func integer(_ item: Item, _ name: String, in range: ClosedRange<Int>) throws(FaultSpecError) -> Int {
+        if case .number(let d)? = item.json, let v = CheckedNumber.integer(d, in: range) { return v }
+        guard !item.value.hasPrefix("-") || range.lowerBound < 0, let v = CheckedNumber.integer(item.value, in: range) else {
+            throw FaultSpecError(
+                code: .badValue,
+                message: "'\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(item.value)'",
+                location: item.location)
+        }
+        return v
+    }
+
+    /// A duration from text (`500ms`, `2s`) or a JSON number of seconds, at most ``maximumDuration``.
+    static func duration(_ item: Item, _ name: String) throws(FaultSpecError) -> Duration {
+        let parsed: Duration?
+        if let seconds = item.json?.doubleValue, item.json?.stringValue == nil {
+            parsed = DurationText.duration(seconds: seconds, maximum: maximumDuration)
+        } else {
+            parsed = DurationText.parse(item.value, maximum: maximumDuration)
+        }
+        guard let parsed else {
+            throw FaultSpecError(
+                code: .badValue,
+                message: "'\(name)' must be a duration from 0 to \(DurationText.format(maximumDuration)) such as 500ms, 2s or 1.5, got '\(item.value)'",
+                location: item.location)
+        }
+        return parsed
     }
 }

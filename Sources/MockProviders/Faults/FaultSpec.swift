@@ -40,24 +40,78 @@ public struct FaultSpec: Sendable, Hashable, CustomStringConvertible {
         case streamError(afterChunks: Int, message: String?)
 
         /// The key that names this action in the text and JSON forms.
-        public var kindName: String {
+        public var kindName: String { kind.key }
+    }
+
+    /// What a fault does to an exchange, by category: how the journal and the verdicts see it.
+    public enum Effect: String, Sendable, Hashable, CaseIterable {
+        /// A status-only error answer (401, 429, 500 …).
+        case errorStatus = "error-status"
+        /// A delay before the head or the first body byte.
+        case delay
+        /// The body stops for a while or for good.
+        case stall
+        /// The body ends early without its terminator.
+        case truncate
+        /// The connection is reset.
+        case reset
+        /// A chunk that does not parse.
+        case malformed
+        /// A wrong or missing `Content-Type`.
+        case wrongContentType = "wrong-content-type"
+        /// A provider error inside an otherwise successful stream.
+        case midStreamError = "mid-stream-error"
+        /// The body goes out slowly.
+        case slow
+    }
+
+    /// One value in a fault's text or JSON form.
+    enum Value {
+        case integer(Int)
+        /// Written with its sign (`+20`, `-5`).
+        case signedInteger(Int)
+        case number(Double)
+        case boolean(Bool)
+        case duration(Duration)
+        case text(String)
+
+        var text: String {
             switch self {
-            case .delayHeaders: "delay_headers"
-            case .delayBody: "delay_body"
-            case .stall: "stall"
-            case .close: "close"
-            case .cut: "cut"
-            case .reset: "rst"
-            case .malformed: "malformed"
-            case .contentType: "content_type"
-            case .brokenChunked: "bad_chunked"
-            case .lengthMismatch: "length_mismatch"
-            case .drip: "drip"
-            case .status: "status"
-            case .streamError: "stream_error"
+            case .integer(let v): String(v)
+            case .signedInteger(let v): v >= 0 ? "+\(v)" : String(v)
+            case .number(let v): JSONValue.format(v)
+            case .boolean(let v): String(v)
+            case .duration(let v): DurationText.format(v)
+            case .text(let v): FaultSpec.quoteIfNeeded(v)
             }
         }
+
+        var json: JSONValue {
+            switch self {
+            case .integer(let v), .signedInteger(let v): .int(v)
+            case .number(let v): .number(v)
+            case .boolean(let v): .bool(v)
+            case .duration(let v): .string(DurationText.format(v))
+            case .text(let v): .string(v)
+            }
+        }
+
+        /// Text parameters are written `key=value`, the others `key:value` (`for:5s`).
+        var separator: String {
+            if case .text = self { return "=" }
+            return ":"
+        }
     }
+
+    // MARK: - Bounds
+
+    /// The largest count a fault accepts (`after`, `chunk`, `request`, `times`, `drip`, the
+    /// `length_mismatch` offset): 10⁹.
+    public static let maximumCount = 1_000_000_000
+    /// The longest duration a fault accepts (`delay_headers`, `delay_body`, `stall … for`): 1 hour.
+    public static let maximumDuration: Duration = .seconds(3600)
+    /// The largest `retry_after` in seconds (`retry_after_ms` allows the same in ms): 10⁶ s (~11.6 days).
+    public static let maximumRetryAfterSeconds: Double = 1_000_000
 
     /// An HTTP error answer in the provider's own shape.
     public struct StatusFault: Sendable, Hashable {
@@ -135,30 +189,13 @@ public struct FaultSpec: Sendable, Hashable, CustomStringConvertible {
     /// The canonical compact text of the fault; parsing it gives back an equal spec.
     public var description: String {
         var items: [String] = []
-        switch action {
-        case .delayHeaders(let d): items.append("delay_headers=\(DurationText.format(d))")
-        case .delayBody(let d): items.append("delay_body=\(DurationText.format(d))")
-        case .stall(let n, let d):
-            items.append("stall=after:\(n)")
-            if let d { items.append("for:\(DurationText.format(d))") }
-        case .close(let n): items.append("close=after:\(n)")
-        case .cut(let n): items.append("cut=after:\(n)")
-        case .reset(let n): items.append(n.map { "rst=after:\($0)" } ?? "rst=headers")
-        case .malformed(let n): items.append("malformed=chunk:\(n)")
-        case .contentType(let v): items.append("content_type=\(v.map(FaultSpec.quoteIfNeeded) ?? "none")")
-        case .brokenChunked(let n): items.append("bad_chunked=after:\(n)")
-        case .lengthMismatch(let d): items.append("length_mismatch=\(d >= 0 ? "+" : "")\(d)")
-        case .drip(let r): items.append("drip=\(r)")
-        case .status(let s):
-            items.append("status=\(s.code)")
-            if let v = s.retryAfterSeconds { items.append("retry_after=\(JSONValue.format(v))") }
-            if let v = s.retryAfterMilliseconds { items.append("retry_after_ms=\(JSONValue.format(v))") }
-            if let v = s.shouldRetry { items.append("should_retry=\(v)") }
-            if let m = s.message { items.append("message=\(FaultSpec.quoteIfNeeded(m))") }
-        case .streamError(let n, let m):
-            items.append("stream_error=after:\(n)")
-            if let m { items.append("message=\(FaultSpec.quoteIfNeeded(m))") }
+        let key = action.kindName
+        let (value, nested, flat) = action.arguments
+        if let value { items.append("\(key)=\(value.text)") }
+        for (index, (parameter, value)) in nested.enumerated() {
+            items.append(index == 0 ? "\(key)=\(parameter.rawValue):\(value.text)" : "\(parameter.rawValue)\(value.separator)\(value.text)")
         }
+        for (parameter, value) in flat { items.append("\(parameter.rawValue)=\(value.text)") }
         let s = schedule
         if let v = s.path { items.append("path=\(v)") }
         if let v = s.model { items.append("model=\(v)") }
@@ -182,33 +219,14 @@ public struct FaultSpec: Sendable, Hashable, CustomStringConvertible {
     /// The JSON form of the fault (the same keys as the text form).
     public var jsonValue: JSONValue {
         var pairs: [(String, JSONValue)] = []
-        func dur(_ d: Duration) -> JSONValue { .string(DurationText.format(d)) }
-        switch action {
-        case .delayHeaders(let d): pairs.append(("delay_headers", dur(d)))
-        case .delayBody(let d): pairs.append(("delay_body", dur(d)))
-        case .stall(let n, let d):
-            var params: [(String, JSONValue)] = [("after", .int(n))]
-            if let d { params.append(("for", dur(d))) }
-            pairs.append(("stall", .object(params)))
-        case .close(let n): pairs.append(("close", .object([("after", .int(n))])))
-        case .cut(let n): pairs.append(("cut", .object([("after", .int(n))])))
-        case .reset(let n): pairs.append(("rst", n.map { .object([("after", .int($0))]) } ?? "headers"))
-        case .malformed(let n): pairs.append(("malformed", .object([("chunk", .int(n))])))
-        case .contentType(let v): pairs.append(("content_type", .string(v ?? "none")))
-        case .brokenChunked(let n): pairs.append(("bad_chunked", .object([("after", .int(n))])))
-        case .lengthMismatch(let d): pairs.append(("length_mismatch", .int(d)))
-        case .drip(let r): pairs.append(("drip", .int(r)))
-        case .status(let s):
-            pairs.append(("status", .int(s.code)))
-            if let v = s.retryAfterSeconds { pairs.append(("retry_after", .number(v))) }
-            if let v = s.retryAfterMilliseconds { pairs.append(("retry_after_ms", .number(v))) }
-            if let v = s.shouldRetry { pairs.append(("should_retry", .bool(v))) }
-            if let m = s.message { pairs.append(("message", .string(m))) }
-        case .streamError(let n, let m):
-            var params: [(String, JSONValue)] = [("after", .int(n))]
-            if let m { params.append(("message", .string(m))) }
-            pairs.append(("stream_error", .object(params)))
+        let key = action.kindName
+        let (value, nested, flat) = action.arguments
+        if !nested.isEmpty {
+            pairs.append((key, .object(nested.map { ($0.0.rawValue, $0.1.json) })))
+        } else if let value {
+            pairs.append((key, value.json))
         }
+        for (parameter, value) in flat { pairs.append((parameter.rawValue, value.json)) }
         let s = schedule
         if let v = s.path { pairs.append(("path", .string(v.pattern))) }
         if let v = s.model { pairs.append(("model", .string(v.pattern))) }

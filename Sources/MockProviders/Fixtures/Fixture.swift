@@ -31,11 +31,15 @@ public struct FixtureExchange: Sendable {
     public var name: String?
     public var request: FixtureRequestMatcher
     public var response: FixtureResponse
+    /// The recording ended before the response did (the client or the upstream left mid-stream);
+    /// the chunks are what arrived. Default false.
+    public var isIncomplete: Bool
 
-    public init(name: String? = nil, request: FixtureRequestMatcher, response: FixtureResponse) {
+    public init(name: String? = nil, request: FixtureRequestMatcher, response: FixtureResponse, isIncomplete: Bool = false) {
         self.name = name
         self.request = request
         self.response = response
+        self.isIncomplete = isIncomplete
     }
 
     public var jsonValue: JSONValue {
@@ -43,6 +47,7 @@ public struct FixtureExchange: Sendable {
         if let name { pairs.append(("name", .string(name))) }
         pairs.append(("request", request.jsonValue))
         pairs.append(("response", response.jsonValue))
+        if isIncomplete { pairs.append(("incomplete", true)) }
         return .object(pairs)
     }
 }
@@ -59,12 +64,26 @@ public struct FixtureRequestMatcher: Sendable {
     public var body: JSONValue?
     /// Headers that must be present with these values (names case-insensitive).
     public var headers: [(name: String, value: String)]
+    /// Whether the request streamed (its `stream` field, or the endpoint's default when absent:
+    /// Ollama's native `/api/…` endpoints stream, the OpenAI-compatible ones do not); nil matches both.
+    public var streams: Bool?
 
-    public init(method: String? = nil, path: String, body: JSONValue? = nil, headers: [(name: String, value: String)] = []) {
+    public init(
+        method: String? = nil, path: String, body: JSONValue? = nil, headers: [(name: String, value: String)] = [],
+        streams: Bool? = nil
+    ) {
         self.method = method
         self.path = path
         self.body = body
         self.headers = headers
+        self.streams = streams
+    }
+
+    /// Whether a request streams: its `stream` field, else the endpoint's default (see ``streams``).
+    public static func streams(path: String, json: JSONValue?) -> Bool {
+        if let s = json?["stream"]?.boolValue { return s }
+        return path.hasPrefix("/api/chat") || path.hasPrefix("/api/generate") || path.hasPrefix("/api/pull")
+            || path.hasPrefix("/api/push") || path.hasPrefix("/api/create")
     }
 
     /// Whether `request` satisfies the matcher.
@@ -73,6 +92,7 @@ public struct FixtureRequestMatcher: Sendable {
         let subject = path.contains("?") ? request.http.head.target : request.path
         if path.contains("*") ? !GlobPattern(path).matches(subject) : path != subject { return false }
         for h in headers where request.http.headers[h.name] != h.value { return false }
+        if let streams, streams != FixtureRequestMatcher.streams(path: request.path, json: request.json) { return false }
         if let body {
             guard let json = request.json, FixtureRequestMatcher.isSubset(body, of: json) else { return false }
         }
@@ -97,6 +117,7 @@ public struct FixtureRequestMatcher: Sendable {
         pairs.append(("path", .string(path)))
         if let body { pairs.append(("body", body)) }
         if !headers.isEmpty { pairs.append(("headers", .object(headers.map { ($0.name, .string($0.value)) }))) }
+        if let streams { pairs.append(("stream", .bool(streams))) }
         return .object(pairs)
     }
 }

@@ -122,7 +122,7 @@ public enum FixtureLoader {
                 fail(path, "must be an object, got \(json.typeName)")
                 return nil
             }
-            checkKeys(pairs, allowed: ["name", "request", "response"], at: path)
+            checkKeys(pairs, allowed: ["name", "request", "response", "incomplete"], at: path)
             var name: String?
             if let n = json["name"] {
                 if let s = n.stringValue { name = s } else { fail("\(path).name", "must be a string") }
@@ -131,8 +131,12 @@ public enum FixtureLoader {
             if json["request"] == nil { fail("\(path).request", "is required") }
             let res = json["response"].flatMap { response($0, at: "\(path).response") }
             if json["response"] == nil { fail("\(path).response", "is required") }
+            var incomplete = false
+            if let i = json["incomplete"] {
+                if let b = i.boolValue { incomplete = b } else { fail("\(path).incomplete", "must be true or false, got \(i.serialized())") }
+            }
             guard let req, let res else { return nil }
-            return FixtureExchange(name: name, request: req, response: res)
+            return FixtureExchange(name: name, request: req, response: res, isIncomplete: incomplete)
         }
 
         mutating func matcher(_ json: JSONValue, at path: String) -> FixtureRequestMatcher? {
@@ -140,7 +144,7 @@ public enum FixtureLoader {
                 fail(path, "must be an object, got \(json.typeName)")
                 return nil
             }
-            checkKeys(pairs, allowed: ["method", "path", "body", "headers"], at: path)
+            checkKeys(pairs, allowed: ["method", "path", "body", "headers", "stream"], at: path)
             var method: String?
             if let m = json["method"] {
                 if let s = m.stringValue, !s.isEmpty, s.allSatisfy({ $0.isLetter && $0.isUppercase }) {
@@ -162,7 +166,11 @@ public enum FixtureLoader {
             let body = json["body"]
             var headers: [(name: String, value: String)] = []
             if let h = json["headers"] { headers = headerList(h, at: "\(path).headers") }
-            return FixtureRequestMatcher(method: method, path: p, body: body, headers: headers)
+            var streams: Bool?
+            if let s = json["stream"] {
+                if let b = s.boolValue { streams = b } else { fail("\(path).stream", "must be true or false, got \(s.serialized())") }
+            }
+            return FixtureRequestMatcher(method: method, path: p, body: body, headers: headers, streams: streams)
         }
 
         mutating func headerList(_ json: JSONValue, at path: String) -> [(name: String, value: String)] {

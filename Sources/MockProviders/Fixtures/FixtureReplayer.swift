@@ -44,13 +44,22 @@ final class FixtureReplayer: Sendable {
             headers["Content-Length"] = "0"
         }
         try writer.writeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers))
-        let start = MonotonicClock.now()
+        // Chunk deadlines are `anchor + offset`; the anchor moves when a write blocked for long (a
+        // stall, a client that does not read), so the rest keeps its recorded spacing.
+        var anchor = MonotonicClock.now()
+        var previousOffset: UInt64 = 0
         if writer.requestHead.method != .head {
             for chunk in r.chunks {
                 if speed > 0, chunk.offsetMilliseconds > 0 {
-                    // Bounded before the conversion: a fixture built in code or a tiny speed must not trap.
-                    let due = start &+ UInt64(min(chunk.offsetMilliseconds / speed * 1e6, 1e18))
+                    // Checked: offsets and speed come from files and flags.
+                    let scaled = CheckedNumber.duration(
+                        seconds: chunk.offsetMilliseconds / speed / 1000, maximum: DurationText.defaultMaximum)
+                    let offset = UInt64(max(0, (scaled ?? DurationText.defaultMaximum).nanoseconds))
+                    let gap = offset &- min(offset, previousOffset)
+                    previousOffset = offset
                     let now = MonotonicClock.now()
+                    if now > anchor &+ offset &+ Pacer.catchUpLimit { anchor = now &+ gap &- offset }
+                    let due = anchor &+ offset
                     if due > now { try writer.pause(for: .nanoseconds(Int64(due - now))) }
                 }
                 try writer.writeBody(chunk.bytes)

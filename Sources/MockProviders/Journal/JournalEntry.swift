@@ -82,8 +82,10 @@ public struct JournalEntry: Sendable {
     public var chunksSent: Int
     /// Body bytes sent (before transfer framing).
     public var bytesSent: Int
-    /// Faults applied, in their canonical text form.
-    public var faults: [String]
+    /// Faults applied, as typed values (their canonical text is `description`).
+    public var faults: [FaultSpec]
+    /// What the applied faults did, by category, in the order of ``faults``.
+    public var faultEffects: [FaultSpec.Effect] { faults.map(\.action.effect) }
     /// Name of the fixture exchange replayed, if any.
     public var fixture: String?
     public var outcome: Outcome
@@ -107,6 +109,11 @@ public struct JournalEntry: Sendable {
     public var sentRetryAfter: String? = nil
     /// The `retry-after-ms` header value the response actually carried, if any.
     public var sentRetryAfterMilliseconds: String? = nil
+    /// FNV-1a of the request body: tells a retry (same body) from a different request on the same path when a
+    /// client sends no request id. Nil for an empty body.
+    public var bodyFingerprint: UInt64? = nil
+    /// Per-hop timing when the exchange went through `llmcheck proxy` (nil for a mock's own answer).
+    public var hop: ProxyHopTiming? = nil
 
     /// How many body write times an entry keeps (``bodyWriteOffsetsNanoseconds``).
     public static let maximumRecordedWrites = 512
@@ -143,7 +150,8 @@ public struct JournalEntry: Sendable {
             ("headers", .object(headers.map { ($0.name, .string($0.value)) })),
             ("body_bytes", .int(bodyBytes)), ("status", status.map { .int($0) } ?? .null),
             ("chunks_sent", .int(chunksSent)), ("bytes_sent", .int(bytesSent)),
-            ("faults", .array(faults.map(JSONValue.string))), ("fixture", fixture.map(JSONValue.string) ?? .null),
+            ("faults", .array(faults.map { .string($0.description) })),
+            ("fault_effects", .array(faultEffects.map { .string($0.rawValue) })), ("fixture", fixture.map(JSONValue.string) ?? .null),
             ("outcome", .string(outcome.name)), ("outcome_detail", .string(outcome.description)),
             ("head_ms", headNanoseconds.map { .number(Double($0) / 1e6) } ?? .null),
             ("first_byte_ms", firstByteNanoseconds.map { .number(Double($0) / 1e6) } ?? .null),
@@ -154,6 +162,7 @@ public struct JournalEntry: Sendable {
             ("retry_after", sentRetryAfter.map(JSONValue.string) ?? .null),
             ("retry_after_ms", sentRetryAfterMilliseconds.map(JSONValue.string) ?? .null),
         ]
+        if let hop { pairs.append(("proxy", hop.jsonValue(writeOffsets: bodyWriteOffsetsNanoseconds, headNanoseconds: headNanoseconds))) }
         return .object(pairs)
     }
 }

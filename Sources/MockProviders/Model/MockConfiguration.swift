@@ -46,6 +46,8 @@ public struct MockConfiguration: Sendable {
     public var controlToken: String
     /// Listening socket settings (host default 127.0.0.1, port default 0).
     public var server: HTTPServerConfiguration
+    /// Answers `GET /__llmcheck/verdict`; default none (the endpoint then answers 501).
+    public var sessionJudge: (any SessionJudge)? = nil
 
     public init(
         provider: MockProviderKind,

@@ -24,7 +24,9 @@ public struct StreamingPhysics: Sendable, Hashable {
 
     /// The nominal gap between two tokens.
     public var interTokenGap: Duration {
-        tokensPerSecond > 0 ? .nanoseconds(Int64(1e9 / tokensPerSecond)) : .zero
+        guard tokensPerSecond > 0 else { return .zero }
+        // Checked: a tiny rate would otherwise overflow the nanosecond count.
+        return CheckedNumber.duration(seconds: 1 / tokensPerSecond, maximum: DurationText.defaultMaximum) ?? DurationText.defaultMaximum
     }
 
     /// `base` with jitter applied from `rng`.
@@ -32,6 +34,6 @@ public struct StreamingPhysics: Sendable, Hashable {
         guard jitter > 0, base > .zero else { return base }
         let u = rng.nextUnit() * 2 - 1
         let factor = max(0, 1 + jitter * u)
-        return .nanoseconds(Int64(Double(base.nanoseconds) * factor))
+        return .nanoseconds(Int64(CheckedNumber.integer((Double(base.nanoseconds) * factor).rounded(), in: 0...Int(Int64.max)) ?? Int(Int64.max)))
     }
 }

@@ -17,7 +17,8 @@ extension MockPersonality {
     /// Rate-limit and retry headers of a status fault, added to any provider's error answer.
     func retryHeaders(for fault: FaultSpec.StatusFault, into headers: inout HTTPHeaders) {
         if let s = fault.retryAfterSeconds {
-            headers.add(name: "retry-after", value: String(Int(s.rounded(.up))))
+            // Bounded by the fault grammar; checked anyway, so no value can trap here.
+            headers.add(name: "retry-after", value: String(CheckedNumber.integerRoundingUp(s, in: 0...Int.max) ?? Int.max))
         }
         if let ms = fault.retryAfterMilliseconds {
             headers.add(name: "retry-after-ms", value: JSONValue.format(ms))

@@ -45,7 +45,9 @@ struct OllamaPersonality: MockPersonality {
                 return try writer.respond(status: .noContent, headers: corsHeaders)
             }
         }
-        if configuration.checksHost, isLoopbackListener, let host = request.http.headers["Host"], !isAllowedHost(host) {
+        // Every Host field is checked: a second one must not slip past the policy (the server
+        // already refuses duplicates; this holds even where it is configured not to).
+        if configuration.checksHost, isLoopbackListener, request.http.headers.values(for: "Host").contains(where: { !isAllowedHost($0) }) {
             return try writer.respond(status: .forbidden, body: [])
         }
         let writer = corsHeaders.isEmpty ? writer : HeaderAddingWriter(base: writer, extra: corsHeaders)

@@ -11,6 +11,8 @@ import HTTPWire
 /// | `DELETE /__llmcheck/faults[/ID]` | remove all faults, or one |
 /// | `GET /__llmcheck/journal[?after=ID][&test_id=T]` | `{"entries":[…],"dropped":N}`; `test_id` keeps requests whose `X-Test-Id` is T |
 /// | `POST /__llmcheck/reset` | clear the journal, restore start-up faults, rewind fixtures |
+/// | `GET /__llmcheck/verdict[?test_id=T][&format=json\|text\|junit]` | judge the client's behaviour (one test, or every test id) |
+/// | `DELETE /__llmcheck/faults?test_id=T` | remove the faults scoped to test T |
 ///
 /// Control requests are never journaled nor faulted. Every request but `GET health` passes
 /// ``ControlAccess`` first (Host, Origin, and for changes the control token and a JSON body type).
@@ -35,8 +37,15 @@ struct ControlEndpoint {
         case (.post, "faults"):
             try addFaults(request, writer: writer)
         case (.delete, "faults"):
+            if let testID = Self.query(request)["test_id"] {
+                let ids = engine.faultPlan.faults.filter { $0.spec.schedule.testID?.pattern == testID }.map(\.id)
+                for id in ids { _ = engine.faultPlan.remove(id: id) }
+                return try send(writer, .ok, ["removed": .array(ids.map { .int($0) })])
+            }
             engine.faultPlan.removeAll()
             try send(writer, .ok, ["removed": "all"])
+        case (.get, "verdict"):
+            try verdict(request, writer: writer)
         case (.get, "journal"):
             var after = 0
             var testID: String?
@@ -60,6 +69,35 @@ struct ControlEndpoint {
             }
             try send(writer, .notFound, ["error": .string("unknown control endpoint \(method.rawValue) \(request.path); see GET /__llmcheck/health, /faults, /journal, POST /reset")])
         }
+    }
+
+    /// `GET /__llmcheck/verdict`: the injected ``SessionJudge`` on the journal (narrowed to `test_id`). A read.
+    private func verdict(_ request: HTTPRequest, writer: any HTTPResponseWriter) throws {
+        guard let judge = engine.configuration.sessionJudge else {
+            return try send(writer, HTTPStatus(code: 501), ["error": "this mock has no verdicts; run it with llmcheck serve"])
+        }
+        var parameters = Self.query(request)
+        let testID = parameters.removeValue(forKey: "test_id")
+        let format = parameters.removeValue(forKey: "format") ?? "json"
+        guard ["json", "text", "junit"].contains(format) else {
+            return try send(writer, .badRequest, ["error": .string("format must be json, text or junit, got \(format)")])
+        }
+        var entries = engine.journal.entries()
+        if let testID { entries = entries.filter { $0.header("X-Test-Id") == testID } }
+        let answer = judge.verdict(on: entries, query: SessionVerdictQuery(testID: testID, format: format, parameters: parameters), provider: engine.configuration.provider)
+        try writer.respond(status: HTTPStatus(code: answer.status), headers: ["Content-Type": answer.contentType], text: answer.body)
+    }
+
+    /// Query parameters, percent-decoded (the last of repeated names wins).
+    static func query(_ request: HTTPRequest) -> [String: String] {
+        var out: [String: String] = [:]
+        for part in (request.head.query ?? "").split(separator: "&") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard let name = pair.first.map(String.init) else { continue }
+            let value = pair.count > 1 ? String(pair[1]).replacingOccurrences(of: "+", with: " ") : ""
+            out[name] = value.removingPercentEncoding ?? value
+        }
+        return out
     }
 
     private func addFaults(_ request: HTTPRequest, writer: any HTTPResponseWriter) throws {

@@ -50,25 +50,18 @@ public final class MockEngine: Sendable {
         let mock = MockRequest(http: request, number: number, path: path)
         let model = mock.model
         let headers = request.headers
-        var faults = faultPlan.decide(method: request.method.rawValue, path: mock.path, model: model, testID: { headers["X-Test-Id"] })
-        // Per-request faults from the `X-LLMCheck-Fault` header (schedule keys are ignored there).
-        for field in headers where field.name.utf8.count == 16 && field.name.caseInsensitiveEquals(MockEngine.faultHeader) {
-            do {
-                faults.insert(try FaultSpec.parse(field.value), at: 0)
-            } catch {
-                return try writer.respond(
-                    status: .badRequest, headers: ["Content-Type": "text/plain; charset=utf-8"],
-                    text: "\(MockEngine.faultHeader): \(error.description)\n")
-            }
+        let faults: [FaultSpec]
+        do { faults = try MockEngine.decideFaults(request, path: mock.path, model: model, plan: faultPlan) } catch {
+            return try writer.respond(
+                status: .badRequest, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                text: "\(MockEngine.faultHeader): \(error.description)\n")
         }
-        let exchange = ExchangeWriter(base: writer, faults: faults, arrivedAt: arrived)
+        let exchange = FaultInjector(base: writer, faults: faults, arrivedAt: arrived)
         var fixtureName: String?
         var outcome: JournalEntry.Outcome = .completed
         var failure: (any Error)?
         do {
-            if let status = faults.lazy.compactMap({ spec -> FaultSpec.StatusFault? in
-                if case .status(let s) = spec.action { return s } else { return nil }
-            }).first {
+            if let status = exchange.statusAnswer {
                 let (head, body) = personality.errorResponse(for: status, request: mock)
                 try exchange.writeHead(head)
                 if request.method != .head, !body.isEmpty { try exchange.writeBody(body) }
@@ -94,6 +87,7 @@ public final class MockEngine: Sendable {
         let target = SecretMasking.redactRequestText(request.head.target, secrets: secrets)
         let journaledPath = mock.path.utf8.elementsEqual(request.head.target.utf8) ? target : SecretMasking.redactRequestText(mock.path, secrets: secrets)
         if case .failed(let message) = outcome { outcome = .failed(SecretMasking.redactRequestText(message, secrets: secrets)) }
+        let measured = exchange.measurement
         journal.append(JournalEntry(
             id: number, provider: configuration.provider, connectionID: request.connectionID,
             indexOnConnection: request.indexOnConnection, remoteAddress: request.remoteAddress,
@@ -101,15 +95,38 @@ public final class MockEngine: Sendable {
             wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: target,
             path: journaledPath, model: model, stream: mock.stream,
             headers: journaledHeaders, bodyBytes: request.body.count,
-            status: exchange.status, chunksSent: exchange.chunksSent, bytesSent: exchange.bytesSent,
-            faults: faults.map { SecretMasking.redactRequestText($0.description, secrets: secrets) }, fixture: fixtureName, outcome: outcome,
-            headNanoseconds: exchange.headAt.map { $0 &- arrived }, firstByteNanoseconds: exchange.firstByteAt.map { $0 &- arrived },
+            status: measured.status, chunksSent: measured.chunksSent, bytesSent: measured.bytesSent,
+            faults: faults.isEmpty ? faults : faults.map { MockEngine.masked($0, secrets: secrets) },
+            fixture: fixtureName, outcome: outcome,
+            headNanoseconds: measured.headAt.map { $0 &- arrived }, firstByteNanoseconds: measured.firstByteAt.map { $0 &- arrived },
             durationNanoseconds: end &- arrived,
-            bodyWriteOffsetsNanoseconds: exchange.takeWriteOffsets(), bodyWriteCount: exchange.writeCount,
-            longestGapNanoseconds: exchange.longestGap(until: end),
-            sentRetryAfter: exchange.sentRetryAfter, sentRetryAfterMilliseconds: exchange.sentRetryAfterMilliseconds
+            bodyWriteOffsetsNanoseconds: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
+            longestGapNanoseconds: measured.longestGap(until: end),
+            sentRetryAfter: measured.sentRetryAfter, sentRetryAfterMilliseconds: measured.sentRetryAfterMilliseconds,
+            bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body)
         ))
         if let failure { throw failure }
+    }
+
+    /// The faults for one request: the installed ones its schedule picks, after the per-request
+    /// `X-LLMCheck-Fault` header specs (schedule keys are ignored there). Shared by the mocks and the proxy.
+    static func decideFaults(_ request: HTTPRequest, path: String, model: String?, plan: FaultPlan) throws(FaultSpecError) -> [FaultSpec] {
+        let headers = request.headers
+        var faults = plan.decide(method: request.method.rawValue, path: path, model: model, testID: { headers["X-Test-Id"] })
+        for field in headers where field.name.utf8.count == 16 && field.name.caseInsensitiveEquals(MockEngine.faultHeader) {
+            faults.insert(try FaultSpec.parse(field.value), at: 0)
+        }
+        return faults
+    }
+
+    /// FNV-1a over the bytes (the journal's body fingerprint).
+    static func fingerprint(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
     }
 
     /// `path.hasPrefix(controlPrefix)` or the prefix without its slash (`/__llmcheck`), decided on
@@ -166,6 +183,29 @@ public final class MockEngine: Sendable {
     /// same key on every request).
     func journaled(_ headers: HTTPHeaders, target: String) -> (headers: [(name: String, value: String)], secrets: [String]) {
         MockEngine.journaled(headers, target: target, mask: maskedValues.mask)
+    }
+
+    /// The journaled headers alone (``journaled(_:target:)``), for journals kept elsewhere (the proxy).
+    func journaledHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
+        journaled(headers, target: "").headers
+    }
+
+    /// `spec` with the secrets of its request and token shapes masked in its free-text message
+    /// (`status=…,message=` and `stream_error=…,message=`), as the journal shows it.
+    static func masked(_ spec: FaultSpec, secrets: [String]) -> FaultSpec {
+        var spec = spec
+        switch spec.action {
+        case .status(var status):
+            if let message = status.message {
+                status.message = SecretMasking.redactRequestText(message, secrets: secrets)
+                spec.action = .status(status)
+            }
+        case .streamError(let after, let message?):
+            spec.action = .streamError(afterChunks: after, message: SecretMasking.redactRequestText(message, secrets: secrets))
+        default:
+            break
+        }
+        return spec
     }
 
     /// Clears the journal, restores the start-up faults with zeroed counters, and rewinds fixtures.

@@ -24,6 +24,11 @@ public struct ScenarioResult: Sendable, Hashable, Codable {
     public var requests: [RequestTrace]
     /// Sanitized, capped transcript of the exchange (writers cap it again; secrets are masked again).
     public var transcript: String?
+    /// The program under test, for scenarios run against a command client (`llmcheck-chat`, `openai_client`);
+    /// nil for llmcheck's own clients. It becomes the first part of the JUnit classname.
+    public var client: String?
+    /// The runs of the program under test, for command clients (exit status, output tails).
+    public var apps: [AppRun] = []
 
     public init(
         id: String,
@@ -58,7 +63,7 @@ public struct ScenarioResult: Sendable, Hashable, Codable {
         case filePath = "file"
         case outcome
         case durationSeconds = "duration_seconds"
-        case findings, expectations, requests, transcript
+        case findings, expectations, requests, transcript, client, apps
     }
 
     public init(from decoder: any Decoder) throws {
@@ -75,6 +80,8 @@ public struct ScenarioResult: Sendable, Hashable, Codable {
         expectations = try c.decodeIfPresent([ExpectationResult].self, forKey: .expectations) ?? []
         requests = try c.decodeIfPresent([RequestTrace].self, forKey: .requests) ?? []
         transcript = try c.decodeIfPresent(String.self, forKey: .transcript)
+        client = try c.decodeIfPresent(String.self, forKey: .client)
+        apps = try c.decodeIfPresent([AppRun].self, forKey: .apps) ?? []
     }
 
     /// Whether the request errors of this scenario were expected: the scenario passed, so every error in it
@@ -82,8 +89,10 @@ public struct ScenarioResult: Sendable, Hashable, Codable {
     /// Errors in a failed or errored scenario are unexpected.
     public var errorsAreExpected: Bool { outcome.status == .passed }
 
-    /// JUnit classname: `conformance.<provider>.<capability>` with each part reduced to `[a-z0-9_-]`.
+    /// JUnit classname: `conformance.<provider>.<capability>`, or `conformance.<client>.<provider>.<capability>` for a
+    /// program under test, with each part reduced to `[a-z0-9_-]`.
     public var junitClassName: String {
-        "conformance.\(TextSanitizer.identifierComponent(provider)).\(TextSanitizer.identifierComponent(capability))"
+        let head = client.map { "conformance.\(TextSanitizer.identifierComponent($0))" } ?? "conformance"
+        return "\(head).\(TextSanitizer.identifierComponent(provider)).\(TextSanitizer.identifierComponent(capability))"
     }
 }

@@ -261,6 +261,14 @@ public struct HTMLWriter: Sendable {
                 s += "<p class=\"error-line\"><code>\(esc(request.requestID))</code> \(esc(error.code))\(error.type.map { " (\(esc($0)))" } ?? ""): \(esc(TextSanitizer.clean(error.message, maxBytes: 2048)))</p>"
             }
         }
+        for app in result.apps {
+            s += "<div class=\"app\"><p><b>The app</b> (\(esc(result.client ?? "command")), request <code>\(esc(app.requestID))</code>): "
+            s += "<span class=\"badge \(app.succeeded ? "passed" : "failed")\">\(esc(app.exit))</span> after \(NumberText.compact(app.wallMilliseconds)) ms</p>"
+            for note in app.notes { s += "<p class=\"muted\">\(esc(note))</p>" }
+            if !app.stdoutTail.isEmpty { s += "<p>stdout (tail)</p><pre>\(esc(TextSanitizer.clean(app.stdoutTail, maxBytes: 2048)))</pre>" }
+            if !app.stderrTail.isEmpty { s += "<p>stderr (tail)</p><pre>\(esc(TextSanitizer.clean(app.stderrTail, maxBytes: 2048)))</pre>" }
+            s += "</div>"
+        }
         if !result.requests.isEmpty {
             s += "<div class=\"mini-timeline\">" + SVGChart.timeline([result], pageSize: 1) + "</div>"
         }

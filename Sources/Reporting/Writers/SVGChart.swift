@@ -5,7 +5,7 @@ import HTTPWire
 
 /// Inline SVG charts for `report.html`: histograms and the per-scenario timeline of attempts and chunks.
 /// Pure string building; every label is escaped.
-enum SVGChart {
+public enum SVGChart {
     // MARK: - Histogram
 
     /// Fewest samples a histogram is drawn for (default 10).
@@ -16,7 +16,7 @@ enum SVGChart {
     /// Uses a log-scaled axis (4 bins per decade) when the positive samples span two decades or more between p1
     /// and p99 (a mock answering in 1 ms next to an injected 80 ms delay); otherwise linear bins of a nice width,
     /// with a long tail beyond 3 × p99 counted instead of drawn.
-    static func histogram(samples: [Double], title: String, unit: String, color: String, width: Int = 560, height: Int = 250) -> String {
+    public static func histogram(samples: [Double], title: String, unit: String, color: String, width: Int = 560, height: Int = 250) -> String {
         let values = samples.filter(\.isFinite)
         guard let stats = Statistics(samples: values) else {
             return "<div class=\"nodata\">No \(Escaping.xml(title)) samples in this run.</div>"

@@ -5,11 +5,13 @@ import MockProviders
 // MARK: - MockProvidersEnvironment
 
 /// ``MockEnvironment`` backed by MockProviders' ``MockProviderServer``s.
-public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendable {
-    // @unchecked: `running` and `stopped` are guarded by `lock`.
-    private let lock = NSLock()
-    private var running: [(name: String, server: MockProviderServer)] = []
-    private var stopped = false
+public final class MockProvidersEnvironment: MockEnvironment, Sendable {
+    private struct State {
+        var running: [(name: String, server: MockProviderServer)] = []
+        var stopped = false
+    }
+
+    private let state = LockedValue(State())
     /// The control token of every mock this environment starts (changes on `/__llmcheck/` need it).
     public let controlToken: String
 
@@ -23,9 +25,9 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
             var configuration = try Self.configuration(for: spec, seed: StableHash.scenarioSeed(runSeed: seed, scenarioID: spec.name))
             configuration.controlToken = controlToken
             let server = MockProviderServer(configuration: configuration)
-            let proceed: Bool = lock.withLock {
-                guard !stopped else { return false }
-                running.append((spec.name, server))
+            let proceed: Bool = state.withLock { state in
+                guard !state.stopped else { return false }
+                state.running.append((spec.name, server))
                 return true
             }
             guard proceed else { throw CancellationError() }
@@ -36,7 +38,7 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
     }
 
     public func exchanges() async -> [ObservedExchange] {
-        let servers = lock.withLock { running }
+        let servers = state.withLock { $0.running }
         var out: [ObservedExchange] = []
         for (name, server) in servers {
             out += server.journal().map { Self.observed($0, server: name) }
@@ -45,9 +47,9 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
     }
 
     public func stop() async {
-        let servers: [MockProviderServer] = lock.withLock {
-            stopped = true
-            return running.map(\.server)
+        let servers: [MockProviderServer] = state.withLock { state in
+            state.stopped = true
+            return state.running.map(\.server)
         }
         for server in servers {
             await server.shutdown(grace: .milliseconds(50))
@@ -124,24 +126,9 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
     static func observed(_ entry: JournalEntry, server: String) -> ObservedExchange {
         var shouldRetry: Bool?
         var effects: [ObservedExchange.FaultEffect] = []
-        for text in entry.faults {
-            guard let spec = try? FaultSpec.parse(text) else {
-                effects.append(.other)
-                continue
-            }
-            switch spec.action {
-            case .status(let s):
-                effects.append(.errorStatus)
-                shouldRetry = s.shouldRetry
-            case .delayHeaders, .delayBody: effects.append(.delay)
-            case .stall: effects.append(.stall)
-            case .close, .cut, .brokenChunked, .lengthMismatch: effects.append(.truncate)
-            case .reset: effects.append(.reset)
-            case .malformed: effects.append(.malformed)
-            case .contentType: effects.append(.wrongContentType)
-            case .drip: effects.append(.slow)
-            case .streamError: effects.append(.midStreamError)
-            }
+        for spec in entry.faults {
+            if case .status(let s) = spec.action { shouldRetry = s.shouldRetry }
+            effects.append(ObservedExchange.FaultEffect(spec.action.effect))
         }
         let ending: ObservedExchange.Ending
         switch entry.outcome {
@@ -160,11 +147,30 @@ public final class MockProvidersEnvironment: MockEnvironment, @unchecked Sendabl
             server: server, sequence: entry.id, connectionID: entry.connectionID, method: entry.method, path: entry.path,
             scenarioID: entry.header("X-LLMCheck-Scenario"),
             requestID: entry.header("X-LLMCheck-Request"), attemptNumber: entry.header("X-LLMCheck-Attempt").flatMap { Int($0) },
+            testID: entry.header("X-Test-Id"), clientRequestID: entry.header("X-Request-ID") ?? entry.header("Idempotency-Key"),
+            bodyFingerprint: entry.bodyFingerprint,
             credential: credential, receivedAt: entry.startedAtNanoseconds,
             endedAt: entry.startedAtNanoseconds + entry.durationNanoseconds, status: entry.status,
             retryAfterMilliseconds: entry.sentRetryAfterDelayMilliseconds, shouldRetry: shouldRetry, faults: effects,
             longestSilenceMilliseconds: entry.longestGapNanoseconds.map { Double($0) / 1e6 },
             chunksSent: entry.chunksSent, ending: ending
         )
+    }
+}
+
+extension ObservedExchange.FaultEffect {
+    /// The verdicts' category for what a mock's fault did (typed, from the journal).
+    init(_ effect: FaultSpec.Effect) {
+        switch effect {
+        case .errorStatus: self = .errorStatus
+        case .delay: self = .delay
+        case .stall: self = .stall
+        case .truncate: self = .truncate
+        case .reset: self = .reset
+        case .malformed: self = .malformed
+        case .wrongContentType: self = .wrongContentType
+        case .midStreamError: self = .midStreamError
+        case .slow: self = .slow
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPWire
+import MockProviders
 import ProviderClient
 
 // MARK: - ProviderClientDriver
@@ -244,7 +245,7 @@ public struct ProviderClientDriver: ClientDriver {
         let endpoint = ProviderEndpoint(kind: kind, host: target.server.host, port: target.server.port, apiKey: target.apiKey)
         let t = request.client.timeouts
         let r = request.client.retry
-        let rng = LockedValue(SplitMix(seed: request.seed))
+        let rng = LockedValue(SeededRandom(seed: request.seed))
         var configuration = ProviderClientConfiguration(
             timeouts: t.requestTimeouts,
             retry: RetryPolicy(

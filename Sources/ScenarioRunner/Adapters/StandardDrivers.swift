@@ -10,6 +10,7 @@ extension ClientDrivers {
 }
 
 extension ScenarioParser.Validation {
-    /// Every `ProviderError.Code`, plus `cancelled` outcomes: the codes `expect.error_code` may name.
-    public static var providerErrorCodes: Set<String> { Set(ProviderError.Code.allCases.map(\.rawValue)) }
+    /// Every `ProviderError.Code` (also `cancelled`), and the codes of a command client's failed runs
+    /// (`commandHung` …): the codes `expect.error_code` may name.
+    public static var providerErrorCodes: Set<String> { Set(ProviderError.Code.allCases.map(\.rawValue)).union(CommandClientDriver.errorCodes) }
 }

@@ -4,7 +4,8 @@ import HTTPWire
 
 /// Performs one request of a step with some client and reports what happened.
 ///
-/// Implementations: ``ProviderClientDriver`` (llmcheck's real client) and ``MisbehavingClient``.
+/// Implementations: ``ProviderClientDriver`` (llmcheck's real client), ``MisbehavingClient`` and
+/// ``CommandClientDriver`` (any program).
 public protocol ClientDriver: Sendable {
     func perform(_ request: DriverRequest) async -> RequestOutcome
 }
@@ -26,8 +27,10 @@ public struct DriverRequest: Sendable {
 
     public var scenarioID: String
     public var stepIndex: Int
-    /// `s<step>.r<index>`; sent as `X-LLMCheck-Request`.
-    public var requestID: String
+    /// Which request of the scenario this is.
+    public var identity: RequestIdentity
+    /// ``identity`` as text, `s<step>.r<index>`; sent as `X-LLMCheck-Request`.
+    public var requestID: String { identity.description }
     public var operation: Scenario.Operation
     /// The addressed server (first of ``targets`` for failover; nil for discovery).
     public var target: Target?
@@ -47,6 +50,12 @@ public struct DriverRequest: Sendable {
     public var client: Scenario.Client
     /// Seed of the scenario (jitter of backoff, etc.).
     public var seed: UInt64
+    /// Monotonic ns by which the request must be over (a command is killed then); nil: the driver's default.
+    public var deadline: UInt64?
+
+    /// Unique id of this request in the run, `<scenario id>.<request id>`: `LLMCHECK_TEST_ID` for commands,
+    /// matched against the `X-Test-Id` header a client sends.
+    public var testID: String { "\(scenarioID).\(requestID)" }
 
     /// Headers that link attempts to scenario and request: `X-LLMCheck-Scenario`, `X-LLMCheck-Request`.
     /// Drivers add `X-LLMCheck-Attempt` per attempt when they can.
@@ -60,13 +69,15 @@ public struct DriverRequest: Sendable {
     public func dialect(for target: Target) -> String { dialect ?? target.server.personality }
 
     public init(
-        scenarioID: String, stepIndex: Int, requestID: String, operation: Scenario.Operation, target: Target?,
+        scenarioID: String, identity: RequestIdentity, operation: Scenario.Operation, target: Target?,
         targets: [Target], servers: [RunningServer], model: String?, stream: Bool, prompt: String, maxTokens: Int?,
-        cancelAfterChunks: Int?, dialect: String? = nil, extraHeaders: [String: String] = [:], client: Scenario.Client, seed: UInt64
+        cancelAfterChunks: Int?, dialect: String? = nil, extraHeaders: [String: String] = [:], client: Scenario.Client, seed: UInt64,
+        deadline: UInt64? = nil
     ) {
+        self.deadline = deadline
         self.scenarioID = scenarioID
-        self.stepIndex = stepIndex
-        self.requestID = requestID
+        self.stepIndex = identity.step
+        self.identity = identity
         self.operation = operation
         self.target = target
         self.targets = targets

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPWire
+import MockProviders
+import ProviderClient
 
 // MARK: - MisbehavingClient
 
@@ -16,10 +18,10 @@ public struct MisbehavingClient: ClientDriver {
         return await withTaskCancellationHandler {
             do {
                 return try await runOnDedicatedThread(name: "llmcheck-misbehaving") {
-                    Session(request: request, current: exchangeBox).run()
+                    MisbehavingSession(request: request, current: exchangeBox).run()
                 }
             } catch {
-                return .failure(request.requestID, code: "unknown", message: "\(error)")
+                return .failure(request.requestID, code: ProviderError.Code.unknown.rawValue, message: "\(error)")
             }
         } onCancel: {
             exchangeBox.withLock { $0?.cancel() }
@@ -30,7 +32,7 @@ public struct MisbehavingClient: ClientDriver {
 // MARK: - Session
 
 /// One request with retries (and failover), run on a dedicated thread.
-private struct Session {
+struct MisbehavingSession {
     let request: DriverRequest
     let current: LockedValue<RawHTTPExchange?>
     var flaws: Set<Misbehaviour> { request.client.misbehaviours }
@@ -38,7 +40,7 @@ private struct Session {
     /// What one attempt produced.
     struct AttemptResult {
         var outcome: RequestOutcome.Kind
-        var code: String?
+        var code: ProviderError.Code?
         var message: String?
         var status: Int?
         var retryAfterMilliseconds: Double?
@@ -54,9 +56,9 @@ private struct Session {
         }
         let targets = request.operation == .failoverChat ? request.targets : (request.target.map { [$0] } ?? [])
         guard !targets.isEmpty else {
-            return .failure(request.requestID, code: "invalidConfiguration", message: "no target server")
+            return .failure(request.requestID, code: ProviderError.Code.invalidConfiguration.rawValue, message: "no target server")
         }
-        var rng = SplitMix(seed: request.seed)
+        var rng = SeededRandom(seed: request.seed)
         var attemptNumber = 0
         let firstKey = targets.first?.apiKey
         for target in targets {
@@ -69,7 +71,7 @@ private struct Session {
                 let result = attempt(target: target, apiKey: key, number: attemptNumber, outcome: &outcome)
                 outcome.attempts.append(RequestOutcome.Attempt(
                     number: attemptNumber, server: target.server.name, startedAt: started, endedAt: MonotonicClock.now(),
-                    status: result.status, errorCode: result.code,
+                    status: result.status, errorCode: result.code?.rawValue,
                     delayBeforeMilliseconds: previousEnd.map { started > $0 ? Double(started - $0) / 1e6 : 0 }
                 ))
                 outcome.status = result.status ?? outcome.status
@@ -81,9 +83,9 @@ private struct Session {
                     return outcome
                 }
                 outcome.kind = .error
-                outcome.errorCode = result.code
+                outcome.errorCode = result.code?.rawValue
                 outcome.errorMessage = result.message
-                guard result.code != "cancelled" else { return outcome }
+                guard result.code != .cancelled else { return outcome }
                 guard let delay = retryDelay(after: result, retries: retries, rng: &rng) else { break }
                 let wake = MonotonicClock.now() + UInt64(delay * 1e6)
                 guard wake < totalDeadline else { return outcome }
@@ -95,7 +97,7 @@ private struct Session {
     }
 
     /// The backoff before the next attempt in ms, or nil when the client stops retrying this target.
-    func retryDelay(after result: AttemptResult, retries: Int, rng: inout SplitMix) -> Double? {
+    func retryDelay(after result: AttemptResult, retries: Int, rng: inout SeededRandom) -> Double? {
         let policy = request.client.retry
         guard retries < policy.maxRetries else { return nil }
         var retryable: Bool
@@ -103,7 +105,7 @@ private struct Session {
             retryable = status == 408 || status == 409 || status == 429 || status >= 500
             if flaws.contains(.retryNonRetryable), (400..<500).contains(status) { retryable = true }
         } else {
-            retryable = result.beforeHeaders && result.code != "cancelled"
+            retryable = result.beforeHeaders && result.code != .cancelled
         }
         guard retryable, !flaws.contains(.giveUpEarly) else { return nil }
         if flaws.contains(.noBackoff) { return 0 }
@@ -192,11 +194,11 @@ private struct Session {
             }
             guard let json = try? JSONValue.parse(payload) else {
                 if flaws.contains(.ignoreMalformed) { return nil }
-                return AttemptResult(outcome: .error, code: "malformedStream", message: "stream event is not JSON: \(payload.prefix(60))", status: head.status, beforeHeaders: false)
+                return AttemptResult(outcome: .error, code: .malformedStream, message: "stream event is not JSON: \(payload.prefix(60))", status: head.status, beforeHeaders: false)
             }
             if let error = json["error"], !error.isNull {
                 let message = error.stringValue ?? error["message"]?.stringValue ?? "error inside the stream"
-                return AttemptResult(outcome: .error, code: "streamError", message: message, status: head.status, beforeHeaders: false)
+                return AttemptResult(outcome: .error, code: .streamError, message: message, status: head.status, beforeHeaders: false)
             }
             let now = MonotonicClock.now()
             if timing.firstChunk == nil { timing.firstChunk = now }
@@ -233,7 +235,7 @@ private struct Session {
                 // Connection ended: complete framing but no terminator event.
                 if finished || cancelled { break }
                 if flaws.contains(.acceptTruncated) { break }
-                return AttemptResult(outcome: .error, code: "truncatedStream", message: "the stream ended without its terminator after \(outcome.chunks) chunks", status: head.status, beforeHeaders: false)
+                return AttemptResult(outcome: .error, code: .truncatedStream, message: "the stream ended without its terminator after \(outcome.chunks) chunks", status: head.status, beforeHeaders: false)
             }
             var payloads: [String] = []
             if ndjson {
@@ -261,10 +263,10 @@ private struct Session {
     /// Reads a non-streamed answer.
     func interpret(body: [UInt8], status: Int, into outcome: inout RequestOutcome, timing: inout RequestOutcome.Timing) -> AttemptResult {
         guard let json = try? JSONValue.parse(body) else {
-            return AttemptResult(outcome: .error, code: "malformedResponse", message: "the body is not JSON", status: status, beforeHeaders: false)
+            return AttemptResult(outcome: .error, code: .malformedResponse, message: "the body is not JSON", status: status, beforeHeaders: false)
         }
         if let error = json["error"], !error.isNull {
-            return AttemptResult(outcome: .error, code: "streamError", message: error.stringValue ?? error["message"]?.stringValue ?? "error", status: status, beforeHeaders: false)
+            return AttemptResult(outcome: .error, code: .streamError, message: error.stringValue ?? error["message"]?.stringValue ?? "error", status: status, beforeHeaders: false)
         }
         switch request.operation {
         case .listModels:
@@ -322,94 +324,17 @@ private struct Session {
 
     func fail(_ error: any Error, beforeHeaders: Bool = false, status: Int? = nil) -> AttemptResult {
         guard let failure = error as? RawHTTPExchange.Failure else {
-            return AttemptResult(outcome: .error, code: "unknown", message: "\(error)", status: status, beforeHeaders: beforeHeaders)
+            return AttemptResult(outcome: .error, code: .unknown, message: "\(error)", status: status, beforeHeaders: beforeHeaders)
         }
-        let (code, message): (String, String)
+        let (code, message): (ProviderError.Code, String)
         switch failure {
-        case .connect(let m): (code, message) = (m.contains("refused") ? "connectionRefused" : "connectTimeout", m)
-        case .timeout(let m): (code, message) = (beforeHeaders ? "headersTimeout" : "idleTimeout", m)
-        case .closed(let m): (code, message) = (beforeHeaders ? "connectionReset" : "truncatedStream", m)
-        case .reset(let m): (code, message) = ("connectionReset", m)
-        case .protocolError(let m): (code, message) = ("malformedResponse", m)
-        case .cancelled: (code, message) = ("cancelled", "cancelled")
+        case .connect(let m): (code, message) = (m.contains("refused") ? .connectionRefused : .connectTimeout, m)
+        case .timeout(let m): (code, message) = (beforeHeaders ? .headersTimeout : .idleTimeout, m)
+        case .closed(let m): (code, message) = (beforeHeaders ? .connectionReset : .truncatedStream, m)
+        case .reset(let m): (code, message) = (.connectionReset, m)
+        case .protocolError(let m): (code, message) = (.malformedResponse, m)
+        case .cancelled: (code, message) = (.cancelled, "cancelled")
         }
         return AttemptResult(outcome: .error, code: code, message: message, status: status, beforeHeaders: beforeHeaders)
     }
-
-    static func code(forStatus status: Int) -> String {
-        switch status {
-        case 400: "badRequest"
-        case 401: "unauthorized"
-        case 403: "forbidden"
-        case 404: "notFound"
-        case 408: "requestTimeout"
-        case 409: "conflict"
-        case 429: "rateLimited"
-        case 500...599: "serverError"
-        default: "http"
-        }
-    }
-
-    static func errorMessage(_ body: [UInt8], status: Int) -> String {
-        if let json = try? JSONValue.parse(body), let error = json["error"] {
-            return error.stringValue ?? error["message"]?.stringValue ?? "HTTP \(status)"
-        }
-        let text = String(decoding: body.prefix(200), as: UTF8.self)
-        return text.isEmpty ? "HTTP \(status)" : text
-    }
-
-    /// Method, path and JSON body of the operation for the target's personality.
-    static func route(_ request: DriverRequest, target: DriverRequest.Target) -> (String, String, [UInt8]) {
-        let personality = request.dialect(for: target)
-        let model = JSONValue.string(target.model ?? request.model ?? "")
-        let messages: JSONValue = [["role": "user", "content": .string(request.prompt)]]
-        var body: JSONValue
-        let path: String
-        switch (request.operation, personality) {
-        case (.listModels, "ollama"): return ("GET", "/api/tags", [])
-        case (.listModels, _): return ("GET", "/v1/models", [])
-        case (.showModel, "ollama"): return ("POST", "/api/show", (["model": model] as JSONValue).serializedBytes())
-        case (.showModel, "lmstudio"): return ("GET", "/api/v0/models/\(target.model ?? "")", [])
-        case (.showModel, _): return ("GET", "/v1/models/\(target.model ?? "")", [])
-        case (.embed, "ollama"):
-            return ("POST", "/api/embed", (["model": model, "input": .string(request.prompt)] as JSONValue).serializedBytes())
-        case (.embed, _):
-            return ("POST", "/v1/embeddings", (["model": model, "input": .string(request.prompt), "encoding_format": "float"] as JSONValue).serializedBytes())
-        case (.generate, "ollama"):
-            body = ["model": model, "prompt": .string(request.prompt), "stream": .bool(request.stream)]
-            path = "/api/generate"
-        case (.generate, _):
-            body = ["model": model, "prompt": .string(request.prompt), "stream": .bool(request.stream)]
-            path = "/v1/completions"
-        case (_, "ollama"):
-            body = ["model": model, "messages": messages, "stream": .bool(request.stream)]
-            path = "/api/chat"
-        default:
-            body = ["model": model, "messages": messages, "stream": .bool(request.stream)]
-            path = "/v1/chat/completions"
-        }
-        if let max = request.maxTokens {
-            body.set(personality == "ollama" ? "options" : "max_tokens", personality == "ollama" ? ["num_predict": .int(max)] : .int(max))
-        }
-        return ("POST", path, body.serializedBytes())
-    }
-}
-
-// MARK: - SplitMix
-
-/// A tiny seeded generator for backoff jitter (reproducible under the scenario seed).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -6,7 +6,7 @@ import HTTPWire
 /// One HTTP/1.1 request on its own connection (`Connection: close`), read incrementally.
 ///
 /// Minimal on purpose: the misbehaving client needs exact control (when to stop reading, when to close)
-/// rather than a full client. Blocking: call it from a dedicated thread (``runOnDedicatedThread(name:_:)``).
+/// rather than a full client. Responses are read through ``HTTPResponseParser``, the code base's one parser. Blocking: call it from a dedicated thread (``runOnDedicatedThread(name:_:)``).
 /// ``cancel()`` may be called from any thread; it shuts the socket down so a blocked read returns at once.
 final class RawHTTPExchange: @unchecked Sendable {
     // @unchecked: `socket` is set once by the I/O thread under `lock`; `cancelled` is guarded by `lock`.
@@ -28,18 +28,13 @@ final class RawHTTPExchange: @unchecked Sendable {
         case cancelled
     }
 
-    /// Body framing state.
-    private enum Framing {
-        case length(Int)
-        case chunked
-        case untilClose
-    }
-
-    private var buffer: [UInt8] = []
-    private var framing: Framing = .untilClose
-    private var chunkRemaining = 0
-    private var chunkState = 0  // 0: size line, 1: data, 2: CRLF after data, 3: done
+    /// Response framing and decoding: the code base's one response parser.
+    private var parser = HTTPResponseParser()
+    private var head: Head?
+    private var pendingBody: [UInt8] = []
     private(set) var bodyComplete = false
+    /// Whether the body's framing was broken (a chunk size line that does not parse); the body then ends there.
+    private(set) var bodyBroken = false
 
     func cancel() {
         let s: Socket? = lock.withLock {
@@ -66,6 +61,7 @@ final class RawHTTPExchange: @unchecked Sendable {
             return cancelled
         }
         if wasCancelled { s.close(); throw .cancelled }
+        parser = HTTPResponseParser(requestMethod: HTTPMethod(rawValue: method))
         var text = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\n"
         for field in headers { text += "\(field.name): \(field.value)\r\n" }
         if !body.isEmpty || method == "POST" { text += "Content-Length: \(body.count)\r\n" }
@@ -82,33 +78,12 @@ final class RawHTTPExchange: @unchecked Sendable {
     func readHead(timeout: Duration) throws(Failure) -> Head {
         let deadline = MonotonicClock.now() + UInt64(timeout.nanoseconds)
         while true {
-            if let end = Self.find([13, 10, 13, 10], in: buffer) {
-                let headText = String(decoding: buffer[..<end], as: UTF8.self)
-                buffer.removeSubrange(..<(end + 4))
-                var lines = headText.components(separatedBy: "\r\n")
-                let statusLine = lines.removeFirst()
-                let parts = statusLine.split(separator: " ", maxSplits: 2)
-                guard parts.count >= 2, let status = Int(parts[1]) else { throw .protocolError("bad status line '\(statusLine)'") }
-                var headers = HTTPHeaders()
-                for line in lines {
-                    guard let colon = line.firstIndex(of: ":") else { continue }
-                    headers.add(name: String(line[..<colon]), value: String(line[line.index(after: colon)...]).trimmingSpaces())
-                }
-                if headers.containsToken("chunked", in: "Transfer-Encoding") {
-                    framing = .chunked
-                } else if let length = headers["Content-Length"].flatMap({ Int($0) }) {
-                    framing = .length(length)
-                    if length == 0 { bodyComplete = true }
-                } else {
-                    framing = .untilClose
-                }
-                return Head(status: status, headers: headers)
-            }
+            if let head { return head }
             let now = MonotonicClock.now()
             guard now < deadline else { throw .timeout("no response head within \(timeout.milliseconds) ms") }
             let bytes = try readRaw(timeout: .nanoseconds(Int64(deadline - now)))
             if bytes.isEmpty { throw .closed("connection closed before the response head") }
-            buffer += bytes
+            try feed(bytes)
         }
     }
 
@@ -116,17 +91,20 @@ final class RawHTTPExchange: @unchecked Sendable {
     @available(*, noasync)
     func readBody(timeout: Duration?) throws(Failure) -> [UInt8] {
         while true {
-            let decoded = decode()
-            if !decoded.isEmpty || bodyComplete { return decoded }
+            if !pendingBody.isEmpty || bodyComplete {
+                defer { pendingBody.removeAll() }
+                return pendingBody
+            }
             let bytes = try readRaw(timeout: timeout)
             if bytes.isEmpty {
-                if case .untilClose = framing {
-                    bodyComplete = true
-                    return []
+                do {
+                    try handle(parser.finish())
+                } catch {
+                    throw .closed("connection closed before the body was complete (\(error.message))")
                 }
-                throw .closed("connection closed before the body was complete")
+                continue
             }
-            buffer += bytes
+            try feed(bytes)
         }
     }
 
@@ -134,8 +112,10 @@ final class RawHTTPExchange: @unchecked Sendable {
     @available(*, noasync)
     func readAll(timeout: Duration?) throws(Failure) -> [UInt8] {
         var out: [UInt8] = []
-        while !bodyComplete, out.count < 1 << 20 {
-            out += try readBody(timeout: timeout)
+        while out.count < 1 << 20 {
+            let piece = try readBody(timeout: timeout)
+            if piece.isEmpty { break }
+            out += piece
         }
         return out
     }
@@ -169,67 +149,25 @@ final class RawHTTPExchange: @unchecked Sendable {
         }
     }
 
-    private func decode() -> [UInt8] {
-        switch framing {
-        case .untilClose:
-            defer { buffer.removeAll() }
-            return buffer
-        case .length(let remaining):
-            let take = min(remaining, buffer.count)
-            let out = Array(buffer[..<take])
-            buffer.removeSubrange(..<take)
-            framing = .length(remaining - take)
-            if remaining - take == 0 { bodyComplete = true }
-            return out
-        case .chunked:
-            var out: [UInt8] = []
-            while true {
-                switch chunkState {
-                case 0:
-                    guard let end = Self.find([13, 10], in: buffer) else { return out }
-                    let line = String(decoding: buffer[..<end], as: UTF8.self)
-                    let sizeText = line.split(separator: ";").first.map { String($0).trimmingSpaces() } ?? ""
-                    buffer.removeSubrange(..<(end + 2))
-                    guard let size = Int(sizeText, radix: 16) else {
-                        // Broken chunked framing: treat as the end of the usable body.
-                        framing = .length(0)
-                        bodyBroken = true
-                        return out
-                    }
-                    if size == 0 {
-                        chunkState = 3
-                        bodyComplete = true
-                        return out
-                    }
-                    chunkRemaining = size
-                    chunkState = 1
-                case 1:
-                    let take = min(chunkRemaining, buffer.count)
-                    if take == 0 { return out }
-                    out += buffer[..<take]
-                    buffer.removeSubrange(..<take)
-                    chunkRemaining -= take
-                    if chunkRemaining == 0 { chunkState = 2 }
-                case 2:
-                    guard buffer.count >= 2 else { return out }
-                    buffer.removeSubrange(..<2)
-                    chunkState = 0
-                default:
-                    return out
-                }
-            }
+    /// Parses received bytes; a broken chunk size line ends the usable body (``bodyBroken``).
+    private func feed(_ bytes: [UInt8]) throws(Failure) {
+        do {
+            try handle(parser.consume(bytes))
+        } catch {
+            guard head != nil, error.code == .malformedChunk else { throw .protocolError(error.message) }
+            bodyBroken = true
+            bodyComplete = true
         }
     }
 
-    /// Whether chunked framing was broken (a size line that is not hexadecimal).
-    private(set) var bodyBroken = false
-
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        outer: for i in 0...(haystack.count - needle.count) {
-            for j in 0..<needle.count where haystack[i + j] != needle[j] { continue outer }
-            return i
+    private func handle(_ events: [HTTPResponseParser.Event]) {
+        for event in events {
+            switch event {
+            case .informational: break
+            case .head(let h): head = Head(status: h.status.code, headers: h.headers)
+            case .body(let bytes): pendingBody += bytes
+            case .end: bodyComplete = true
+            }
         }
-        return nil
     }
 }

@@ -18,6 +18,8 @@ public struct ConformanceRun: Sendable {
         public var runID: String?
         /// Run only these scenario ids, on top of ``selection`` (`--last-failed`). Default nil: no restriction.
         public var onlyIDs: Set<String>?
+        /// `run --client`: every selected scenario is run against this program instead of its own client.
+        public var clientCommand: Scenario.Command?
 
         public init(
             paths: [String] = ["Scenarios"], selection: ScenarioSelection = ScenarioSelection(),
@@ -61,9 +63,18 @@ public struct ConformanceRun: Sendable {
     /// - Throws: ``ShardSpecError`` for an invalid `--filter` expression.
     public func execute(resolve: (String) -> String = { $0 }, progress: (@Sendable (SuiteRunner.Progress) -> Void)? = nil) async throws(ShardSpecError) -> Outcome {
         let started = Date()
+        var loader = self.loader
+        if configuration.clientCommand != nil { loader.parser.validation.commandSuppliedElsewhere = true }
         let loaded = loader.load(paths: configuration.paths, resolve: resolve)
         let selected = try configuration.selection.select(ids: loaded.scenarios.map { ($0.id, $0.tags) })
-        let scenarios = loaded.scenarios.filter { selected.contains($0.id) && configuration.onlyIDs?.contains($0.id) != false }
+        var scenarios = loaded.scenarios.filter { selected.contains($0.id) && configuration.onlyIDs?.contains($0.id) != false }
+        if let command = configuration.clientCommand {
+            for i in scenarios.indices {
+                scenarios[i].client.kind = .command
+                scenarios[i].client.command = command
+                scenarios[i].client.misbehaviours = []
+            }
+        }
         // Broken files are results too (kind `invalid-scenario`), subject to the filter and the shard.
         // One result per broken scenario (or file), carrying all of its problems.
         var invalid: [ScenarioResult] = []

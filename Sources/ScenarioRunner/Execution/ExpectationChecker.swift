@@ -7,101 +7,106 @@ import Reporting
 public struct ExpectationChecker: Sendable {
     public init() {}
 
-    /// One ``ExpectationResult`` per checked item and request (named `step 0 r1: attempts`).
+    /// One ``Check`` per checked item and request (named `step 0: attempts [s0.r1]`).
     public func check(
         step: Scenario.Step, stepIndex: Int, client: Scenario.Client, outcomes: [RequestOutcome],
-        exchanges: [ObservedExchange], findings: [Finding], durationMilliseconds: Double
-    ) -> [ExpectationResult] {
+        exchanges: [ObservedExchange], findings: [Finding], durationMilliseconds: Double, reply: String? = nil
+    ) -> [Check] {
         let e = step.expect
-        var results: [ExpectationResult] = []
+        var results: [Check] = []
         let prefix = "\(step.name)"
-        func add(_ name: String, _ passed: Bool, _ expected: String, _ actual: String) {
-            results.append(ExpectationResult(name: "\(prefix): \(name)", passed: passed, expected: expected, actual: actual))
+        func add(_ kind: Check.Kind, _ detail: String, _ passed: Bool, _ expected: String, _ actual: String) {
+            let name = "\(prefix): \(kind.rawValue)\(detail)"
+            results.append(Check(kind: kind, result: ExpectationResult(name: name, passed: passed, expected: expected, actual: actual)))
         }
         for outcome in outcomes {
             let r = outcomes.count > 1 ? " [\(outcome.requestID)]" : ""
             // Outcome class.
             let actualOutcome = outcome.kind.rawValue + (outcome.errorCode.map { " (\($0))" } ?? "")
-            add("outcome" + r, outcome.kind.rawValue == e.outcome.rawValue, e.outcome.rawValue, actualOutcome + (outcome.errorMessage.map { ": \($0)" } ?? ""))
+            add(.outcome, r, e.outcome == .any || outcome.kind.rawValue == e.outcome.rawValue, e.outcome.rawValue, actualOutcome + (outcome.errorMessage.map { ": \($0)" } ?? ""))
             if let code = e.errorCode {
-                add("error_code" + r, outcome.errorCode == code, code, outcome.errorCode ?? "none")
+                add(.errorCode, r, outcome.errorCode == code, code, outcome.errorCode ?? "none")
             }
             if let status = e.status {
-                add("status" + r, outcome.status == status, String(status), outcome.status.map(String.init) ?? "none")
+                add(.status, r, outcome.status == status, String(status), outcome.status.map(String.init) ?? "none")
             }
-            let group = exchanges.filter { $0.requestID == outcome.requestID }
+            // The attempts of the operation itself: a client's side requests (a model list after a 404) are not attempts.
+            let group = Self.operationAttempts(exchanges.filter { $0.requestID == outcome.requestID }, operation: step.operation)
             if let bounds = e.attempts {
                 let count = outcome.attempts.isEmpty ? group.count : outcome.attempts.count
                 let journal = group.isEmpty ? "" : " (journal: \(group.count))"
-                add("attempts" + r, bounds.contains(Double(count)), bounds.description, "\(count)\(journal)")
+                add(.attempts, r, bounds.contains(Double(count)), bounds.description, "\(count)\(journal)")
             }
             if let delays = e.retryDelaysMilliseconds {
                 let gaps = Self.gaps(group: group, attempts: outcome.attempts)
                 if gaps.isEmpty {
-                    add("retry_delays_ms" + r, false, delays.map(\.description).joined(separator: ", "), "no retries")
+                    add(.retryDelays, r, false, delays.map(\.description).joined(separator: ", "), "no retries")
                 }
                 for (i, gap) in gaps.enumerated() {
                     let bound = delays.count == 1 ? delays[0] : (i < delays.count ? delays[i] : nil)
                     guard let bound else {
-                        add("retry_delays_ms[\(i)]" + r, false, "no retry", String(format2: gap))
+                        add(.retryDelays, "[\(i)]" + r, false, "no retry", String(format2: gap))
                         continue
                     }
-                    add("retry_delays_ms[\(i)]" + r, bound.contains(gap), bound.description, String(format2: gap))
+                    add(.retryDelays, "[\(i)]" + r, bound.contains(gap), bound.description, String(format2: gap))
                 }
             }
             if let content = e.content {
-                add("content" + r, outcome.content == content, Self.quote(content), Self.quote(outcome.content))
+                add(.content, r, outcome.content == content, Self.quote(content), Self.quote(outcome.content))
             }
             if let pattern = e.contentPattern {
                 let matched = (try? NSRegularExpression(pattern: pattern)).map {
                     $0.firstMatch(in: outcome.content, range: NSRange(outcome.content.startIndex..., in: outcome.content)) != nil
                 } ?? false
-                add("content_regex" + r, matched, "/\(pattern)/", Self.quote(outcome.content))
+                add(.contentRegex, r, matched, "/\(pattern)/", Self.quote(outcome.content))
             }
             if let bounds = e.chunks {
-                add("chunks" + r, bounds.contains(Double(outcome.chunks)), bounds.description, String(outcome.chunks))
+                add(.chunks, r, bounds.contains(Double(outcome.chunks)), bounds.description, String(outcome.chunks))
             }
             if let bounds = e.ttftMilliseconds {
                 let value = outcome.timing?.ttftMilliseconds
-                add("ttft_ms" + r, value.map(bounds.contains) ?? false, bounds.description, value.map { String(format2: $0) } ?? "none")
+                add(.ttft, r, value.map(bounds.contains) ?? false, bounds.description, value.map { String(format2: $0) } ?? "none")
             }
             if let bounds = e.e2elMilliseconds {
                 let value = outcome.timing?.e2elMilliseconds
-                add("e2el_ms" + r, value.map(bounds.contains) ?? false, bounds.description, value.map { String(format2: $0) } ?? "none")
+                add(.e2el, r, value.map(bounds.contains) ?? false, bounds.description, value.map { String(format2: $0) } ?? "none")
             }
             if let models = e.models {
-                add("models" + r, outcome.models == models, models.joined(separator: ", "), outcome.models.joined(separator: ", "))
+                add(.models, r, outcome.models == models, models.joined(separator: ", "), outcome.models.joined(separator: ", "))
             }
             if let bounds = e.modelCount {
-                add("model_count" + r, bounds.contains(Double(outcome.models.count)), bounds.description, String(outcome.models.count))
+                add(.modelCount, r, bounds.contains(Double(outcome.models.count)), bounds.description, String(outcome.models.count))
             }
             if let server = e.servedBy {
-                add("served_by" + r, outcome.servedBy == server, server, outcome.servedBy ?? "unknown")
+                add(.servedBy, r, outcome.servedBy == server, server, outcome.servedBy ?? "unknown")
             }
             if let discovered = e.discovered {
                 let shown = { (d: [String: String]) in d.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") }
                 let ok = discovered.allSatisfy { outcome.discovered[$0.key] == $0.value }
-                add("discovered" + r, ok, shown(discovered), shown(outcome.discovered))
+                add(.discovered, r, ok, shown(discovered), shown(outcome.discovered))
+            }
+            if !e.app.isEmpty {
+                results += Self.checkApp(e.app, outcome: outcome, reply: reply, prefix: prefix, suffix: r)
             }
             if let bounds = e.embeddingDimensions {
                 let value = outcome.embeddingDimensions
-                add("embedding_dimensions" + r, value.map { bounds.contains(Double($0)) } ?? false, bounds.description, value.map(String.init) ?? "none")
+                add(.embeddingDimensions, r, value.map { bounds.contains(Double($0)) } ?? false, bounds.description, value.map(String.init) ?? "none")
             }
         }
         if let bounds = e.durationMilliseconds {
-            add("duration_ms", bounds.contains(durationMilliseconds), bounds.description, String(format2: durationMilliseconds))
+            add(.duration, "", bounds.contains(durationMilliseconds), bounds.description, String(format2: durationMilliseconds))
         }
         let found = Set(findings.map(\.id))
         for id in e.findings {
-            add("finding \(id)", found.contains(id), "reported", found.contains(id) ? "reported" : "not reported")
+            add(.finding, " \(id)", found.contains(id), "reported", found.contains(id) ? "reported" : "not reported")
         }
         for id in e.noFindings {
-            add("no finding \(id)", !found.contains(id), "not reported", found.contains(id) ? "reported" : "not reported")
+            add(.noFinding, " \(id)", !found.contains(id), "not reported", found.contains(id) ? "reported" : "not reported")
         }
-        if client.kind == .providerClient {
+        if client.kind == .providerClient || client.kind == .command {
             let tolerated = Set(e.findings + e.allowFindings)
             for finding in findings where !tolerated.contains(finding.id) && !e.noFindings.contains(finding.id) && finding.severity != .info {
-                add("unexpected finding \(finding.id)", false, "none", finding.message + " " + finding.evidence.joined(separator: "; "))
+                add(.unexpectedFinding, " \(finding.id)", false, "none", finding.message + " " + finding.evidence.joined(separator: "; "))
             }
         }
         return results
@@ -119,6 +124,21 @@ public struct ExpectationChecker: Sendable {
             let end = a.endedAt ?? a.startedAt
             return b.startedAt > end ? Double(b.startedAt - end) / 1e6 : 0
         }
+    }
+
+    /// The exchanges that perform `operation` (by path), or all of them when none is recognisable.
+    static func operationAttempts(_ group: [ObservedExchange], operation: Scenario.Operation) -> [ObservedExchange] {
+        let words: [String]
+        switch operation {
+        case .chat, .failoverChat: words = ["chat", "generate", "completions"]
+        case .generate: words = ["generate", "completions"]
+        case .embed: words = ["embed"]
+        case .listModels: words = ["/models", "/tags"]
+        case .showModel: words = ["/show", "/models/"]
+        case .discover: return group
+        }
+        let matching = group.filter { e in words.contains { e.path.contains($0) } }
+        return matching.isEmpty ? group : matching
     }
 
     static func quote(_ s: String) -> String {

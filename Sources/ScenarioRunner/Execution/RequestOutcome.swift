@@ -37,7 +37,7 @@ public struct RequestOutcome: Sendable, Hashable {
         }
     }
 
-    /// Per-request timestamps (METRICS R1), monotonic ns; nil when the event did not happen.
+    /// Per-request timestamps, monotonic ns; nil when the event did not happen.
     public struct Timing: Sendable, Hashable {
         public var send: UInt64
         public var headers: UInt64?
@@ -93,6 +93,8 @@ public struct RequestOutcome: Sendable, Hashable {
     public var model: String?
     /// Server addressed first.
     public var server: String?
+    /// The program's run, for a command client (exit status, output, wall time).
+    public var process: ProcessRun?
 
     public init(
         requestID: String, kind: Kind, errorCode: String? = nil, errorMessage: String? = nil, status: Int? = nil,

@@ -9,16 +9,20 @@ public struct ClientDrivers: Sendable {
     /// llmcheck's real client; nil when unavailable (scenarios using it then end as errors).
     public var providerClient: (any ClientDriver)?
     public var misbehaving: any ClientDriver
+    /// Any program under test (``CommandClientDriver``).
+    public var command: any ClientDriver
 
-    public init(providerClient: (any ClientDriver)?, misbehaving: any ClientDriver) {
+    public init(providerClient: (any ClientDriver)?, misbehaving: any ClientDriver, command: any ClientDriver = CommandClientDriver()) {
         self.providerClient = providerClient
         self.misbehaving = misbehaving
+        self.command = command
     }
 
     func driver(for kind: Scenario.Client.Kind) -> (any ClientDriver)? {
         switch kind {
         case .providerClient: providerClient
         case .misbehaving: misbehaving
+        case .command: command
         }
     }
 }
@@ -52,6 +56,13 @@ public struct ScenarioExecutor: Sendable {
             await environment.stop()
             return record.result(outcome: .error("the \(scenario.client.kind.rawValue) client is not available in this build", kind: "setup"))
         }
+        if scenario.client.kind == .command, let reason = Self.commandUnsupported(scenario) {
+            await environment.stop()
+            return record.result(outcome: .skipped(reason, kind: "command-client"))
+        }
+        // A command is killed a little before the scenario's deadline, so its hang is judged rather than cut off.
+        let margin = UInt64(min(1000, max(200, scenario.timeoutMilliseconds / 10))) * 1_000_000
+        let requestDeadline = start &+ UInt64(scenario.timeoutMilliseconds) * 1_000_000 &- margin
         // Run every step first; the journal is read once the servers have stopped, so exchanges that were
         // still in flight when a step ended (a client that gave up on a stalled stream) are complete.
         var ran: [(index: Int, step: Scenario.Step, outcomes: [RequestOutcome], start: UInt64, milliseconds: Double)] = []
@@ -60,7 +71,8 @@ public struct ScenarioExecutor: Sendable {
             if step.delayBeforeMilliseconds > 0 {
                 try? await Task.sleep(for: .milliseconds(step.delayBeforeMilliseconds))
             }
-            let requests = makeRequests(scenario: scenario, step: step, index: index, servers: servers, seed: seed)
+            var requests = makeRequests(scenario: scenario, step: step, index: index, servers: servers, seed: seed)
+            for i in requests.indices { requests[i].deadline = requestDeadline }
             let stepStart = MonotonicClock.now()
             let outcomes = await withTaskGroup(of: RequestOutcome.self, returning: [RequestOutcome].self) { group in
                 for request in requests {
@@ -68,7 +80,8 @@ public struct ScenarioExecutor: Sendable {
                 }
                 var out: [RequestOutcome] = []
                 for await outcome in group { out.append(outcome) }
-                return out.sorted { $0.requestID < $1.requestID }
+                let last = RequestIdentity(step: .max, index: .max)
+                return out.sorted { RequestIdentity($0.requestID) ?? last < RequestIdentity($1.requestID) ?? last }
             }
             ran.append((index, step, outcomes, stepStart, Double(MonotonicClock.now() - stepStart) / 1e6))
         }
@@ -79,28 +92,33 @@ public struct ScenarioExecutor: Sendable {
         let journal = await environment.exchanges()
         for (position, item) in ran.enumerated() {
             let nextStart = position + 1 < ran.count ? ran[position + 1].start : UInt64.max
-            let stepExchanges = Self.exchanges(of: item.index, in: journal, from: item.start, until: nextStart)
+            var stepExchanges = Self.exchanges(of: item.index, in: journal, from: item.start, until: nextStart)
+            var outcomes = item.outcomes
+            if scenario.client.kind == .command {
+                Self.attribute(&stepExchanges, to: &outcomes, scenarioID: scenario.id)
+            }
+            let item = (index: item.index, step: item.step, outcomes: outcomes, start: item.start, milliseconds: item.milliseconds)
             let findings = verdicts.judge(exchanges: stepExchanges, step: item.step, client: scenario.client, outcomes: item.outcomes)
             let checks = checker.check(
                 step: item.step, stepIndex: item.index, client: scenario.client, outcomes: item.outcomes, exchanges: stepExchanges,
-                findings: findings, durationMilliseconds: item.milliseconds
+                findings: findings, durationMilliseconds: item.milliseconds,
+                reply: scenario.server(named: item.step.server ?? scenario.servers[0].name)?.generation.reply
             )
             record.add(step: item.step, index: item.index, outcomes: item.outcomes, exchanges: stepExchanges, findings: findings, checks: checks, servers: servers)
         }
         return record.result(outcome: nil)
     }
 
-    /// The journal entries of step `index`: those tagged `X-LLMCheck-Request: s<index>.…`, plus untagged ones
-    /// that arrived while the step ran.
+    /// The journal entries of step `index`: those whose `X-LLMCheck-Request` names that step, plus those without
+    /// a harness identity that arrived while the step ran.
     static func exchanges(of index: Int, in journal: [ObservedExchange], from start: UInt64, until end: UInt64) -> [ObservedExchange] {
-        let prefix = "s\(index)."
-        return journal.filter { e in
-            if let id = e.requestID { return id.hasPrefix(prefix) }
+        journal.filter { e in
+            if let identity = e.requestID.flatMap(RequestIdentity.init) { return identity.step == index }
             return e.receivedAt >= start && e.receivedAt < end
         }
     }
 
-    /// The requests of one step (`parallel` copies), with harness ids `s<step>.r<n>`.
+    /// The requests of one step (`parallel` copies), each with its ``RequestIdentity``.
     func makeRequests(scenario: Scenario, step: Scenario.Step, index: Int, servers: [String: RunningServer], seed: UInt64) -> [DriverRequest] {
         let client = scenario.client
         let providerList = client.providers.isEmpty
@@ -124,7 +142,7 @@ public struct ScenarioExecutor: Sendable {
         let ordered = scenario.servers.compactMap { servers[$0.name] }
         return (0..<step.parallel).map { n in
             DriverRequest(
-                scenarioID: scenario.id, stepIndex: index, requestID: "s\(index).r\(n)", operation: step.operation,
+                scenarioID: scenario.id, identity: RequestIdentity(step: index, index: n), operation: step.operation,
                 target: target, targets: step.operation == .failoverChat ? targets : (target.map { [$0] } ?? []),
                 servers: ordered, model: target?.model ?? step.model, stream: step.stream, prompt: step.prompt,
                 maxTokens: step.maxTokens, cancelAfterChunks: step.cancelAfterChunks, dialect: step.dialect,
@@ -143,9 +161,10 @@ struct ScenarioRecord {
     let scenario: Scenario
     let start: UInt64
     var findings: [Finding] = []
-    var checks: [ExpectationResult] = []
+    var checks: [Check] = []
     var traces: [RequestTrace] = []
     var transcript: [String] = []
+    var apps: [AppRun] = []
 
     init(scenario: Scenario, start: UInt64) {
         self.scenario = scenario
@@ -154,7 +173,7 @@ struct ScenarioRecord {
 
     mutating func add(
         step: Scenario.Step, index: Int, outcomes: [RequestOutcome], exchanges: [ObservedExchange], findings stepFindings: [Finding],
-        checks stepChecks: [ExpectationResult], servers: [String: RunningServer]
+        checks stepChecks: [Check], servers: [String: RunningServer]
     ) {
         for finding in stepFindings {
             var f = finding
@@ -174,6 +193,15 @@ struct ScenarioRecord {
             line += " attempts=\(outcome.attempts.count) chunks=\(outcome.chunks)"
             if let m = outcome.errorMessage { line += " — \(m)" }
             transcript.append(line)
+            if let run = outcome.process {
+                transcript += Self.describe(run)
+                apps.append(AppRun(
+                    requestID: outcome.requestID, exit: run.ending.description, succeeded: run.ending.isSuccess, wallMilliseconds: run.milliseconds,
+                    stdoutTail: run.standardOutput.totalBytes > 0 ? run.standardOutput.tail(600) : "",
+                    stderrTail: run.standardError.totalBytes > 0 ? run.standardError.tail(600) : "",
+                    notes: run.leftChildrenRunning ? ["it left child processes running; they were killed with its process group"] : []
+                ))
+            }
             traces.append(trace(outcome, step: step, exchanges: exchanges.filter { $0.requestID == outcome.requestID }))
         }
         for e in exchanges {
@@ -186,7 +214,7 @@ struct ScenarioRecord {
             if !e.faults.isEmpty { line += " faults: \(e.faults.map(\.rawValue).joined(separator: ","))" }
             transcript.append(line)
         }
-        for c in stepChecks where !c.passed {
+        for c in stepChecks.map(\.result) where !c.passed {
             transcript.append("  ✗ \(c.name): expected \(c.expected), got \(c.actual)")
         }
     }
@@ -253,24 +281,19 @@ struct ScenarioRecord {
             outcome = forced
         } else if let failed = checks.first(where: { !$0.passed }) {
             let count = checks.filter { !$0.passed }.count
-            var message = "\(failed.name): expected \(failed.expected), got \(failed.actual)"
+            var message = "\(failed.result.name): expected \(failed.result.expected), got \(failed.result.actual)"
             if count > 1 { message += " (+\(count - 1) more)" }
-            outcome = .failed(message, kind: Self.kind(of: failed.name))
+            outcome = .failed(message, kind: failed.kind.failureKind)
         } else {
             outcome = .passed
         }
-        return ScenarioResult(
+        var result = ScenarioResult(
             id: scenario.id, title: scenario.description, provider: scenario.provider, capability: scenario.capability,
             tags: scenario.tags, filePath: scenario.filePath, outcome: outcome, durationSeconds: duration, findings: findings,
-            expectations: checks, requests: traces, transcript: transcript.joined(separator: "\n")
+            expectations: checks.map(\.result), requests: traces, transcript: transcript.joined(separator: "\n")
         )
-    }
-
-    /// Assertion kind from a check name (`step 0: attempts [s0.r1]` → `attempts`).
-    static func kind(of name: String) -> String {
-        let afterColon = name.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? name
-        let word = afterColon.split(separator: " ").first.map(String.init) ?? afterColon
-        if word == "finding" || word == "no" || word == "unexpected" { return "verdict" }
-        return word.split(separator: "[").first.map(String.init) ?? word
+        if scenario.client.kind == .command { result.client = scenario.client.command?.name ?? "command" }
+        result.apps = apps
+        return result
     }
 }

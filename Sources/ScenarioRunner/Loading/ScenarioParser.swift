@@ -18,8 +18,10 @@ public struct ScenarioParser: Sendable {
         public var fixture: @Sendable (_ path: String, _ file: String) -> String?
         /// Error codes `expect.error_code` may name; nil accepts any non-empty string.
         public var errorCodes: Set<String>?
-        /// Finding ids `expect.findings` may name.
+        /// Finding ids `expect.findings` may name (llmock's underscore codes are accepted as aliases).
         public var findingIDs: Set<String>
+        /// Whether a `"kind": "command"` client may leave out `argv` (true when `run --client` supplies the command).
+        public var commandSuppliedElsewhere: Bool = false
 
         public init(
             fault: @escaping @Sendable (JSONValue, String) -> (location: String, message: String)? = { _, _ in nil },
@@ -104,46 +106,6 @@ public struct ScenarioParser: Sendable {
         return out
     }
 
-    static func model(_ f: JSONField) throws(ScenarioLoadError) -> Scenario.Model {
-        if case .string = f.value { return Scenario.Model(name: try f.nonEmptyString()) }
-        let r = try f.object()
-        var m = Scenario.Model(name: try r.required("name") { (g) throws(ScenarioLoadError) in try g.nonEmptyString() })
-        m.capability = try r.optional("capability") { (g) throws(ScenarioLoadError) in try g.choice(Scenario.Model.capabilities) }
-        m.isLoaded = try r.optional("loaded") { (g) throws(ScenarioLoadError) in try g.bool() } ?? true
-        m.contextLength = try r.optional("context_length") { (g) throws(ScenarioLoadError) in try g.integer(in: 1...10_000_000) }
-        m.embeddingLength = try r.optional("embedding_length") { (g) throws(ScenarioLoadError) in try g.integer(in: 1...65_536) }
-        try r.finish()
-        return m
-    }
-
-    static func generation(_ f: JSONField) throws(ScenarioLoadError) -> Scenario.Generation {
-        let r = try f.object()
-        var g = Scenario.Generation()
-        g.ttftMilliseconds = try r.optional("ttft_ms") { (x) throws(ScenarioLoadError) in try x.integer(in: 0...60_000) } ?? 0
-        g.tokensPerSecond = try r.optional("tps") { (x) throws(ScenarioLoadError) in try x.nonNegativeNumber() } ?? 0
-        g.jitter = try r.optional("jitter") { (x) throws(ScenarioLoadError) -> Double in
-            let v = try x.nonNegativeNumber()
-            guard v <= 1 else { throw x.error("must be between 0 and 1, got \(x.shown)") }
-            return v
-        } ?? 0
-        g.reply = try r.optional("reply") { (x) throws(ScenarioLoadError) in try x.string() }
-        try r.finish()
-        return g
-    }
-
-    static func options(_ f: JSONField) throws(ScenarioLoadError) -> Scenario.Options {
-        let r = try f.object()
-        var o = Scenario.Options()
-        o.allowedOrigins = try r.optional("allowed_origins") { (x) throws(ScenarioLoadError) in try x.strings() } ?? []
-        o.checksHost = try r.optional("checks_host") { (x) throws(ScenarioLoadError) in try x.bool() } ?? true
-        o.ollamaVersion = try r.optional("ollama_version") { (x) throws(ScenarioLoadError) in try x.nonEmptyString() }
-        o.jitLoading = try r.optional("jit_loading") { (x) throws(ScenarioLoadError) in try x.bool() } ?? true
-        o.unknownEndpoint200 = try r.optional("unknown_endpoint_200") { (x) throws(ScenarioLoadError) in try x.bool() } ?? true
-        o.servesUnknownModelWhenOneLoaded = try r.optional("serves_unknown_model_when_one_loaded") { (x) throws(ScenarioLoadError) in try x.bool() } ?? false
-        try r.finish()
-        return o
-    }
-
     // MARK: - Client
 
     func client(_ field: JSONField, servers: [Scenario.Server]) throws(ScenarioLoadError) -> Scenario.Client {
@@ -159,6 +121,7 @@ public struct ScenarioParser: Sendable {
             }
         }
         client.apiKey = try r.optional("api_key") { (f) throws(ScenarioLoadError) in try f.nonEmptyString() }
+        client.command = try command(r, field: field, kind: client.kind)
         if let f = r.field("retry"), !f.value.isNull {
             let rr = try f.object()
             var retry = Scenario.Retry()
@@ -253,6 +216,9 @@ public struct ScenarioParser: Sendable {
             } ?? [:]
             step.expect = try r.optional("expect") { (f) throws(ScenarioLoadError) in try self.expectation(f, servers: servers) } ?? Scenario.Expectation()
             try r.finish()
+            if step.expect.app.stdoutIsReply != nil, servers.first(where: { $0.name == (step.server ?? servers[0].name) })?.generation.reply == nil {
+                throw item.child("expect", .null).child("stdout_is_reply", .null).error("needs a fixed reply: set generation.reply on the step's server")
+            }
             if step.cancelAfterChunks != nil {
                 guard [.chat, .generate, .failoverChat].contains(operation), step.stream else {
                     throw item.child("cancel_after_chunks", .null).error("needs a streamed chat or generate step")
@@ -323,10 +289,15 @@ public struct ScenarioParser: Sendable {
             return out
         }
         e.embeddingDimensions = try r.optional("embedding_dimensions") { (f) throws(ScenarioLoadError) in try f.bounds() }
-        let ids = validation.findingIDs.sorted()
-        e.findings = try r.optional("findings") { (f) throws(ScenarioLoadError) in try f.array().map { (x) throws(ScenarioLoadError) in try x.choice(ids) } } ?? []
-        e.noFindings = try r.optional("no_findings") { (f) throws(ScenarioLoadError) in try f.array().map { (x) throws(ScenarioLoadError) in try x.choice(ids) } } ?? []
-        e.allowFindings = try r.optional("allow_findings") { (f) throws(ScenarioLoadError) in try f.array().map { (x) throws(ScenarioLoadError) in try x.choice(ids) } } ?? []
+        e.findings = try r.optional("findings") { (f) throws(ScenarioLoadError) in try findingIDs(f) } ?? []
+        e.noFindings = try r.optional("no_findings") { (f) throws(ScenarioLoadError) in try findingIDs(f) } ?? []
+        e.allowFindings = try r.optional("allow_findings") { (f) throws(ScenarioLoadError) in try findingIDs(f) } ?? []
+        let outcomeGiven = r.has("outcome") || r.has("error_code")
+        try appExpectation(r, into: &e, servers: servers)
+        if !outcomeGiven, let exit = e.app.exit {
+            // The exit status says which outcome is expected.
+            e.outcome = exit == .zero ? .success : .error
+        }
         try r.finish()
         if let clash = Set(e.findings).intersection(e.noFindings).sorted().first {
             throw field.child("no_findings", .null).error("\"\(clash)\" is also listed in findings")

@@ -1,14 +1,16 @@
 // MARK: - Client
 
 extension Scenario {
-    /// The client driven against the mocks: llmcheck's real `ProviderClient`, or a deliberately
-    /// ill-behaved client that the verdicts must catch.
+    /// The client driven against the mocks: llmcheck's real `ProviderClient`, a deliberately
+    /// ill-behaved client that the verdicts must catch, or any program (``Kind/command``).
     public struct Client: Sendable, Hashable {
         public enum Kind: String, Sendable, Hashable, CaseIterable {
             /// llmcheck's real client (`ProviderClient`). Its behaviour must produce no findings.
             case providerClient = "provider-client"
             /// ``MisbehavingClient``, driven by ``misbehaviours``.
             case misbehaving
+            /// Any program, run once per request with the contract's environment (docs/clients.md).
+            case command
         }
 
         /// Which client. Default ``Kind/providerClient``.
@@ -21,11 +23,14 @@ extension Scenario {
         public var timeouts: Timeouts
         /// Failover order; default every server in the order listed.
         public var providers: [Provider]
+        /// The program (only with ``Kind/command``); nil until `run --client` supplies one.
+        public var command: Command?
 
         public init(
             kind: Kind = .providerClient, misbehaviours: Set<Misbehaviour> = [], apiKey: String? = nil,
-            retry: Retry = Retry(), timeouts: Timeouts = Timeouts(), providers: [Provider] = []
+            retry: Retry = Retry(), timeouts: Timeouts = Timeouts(), providers: [Provider] = [], command: Command? = nil
         ) {
+            self.command = command
             self.kind = kind
             self.misbehaviours = misbehaviours
             self.apiKey = apiKey

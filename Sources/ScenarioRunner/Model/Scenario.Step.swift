@@ -76,6 +76,8 @@ extension Scenario {
         case error
         /// The step cancelled the stream itself (`cancel_after_chunks`) and the client stopped cleanly.
         case cancelled
+        /// Either outcome is correct (the other expectations decide).
+        case any
     }
 
     /// What must hold after a step. Absent keys are not checked.
@@ -115,6 +117,8 @@ extension Scenario {
         public var noFindings: [String]
         /// Findings tolerated without being required.
         public var allowFindings: [String]
+        /// Expectations on a program under test (exit status, output, wall time).
+        public var app: AppExpectation = AppExpectation()
 
         public init(
             outcome: ExpectedOutcome = .success, errorCode: String? = nil, status: Int? = nil, attempts: Bounds? = nil,

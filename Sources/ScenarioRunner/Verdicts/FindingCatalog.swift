@@ -1,3 +1,4 @@
+import Foundation
 import Reporting
 
 // MARK: - FindingCatalog
@@ -21,10 +22,15 @@ public enum FindingCatalog {
         summary: "The client retried a request whose error cannot be fixed by retrying (400/401/403/404/422).",
         advice: "Retry only connection errors, timeouts, 408, 409, 429 and ≥ 500 (openai-python rules); surface authentication and not-found errors to the caller at once."
     )
-    public static let retryStorm = Entry(
-        id: "retry-storm", severity: .error,
+    public static let noBackoff = Entry(
+        id: "no-backoff", severity: .error,
         summary: "The client retried without backing off between attempts.",
         advice: "Sleep min(initial × 2^n, cap) × (1 − 0.25 × random) between attempts so a struggling server is not hammered."
+    )
+    public static let retryStorm = Entry(
+        id: "retry-storm", severity: .error,
+        summary: "The client made more attempts for one request than its retry policy allows.",
+        advice: "Cap retries (openai-python: 2 after the first attempt) and count them per request, not per connection."
     )
     public static let gaveUpEarly = Entry(
         id: "gave-up-early", severity: .warning,
@@ -57,11 +63,39 @@ public enum FindingCatalog {
         advice: "Bind each credential to its provider's base URL; during failover build the next request's headers from that provider's own settings."
     )
 
+    public static let duplicateAfterSuccess = Entry(
+        id: "duplicate-after-success", severity: .error,
+        summary: "The client sent the same request again after it had already succeeded.",
+        advice: "Stop once a response completed; a relay or retry wrapper that replays finished calls doubles cost and side effects."
+    )
+    public static let keptReadingAfterFailure = Entry(
+        id: "kept-reading-after-failure", severity: .warning,
+        summary: "The client stayed connected to a stream after it had already reported failure.",
+        advice: "When you give up on a request (timeout, malformed data), close its connection so the server stops generating."
+    )
+
     /// Every entry, in documentation order.
     public static let all: [Entry] = [
-        retryAfterIgnored, nonRetryableRetried, retryStorm, gaveUpEarly, truncatedStreamAccepted,
-        malformedChunkIgnored, noIdleTimeout, cancelledStreamKeptReading, secretToWrongHost,
+        retryAfterIgnored, nonRetryableRetried, noBackoff, retryStorm, gaveUpEarly, truncatedStreamAccepted,
+        malformedChunkIgnored, noIdleTimeout, cancelledStreamKeptReading, keptReadingAfterFailure, duplicateAfterSuccess,
+        secretToWrongHost,
     ]
+
+    /// llmock's finding codes, accepted as aliases wherever a finding id is named.
+    public static let llmockAliases: [String: String] = [
+        "retry_after_ignored": "retry-after-ignored", "retried_non_retryable": "non-retryable-retried",
+        "retry_storm": "retry-storm", "no_backoff": "no-backoff", "gave_up": "gave-up-early",
+        "truncated_stream_accepted": "truncated-stream-accepted", "malformed_chunk_ignored": "malformed-chunk-ignored",
+        "no_read_timeout": "no-idle-timeout",
+    ]
+
+    /// The canonical id for `name`: itself, an llmock alias, or the name with `_` read as `-`; nil if unknown.
+    public static func canonicalID(_ name: String) -> String? {
+        if allIDs.contains(name) { return name }
+        if let alias = llmockAliases[name] { return alias }
+        let dashed = name.replacingOccurrences(of: "_", with: "-")
+        return allIDs.contains(dashed) ? dashed : nil
+    }
 
     public static var allIDs: [String] { all.map(\.id) }
 

@@ -56,6 +56,14 @@ public struct ObservedExchange: Sendable, Hashable {
     /// Harness correlation: `X-LLMCheck-Attempt` (1-based), when the client sent it (the real client through
     /// `ProviderClientConfiguration.attemptHeaderName`, the misbehaving client always).
     public var attemptNumber: Int?
+    /// `X-Test-Id`, when the client sent it (test isolation; `LLMCHECK_TEST_ID` for command clients).
+    public var testID: String?
+    /// The client's own request identity, `X-Request-ID` or `Idempotency-Key`, when it sent one (the same value on
+    /// every attempt of one request for clients that set it, e.g. openai-python's idempotency key).
+    public var clientRequestID: String?
+    /// Fingerprint of the request body, when the mock recorded one (same body = same request, for clients that send
+    /// no request id).
+    public var bodyFingerprint: UInt64?
     /// The credential presented (`Authorization`, `x-api-key`, `api-key`), masked as the journal recorded it.
     public var credential: String?
     /// When the request had been read.
@@ -79,7 +87,7 @@ public struct ObservedExchange: Sendable, Hashable {
 
     public init(
         server: String, sequence: Int, connectionID: Int = 0, method: String = "POST", path: String,
-        scenarioID: String? = nil, requestID: String? = nil, attemptNumber: Int? = nil, credential: String? = nil, receivedAt: UInt64,
+        scenarioID: String? = nil, requestID: String? = nil, attemptNumber: Int? = nil, testID: String? = nil, clientRequestID: String? = nil, bodyFingerprint: UInt64? = nil, credential: String? = nil, receivedAt: UInt64,
         endedAt: UInt64? = nil, status: Int? = nil, retryAfterMilliseconds: Double? = nil, shouldRetry: Bool? = nil, faults: [FaultEffect] = [],
         longestSilenceMilliseconds: Double? = nil, chunksSent: Int = 0, ending: Ending = .completed
     ) {
@@ -91,6 +99,9 @@ public struct ObservedExchange: Sendable, Hashable {
         self.scenarioID = scenarioID
         self.requestID = requestID
         self.attemptNumber = attemptNumber
+        self.testID = testID
+        self.clientRequestID = clientRequestID
+        self.bodyFingerprint = bodyFingerprint
         self.credential = credential
         self.receivedAt = receivedAt
         self.endedAt = endedAt

@@ -1,4 +1,5 @@
 import HTTPWire
+import ProviderClient
 import Reporting
 
 // MARK: - VerdictEngine
@@ -70,28 +71,58 @@ public struct VerdictEngine: Sendable {
         return collector.findings
     }
 
-    /// Exchanges grouped by scenario and request id, each group in attempt order (arrival order without an attempt
-    /// header); groups sorted by key.
+    /// Exchanges grouped per request, each group in attempt order; groups sorted by key.
+    ///
+    /// Identity, strongest first: the harness's `X-LLMCheck-Request`; else `X-Test-Id`; else the client's own
+    /// `X-Request-ID` / `Idempotency-Key`; else nothing, and then attempts share server, method, path and body (its
+    /// fingerprint) and follow each other in time (a retry starts after the failed attempt ended: overlapping exchanges are
+    /// different requests). Groups without any identity are judged only when the step sent a single request.
     static func groups(_ exchanges: [ObservedExchange], singleRequest: Bool, fallbackID: String?) -> [(String?, [ObservedExchange])] {
         var byID: [String: [ObservedExchange]] = [:]
+        var identified: [String: [ObservedExchange]] = [:]
         var unlinked: [String: [ObservedExchange]] = [:]
         for e in exchanges {
+            let route = "\(e.server) \(e.method) \(e.path)"
+            // Without a request id, a different body on the same route is a different request.
+            let body = e.bodyFingerprint.map { String($0, radix: 16) } ?? "-"
             if let id = e.requestID {
                 // Retries repeat server, method and path; a model-list probe of the same request is not a retry.
-                byID["\(e.scenarioID ?? "") \(id) \(e.server) \(e.method) \(e.path)", default: []].append(e)
+                byID["\(e.scenarioID ?? "") \(id) \(route)", default: []].append(e)
+            } else if let test = e.testID {
+                identified["t \(test) \(e.clientRequestID ?? body) \(route)", default: []].append(e)
+            } else if let request = e.clientRequestID {
+                identified["r \(request) \(route)", default: []].append(e)
             } else {
-                // Without harness headers, attempts of one request share server, method and path.
-                unlinked["\(e.server) \(e.method) \(e.path)", default: []].append(e)
+                unlinked["\(route) \(body)", default: []].append(e)
             }
         }
         var out: [(String?, [ObservedExchange])] = byID.keys.sorted().map { key in
             let group = Self.ordered(byID[key] ?? [])
             return (group.first?.requestID, group)
         }
+        for key in identified.keys.sorted() {
+            for chain in Self.chains(identified[key] ?? []) { out.append((singleRequest ? fallbackID : nil, chain)) }
+        }
         if singleRequest {
-            for key in unlinked.keys.sorted() { out.append((fallbackID, Self.ordered(unlinked[key] ?? []))) }
+            for key in unlinked.keys.sorted() {
+                for chain in Self.chains(unlinked[key] ?? []) { out.append((fallbackID, chain)) }
+            }
         }
         return out
+    }
+
+    /// Exchanges split into sequences that follow each other in time: an exchange that arrived before the last
+    /// one of every open sequence ended starts a new sequence (it ran concurrently, so it is another request).
+    static func chains(_ list: [ObservedExchange]) -> [[ObservedExchange]] {
+        var chains: [[ObservedExchange]] = []
+        for e in list.sorted(by: { $0.receivedAt < $1.receivedAt }) {
+            if let index = chains.firstIndex(where: { ($0.last?.endedAt ?? $0.last?.receivedAt ?? 0) <= e.receivedAt }) {
+                chains[index].append(e)
+            } else {
+                chains.append([e])
+            }
+        }
+        return chains
     }
 
     /// Attempts in the order the client made them: by `X-LLMCheck-Attempt`, then arrival (the fallback for
@@ -108,7 +139,8 @@ public struct VerdictEngine: Sendable {
     }
 
     static func label(_ e: ObservedExchange, _ index: Int) -> String {
-        var s = "attempt \(e.attemptNumber ?? index + 1) → \(e.server) \(e.method) \(e.path)"
+        // The journal entry (server and its request number) is cited so the proof can be looked up.
+        var s = "attempt \(e.attemptNumber ?? index + 1) → \(e.server) #\(e.sequence) \(e.method) \(e.path)"
         if let status = e.status { s += " \(status)" }
         switch e.ending {
         case .reset: s += " (reset)"
@@ -143,7 +175,24 @@ public struct VerdictEngine: Sendable {
         }
         // A well-behaved client never retries sooner than 0.75 × initial delay, so one retry below half of that is proof.
         if !quickGaps.isEmpty {
-            c.add(FindingCatalog.retryStorm, quickGaps + ["a backoff below \(String(format2: stormThreshold)) ms counts as none (half the smallest the policy allows)"])
+            c.add(FindingCatalog.noBackoff, quickGaps + ["a backoff below \(String(format2: stormThreshold)) ms counts as none (half the smallest the policy allows)"])
+        }
+        // More attempts on one server than the policy allows (failover legitimately adds one per provider).
+        let allowed = client.retry.maxRetries + 1
+        if step.operation != .failoverChat, group.count > allowed {
+            c.add(FindingCatalog.retryStorm, [
+                "\(group.count) attempts for one request, \(allowed) allowed (max_retries \(client.retry.maxRetries))",
+                "first: " + Self.label(group[0], 0), "last: " + Self.label(group[group.count - 1], group.count - 1),
+            ])
+        }
+        // The same request again after a complete 2xx answer.
+        if let done = group.firstIndex(where: { ($0.status.map { (200..<300).contains($0) } ?? false) && $0.ending == .completed && $0.faults.isEmpty }),
+            done + 1 < group.count
+        {
+            c.add(FindingCatalog.duplicateAfterSuccess, [
+                Self.label(group[done], done) + " completed", "then: " + Self.label(group[done + 1], done + 1)
+                    + " \(String(format2: Self.gap(group[done], group[done + 1]))) ms later",
+            ])
         }
         // Gave up early: last attempt failed retryably, retries remained, and the client reported an error.
         if step.operation != .failoverChat, let last = group.last, last.isRetryableFailure, outcome?.kind == .error,
@@ -187,10 +236,20 @@ public struct VerdictEngine: Sendable {
         for (i, e) in group.enumerated() {
             // A client whose own attempt ended in an idle timeout has one; the server noticing its close late
             // (scheduling on a loaded machine) is not the flaw.
-            if let silence = e.longestSilenceMilliseconds, silence > limit, Self.clientAttempt(of: e, in: outcome)?.errorCode != "idleTimeout" {
+            if let silence = e.longestSilenceMilliseconds, silence > limit, Self.clientAttempt(of: e, in: outcome)?.errorCode.flatMap(ProviderError.Code.init(rawValue:)) != .idleTimeout {
                 c.add(FindingCatalog.noIdleTimeout, [
                     Self.label(e, i) + ": the client stayed connected \(String(format2: silence)) ms without data",
                     "idle timeout configured: \(client.timeouts.idleMilliseconds) ms (tolerated up to \(String(format2: limit)) ms)",
+                ])
+            }
+        }
+        // Still connected well after the client reported failure (it stopped using the answer but not the socket).
+        if outcome?.kind == .error, let failedAt = outcome?.process?.endedAt ?? outcome?.timing?.end {
+            for (i, e) in group.enumerated() {
+                guard let ended = e.endedAt, ended > failedAt &+ 250_000_000 else { continue }
+                guard case .completed = e.ending, e.status.map({ (200..<300).contains($0) }) ?? false else { continue }
+                c.add(FindingCatalog.keptReadingAfterFailure, [
+                    Self.label(e, i) + ": read to its end \(String(format2: Self.ms(ended - failedAt))) ms after the client reported \(outcome?.errorCode ?? "failure")",
                 ])
             }
         }

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Capacity of `llmcheck load` (a benchmark, not a test): the most non-streaming chat requests/s it
+# drives through one `serve openai` mock, side by side with wrk in the same run (target: at least half
+# of wrk). wrk reuses keep-alive connections; llmcheck's client opens one connection per request (as
+# the provider client does), so wrk is also run with `Connection: close` for a like-for-like figure.
+#
+#   Benchmarks/load-capacity.sh                         # builds release first
+#   LLMCHECK_BIN=.build/release/llmcheck CONNECTIONS=64 SECONDS_EACH=10 Benchmarks/load-capacity.sh
+set -u
+repo=$(cd "$(dirname "$0")/.." && pwd)
+if [ -z "${LLMCHECK_BIN:-}" ]; then
+  (cd "$repo" && swift build -c release --product llmcheck >/dev/null) || { echo "release build failed"; exit 2; }
+  LLMCHECK_BIN=$repo/.build/release/llmcheck
+fi
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
+bin=$LLMCHECK_BIN
+connections=${CONNECTIONS:-64}
+seconds=${SECONDS_EACH:-10}
+work=$(mktemp -d "${TMPDIR:-/tmp}/llmcheck-load-capacity.XXXXXX")
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$bin" serve openai --port 0 --seed 1 >"$work/url" 2>"$work/serve.err" &
+pid=$!
+for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.05; done
+url=$(head -1 "$work/url")
+[ -n "$url" ] || { echo "serve did not start: $(cat "$work/serve.err")"; exit 2; }
+body='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"load test prompt of a few words"}],"max_tokens":16,"stream":false}'
+cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$body'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+cat >"$work/post-close.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$body'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Connection"] = "close"
+LUA
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $connections connections, ${seconds}s each"
+rps() { awk '/Requests\/sec/ {print $2}'; }
+wrk_keep=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "$url/v1/chat/completions" | rps)
+wrk_close=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post-close.lua" "$url/v1/chat/completions" | rps)
+"$bin" load --url "$url" --provider openai --model gpt-4o-mini --no-stream --max-tokens 16 --concurrency "$connections" \
+  --duration "${seconds}s" --json --quiet >"$work/load.json" || { echo "load failed"; exit 2; }
+python3 - "$work/load.json" "$wrk_keep" "$wrk_close" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); keep, close = float(sys.argv[2]), float(sys.argv[3])
+ours = d["throughput"]["requests_per_s"]; g = d["generator"]
+print(f"wrk keep-alive        {keep:10.0f} req/s")
+print(f"wrk Connection: close {close:10.0f} req/s")
+print(f"llmcheck load         {ours:10.0f} req/s  ({ours/keep:.2f}× wrk keep-alive, {ours/close:.2f}× wrk close; target ≥ 0.5× wrk)")
+print(f"  completed {d['requests']['completed']}, failed {d['requests']['failed']} {d['errors']}; E2E p50 {d['metrics']['e2e_ms']['p50']:.2f} ms p99 {d['metrics']['e2e_ms']['p99']:.2f} ms")
+print(f"  generator CPU {g.get('cpu_cores', 0):.2f} cores of {g['machine_cores']}; bottleneck flagged: {g['is_bottleneck']}")
+PY

@@ -1,0 +1,81 @@
+import HTTPWire
+import ProviderClient
+import Reporting
+
+/// Sends one load request through ``ProviderClient`` (no retries: a load test counts every failure)
+/// and turns the outcome into a ``LoadSample``.
+struct LoadRequestExecutor: Sendable {
+    let client: ProviderClient
+    let configuration: LoadConfiguration
+    /// Monotonic ns at which the level started; trace instants are relative to it.
+    let origin: UInt64
+
+    var endpointPath: String {
+        client.endpoint.kind == .ollama ? client.endpoint.nativeTarget("/api/chat") : client.endpoint.openAITarget("/chat/completions")
+    }
+
+    func execute(index: Int, requestID: String, scheduled: UInt64? = nil, isWarmup: Bool = false) async -> LoadSample {
+        let request = configuration.makeRequest(index: index)
+        let started = MonotonicClock.now()
+        var trace = RequestTrace(
+            scenarioID: "load", requestID: requestID, provider: client.endpoint.kind.rawValue, model: configuration.model,
+            endpoint: endpointPath, isWarmup: isWarmup, tSendNs: relative(started))
+        do {
+            let result = try await send(request)
+            fill(&trace, from: result)
+            if result.finishReason == nil {
+                trace.error = TraceError(
+                    code: LoadErrorClass.noFinishReason, type: "stream",
+                    message: "the response ended without a finish reason (finish_reason / done_reason)")
+            }
+        } catch {
+            trace.status = error.status
+            trace.tEndNs = relative(MonotonicClock.now())
+            let message = error.message.count > 300 ? String(error.message.prefix(300)) + "…" : error.message
+            trace.error = TraceError(code: LoadErrorClass.classify(error), type: error.code.rawValue, message: message)
+        }
+        var sample = LoadSample(trace: trace)
+        if let scheduled {
+            sample.scheduledNs = relative(scheduled)
+            sample.scheduleLagMs = started >= scheduled ? Double(started - scheduled) / 1e6 : 0
+        }
+        sample.shard = configuration.shard?.index
+        return sample
+    }
+
+    private func send(_ request: ChatRequest) async throws(ProviderError) -> ChatResult {
+        guard configuration.isStreaming else { return try await client.chat(request) }
+        var final: ChatResult?
+        do {
+            for try await event in client.streamChat(request) {
+                if case .completed(let result) = event { final = result }
+            }
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw ProviderError(.cancelled, "the request was cancelled")
+        }
+        guard let final else { throw ProviderError(.cancelled, "the request was cancelled") }
+        return final
+    }
+
+    private func fill(_ trace: inout RequestTrace, from result: ChatResult) {
+        let t = result.timing
+        trace.status = result.status
+        trace.model = result.model ?? configuration.model
+        if let v = t.tSend { trace.tSendNs = relative(v) }
+        trace.tHeadersNs = t.tHeaders.map(relative)
+        trace.tFirstChunkNs = t.tFirstChunk.map(relative)
+        trace.tFirstTokenNs = t.tFirstToken.map(relative)
+        trace.tFirstOutputNs = t.tFirstOutput.map(relative)
+        trace.tLastTokenNs = t.tLastToken.map(relative)
+        trace.tEndNs = t.tEnd.map(relative)
+        trace.chunkGapsMs = t.interChunkGaps.map { Double($0) / 1e6 }
+        trace.outputTokens = t.outputTokens
+        trace.tokenSource = t.tokenSource.flatMap { RequestTrace.TokenSource(rawValue: $0.rawValue) }
+        trace.chunksCount = t.contentChunksCount
+        trace.attempt = result.attempts.count
+    }
+
+    private func relative(_ t: UInt64) -> Int64 { t >= origin ? Int64(t - origin) : -Int64(origin - t) }
+}

@@ -1,0 +1,93 @@
+import HTTPWire
+
+/// What went out on the wire for one exchange, as the journal records it: status, chunks and
+/// bytes, when the head, the first byte and each body write left, the longest silence, and the
+/// `Retry-After` headers actually sent.
+///
+/// The ``FaultInjector`` reports into it at the moments things are written; it measures, it never
+/// decides anything (fault injection and measurement are separate).
+final class ExchangeMeasurement {
+    /// Monotonic time the request arrived.
+    let arrivedAt: UInt64
+    private(set) var status: Int?
+    /// Logical chunks sent (one SSE event, one NDJSON line, or a whole plain body).
+    private(set) var chunksSent = 0
+    /// Body bytes of those chunks, before transfer framing.
+    private(set) var bytesSent = 0
+    private(set) var headAt: UInt64?
+    private(set) var firstByteAt: UInt64?
+    /// When each body write went out (monotonic ns), the first ``JournalEntry/maximumRecordedWrites`` only.
+    private var writeTimes: [UInt64] = []
+    /// Body writes that went out (all of them, also beyond the recorded times).
+    private(set) var writeCount = 0
+    /// When the latest body write (or, before any, the head) went out; start of the current silence.
+    private var lastSentAt: UInt64?
+    /// Longest silence between the head and a body write or between two body writes so far (ns).
+    private var longestGap: UInt64 = 0
+    /// `Retry-After` and `retry-after-ms` as they went out in the response head.
+    private(set) var sentRetryAfter: String?
+    private(set) var sentRetryAfterMilliseconds: String?
+
+    init(arrivedAt: UInt64) {
+        self.arrivedAt = arrivedAt
+    }
+
+    /// The response head was decided (`status` and retry headers), and sent now unless `isHeld`
+    /// (a head held back until the body length is known starts the silence when it really leaves).
+    func headDecided(_ head: HTTPResponseHead, isHeld: Bool) {
+        // One pass for the two fields read here (names compared only when the length fits).
+        var retryAfter: String?
+        var retryAfterMilliseconds: String?
+        for field in head.headers {
+            switch field.name.utf8.count {
+            case 11 where retryAfter == nil && field.name.caseInsensitiveEquals("Retry-After"): retryAfter = field.value
+            case 14 where retryAfterMilliseconds == nil && field.name.caseInsensitiveEquals("retry-after-ms"):
+                retryAfterMilliseconds = field.value
+            default: break
+            }
+        }
+        status = head.status.code
+        sentRetryAfter = retryAfter
+        sentRetryAfterMilliseconds = retryAfterMilliseconds
+        headAt = MonotonicClock.now()
+        if !isHeld { lastSentAt = headAt }
+    }
+
+    /// A held-back head really went out now.
+    func heldHeadSent() {
+        lastSentAt = MonotonicClock.now()
+    }
+
+    /// A logical chunk is about to go out (counted when `countsAsChunk`).
+    func chunkStarted(byteCount: Int, countsAsChunk: Bool) {
+        if firstByteAt == nil { firstByteAt = MonotonicClock.now() }
+        if countsAsChunk {
+            chunksSent += 1
+            bytesSent += byteCount
+        }
+    }
+
+    /// A body write just went out: its time (bounded) and the silence before it.
+    func bodyWritten() {
+        let now = MonotonicClock.now()
+        writeCount += 1
+        if writeTimes.count < JournalEntry.maximumRecordedWrites { writeTimes.append(now) }
+        if let last = lastSentAt, now > last { longestGap = max(longestGap, now - last) }
+        lastSentAt = now
+    }
+
+    /// The recorded body write times as nanoseconds since arrival, handed over (none kept).
+    func takeWriteOffsets() -> [UInt64] {
+        var offsets: [UInt64] = []
+        swap(&offsets, &writeTimes)
+        for i in offsets.indices { offsets[i] = offsets[i] &- arrivedAt }
+        return offsets
+    }
+
+    /// The longest silence after the head went out, counting the one from the last write to `end` (a stall the
+    /// client sat through, or gave up on); nil if no head went out.
+    func longestGap(until end: UInt64) -> UInt64? {
+        guard let last = lastSentAt else { return nil }
+        return max(longestGap, end > last ? end - last : 0)
+    }
+}

@@ -1,0 +1,162 @@
+import HTTPWire
+
+/// Forwards one request to the upstream and streams the answer back through a ``FaultInjector``
+/// without buffering: the head goes out as soon as the upstream's head arrives, each SSE event or
+/// NDJSON line as soon as it is complete (``StreamEventSplitter``), so "after N chunks" faults count
+/// the upstream's events exactly as they count a mock's own.
+///
+/// Runs on the connection's thread (the server keeps a thread per waiting connection, so a slow
+/// or dead upstream never stalls other connections).
+struct ProxyRelay {
+    /// Request header fields not forwarded: hop-by-hop ones, `Host` and `Content-Length` (set again
+    /// for the upstream), `Accept-Encoding` (the proxy relays the body as it is) and the fault header.
+    static let requestFieldsNotForwarded: Set<String> = [
+        "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "host",
+        "content-length", "accept-encoding", "x-llmcheck-fault",
+    ]
+
+    let upstream: ProxyUpstream
+    let options: HTTPClientOptions
+    /// Where the upstream's response is written: the fault injector, or upstream toxics before it.
+    let injector: any HTTPResponseWriter
+    /// `--emulate idle-timeout`: (silence allowed, whether it always cuts).
+    let idleTimeout: (Duration, alwaysCuts: Bool)?
+    let arrivedAt: UInt64
+    /// Timing of the upstream hop, filled in as events arrive.
+    var hop: ProxyHopTiming
+    /// What arrived, for `--record` (nil when not recording).
+    var recorded: (head: HTTPResponseHead, chunks: [FixtureChunk])?
+    let isRecording: Bool
+    /// Whether the upstream's whole response arrived and went out.
+    private(set) var isComplete = false
+
+    init(
+        upstream: ProxyUpstream, options: HTTPClientOptions, injector: any HTTPResponseWriter, arrivedAt: UInt64, isRecording: Bool,
+        idleTimeout: (Duration, alwaysCuts: Bool)? = nil
+    ) {
+        self.upstream = upstream
+        var options = options
+        if let (limit, _) = idleTimeout {
+            options.timeouts.headers = limit
+            options.timeouts.idle = limit
+        }
+        self.options = options
+        self.idleTimeout = idleTimeout
+        self.injector = injector
+        self.arrivedAt = arrivedAt
+        self.isRecording = isRecording
+        self.hop = ProxyHopTiming(upstream: upstream.url)
+    }
+
+    /// The upstream request for `incoming`: same method, target (after the base path), headers
+    /// (minus ``requestFieldsNotForwarded``) and body.
+    static func upstreamRequest(for incoming: HTTPRequest, to upstream: ProxyUpstream) -> HTTPClientRequest {
+        var headers = HTTPHeaders()
+        for f in incoming.headers where !ProxyRelay.requestFieldsNotForwarded.contains(f.name.lowercased()) {
+            headers.add(name: f.name, value: f.value)
+        }
+        return upstream.request(method: incoming.method, target: incoming.head.target, headers: headers, body: incoming.body)
+    }
+
+    /// The upstream's head as sent downstream: its own framing and connection fields removed (the
+    /// server frames the body again); `Connection: close` passed on.
+    static func forwardedHead(_ head: HTTPResponseHead) -> HTTPResponseHead {
+        var out = head
+        let closes = head.headers.containsToken("close", in: "Connection")
+        out.version = .http1_1
+        for name in ["Transfer-Encoding", "Connection", "Keep-Alive"] { out.headers.remove(name: name) }
+        if closes { out.headers["Connection"] = "close" }
+        return out
+    }
+
+    /// Runs the exchange.
+    ///
+    /// - Throws: the downstream failure (client left, fault ended the exchange) as the injector
+    ///   reports it, or ``ExchangeEnded`` with `.failed` when the upstream broke after the head.
+    @available(*, noasync, message: "blocks")
+    mutating func run(_ incoming: HTTPRequest) throws {
+        let connection = HTTPClientConnection(request: ProxyRelay.upstreamRequest(for: incoming, to: upstream), options: options)
+        var failure: (any Error)?
+        var splitter = StreamEventSplitter(framing: .plain)
+        var headAt: UInt64 = 0
+        var headSent = false
+        // Locals the non-escaping event closure mutates (copied back below).
+        var hop = self.hop
+        var recorded = self.recorded
+        let injector = self.injector
+        let arrivedAt = self.arrivedAt
+        let isRecording = self.isRecording
+        func arrived(_ event: [UInt8], at: UInt64) throws {
+            let offset = at &- min(at, arrivedAt)
+            if hop.upstreamFirstEventNanoseconds == nil { hop.upstreamFirstEventNanoseconds = offset }
+            hop.chunkArrivalCount += 1
+            if hop.chunkArrivalOffsetsNanoseconds.count < JournalEntry.maximumRecordedWrites { hop.chunkArrivalOffsetsNanoseconds.append(offset) }
+            if isRecording { recorded?.chunks.append(FixtureChunk(offsetMilliseconds: Double(at &- min(at, headAt)) / 1e6, bytes: event)) }
+            try injector.writeBody(event)
+        }
+        var complete = false
+        do {
+            try connection.run { event in
+                guard failure == nil else { return }
+                do {
+                    switch event {
+                    case .connected:
+                        hop.upstreamConnectedNanoseconds = MonotonicClock.now() &- arrivedAt
+                    case .informational:
+                        break
+                    case .head(let head, let at):
+                        headAt = at
+                        hop.upstreamHeadNanoseconds = at &- min(at, arrivedAt)
+                        splitter = StreamEventSplitter(framing: .init(contentType: head.headers["Content-Type"]))
+                        if isRecording { recorded = (head, []) }
+                        headSent = true
+                        try injector.writeHead(ProxyRelay.forwardedHead(head))
+                    case .body(let bytes, let at):
+                        if hop.upstreamFirstByteNanoseconds == nil { hop.upstreamFirstByteNanoseconds = at &- min(at, arrivedAt) }
+                        splitter.append(bytes)
+                        while let next = splitter.nextEvent() { try arrived(next, at: at) }
+                    case .end:
+                        if let rest = splitter.remainder() { try arrived(rest, at: MonotonicClock.now()) }
+                        complete = true
+                        try injector.finish()
+                    }
+                } catch {
+                    failure = error
+                    connection.cancel()
+                }
+            }
+        } catch let upstreamError as HTTPClientError {
+            self.hop = hop
+            self.recorded = recorded
+            if let failure { throw failure }
+            self.hop.upstreamError = upstreamError.description
+            let isIdle = upstreamError.code == .headersTimeout || upstreamError.code == .idleTimeout
+            if let (limit, alwaysCuts) = idleTimeout, isIdle {
+                // An intermediary's idle timeout: Cloudflare answers 524 before the head, cuts after it.
+                if headSent || alwaysCuts {
+                    injector.close()
+                    throw ExchangeEnded(outcome: .closedByFault(afterChunks: hop.chunkArrivalCount))
+                }
+                let body = "error code: 524\nllmcheck proxy (--emulate idle-timeout=\(DurationText.format(limit))): the upstream \(upstream.url) sent nothing for \(DurationText.format(limit))\n"
+                try injector.writeHead(HTTPResponseHead(status: HTTPStatus(code: 524, reasonPhrase: "A Timeout Occurred"), headers: ["Content-Type": "text/plain; charset=utf-8", "Content-Length": String(body.utf8.count)]))
+                try injector.writeBody(Array(body.utf8))
+                try injector.finish()
+                return
+            }
+            guard headSent else {
+                let body = "llmcheck proxy: upstream \(upstream.url) failed: \(upstreamError.description)\n"
+                try injector.writeHead(HTTPResponseHead(status: .badGateway, headers: ["Content-Type": "text/plain; charset=utf-8", "Content-Length": String(body.utf8.count)]))
+                try injector.writeBody(Array(body.utf8))
+                try injector.finish()
+                return
+            }
+            // The head is out: all the client can be told is a cut stream.
+            injector.close()
+            throw ExchangeEnded(outcome: .failed("upstream \(upstream.url): \(upstreamError.description)"))
+        }
+        self.hop = hop
+        self.recorded = recorded
+        self.isComplete = complete
+        if let failure { throw failure }
+    }
+}

@@ -1,0 +1,53 @@
+import HTTPWire
+import Testing
+import TestSupport
+@testable import MockProviders
+
+@Suite("Proxy --record", .timeLimit(.minutes(1)))
+struct ProxyRecordingTests {
+    static let streamed = #"{"model":"llama3.2:3b","messages":[{"role":"user","content":"hi"}]}"#
+    static let notStreamed = #"{"model":"llama3.2:3b","stream":false,"messages":[{"role":"user","content":"hi"}]}"#
+
+    @Test func matcherKeepsWhetherTheRequestStreamedSoReplayAnswersEachWithItsOwn() async throws {
+        let recorder = ProxyRecorder(provider: .ollama) { _, _ in }
+        try await withMock(.ollama, configure: { $0.replyText = "one two three" }) { upstream in
+            try await withProxy(upstream: upstream.baseURL, recorder: recorder) { proxy in
+                _ = try await proxied(proxy, "POST", "/api/chat", json: Self.notStreamed, headers: [("Authorization", "Bearer sk-live-secret-12345")])
+                _ = try await proxied(proxy, "POST", "/api/chat", json: Self.streamed)
+                _ = try await proxyJournal(proxy, count: 2)
+            }
+        }
+        let fixture = recorder.fixture
+        #expect(fixture.exchanges.map(\.request.streams) == [false, true])
+        #expect(fixture.exchanges.allSatisfy { !$0.isIncomplete })
+        let text = fixture.jsonValue.prettySerialized()
+        #expect(!text.contains("sk-live-secret"))
+        let reloaded = try FixtureLoader.parse(Array(text.utf8), file: "recorded.json")
+        #expect(reloaded.exchanges.map(\.request.streams) == [false, true])
+        // Replayed in the opposite order: each request gets the recording of its own kind.
+        try await withMock(.ollama, configure: { $0.fixtures = [reloaded]; $0.replaySpeed = 0 }) { replay in
+            let s = try await response(replay, "POST", "/api/chat", json: Self.streamed)
+            #expect(try ndjsonLines(s.body).count > 1)
+            let n = try await response(replay, "POST", "/api/chat", json: Self.notStreamed)
+            #expect(try ndjsonLines(n.body).count == 1)
+        }
+    }
+
+    @Test func aClientLeavingMidStreamStillLeavesAnIncompleteExchange() async throws {
+        let recorder = ProxyRecorder(provider: .ollama) { _, _ in }
+        try await withMock(.ollama, configure: { $0.physics = StreamingPhysics(tokensPerSecond: 20) }) { upstream in
+            try await withProxy(upstream: upstream.baseURL, recorder: recorder) { proxy in
+                let connection = try await RawTestConnection.connect(port: proxy.port)
+                try await connection.send(rawRequest("POST", "/api/chat", json: Self.streamed))
+                _ = await connection.read(atLeast: 300)
+                connection.close()
+                let entries = try await proxyJournal(proxy, count: 1)
+                #expect(entries.first?.outcome.name == "client_closed")
+            }
+        }
+        let exchange = try #require(recorder.fixture.exchanges.first)
+        #expect(exchange.isIncomplete)
+        #expect(!exchange.response.chunks.isEmpty)
+        #expect(exchange.jsonValue["incomplete"] == true)
+    }
+}
