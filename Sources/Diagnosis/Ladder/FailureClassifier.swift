@@ -66,6 +66,12 @@ public enum FailureClassifier {
         for rule in rules where rule.patterns.contains(where: { lower.contains($0) }) {
             return rule.modeID
         }
+        // Current Ollama says only `model 'x' not found` (older versions added ", try pulling it first");
+        // checked after the rules, so an OpenAI-style `model_not_found` error (LM Studio's
+        // `Model "x" not found.`) keeps its own mode.
+        if (lower.contains("model '") && lower.contains("' not found")) || (lower.contains("model \"") && lower.contains("\" not found")) {
+            return "ollama-model-not-pulled"
+        }
         if status == 404, lower.contains("404 page not found") { return "base-url-missing-v1" }
         return nil
     }
