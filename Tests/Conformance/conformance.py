@@ -3,6 +3,7 @@ real servers. Run through run.sh. Prints one line per check and closes with "N p
 import argparse
 import json
 import math
+import os
 import sys
 import traceback
 import urllib.request
@@ -29,7 +30,11 @@ def check(name):
 
 def http(method, url, body=None):
     data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    # Changes through /__llmcheck/ need the mocks' control token (run.sh sets it for every serve).
+    if os.environ.get("LLMCHECK_CONTROL_TOKEN"):
+        headers["X-LLMCheck-Control-Token"] = os.environ["LLMCHECK_CONTROL_TOKEN"]
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
     with urllib.request.urlopen(req, timeout=10) as r:
         return r.status, r.read()
 

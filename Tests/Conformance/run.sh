@@ -15,6 +15,9 @@ work=${TMPDIR:-/tmp}
 [ "$venv_ok" = 1 ] || { echo "could not install the official clients"; echo "0 passed, 1 failed"; exit 1; }
 
 logdir=$(mktemp -d "$work/llmcheck-conformance.XXXXXX")
+# The control token every `serve` below requires for changes on /__llmcheck/ (conformance.py sends it).
+LLMCHECK_CONTROL_TOKEN=conformance-$$-$RANDOM
+export LLMCHECK_CONTROL_TOKEN
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done

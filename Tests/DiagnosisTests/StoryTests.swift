@@ -79,7 +79,7 @@ struct StoryTests {
             let text = DiagnosisRenderer(verbose: true, secrets: [wrong]).text(report)
             let json = DiagnosisRenderer(secrets: [wrong]).json(report, toolVersion: "t").serialized()
             #expect(!text.contains(wrong) && !json.contains(wrong))
-            #expect(text.contains("sk-…cdef from --api-key: 401 invalid_api_key"), "\(text)")
+            #expect(text.contains("…cdef from --api-key: 401 invalid_api_key"), "\(text)")
             #expect(exitCode(report) == 1)
         }
     }

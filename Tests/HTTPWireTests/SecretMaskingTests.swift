@@ -5,10 +5,10 @@ import Testing
 struct SecretMaskingTests {
     // MARK: - Keys
 
-    @Test("keys of 12+ characters keep three leading and four trailing characters", arguments: [
-        ("sk-proj-abcdefghijklmnopqrstuvwxyz123456", "sk-…3456"),
-        ("abcdefghijkl", "abc…ijkl"),
-        ("  sk-primary-key-000000001111 ", "sk-…1111"),
+    @Test("keys of 12+ characters show only their last four characters", arguments: [
+        ("sk-proj-abcdefghijklmnopqrstuvwxyz123456", "…3456"),
+        ("abcdefghijkl", "…ijkl"),
+        ("  sk-primary-key-000000001111 ", "…1111"),
     ])
     func longKeys(key: String, expected: String) {
         #expect(SecretMasking.mask(key) == expected)
@@ -22,20 +22,25 @@ struct SecretMaskingTests {
 
     @Test("header values keep their scheme")
     func headerValues() {
-        #expect(SecretMasking.maskHeaderValue("Bearer sk-test-0123456789abcdef") == "Bearer sk-…cdef")
-        #expect(SecretMasking.maskHeaderValue("Basic dXNlcjpwYXNzd29yZA==") == "Basic dXN…ZA==")
+        #expect(SecretMasking.maskHeaderValue("Bearer sk-test-0123456789abcdef") == "Bearer …cdef")
+        #expect(SecretMasking.maskHeaderValue("Basic dXNlcjpwYXNzd29yZA==") == "Basic …ZA==")
         #expect(SecretMasking.maskHeaderValue("Basic abc") == "Basic ***")
         #expect(SecretMasking.maskHeaderValue("bearer lm-studio") == "bearer ***")
-        #expect(SecretMasking.maskHeaderValue("sk-test-0123456789abcdef") == "sk-…cdef")
+        #expect(SecretMasking.maskHeaderValue("sk-test-0123456789abcdef") == "…cdef")
         #expect(SecretMasking.maskHeaderValue("") == "")
     }
 
-    @Test("secret header names match in any case", arguments: ["Authorization", "x-api-key", "API-KEY", "Proxy-Authorization", "Cookie"])
+    @Test("secret header names match in any case", arguments: [
+        "Authorization", "x-api-key", "API-KEY", "Proxy-Authorization", "Cookie", "X-Forwarded-Api-Key", "X-Auth-Token",
+        "Ocp-Apim-Subscription-Key", "X-Client-Secret", "X-LLMCheck-Control-Token", "authorization-hint",
+    ])
     func secretHeaders(name: String) {
         #expect(SecretMasking.isSecretHeader(name))
     }
 
-    @Test("ordinary headers are not secret", arguments: ["Content-Type", "X-Test-Id", "authorization-hint", ""])
+    // Names are secret by pattern (key, token, secret, auth, cookie, passw, credential), so
+    // `authorization-hint` is now secret; `Keep-Alive` must not match "key".
+    @Test("ordinary headers are not secret", arguments: ["Content-Type", "X-Test-Id", "Keep-Alive", "User-Agent", "X-LLMCheck-Fault", "Accept", "ak", "x-ratelimit-remaining-tokens", ""])
     func ordinaryHeaders(name: String) {
         #expect(!SecretMasking.isSecretHeader(name))
     }
@@ -43,10 +48,10 @@ struct SecretMaskingTests {
     @Test("a masked form matches the secret it came from, and only that")
     func matching() {
         let secret = "sk-primary-key-000000001111"
-        #expect(SecretMasking.matches(masked: "Bearer sk-…1111", secret: secret))
+        #expect(SecretMasking.matches(masked: "Bearer …1111", secret: secret))
         #expect(SecretMasking.matches(masked: SecretMasking.mask(secret), secret: secret))
         #expect(SecretMasking.matches(masked: secret, secret: secret))
-        #expect(!SecretMasking.matches(masked: "Bearer sk-…2222", secret: secret))
+        #expect(!SecretMasking.matches(masked: "Bearer …2222", secret: secret))
         #expect(!SecretMasking.matches(masked: "***", secret: secret))
     }
 
@@ -58,7 +63,7 @@ struct SecretMaskingTests {
         let text = "401 for key \(key) (again: \(key)); prefix sk-test-0123"
         let redacted = SecretMasking.redact(text, secrets: [key, "sk-test-0123", "abc"])
         #expect(!redacted.contains(key))
-        #expect(redacted == "401 for key sk-…cdef (again: sk-…cdef); prefix sk-…0123")
+        #expect(redacted == "401 for key …cdef (again: …cdef); prefix …0123")
         #expect(SecretMasking.redact("tiny abc", secrets: ["abc"]) == "tiny abc")
         #expect(SecretMasking.redact("héllo wörld", secrets: ["wörld"]) == "héllo ***")
     }
@@ -68,10 +73,10 @@ struct SecretMaskingTests {
         ("proxy-authorization=Basic dXNlcjpwYXNz", "proxy-authorization=Basic ***"),
         (#"{"api_key": "topsecret", "n": 1}"#, #"{"api_key": "***", "n": 1}"#),
         ("x-api-key: topsecret, next", "x-api-key: ***, next"),
-        ("send Bearer abcdefghijklmnop now", "send Bearer abc…mnop now"),
-        ("key sk-abcdefghWXYZ.", "key sk-…WXYZ."),
-        ("token sk-lm-AbCdEfGh:IjKlMnOpQrSt end", "token sk-…QrSt end"),
-        ("groq gsk_0123456789abcdefXYZW", "groq gsk…XYZW"),
+        ("send Bearer abcdefghijklmnop now", "send Bearer …mnop now"),
+        ("key sk-abcdefghWXYZ.", "key …WXYZ."),
+        ("token sk-lm-AbCdEfGh:IjKlMnOpQrSt end", "token …QrSt end"),
+        ("groq gsk_0123456789abcdefXYZW", "groq …XYZW"),
         ("GET http://user:pw@host:8080/v1?model=a&key=abc123#f", "GET http://***@host:8080/v1?model=a&key=***#f"),
         ("https://h/v1?api_key=s3cr3t&x=1", "https://h/v1?api_key=***&x=1"),
     ])

@@ -92,7 +92,7 @@ struct FixtureAndJournalTests {
             connection.close()
             #expect(await eventually(timeout: .seconds(10)) { !server.journal().isEmpty })
             let entry = try #require(server.journal().first)
-            #expect(entry.header("Authorization") == "Bearer sk-…6789")
+            #expect(entry.header("Authorization") == "Bearer …6789")
             #expect(entry.model == "llama3.2:3b")
             #expect(entry.method == "POST")
             #expect(entry.path == "/api/chat")
@@ -107,10 +107,11 @@ struct FixtureAndJournalTests {
 
     @Test func controlEndpointManagesFaultsAndJournal() async throws {
         try await withMock(.openai) { server in
-            let (added, addedBody) = try await jsonResponse(server, "POST", "/__llmcheck/faults", json: #"{"status":503,"times":1}"#)
+            let token = controlHeaders(server)
+            let (added, addedBody) = try await jsonResponse(server, "POST", "/__llmcheck/faults", json: #"{"status":503,"times":1}"#, headers: token)
             #expect(added.status == 201)
             #expect(addedBody["ids"]?.arrayValue?.count == 1)
-            let (bad, badBody) = try await jsonResponse(server, "POST", "/__llmcheck/faults", json: #"{"status":503,"tims":1}"#)
+            let (bad, badBody) = try await jsonResponse(server, "POST", "/__llmcheck/faults", json: #"{"status":503,"tims":1}"#, headers: token)
             #expect(bad.status == 400)
             #expect(badBody["error"]?.stringValue?.contains("$.tims") == true)
             let first = try await response(server, "GET", "/v1/models")
@@ -125,10 +126,10 @@ struct FixtureAndJournalTests {
             #expect(journal["entries"]?[0]?["faults"]?[0]?.stringValue == "status=503,times=1")
             let (_, health) = try await jsonResponse(server, "GET", "/__llmcheck/health")
             #expect(health["status"]?.stringValue == "ok")
-            let (_, _) = try await jsonResponse(server, "POST", "/__llmcheck/reset")
+            let (_, _) = try await jsonResponse(server, "POST", "/__llmcheck/reset", headers: token + jsonContentType)
             #expect(server.journal().isEmpty)
             #expect(server.faults.isEmpty)
-            let text = try await response(server, "POST", "/__llmcheck/faults", json: nil)
+            let text = try await response(server, "POST", "/__llmcheck/faults", json: nil, headers: token + jsonContentType)
             #expect(text.status == 400)
         }
     }

@@ -15,6 +15,14 @@ func withMock<T: Sendable>(
     return try await withMockProviderServer(configuration, body)
 }
 
+/// The header that lets a request change the mock through `/__llmcheck/`.
+func controlHeaders(_ server: MockProviderServer) -> [(String, String)] {
+    [(MockConfiguration.controlTokenHeader, server.configuration.controlToken)]
+}
+
+/// `Content-Type: application/json`, for control requests without a body.
+let jsonContentType: [(String, String)] = [("Content-Type", "application/json")]
+
 /// The bytes of a request with `Connection: close`.
 func rawRequest(_ method: String, _ target: String, json: String? = nil, headers: [(String, String)] = []) -> String {
     var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"

@@ -92,11 +92,13 @@ struct ProxyTests {
     @Test func controlAPIInstallsFaultsOnTheProxy() async throws {
         try await withMock(.openai) { upstream in
             try await withProxy(upstream: upstream.baseURL) { proxy in
-                let add = try RawHTTPResponse.parse(try await proxied(proxy, "POST", "/__llmcheck/faults", json: nil, headers: []).bytes)
+                let token = proxy.configuration.controlToken
+                let control = [(MockConfiguration.controlTokenHeader, token), ("Content-Type", "application/json")]
+                let add = try RawHTTPResponse.parse(try await proxied(proxy, "POST", "/__llmcheck/faults", json: nil, headers: control).bytes)
                 #expect(add.status == 400)  // no fault given
                 let connection = try await RawTestConnection.connect(port: proxy.port)
                 let spec = "close=after:1,path=/v1/chat/completions"
-                try await connection.send("POST /__llmcheck/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: \(spec.utf8.count)\r\n\r\n\(spec)")
+                try await connection.send("POST /__llmcheck/faults HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\(MockConfiguration.controlTokenHeader): \(token)\r\nContent-Type: application/json\r\nContent-Length: \(spec.utf8.count)\r\n\r\n\(spec)")
                 #expect(try RawHTTPResponse.parse(await connection.readUntilClose().bytes).status == 201)
                 let t = try await proxied(proxy, "POST", "/v1/chat/completions", json: FaultInjectionTests.openAIStream)
                 let body = LenientResponse(t.bytes).text

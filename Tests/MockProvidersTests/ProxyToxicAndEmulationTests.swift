@@ -96,18 +96,23 @@ struct ProxyToxicAndEmulationTests {
     @Test func toxicsAreAddedAndRemovedThroughTheControlAPI() async throws {
         try await mock { upstream in
             try await withProxy(upstream: upstream.baseURL) { proxy in
-                let c = try await RawTestConnection.connect(port: proxy.port)
                 let spec = "reset_peer=0"
-                try await c.send("POST /__llmcheck/toxics HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: \(spec.utf8.count)\r\n\r\n\(spec)")
+                // Without the proxy's control token a change is refused (ControlAccess, as on the mocks).
+                let refused = try RawHTTPResponse.parse(try await proxied(proxy, "POST", "/__llmcheck/toxics", headers: [("Content-Type", "application/json")]).bytes)
+                #expect(refused.status == 401)
+                #expect(proxy.engine.toxicPlan.toxics.isEmpty)
+                let c = try await RawTestConnection.connect(port: proxy.port)
+                let control = "\(MockConfiguration.controlTokenHeader): \(proxy.configuration.controlToken)\r\nContent-Type: application/json\r\n"
+                try await c.send("POST /__llmcheck/toxics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\(control)Content-Length: \(spec.utf8.count)\r\n\r\n\(spec)")
                 #expect(try RawHTTPResponse.parse(await c.readUntilClose().bytes).status == 201)
                 #expect(try await proxied(proxy, "POST", "/api/chat", json: Self.chat).ending == .reset)
                 let listed = try RawHTTPResponse.parse(try await proxied(proxy, "GET", "/__llmcheck/toxics").bytes)
                 #expect(listed.text.contains("reset_peer"))
-                #expect(try RawHTTPResponse.parse(try await proxied(proxy, "DELETE", "/__llmcheck/toxics/1").bytes).status == 200)
+                #expect(try RawHTTPResponse.parse(try await proxied(proxy, "DELETE", "/__llmcheck/toxics/1", headers: [(MockConfiguration.controlTokenHeader, proxy.configuration.controlToken), ("Content-Type", "application/json")]).bytes).status == 200)
                 #expect(try RawHTTPResponse.parse(try await proxied(proxy, "POST", "/api/chat", json: Self.chat).bytes).status == 200)
                 let bad = "latency=fast"
                 let c2 = try await RawTestConnection.connect(port: proxy.port)
-                try await c2.send("POST /__llmcheck/toxics HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: \(bad.utf8.count)\r\n\r\n\(bad)")
+                try await c2.send("POST /__llmcheck/toxics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\(control)Content-Length: \(bad.utf8.count)\r\n\r\n\(bad)")
                 let r = try RawHTTPResponse.parse(await c2.readUntilClose().bytes)
                 #expect(r.status == 400 && r.text.contains("column 1"))
             }

@@ -60,7 +60,7 @@ import Testing
         let endpoint = try ProviderEndpoint.parse("https://api.openai.com/v1", kind: .openaiCompatible, apiKey: key)
         #expect(!endpoint.description.contains(key))
         #expect(!endpoint.description.contains("abcdefgh"))
-        #expect(endpoint.description.contains("sk-…3456"))
+        #expect(endpoint.description.contains("…3456"))
         #expect(SecretMasking.mask("short") == "***")
     }
 

@@ -60,6 +60,8 @@ struct SessionVerdictTests {
         server.addFault(try FaultSpec.parse("status=500,test_id=b"))
         var delete = try #require(HTTPClientRequest(url: server.baseURL + "/__llmcheck/faults?test_id=a"))
         delete.method = .delete
+        delete.headers.add(name: MockConfiguration.controlTokenHeader, value: server.configuration.controlToken)
+        delete.headers.add(name: "Content-Type", value: "application/json")
         #expect(try await RawHTTPClient().send(delete).status.code == 200)
         #expect(try await chat(server, testID: "a") == 200)
         #expect(try await chat(server, testID: "b") == 500)

@@ -4,11 +4,14 @@
 /// are masked before they reach a journal, a log, a report, an error message or a fixture.
 ///
 /// Rules:
-/// - A key is shown as its first three and last four characters around an ellipsis
-///   (`sk-proj-abcdef…wxyz` → `sk-…wxyz`) when it has at least ``minimumRevealedLength`` (12)
-///   characters; shorter keys become `***`, so a short secret never shows more than it hides;
-///   the empty string stays empty.
+/// - A key is shown as an ellipsis and its last four characters (`sk-proj-abcdef…wxyz` → `…wxyz`)
+///   when it has at least ``minimumRevealedLength`` (12) characters, so at most 4 characters are
+///   ever visible; shorter keys become `***`; the empty string stays empty.
 /// - A header value keeps its scheme (`Bearer `, `Basic `) and masks the rest as a key.
+/// - A header is secret by name pattern (``isSecretHeader(_:)``: any name containing `key`,
+///   `token`, `secret`, `auth`, `cookie`, `passw` or `credential`), a query parameter by name
+///   (`key`, `api_key`, `token`…), and every value seen in such a place is a secret wherever it
+///   appears later (``requestSecrets(headers:target:)`` + ``redact(_:secrets:)``).
 /// - Free text is scanned for known secrets (``redact(_:secrets:)``) and for token shapes
 ///   (``redactTokens(_:)``): credential fields, `Bearer …`, `sk-…`, URL user-info and key-like
 ///   query parameters.
@@ -19,29 +22,48 @@ public enum SecretMasking {
     /// Keys shorter than this are masked as `***` entirely.
     public static let minimumRevealedLength = 12
 
-    /// Header names (lowercase) whose values are secrets.
+    /// Header names (lowercase) that are always secrets, whatever ``secretNameParts`` says.
     public static let secretHeaderNames: Set<String> = [
         "authorization", "proxy-authorization", "x-api-key", "api-key", "openai-api-key", "cookie", "set-cookie",
     ]
 
-    private static let secretHeaderList: [String] = Array(secretHeaderNames)
-    /// Bit n set when some secret header name is n bytes long.
-    private static let secretNameLengths: UInt32 = secretHeaderNames.reduce(0) { $0 | (1 << UInt32($1.utf8.count)) }
+    /// A header whose lowercase name contains one of these is secret (`X-Forwarded-Api-Key`,
+    /// `X-Auth-Token`, `Ocp-Apim-Subscription-Key`…); `tokens` is a count, not a token
+    /// (`x-ratelimit-remaining-tokens` stays visible).
+    public static let secretNameParts: [String] = ["key", "token", "secret", "auth", "cookie", "passw", "credential"]
+    private static let secretNamePartBytes: [[UInt8]] = secretNameParts.map { Array($0.utf8) }
 
     // MARK: - Keys and headers
 
-    /// Whether the header named `name` (any case) carries a secret. Does not allocate.
+    /// Whether the header named `name` (any case) carries a secret: its name contains one of
+    /// ``secretNameParts``. Does not allocate.
     ///
     /// Takes a concrete `String` on purpose: a generic parameter is not specialized across the
     /// module boundary and cost a runtime metadata lookup per comparison on the mocks' hot path.
     public static func isSecretHeader(_ name: String) -> Bool {
-        // Most names have a length no secret name has: decided without comparing bytes.
-        let length = name.utf8.count
-        guard length <= 31, (secretNameLengths >> UInt32(length)) & 1 != 0 else { return false }
-        return secretHeaderList.contains { $0.caseInsensitiveEquals(name) }
+        var name = name
+        return name.withUTF8 { bytes in
+            guard bytes.count >= 3 else { return false }
+            for start in 0...(bytes.count - 3) {
+                let first = bytes[start] | 0x20
+                // Every part starts with one of a, c, k, p, s, t.
+                guard first == 0x61 || first == 0x63 || first == 0x6B || first == 0x70 || first == 0x73 || first == 0x74 else { continue }
+                parts: for part in secretNamePartBytes where part[0] == first && start + part.count <= bytes.count {
+                    for k in 1..<part.count {
+                        let b = bytes[start + k]
+                        if ((b >= 0x41 && b <= 0x5A) ? b | 0x20 : b) != part[k] { continue parts }
+                    }
+                    // `tokens` counts tokens (`x-ratelimit-remaining-tokens`), it is no token.
+                    let end = start + part.count
+                    if first == 0x74, end < bytes.count, bytes[end] | 0x20 == 0x73 { continue parts }
+                    return true
+                }
+            }
+            return false
+        }
     }
 
-    /// `sk-…abcd` style: the first three and last four characters of a key of 12 or more
+    /// `…abcd` style: an ellipsis and the last four characters of a key of 12 or more
     /// characters; `***` for shorter keys; empty stays empty. Surrounding spaces are ignored, and
     /// an authentication scheme (`Bearer `, `Basic `) is kept, so a whole header value can be passed.
     public static func mask(_ key: String) -> String {
@@ -58,8 +80,8 @@ public enum SecretMasking {
         return maskToken(token)
     }
 
-    /// A secret header value with its scheme kept: `Bearer sk-proj-…` → `Bearer sk-…abcd`,
-    /// `Basic dXNl` → `Basic ***`, a bare key → `sk-…abcd`. The same rule as ``mask(_:)``, named for
+    /// A secret header value with its scheme kept: `Bearer sk-proj-…` → `Bearer …abcd`,
+    /// `Basic dXNl` → `Basic ***`, a bare key → `…abcd`. The same rule as ``mask(_:)``, named for
     /// call sites that mask header values.
     public static func maskHeaderValue(_ value: String) -> String {
         mask(value)
@@ -69,7 +91,7 @@ public enum SecretMasking {
         var token = token
         while token.first == " " { token.removeFirst() }
         guard token.count >= minimumRevealedLength else { return "***" }
-        return token.prefix(3) + "…" + token.suffix(4)
+        return "…" + token.suffix(4)
     }
 
     /// Whether `masked` (as a journal recorded it: masked or not, with or without a scheme) shows `secret`.
@@ -98,6 +120,8 @@ public enum SecretMasking {
     /// `text` with every occurrence of each known secret (4+ characters, longest first) replaced
     /// by its ``mask(_:)``.
     public static func redact(_ text: String, secrets: [String]) -> String {
+        // The usual case on the mocks' request path: no secret occurs, nothing is copied.
+        guard containsAny(text, of: secrets) else { return text }
         let ordered = secrets.filter { $0.count >= 4 }.sorted { $0.utf8.count > $1.utf8.count }
         guard !ordered.isEmpty else { return text }
         var bytes = Array(text.utf8)
@@ -112,10 +136,18 @@ public enum SecretMasking {
     /// `none`, `not-needed`, `local`) and values already shown masked (`sk-…`, `***`). Advice that
     /// tells a user to `export OPENAI_API_KEY=ollama` must keep showing the value.
     public static func isPlaceholder(_ value: String) -> Bool {
-        if value.contains("…") || value == "***" { return true }
-        let known: Set<String> = ["ollama", "lm-studio", "lmstudio", "empty", "sk-no-key-required", "dummy", "none", "not-needed", "local"]
-        return known.contains(value.lowercased())
+        // Already masked: an ellipsis (E2 80 A6) anywhere, or `***`.
+        let bytes = value.utf8
+        if bytes.count >= 3, bytes.contains(0xE2), value.contains("…") { return true }
+        if value == "***" { return true }
+        // No placeholder is longer than 18 bytes: a real key is decided without lowercasing it.
+        guard bytes.count <= 18 else { return false }
+        return placeholderValues.contains(value.lowercased())
     }
+
+    private static let placeholderValues: Set<String> = [
+        "ollama", "lm-studio", "lmstudio", "empty", "sk-no-key-required", "dummy", "none", "not-needed", "local",
+    ]
 
     /// `text` with token-shaped secrets masked, whatever their value:
     /// - credential fields `Authorization: Bearer x`, `x-api-key=x`, `"api_key": "x"`, `secret: x`
@@ -147,7 +179,7 @@ public enum SecretMasking {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
     }
 
-    private static func replacing(_ needle: [UInt8], with replacement: [UInt8], in haystack: [UInt8]) -> [UInt8] {
+    static func replacing(_ needle: [UInt8], with replacement: [UInt8], in haystack: [UInt8]) -> [UInt8] {
         guard !needle.isEmpty, haystack.count >= needle.count else { return haystack }
         var out: [UInt8] = []
         out.reserveCapacity(haystack.count)
@@ -163,193 +195,5 @@ public enum SecretMasking {
             }
         }
         return out
-    }
-}
-
-// MARK: - TokenRedactor
-
-/// A single left-to-right pass over UTF-8 bytes that masks token shapes (see ``SecretMasking/redactTokens(_:)``).
-private struct TokenRedactor {
-    let bytes: [UInt8]
-    let credentialFields: Bool
-    var out: [UInt8] = []
-    var changed = false
-
-    init(_ bytes: [UInt8], credentialFields: Bool = true) {
-        self.bytes = bytes
-        self.credentialFields = credentialFields
-        out.reserveCapacity(bytes.count)
-    }
-
-    private static let fieldNames: [[UInt8]] = [
-        "proxy-authorization", "authorization", "x-api-key", "openai-api-key", "openai_api_key", "api-key", "api_key",
-        "apikey", "access-token", "access_token", "secret",
-    ].map { Array($0.utf8) }
-    private static let authSchemes: [[UInt8]] = ["bearer", "basic", "token"].map { Array($0.utf8) }
-    private static let queryNames: [[UInt8]] = [
-        "key", "api_key", "api-key", "apikey", "token", "access_token", "password", "secret", "sig",
-    ].map { Array($0.utf8) }
-    private static let keyPrefixes: [[UInt8]] = ["sk-", "gsk_", "xai-"].map { Array($0.utf8) }
-    private static let stars: [UInt8] = Array("***".utf8)
-
-    /// Scans everything; returns whether anything was masked.
-    mutating func run() -> Bool {
-        var i = 0
-        while i < bytes.count {
-            let atWordStart = i == 0 || !isWord(bytes[i - 1])
-            if atWordStart, let next = (credentialFields ? field(at: i) : nil) ?? bearer(at: i) ?? key(at: i) {
-                i = next
-                continue
-            }
-            if bytes[i] == UInt8(ascii: ":"), let next = userInfo(at: i) {
-                i = next
-                continue
-            }
-            if bytes[i] == UInt8(ascii: "?") || bytes[i] == UInt8(ascii: "&"), let next = query(at: i) {
-                i = next
-                continue
-            }
-            out.append(bytes[i])
-            i += 1
-        }
-        return changed
-    }
-
-    // MARK: Shapes
-
-    /// `name"?\s*[:=]\s*"?(scheme\s+)?value` → value `***`.
-    private mutating func field(at start: Int) -> Int? {
-        guard let name = Self.fieldNames.first(where: { matchesLowercase($0, at: start) }) else { return nil }
-        var i = start + name.count
-        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") { i += 1 }
-        i = skipSpaces(i)
-        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") || bytes[i] == UInt8(ascii: "=") else { return nil }
-        i = skipSpaces(i + 1)
-        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") { i += 1 }
-        var valueStart = i
-        if let scheme = Self.authSchemes.first(where: { matchesLowercase($0, at: i) }),
-            i + scheme.count < bytes.count, isSpace(bytes[i + scheme.count])
-        {
-            valueStart = skipSpaces(i + scheme.count)
-        }
-        var end = valueStart
-        while end < bytes.count, !isValueTerminator(bytes[end]) { end += 1 }
-        guard end > valueStart, !bytes[valueStart..<end].elementsEqual(Self.stars) else { return nil }
-        let value = String(decoding: bytes[valueStart..<end], as: UTF8.self)
-        if SecretMasking.isPlaceholder(value) { return nil }
-        out.append(contentsOf: bytes[start..<valueStart])
-        out.append(contentsOf: Self.stars)
-        changed = true
-        return end
-    }
-
-    /// `Bearer <token of 4+ characters>` → `Bearer ` + mask.
-    private mutating func bearer(at start: Int) -> Int? {
-        guard matchesLowercase(Self.authSchemes[0], at: start) else { return nil }
-        let tokenStart = skipSpaces(start + 6)
-        guard tokenStart > start + 6 else { return nil }
-        var end = tokenStart
-        while end < bytes.count, isTokenByte(bytes[end]) { end += 1 }
-        guard end - tokenStart >= 4 else { return nil }
-        out.append(contentsOf: bytes[start..<tokenStart])
-        out.append(contentsOf: SecretMasking.mask(String(decoding: bytes[tokenStart..<end], as: UTF8.self)).utf8)
-        changed = true
-        return end
-    }
-
-    /// `sk-…`, `gsk_…`, `xai-…` with 8+ key characters (`:` allowed inside, as in LM Studio tokens).
-    private mutating func key(at start: Int) -> Int? {
-        guard let prefix = Self.keyPrefixes.first(where: { matchesLowercase($0, at: start) }) else { return nil }
-        var end = start + prefix.count
-        while end < bytes.count {
-            let b = bytes[end]
-            if isWord(b) || b == UInt8(ascii: "-") {
-                end += 1
-            } else if b == UInt8(ascii: ":"), end + 1 < bytes.count, isWord(bytes[end + 1]) {
-                end += 1
-            } else {
-                break
-            }
-        }
-        guard end - start - prefix.count >= 8 else { return nil }
-        out.append(contentsOf: SecretMasking.mask(String(decoding: bytes[start..<end], as: UTF8.self)).utf8)
-        changed = true
-        return end
-    }
-
-    /// `://user[:password]@` → `://***@` (only inside the authority: no `/`, space, `?` or `#` before `@`).
-    private mutating func userInfo(at colon: Int) -> Int? {
-        guard colon + 2 < bytes.count, bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/") else {
-            return nil
-        }
-        let start = colon + 3
-        var i = start
-        var at: Int?
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "@") { at = i }
-            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") || isSpace(b)
-                || b == UInt8(ascii: "\"")
-            {
-                break
-            }
-            i += 1
-        }
-        guard let at, at > start, !bytes[start..<at].elementsEqual(Self.stars) else { return nil }
-        out.append(contentsOf: bytes[colon..<start])
-        out.append(contentsOf: Self.stars)
-        changed = true
-        return at
-    }
-
-    /// `?key=value` / `&token=value` → value `***`.
-    private mutating func query(at separator: Int) -> Int? {
-        let nameStart = separator + 1
-        guard let name = Self.queryNames.first(where: { matchesLowercase($0, at: nameStart) }) else { return nil }
-        let equals = nameStart + name.count
-        guard equals < bytes.count, bytes[equals] == UInt8(ascii: "=") else { return nil }
-        var end = equals + 1
-        while end < bytes.count {
-            let b = bytes[end]
-            if b == UInt8(ascii: "&") || b == UInt8(ascii: "#") || b == UInt8(ascii: "\"") || isSpace(b) { break }
-            end += 1
-        }
-        guard end > equals + 1, !bytes[(equals + 1)..<end].elementsEqual(Self.stars) else { return nil }
-        out.append(contentsOf: bytes[separator...equals])
-        out.append(contentsOf: Self.stars)
-        changed = true
-        return end
-    }
-
-    // MARK: Bytes
-
-    private func matchesLowercase(_ word: [UInt8], at start: Int) -> Bool {
-        guard start + word.count <= bytes.count else { return false }
-        for k in 0..<word.count {
-            let b = bytes[start + k]
-            let lower = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
-            if lower != word[k] { return false }
-        }
-        return true
-    }
-
-    private func skipSpaces(_ from: Int) -> Int {
-        var i = from
-        while i < bytes.count, isSpace(bytes[i]) { i += 1 }
-        return i
-    }
-
-    private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-
-    private func isWord(_ b: UInt8) -> Bool { SecretMasking.isAlphanumeric(b) || b == UInt8(ascii: "_") }
-
-    private func isTokenByte(_ b: UInt8) -> Bool {
-        SecretMasking.isAlphanumeric(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == UInt8(ascii: "_")
-            || b == UInt8(ascii: "~") || b == UInt8(ascii: "+") || b == UInt8(ascii: "/") || b == UInt8(ascii: "=")
-            || b == UInt8(ascii: ":")
-    }
-
-    private func isValueTerminator(_ b: UInt8) -> Bool {
-        isSpace(b) || b == UInt8(ascii: "\"") || b == UInt8(ascii: ",") || b == UInt8(ascii: ";") || b == UInt8(ascii: "&")
     }
 }

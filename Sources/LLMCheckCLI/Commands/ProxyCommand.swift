@@ -129,6 +129,7 @@ public enum ProxyCommand: Command {
         }
         output.line(proxy.baseURL)
         output.error("llmcheck \(name): \(proxy.baseURL) → \(configuration.upstream.url)\(configuration.upstream.basePath) (\(configuration.provider) error dialect, seed \(configuration.seed))")
+        output.error("  control token: \(configuration.controlToken) (send it in \(MockConfiguration.controlTokenHeader) to change faults, toxics or reset)")
         for f in proxy.engine.faultPlan.faults { output.error("  fault #\(f.id): \(f.spec)") }
         for t in proxy.engine.toxicPlan.toxics { output.error("  toxic #\(t.id): \(t.spec)") }
         for e in configuration.emulations { output.error("  emulating \(e)") }

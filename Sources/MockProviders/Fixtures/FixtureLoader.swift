@@ -4,6 +4,9 @@ import HTTPWire
 /// Reads and validates fixture files. Unknown keys, wrong types and impossible values are all
 /// reported with the file and the field path.
 public enum FixtureLoader {
+    /// The largest `offset_ms` a chunk may have: one day.
+    public static let maximumOffsetMilliseconds: Double = 86_400_000
+
     /// Parses and validates fixture text.
     ///
     /// - Parameter file: the name used in messages.
@@ -227,9 +230,11 @@ public enum FixtureLoader {
                         checkKeys(chunkPairs, allowed: ["offset_ms", "text", "base64"], at: cp)
                         var offset = previous
                         if let o = item["offset_ms"] {
-                            if let d = o.doubleValue, d.isFinite, d >= 0 {
+                            if let d = o.doubleValue, d.isFinite, d >= 0, d <= FixtureLoader.maximumOffsetMilliseconds {
                                 if d < previous { fail("\(cp).offset_ms", "must not be less than the previous chunk's offset_ms (\(JSONValue.format(previous)))") }
                                 offset = d
+                            } else if let d = o.doubleValue, d.isFinite, d >= 0 {
+                                fail("\(cp).offset_ms", "must be at most \(Int(FixtureLoader.maximumOffsetMilliseconds)) (one day), got \(o.serialized())")
                             } else {
                                 fail("\(cp).offset_ms", "must be a non-negative number")
                             }

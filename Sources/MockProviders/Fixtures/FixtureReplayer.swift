@@ -5,11 +5,10 @@ import HTTPWire
 ///
 /// When several exchanges of the loaded fixtures match the same request, the first matching
 /// one is used the first time, the next one the second time, and so on; the last one repeats.
-final class FixtureReplayer: @unchecked Sendable {
-    // @unchecked: `hits` is guarded by `lock`.
-    private let lock = NSLock()
+final class FixtureReplayer: Sendable {
     private let exchanges: [(fixture: String, exchange: FixtureExchange)]
-    private var hits: [Int: Int] = [:]
+    /// How often each first-matching exchange index was hit.
+    private let hits = LockedValue<[Int: Int]>([:])
     let speed: Double
 
     init(fixtures: [Fixture], speed: Double) {
@@ -23,7 +22,7 @@ final class FixtureReplayer: @unchecked Sendable {
     func match(_ request: MockRequest) -> (name: String, exchange: FixtureExchange)? {
         let candidates = exchanges.indices.filter { exchanges[$0].exchange.request.matches(request) }
         guard let first = candidates.first else { return nil }
-        let index: Int = lock.withLock {
+        let index: Int = hits.withLock { hits in
             let n = hits[first, default: 0]
             hits[first] = n + 1
             return candidates[min(n, candidates.count - 1)]
@@ -33,7 +32,7 @@ final class FixtureReplayer: @unchecked Sendable {
         return (name, e.exchange)
     }
 
-    func resetCounters() { lock.withLock { hits.removeAll() } }
+    func resetCounters() { hits.withLock { $0.removeAll() } }
 
     /// Sends the recorded response through `writer`.
     func replay(_ exchange: FixtureExchange, writer: any HTTPResponseWriter) throws {

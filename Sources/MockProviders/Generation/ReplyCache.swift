@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 /// Generated replies by model, prompt and token limit, so that repeated requests (a benchmark, a
 /// retry loop, a test suite asking the same question) skip generation and text joining.
@@ -7,8 +8,7 @@ import Foundation
 /// model, the prompt and the limit, so a hit returns exactly what a miss would compute. The cache
 /// is bounded: at most ``maximumEntries`` replies for prompts of at most ``maximumPromptBytes``
 /// bytes; when full it starts over.
-final class ReplyCache: @unchecked Sendable {
-    // @unchecked: `entries` is guarded by `lock`; `Reply` is immutable.
+final class ReplyCache: Sendable {
 
     /// One generated reply with its text joined once.
     final class Reply: Sendable {
@@ -59,8 +59,7 @@ final class ReplyCache: @unchecked Sendable {
     static let maximumPromptBytes = 16 * 1024
 
     let generator: TextGenerator
-    private let lock = NSLock()
-    private var entries: [Key: Reply] = [:]
+    private let entries = LockedValue<[Key: Reply]>([:])
 
     init(generator: TextGenerator) {
         self.generator = generator
@@ -72,16 +71,13 @@ final class ReplyCache: @unchecked Sendable {
             return Reply(generator.generate(model: model, prompt: prompt, maximumTokens: maximumTokens))
         }
         let key = Key(model: model, prompt: prompt, maximumTokens: max(0, maximumTokens ?? 0))
-        lock.lock()
-        let cached = entries[key]
-        lock.unlock()
-        if let cached { return cached }
+        if let cached = entries.withLock({ $0[key] }) { return cached }
         let reply = Reply(generator.generate(model: model, prompt: prompt, maximumTokens: maximumTokens))
         var dropped: [Key: Reply] = [:]
-        lock.lock()
-        if entries.count >= ReplyCache.maximumEntries { swap(&dropped, &entries) }
-        entries[key] = reply
-        lock.unlock()
+        entries.withLock { entries in
+            if entries.count >= ReplyCache.maximumEntries { swap(&dropped, &entries) }
+            entries[key] = reply
+        }
         _ = dropped  // released outside the lock
         return reply
     }

@@ -11,6 +11,10 @@ public struct LMStudioOptions: Sendable, Hashable {
     /// With exactly one model loaded, an unknown model id is silently served by it (0.3.14
     /// behaviour). Default false (newer builds answer 400 `model_not_found`).
     public var servesUnknownModelWhenOneLoaded: Bool
+    /// The server setting "Enable CORS" (Express `cors()`): every answer carries
+    /// `Access-Control-Allow-Origin: *` and preflights get 204. Default false, as in LM Studio,
+    /// where preflights then hit the "Unexpected endpoint" answer.
+    public var isCORSEnabled: Bool = false
 
     public init(isJITLoadingEnabled: Bool = true, returns200ForUnknownEndpoints: Bool = true, servesUnknownModelWhenOneLoaded: Bool = false) {
         self.isJITLoadingEnabled = isJITLoadingEnabled

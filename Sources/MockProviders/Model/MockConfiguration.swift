@@ -41,6 +41,9 @@ public struct MockConfiguration: Sendable {
     public var journalCapacity: Int
     /// Serve `/__llmcheck/*` control endpoints on the same port. Default true.
     public var servesControlEndpoints: Bool
+    /// The secret a state change on `/__llmcheck/` must carry in `X-LLMCheck-Control-Token`
+    /// (reading health needs none). Default: a fresh random token (``generateControlToken()``).
+    public var controlToken: String
     /// Listening socket settings (host default 127.0.0.1, port default 0).
     public var server: HTTPServerConfiguration
     /// Answers `GET /__llmcheck/verdict`; default none (the endpoint then answers 501).
@@ -62,6 +65,7 @@ public struct MockConfiguration: Sendable {
         lmStudio: LMStudioOptions = LMStudioOptions(),
         journalCapacity: Int = 10_000,
         servesControlEndpoints: Bool = true,
+        controlToken: String? = nil,
         server: HTTPServerConfiguration = HTTPServerConfiguration()
     ) {
         self.provider = provider
@@ -79,6 +83,13 @@ public struct MockConfiguration: Sendable {
         self.lmStudio = lmStudio
         self.journalCapacity = journalCapacity
         self.servesControlEndpoints = servesControlEndpoints
+        self.controlToken = controlToken ?? MockConfiguration.generateControlToken()
         self.server = server
     }
+
+    /// A fresh random control token (`llmc-` and 32 hex digits).
+    public static func generateControlToken() -> String { ControlAccess.generateToken() }
+
+    /// The request header that carries ``controlToken``.
+    public static let controlTokenHeader = ControlAccess.tokenHeader
 }

@@ -2,26 +2,24 @@ import Foundation
 import HTTPWire
 
 /// The models one mock serves, with LM Studio's mutable loaded / not-loaded state.
-final class MockModelRegistry: @unchecked Sendable {
-    // @unchecked: `models` is guarded by `lock`.
-    private let lock = NSLock()
-    private var models: [MockModel]
+final class MockModelRegistry: Sendable {
+    private let models: LockedValue<[MockModel]>
     let provider: MockProviderKind
     let lmStudio: LMStudioOptions
 
     init(models: [MockModel], provider: MockProviderKind, lmStudio: LMStudioOptions) {
-        self.models = models
+        self.models = LockedValue(models)
         self.provider = provider
         self.lmStudio = lmStudio
     }
 
-    func all() -> [MockModel] { lock.withLock { models } }
+    func all() -> [MockModel] { models.current }
 
-    func loaded() -> [MockModel] { lock.withLock { models.filter(\.isLoaded) } }
+    func loaded() -> [MockModel] { models.withLock { $0.filter(\.isLoaded) } }
 
     /// The model named `name` by the provider's lookup rules.
     func find(_ name: String) -> MockModel? {
-        lock.withLock {
+        models.withLock { models in
             switch provider {
             case .ollama: models.first { OllamaNames.same($0.name, name) }
             case .lmstudio: models.first { $0.name.caseInsensitiveEquals(name) }
@@ -32,7 +30,7 @@ final class MockModelRegistry: @unchecked Sendable {
 
     /// Marks a model loaded (LM Studio JIT loading).
     func markLoaded(_ name: String) {
-        lock.withLock {
+        models.withLock { models in
             for i in models.indices where models[i].name == name { models[i].isLoaded = true }
         }
     }

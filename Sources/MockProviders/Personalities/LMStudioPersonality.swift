@@ -11,7 +11,7 @@ struct LMStudioPersonality: MockPersonality {
     init(configuration: MockConfiguration, models: MockModelRegistry) {
         self.configuration = configuration
         self.models = models
-        self.responder = OpenAICompatibleResponder(flavor: .lmstudio, configuration: configuration, models: models)
+        self.responder = OpenAICompatibleResponder(conventions: .lmstudio, configuration: configuration, models: models)
     }
 
     func handle(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
@@ -20,6 +20,27 @@ struct LMStudioPersonality: MockPersonality {
         if path == "/lmstudio-greeting", method == .get {
             return try Respond.json(writer, ["lmstudio": true], headers: responder.responseHeaders(request))
         }
+        // "Enable CORS" is Express `cors()` in front of every route, the token check included.
+        if configuration.lmStudio.isCORSEnabled {
+            if method == .options {
+                var headers = responder.responseHeaders(request)
+                headers.add(name: "Access-Control-Allow-Origin", value: "*")
+                headers.add(name: "Access-Control-Allow-Methods", value: "GET,HEAD,PUT,PATCH,POST,DELETE")
+                if let asked = request.http.headers["Access-Control-Request-Headers"] {
+                    headers.add(name: "Access-Control-Allow-Headers", value: asked)
+                }
+                headers.add(name: "Vary", value: "Access-Control-Request-Headers")
+                headers.add(name: "Content-Length", value: "0")
+                return try writer.respond(status: .noContent, headers: headers, body: [])
+            }
+            return try route(request, writer: HeaderAddingWriter(base: writer, extra: ["Access-Control-Allow-Origin": "*"]))
+        }
+        try route(request, writer: writer)
+    }
+
+    private func route(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
+        let path = request.path.withoutTrailingSlash
+        let method = request.method
         if let key = configuration.apiKey {
             let auth = request.http.headers["Authorization"] ?? ""
             let token = auth.lowercased().hasPrefix("bearer ") ? auth.dropFirst(7).trimmingSpaces() : ""

@@ -9,10 +9,24 @@ struct OpenAIPersonality: MockPersonality {
 
     init(configuration: MockConfiguration, models: MockModelRegistry) {
         self.configuration = configuration
-        self.responder = OpenAICompatibleResponder(flavor: .openai, configuration: configuration, models: models)
+        self.responder = OpenAICompatibleResponder(conventions: .openai, configuration: configuration, models: models)
     }
 
     func handle(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
+        // As llama.cpp's `llama-server`: any origin is echoed, and a preflight on any path is
+        // answered before the key check.
+        let origin = request.http.headers["Origin"]
+        if request.method == .options {
+            var headers: HTTPHeaders = [:]
+            if let origin { headers.add(name: "Access-Control-Allow-Origin", value: origin) }
+            headers.add(name: "Access-Control-Allow-Credentials", value: "true")
+            headers.add(name: "Access-Control-Allow-Methods", value: "GET, POST")
+            headers.add(name: "Access-Control-Allow-Headers", value: "*")
+            headers.add(name: "Content-Type", value: "text/html")
+            headers.add(name: "Content-Length", value: "0")
+            return try writer.respond(status: .ok, headers: headers, body: [])
+        }
+        let writer = origin.map { HeaderAddingWriter(base: writer, extra: ["Access-Control-Allow-Origin": $0]) } ?? writer
         if let key = configuration.apiKey, !(try checkKey(key, request: request, writer: writer)) { return }
         let path = request.path.withoutTrailingSlash
         let method = request.method

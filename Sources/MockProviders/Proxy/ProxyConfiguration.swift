@@ -25,6 +25,8 @@ public struct ProxyConfiguration: Sendable {
     public var upstreamTimeouts: HTTPClientTimeouts
     /// Journal entries kept. Default 10 000.
     public var journalCapacity: Int
+    /// The token changes on `/__llmcheck/` must carry (as on a mock). Default: a fresh random one.
+    public var controlToken: String = MockConfiguration.generateControlToken()
 
     public init(
         upstream: ProxyUpstream, provider: MockProviderKind? = nil, server: HTTPServerConfiguration = .init(),

@@ -15,6 +15,14 @@ struct ProxyControl {
     func handle(_ request: HTTPRequest, writer: any HTTPResponseWriter) throws -> Bool {
         let sub = String(request.path.dropFirst(MockEngine.controlPrefix.count))
         let plan = engine.toxicPlan
+        // The same gate as the shared routes (Host, Origin, token and JSON type for changes).
+        if sub == "toxics" || sub.hasPrefix("toxics/") || sub == "proxy",
+            let refusal = ControlAccess(configuration: engine.control.configuration).refusal(for: request, isHealth: false)
+        {
+            let message = refusal.message(host: request.headers["Host"], origin: request.headers["Origin"])
+            try writer.respond(status: refusal.status, json: ["error": .string(message), "code": .string(refusal.rawValue)])
+            return true
+        }
         switch (request.method, sub) {
         case (.get, "toxics"):
             try writer.respond(status: .ok, json: ["toxics": .array(plan.toxics.map(\.jsonValue))])

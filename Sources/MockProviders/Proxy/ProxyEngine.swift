@@ -27,6 +27,7 @@ public final class ProxyEngine: Sendable {
         mock.seed = configuration.seed
         mock.faults = configuration.faults
         mock.journalCapacity = configuration.journalCapacity
+        mock.controlToken = configuration.controlToken
         mock.fixtures = []
         self.control = MockEngine(configuration: mock)
         var dialects: [MockProviderKind: any MockPersonality] = [:]

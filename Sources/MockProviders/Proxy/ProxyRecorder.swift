@@ -27,17 +27,26 @@ public final class ProxyRecorder: Sendable {
 
     /// Records one exchange: the request as a matcher, the upstream's head (secrets dropped) and the
     /// events with their arrival offsets from the head.
+    ///
+    /// Every secret the request carried (``SecretMasking/requestSecrets(headers:target:)``) is masked
+    /// where it reappears: in the recorded path and name, in response headers, and in chunks that
+    /// echo it (a secret split across two chunks is masked in neither).
     func record(request: HTTPRequest, json: JSONValue?, head: HTTPResponseHead, chunks: [FixtureChunk], isComplete: Bool) {
+        let secrets = SecretMasking.requestSecrets(headers: request.headers, target: request.head.target)
+        let chunks = secrets.isEmpty ? chunks : chunks.map { FixtureChunk(offsetMilliseconds: $0.offsetMilliseconds, bytes: SecretMasking.redact($0.bytes, secrets: secrets)) }
+        let path = SecretMasking.redactRequestText(request.path, secrets: secrets)
         var headers = HTTPHeaders()
-        for f in head.headers where !SecretMasking.isSecretHeader(f.name) { headers.add(name: f.name, value: f.value) }
+        for f in head.headers where !SecretMasking.isSecretHeader(f.name) {
+            headers.add(name: f.name, value: secrets.isEmpty ? f.value : SecretMasking.redact(f.value, secrets: secrets))
+        }
         for name in ["Transfer-Encoding", "Connection", "Keep-Alive"] { headers.remove(name: name) }
         let bodyCount = chunks.reduce(0) { $0 + $1.bytes.count }
         if let length = headers["Content-Length"], Int(length) != bodyCount { headers.remove(name: "Content-Length") }
         var matcherBody: JSONValue?
         if let model = json?["model"] { matcherBody = .object([("model", model)]) }
         let streams = FixtureRequestMatcher.streams(path: request.path, json: json)
-        let matcher = FixtureRequestMatcher(method: request.method.rawValue, path: request.path, body: matcherBody, streams: streams)
-        var name = "\(request.method.rawValue) \(request.path)" + (model(json).map { " \($0)" } ?? "")
+        let matcher = FixtureRequestMatcher(method: request.method.rawValue, path: path, body: matcherBody, streams: streams)
+        var name = "\(request.method.rawValue) \(path)" + (model(json).map { " \($0)" } ?? "")
         if streams { name += " (stream)" }
         let exchange = FixtureExchange(
             name: name, request: matcher, response: FixtureResponse(status: head.status.code, headers: headers, chunks: chunks),

@@ -5,7 +5,7 @@ import HTTPWire
 ///
 /// | Route | Effect |
 /// |---|---|
-/// | `GET /__llmcheck/health` | `{"status":"ok","provider":…,"seed":…,"requests":…}` |
+/// | `GET /__llmcheck/health` | `{"status":"ok","provider":…,"seed":N,"requests":…}` (open to anyone) |
 /// | `GET /__llmcheck/faults` | installed faults with `id`, `spec`, `fault` (JSON), `matched`, `applied` |
 /// | `POST /__llmcheck/faults` | add faults: a JSON fault object or array, or text specs one per line → `201 {"ids":[…]}` |
 /// | `DELETE /__llmcheck/faults[/ID]` | remove all faults, or one |
@@ -14,21 +14,26 @@ import HTTPWire
 /// | `GET /__llmcheck/verdict[?test_id=T][&format=json\|text\|junit]` | judge the client's behaviour (one test, or every test id) |
 /// | `DELETE /__llmcheck/faults?test_id=T` | remove the faults scoped to test T |
 ///
-/// Control requests are never journaled nor faulted.
+/// Control requests are never journaled nor faulted. Every request but `GET health` passes
+/// ``ControlAccess`` first (Host, Origin, and for changes the control token and a JSON body type).
 struct ControlEndpoint {
     let engine: MockEngine
 
     func handle(_ request: HTTPRequest, writer: any HTTPResponseWriter) throws {
         let sub = String(request.path.dropFirst(MockEngine.controlPrefix.count))
         let method = request.method
+        if let refusal = ControlAccess(configuration: engine.configuration).refusal(for: request, isHealth: sub == "health") {
+            let message = refusal.message(host: request.headers["Host"], origin: request.headers["Origin"])
+            return try send(writer, refusal.status, ["error": .string(message), "code": .string(refusal.rawValue)])
+        }
         switch (method, sub) {
         case (.get, "health"):
             try send(writer, .ok, [
                 "status": "ok", "provider": .string(engine.configuration.provider.rawValue),
-                "seed": .string(String(engine.configuration.seed)), "requests": .int(engine.journal.entries().count),
+                "seed": ControlEndpoint.number(engine.configuration.seed), "requests": .int(engine.journal.entries().count),
             ])
         case (.get, "faults"):
-            try send(writer, .ok, ["seed": .string(String(engine.faultPlan.seed)), "faults": .array(engine.faultPlan.faults.map(\.jsonValue))])
+            try send(writer, .ok, ["seed": ControlEndpoint.number(engine.faultPlan.seed), "faults": .array(engine.faultPlan.faults.map(\.jsonValue))])
         case (.post, "faults"):
             try addFaults(request, writer: writer)
         case (.delete, "faults"):
@@ -116,6 +121,11 @@ struct ControlEndpoint {
         guard !specs.isEmpty else { return try send(writer, .badRequest, ["error": "no fault given"]) }
         let ids = specs.map { engine.faultPlan.add($0) }
         try send(writer, HTTPStatus(code: 201), ["ids": .array(ids.map { .int($0) }), "faults": .array(specs.map { .string($0.description) })])
+    }
+
+    /// A seed as a JSON number (exact up to Int64.max; larger seeds are written as a double).
+    static func number(_ value: UInt64) -> JSONValue {
+        value <= UInt64(Int64.max) ? .integer(Int64(value)) : .number(Double(value))
     }
 
     private func send(_ writer: any HTTPResponseWriter, _ status: HTTPStatus, _ body: JSONValue) throws {

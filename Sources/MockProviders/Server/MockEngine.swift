@@ -81,16 +81,23 @@ public final class MockEngine: Sendable {
             failure = error
         }
         let end = MonotonicClock.now()
+        // Secrets of this request (secret headers, key-like query parameters) are masked wherever
+        // the journal repeats them: target, path, fault texts (a `message=` may quote a key).
+        let (journaledHeaders, secrets) = journaled(headers, target: request.head.target)
+        let target = SecretMasking.redactRequestText(request.head.target, secrets: secrets)
+        let journaledPath = mock.path.utf8.elementsEqual(request.head.target.utf8) ? target : SecretMasking.redactRequestText(mock.path, secrets: secrets)
+        if case .failed(let message) = outcome { outcome = .failed(SecretMasking.redactRequestText(message, secrets: secrets)) }
         let measured = exchange.measurement
         journal.append(JournalEntry(
             id: number, provider: configuration.provider, connectionID: request.connectionID,
             indexOnConnection: request.indexOnConnection, remoteAddress: request.remoteAddress,
             startedAtNanoseconds: arrived, offsetMilliseconds: Double(arrived &- createdAt) / 1e6,
-            wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: request.head.target,
-            path: mock.path, model: model, stream: mock.stream,
-            headers: journaledHeaders(headers), bodyBytes: request.body.count,
+            wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: target,
+            path: journaledPath, model: model, stream: mock.stream,
+            headers: journaledHeaders, bodyBytes: request.body.count,
             status: measured.status, chunksSent: measured.chunksSent, bytesSent: measured.bytesSent,
-            faults: faults, fixture: fixtureName, outcome: outcome,
+            faults: faults.isEmpty ? faults : faults.map { MockEngine.masked($0, secrets: secrets) },
+            fixture: fixtureName, outcome: outcome,
             headNanoseconds: measured.headAt.map { $0 &- arrived }, firstByteNanoseconds: measured.firstByteAt.map { $0 &- arrived },
             durationNanoseconds: end &- arrived,
             bodyWriteOffsetsNanoseconds: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
@@ -122,11 +129,12 @@ public final class MockEngine: Sendable {
         return h
     }
 
-    /// `path.hasPrefix(controlPrefix)`, decided on the bytes when the text after the prefix is ASCII.
+    /// `path.hasPrefix(controlPrefix)` or the prefix without its slash (`/__llmcheck`), decided on
+    /// the bytes when the text after the prefix is ASCII.
     static func isControlPath(_ path: String) -> Bool {
         let utf8 = path.utf8
         let prefix = controlPrefix.utf8
-        guard utf8.starts(with: prefix) else { return false }
+        guard utf8.starts(with: prefix) else { return utf8.elementsEqual(prefix.dropLast()) }
         // A combining mark after the prefix would join its last Character.
         if utf8.count > prefix.count, utf8[utf8.index(utf8.startIndex, offsetBy: prefix.count)] >= 0x80 {
             return path.hasPrefix(controlPrefix)
@@ -134,26 +142,70 @@ public final class MockEngine: Sendable {
         return true
     }
 
-    /// Request headers as journaled: secrets masked, at most 40 fields of 256 characters.
-    static func journaledHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
-        journaledHeaders(headers, mask: SecretMasking.mask)
-    }
-
-    /// ``journaledHeaders(_:)`` with the engine's cache of masked values (a client sends the same key
-    /// on every request).
-    func journaledHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
-        MockEngine.journaledHeaders(headers, mask: maskedValues.mask)
-    }
-
-    private static func journaledHeaders(_ headers: HTTPHeaders, mask: (String) -> String) -> [(name: String, value: String)] {
+    /// Request headers as journaled, and the request's secrets
+    /// (``SecretMasking/requestSecrets(headers:target:)``), in one pass over the fields: every field
+    /// is kept; secret headers (``SecretMasking/isSecretHeader(_:)``) are masked; in the others every
+    /// secret value is masked (and token shapes in the fault header, whose `message=` is free
+    /// text); other values are cut at 256 characters.
+    static func journaled(_ headers: HTTPHeaders, target: String, mask: (String) -> String = SecretMasking.mask) -> (headers: [(name: String, value: String)], secrets: [String]) {
         var out: [(name: String, value: String)] = []
-        out.reserveCapacity(min(headers.count, 40))
-        for f in headers {
-            if out.count == 40 { break }
-            let value = SecretMasking.isSecretHeader(f.name) ? mask(f.value) : f.value.utf8.count <= 256 ? f.value : String(f.value.prefix(256))
-            out.append((f.name, value))
+        out.reserveCapacity(headers.count)
+        var secrets: [String] = []
+        var isSecret: UInt64 = 0  // bit i: field i is secret (fields past 64 are checked again)
+        for (i, f) in headers.enumerated() {
+            if SecretMasking.isSecretHeader(f.name) {
+                if i < 64 { isSecret |= 1 << UInt64(i) }
+                SecretMasking.collectSecret(ofHeaderValue: f.value, into: &secrets)
+                out.append((f.name, mask(f.value)))
+            } else {
+                out.append((f.name, f.value))
+            }
         }
-        return out
+        if target.utf8.contains(UInt8(ascii: "?")) { SecretMasking.collectQuerySecrets(target: target, into: &secrets) }
+        for i in out.indices {
+            let secret = i < 64 ? (isSecret >> UInt64(i)) & 1 == 1 : SecretMasking.isSecretHeader(out[i].name)
+            if secret { continue }
+            let isFaultHeader = out[i].name.utf8.count == 16 && out[i].name.caseInsensitiveEquals(faultHeader)
+            if secrets.isEmpty, !isFaultHeader, out[i].value.utf8.count <= 256 { continue }
+            var value = out[i].value
+            if isFaultHeader {
+                value = SecretMasking.redactRequestText(value, secrets: secrets)
+            } else if !secrets.isEmpty {
+                value = SecretMasking.redact(value, secrets: secrets)
+            }
+            if value.utf8.count > 256 { value = String(value.prefix(256)) }
+            out[i].value = value
+        }
+        return (out, secrets)
+    }
+
+    /// ``journaled(_:target:mask:)`` with the engine's cache of masked values (a client sends the
+    /// same key on every request).
+    func journaled(_ headers: HTTPHeaders, target: String) -> (headers: [(name: String, value: String)], secrets: [String]) {
+        MockEngine.journaled(headers, target: target, mask: maskedValues.mask)
+    }
+
+    /// The journaled headers alone (``journaled(_:target:)``), for journals kept elsewhere (the proxy).
+    func journaledHeaders(_ headers: HTTPHeaders) -> [(name: String, value: String)] {
+        journaled(headers, target: "").headers
+    }
+
+    /// `spec` with the secrets of its request and token shapes masked in its free-text message
+    /// (`status=…,message=` and `stream_error=…,message=`), as the journal shows it.
+    static func masked(_ spec: FaultSpec, secrets: [String]) -> FaultSpec {
+        var spec = spec
+        switch spec.action {
+        case .status(var status):
+            if let message = status.message {
+                status.message = SecretMasking.redactRequestText(message, secrets: secrets)
+                spec.action = .status(status)
+            }
+        case .streamError(let after, let message?):
+            spec.action = .streamError(afterChunks: after, message: SecretMasking.redactRequestText(message, secrets: secrets))
+        default:
+            break
+        }
+        return spec
     }
 
     /// Clears the journal, restores the start-up faults with zeroed counters, and rewinds fixtures.

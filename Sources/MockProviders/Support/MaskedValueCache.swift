@@ -6,11 +6,13 @@ import HTTPWire
 ///
 /// Masking is a pure function of the value, so a hit returns what masking would. Bounded to
 /// ``capacity`` values; the oldest is replaced first.
-final class MaskedValueCache: @unchecked Sendable {
-    // @unchecked: `entries` and `next` are guarded by `lock`.
-    private let lock = NSLock()
-    private var entries: [(value: String, masked: String)] = []
-    private var next = 0
+final class MaskedValueCache: Sendable {
+    private struct State {
+        var entries: [(value: String, masked: String)] = []
+        var next = 0
+    }
+
+    private let state = LockedValue(State())
     /// Values kept. Default 8.
     let capacity: Int
 
@@ -20,22 +22,20 @@ final class MaskedValueCache: @unchecked Sendable {
 
     /// `SecretMasking.mask(value)`, remembered.
     func mask(_ value: String) -> String {
-        lock.lock()
         // Bytes, not `String ==`: canonically equivalent values can mask to different bytes.
-        for entry in entries where entry.value.hasSameBytes(as: value) {
-            lock.unlock()
-            return entry.masked
+        let hit: String? = state.withLock { state in
+            state.entries.first { $0.value.hasSameBytes(as: value) }?.masked
         }
-        lock.unlock()
+        if let hit { return hit }
         let masked = SecretMasking.mask(value)
-        lock.lock()
-        if entries.count < capacity {
-            entries.append((value, masked))
-        } else {
-            entries[next] = (value, masked)
-            next = (next + 1) % capacity
+        state.withLock { state in
+            if state.entries.count < capacity {
+                state.entries.append((value, masked))
+            } else {
+                state.entries[state.next] = (value, masked)
+                state.next = (state.next + 1) % capacity
+            }
         }
-        lock.unlock()
         return masked
     }
 }

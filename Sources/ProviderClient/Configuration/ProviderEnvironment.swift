@@ -1,3 +1,4 @@
+import HTTPWire
 /// Resolves an endpoint from command-line values and the environment, the way the official
 /// clients do, and says what it used.
 ///

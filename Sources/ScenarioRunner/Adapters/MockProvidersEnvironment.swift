@@ -12,13 +12,18 @@ public final class MockProvidersEnvironment: MockEnvironment, Sendable {
     }
 
     private let state = LockedValue(State())
+    /// The control token of every mock this environment starts (changes on `/__llmcheck/` need it).
+    public let controlToken: String
 
-    public init() {}
+    public init(controlToken: String = MockConfiguration.generateControlToken()) {
+        self.controlToken = controlToken
+    }
 
     public func start(servers: [Scenario.Server], seed: UInt64) async throws -> [String: RunningServer] {
         var out: [String: RunningServer] = [:]
         for spec in servers {
-            let configuration = try Self.configuration(for: spec, seed: StableHash.scenarioSeed(runSeed: seed, scenarioID: spec.name))
+            var configuration = try Self.configuration(for: spec, seed: StableHash.scenarioSeed(runSeed: seed, scenarioID: spec.name))
+            configuration.controlToken = controlToken
             let server = MockProviderServer(configuration: configuration)
             let proceed: Bool = state.withLock { state in
                 guard !state.stopped else { return false }

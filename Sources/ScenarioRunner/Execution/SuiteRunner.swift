@@ -173,39 +173,5 @@ public struct SuiteRunner: Sendable {
 
 // MARK: - OnceResume
 
-/// Resumes a continuation exactly once, whoever comes first (a value may arrive before the continuation).
-final class OnceResume<T: Sendable>: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<T, Never>?
-        var pending: T?
-        var done = false
-    }
-
-    private let state = LockedValue(State())
-
-    func install(_ c: CheckedContinuation<T, Never>) {
-        let value: T? = state.withLock { state in
-            if state.done, let p = state.pending {
-                state.pending = nil
-                return p
-            }
-            state.continuation = c
-            return nil
-        }
-        if let value { c.resume(returning: value) }
-    }
-
-    func resume(_ value: T) {
-        let c: CheckedContinuation<T, Never>? = state.withLock { state in
-            guard !state.done else { return nil }
-            state.done = true
-            if let c = state.continuation {
-                state.continuation = nil
-                return c
-            }
-            state.pending = value
-            return nil
-        }
-        c?.resume(returning: value)
-    }
-}
+/// Resumes a continuation exactly once, whoever comes first: the one helper of HTTPWire.
+typealias OnceResume<T: Sendable> = ResumeOnce<T>
