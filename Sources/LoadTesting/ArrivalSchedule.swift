@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 /// The open loop's send times: cumulative gaps drawn from an ``ArrivalProcess`` at a mean rate.
 ///
@@ -6,7 +7,7 @@ import Foundation
 public struct ArrivalSchedule: Sendable {
     public let rate: Double
     public let process: ArrivalProcess
-    private var random: LoadRandom
+    private var random: SeededRandom
     private var elapsed: Double = 0
     private var isFirst = true
 
@@ -14,7 +15,7 @@ public struct ArrivalSchedule: Sendable {
     public init(rate: Double, process: ArrivalProcess, seed: UInt64) {
         self.rate = rate
         self.process = process
-        random = LoadRandom(seed: seed)
+        random = SeededRandom(seed: seed)
     }
 
     /// One gap in seconds: exponential (Poisson), gamma with shape `b` and scale 1/(rate·b), or 1/rate.

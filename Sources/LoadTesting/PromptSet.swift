@@ -33,7 +33,7 @@ public struct PromptSet: Sendable {
             "client", "every", "request", "measures", "time", "first", "last", "chunk", "load", "test", "local",
             "network", "quickly", "explain", "why", "sky", "is", "blue", "and", "how", "rain", "forms", "over", "hills",
         ]
-        var random = LoadRandom(seed: seed ^ 0x5EED)
+        var random = SeededRandom(seed: seed ^ 0x5EED)
         let count = max(1, words)
         let prompts: [Prompt] = (0..<64).map { _ in
             let text = (0..<count).map { _ in vocabulary[Int(random.next() % UInt64(vocabulary.count))] }.joined(separator: " ")

@@ -56,7 +56,7 @@ struct FaultTableTests {
 
     @Test func theInjectorRelaysAnyEventSource() throws {
         let downstream = MemoryResponseWriter()
-        let injector = FaultInjector(base: downstream, faults: [try FaultSpec.parse("close=after:2")], arrivedAt: MonotonicClock.now())
+        let injector = FaultInjector(base: downstream, faults: [try FaultSpec.parse("close=after:2")], arrivedAt: .now())
         var events = [Array("data: 1\n\n".utf8), Array("data: 2\n\n".utf8), Array("data: 3\n\n".utf8)][...]
         let head = HTTPResponseHead(status: .ok, headers: ["Content-Type": "text/event-stream"])
         #expect(throws: ExchangeEnded.self) { try injector.relay(head: head, nextEvent: { events.popFirst() }) }
@@ -68,7 +68,7 @@ struct FaultTableTests {
     @Test func aStreamErrorTakesTheFramingOfTheRelayedStream() throws {
         let downstream = MemoryResponseWriter()
         let injector = FaultInjector(
-            base: downstream, faults: [try FaultSpec.parse("stream_error=after:1,message=boom")], arrivedAt: MonotonicClock.now())
+            base: downstream, faults: [try FaultSpec.parse("stream_error=after:1,message=boom")], arrivedAt: .now())
         var events = [Array("{\"a\":1}\n".utf8), Array("{\"a\":2}\n".utf8)][...]
         let head = HTTPResponseHead(status: .ok, headers: ["Content-Type": "application/x-ndjson"])
         #expect(throws: ExchangeEnded.self) { try injector.relay(head: head, nextEvent: { events.popFirst() }) }

@@ -2,6 +2,7 @@ import Foundation
 import MockProviders
 import Testing
 @testable import ScenarioRunner
+import HTTPWire
 
 /// Seeded, bounded fuzzing of scenario files: mutated bytes of real scenario files must load or be refused with
 /// a located error — never trap, never hang. (The long version belongs in a soak run, not in CI.)

@@ -1,6 +1,7 @@
 import Testing
 import MockProviders
 @testable import ScenarioRunner
+import HTTPWire
 
 @Suite("Shards and seeds")
 struct ShardAndSeedTests {

@@ -1,6 +1,7 @@
 import HTTPWire
 import Reporting
 import Testing
+import MockProviders
 @testable import ScenarioRunner
 
 @Suite("Verdict engine on synthetic journals")

@@ -55,9 +55,9 @@ enum CheckScheduler {
                         }
                         running += 1
                         group.addTask {
-                            let start = MonotonicClock.now()
+                            let start = MonotonicInstant.now()
                             var result = await node.run()
-                            result.durationMilliseconds = Double(MonotonicClock.now() - start) / 1e6
+                            result.durationMilliseconds = start.elapsed.milliseconds
                             return (node.key, result)
                         }
                     }

@@ -13,7 +13,7 @@ public struct Diagnoser: Sendable {
     }
 
     public func run() async -> DiagnosisReport {
-        let start = MonotonicClock.now()
+        let start = MonotonicInstant.now()
         let targets = TargetPlanner.plan(configuration)
         let runtime = configuration.runtime ?? RuntimeContext.detect(root: configuration.fileSystemRoot, environment: configuration.environment)
         let scan = ScanCache()
@@ -66,7 +66,7 @@ public struct Diagnoser: Sendable {
         }
         let report = DiagnosisReport(
             verdict: verdict, headline: "", targets: reportTargets, checks: checks, platform: configuration.platform,
-            durationMilliseconds: Double(MonotonicClock.now() - start) / 1e6
+            durationMilliseconds: start.elapsed.milliseconds
         )
         var final = report
         final.headline = Self.headline(report)

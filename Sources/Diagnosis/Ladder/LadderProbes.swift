@@ -84,7 +84,7 @@ struct LadderProbes: Sendable {
             await state.setAddresses([literal])
             return result("dns", title, .pass, "\(host) is an address literal")
         }
-        let start = MonotonicClock.now()
+        let start = MonotonicInstant.now()
         switch await ProbeNet.resolve(host, port: endpoint.port) {
         case .success(let addresses) where !addresses.isEmpty:
             await state.setAddresses(addresses)
@@ -94,7 +94,7 @@ struct LadderProbes: Sendable {
             return result("dns", title, .fail, "\(host) resolved to no address",
                 findings: [Finding("dns-failure", message: "\(host) resolved to no usable address.", fix: "Check the host name and your DNS/VPN settings.")])
         case .failure(let failure):
-            let ms = Double(MonotonicClock.now() - start) / 1e6
+            let ms = start.elapsed.milliseconds
             let evidence = [Evidence("getaddrinfo", "\(failure.message) (code \(failure.errno), \(ConnectAttempt.format(ms)))")]
             let special = ["host.docker.internal", "host.containers.internal", "gateway.docker.internal"].contains(host)
             if special {

@@ -192,10 +192,10 @@ enum ProbeHTTP {
         configuration.timeoutIntervalForResource = readTimeout * 2
         let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
-        let start = MonotonicClock.now()
+        let start = MonotonicInstant.now()
         do {
             let (data, response) = try await session.data(for: urlRequest)
-            let ms = Double(MonotonicClock.now() - start) / 1e6
+            let ms = start.elapsed.milliseconds
             guard let http = response as? HTTPURLResponse else { return .transportError("not an HTTP response") }
             var headers = HTTPHeaders()
             for (k, v) in http.allHeaderFields {

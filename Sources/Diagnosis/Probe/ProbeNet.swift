@@ -105,7 +105,7 @@ enum ProbeNet {
     /// Connects to `address:port` (``Socket/connect(to:timeout:)``), timing the attempt.
     @available(*, noasync, message: "blocks the calling thread")
     private static func connect(_ address: SocketAddress, port: UInt16, timeout: Double) -> (Socket?, ConnectAttempt) {
-        let start = MonotonicClock.now()
+        let start = MonotonicInstant.now()
         var socket: Socket?
         var outcome = ConnectAttempt.Outcome.connected
         do {
@@ -115,7 +115,7 @@ enum ProbeNet {
         } catch {
             outcome = .failed(errno: "error", message: "\(error)")
         }
-        let elapsed = Double(MonotonicClock.now() - start) / 1e6
+        let elapsed = start.elapsed.milliseconds
         return (socket, ConnectAttempt(address: address, port: port, outcome: outcome, elapsedMilliseconds: elapsed))
     }
 

@@ -61,11 +61,11 @@ extension Syscalls {
         path: String, arguments: [String], environment: [String], outputPath: String
     ) throws -> Int32 {
         #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t? = nil
-        var attributes: posix_spawnattr_t? = nil
+        var actions: SpawnActions = nil
+        var attributes: SpawnAttributes = nil
         #else
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
+        var actions = SpawnActions()
+        var attributes = SpawnAttributes()
         #endif
         try check("posix_spawn_file_actions_init", posix_spawn_file_actions_init(&actions))
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -73,7 +73,7 @@ extension Syscalls {
         defer { posix_spawnattr_destroy(&attributes) }
 
         // Descriptors: close what this process has open (Linux), then set up 0, 1 and 2.
-        var flags = Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK)
+        var flags: Int32 = 0
         #if canImport(Darwin)
         flags |= Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
         #else
@@ -92,12 +92,30 @@ extension Syscalls {
         )
         try check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(&actions, 1, 2))
 
-        // Signals: default actions for the ones a test process may ignore, nothing blocked.
+        return try launch(path: path, arguments: arguments, environment: environment, actions: &actions, attributes: &attributes, flags: flags)
+    }
+
+    #if canImport(Darwin)
+    typealias SpawnActions = posix_spawn_file_actions_t?
+    typealias SpawnAttributes = posix_spawnattr_t?
+    #else
+    typealias SpawnActions = posix_spawn_file_actions_t
+    typealias SpawnAttributes = posix_spawnattr_t
+    #endif
+
+    /// The common end of every spawn: resets the signals a test process may ignore to their default
+    /// action and empties the mask (adding `POSIX_SPAWN_SETSIGDEF` and `POSIX_SPAWN_SETSIGMASK` to
+    /// `flags`), sets the flags and calls `posix_spawn` with `actions` and `attributes`.
+    static func launch(
+        path: String, arguments: [String], environment: [String],
+        actions: inout SpawnActions, attributes: inout SpawnAttributes, flags: Int32
+    ) throws -> Int32 {
         var defaults = sigset_t()
         sigemptyset(&defaults)
         for number in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&defaults, number) }
         var mask = sigset_t()
         sigemptyset(&mask)
+        let flags = flags | Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK)
         try check("posix_spawnattr_setsigdefault", posix_spawnattr_setsigdefault(&attributes, &defaults))
         try check("posix_spawnattr_setsigmask", posix_spawnattr_setsigmask(&attributes, &mask))
         try check("posix_spawnattr_setflags", posix_spawnattr_setflags(&attributes, Int16(truncatingIfNeeded: flags)))

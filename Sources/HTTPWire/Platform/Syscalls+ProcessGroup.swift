@@ -42,11 +42,11 @@ extension Syscalls {
         standardOutput: Int32, standardError: Int32
     ) throws -> Int32 {
         #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t? = nil
-        var attributes: posix_spawnattr_t? = nil
+        var actions: SpawnActions = nil
+        var attributes: SpawnAttributes = nil
         #else
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
+        var actions = SpawnActions()
+        var attributes = SpawnAttributes()
         #endif
         try check("posix_spawn_file_actions_init", posix_spawn_file_actions_init(&actions))
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -56,7 +56,7 @@ extension Syscalls {
         // The child's ends must block (``makePipe()`` makes both ends non-blocking for this process).
         try configureNonBlocking(standardOutput, false)
         try configureNonBlocking(standardError, false)
-        var flags = Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETPGROUP)
+        var flags = Int32(POSIX_SPAWN_SETPGROUP)
         #if canImport(Darwin)
         flags |= Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
         #endif
@@ -71,24 +71,8 @@ extension Syscalls {
         if let workingDirectory {
             try check("chdir(\(workingDirectory))", posix_spawn_file_actions_addchdir_np(&actions, workingDirectory))
         }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for number in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&defaults, number) }
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        try check("posix_spawnattr_setsigdefault", posix_spawnattr_setsigdefault(&attributes, &defaults))
-        try check("posix_spawnattr_setsigmask", posix_spawnattr_setsigmask(&attributes, &mask))
         try check("posix_spawnattr_setpgroup", posix_spawnattr_setpgroup(&attributes, 0))
-        try check("posix_spawnattr_setflags", posix_spawnattr_setflags(&attributes, Int16(truncatingIfNeeded: flags)))
-
-        let argv = makeCStringArray([path] + arguments)
-        defer { freeCStringArray(argv) }
-        let envp = makeCStringArray(environment)
-        defer { freeCStringArray(envp) }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw SocketError(errno: result, syscall: "posix_spawn(\(path))") }
-        return pid
+        return try launch(path: path, arguments: arguments, environment: environment, actions: &actions, attributes: &attributes, flags: flags)
     }
 
     /// Sends `SIGKILL` to every process of the group `groupID`. Returns false when the group is empty.

@@ -35,6 +35,15 @@ public struct ParsedArguments: Sendable {
         return value
     }
 
+    /// The option parsed as an unsigned 64-bit whole number (a seed, say).
+    public func uint64(_ name: String) throws(UsageError) -> UInt64? {
+        guard let text = string(name) else { return nil }
+        guard let value = UInt64(text) else {
+            throw UsageError("\(name) expects a whole number from 0 to \(UInt64.max), got '\(text)'")
+        }
+        return value
+    }
+
     /// The option parsed as a non-negative number of seconds (`2`, `0.5`, `250ms`, `1.5s`).
     public func seconds(_ name: String) throws(UsageError) -> Double? {
         guard let text = string(name) else { return nil }

@@ -77,10 +77,7 @@ struct LoadPlan {
         }
         if base.requestCount == nil && base.duration == nil { base.requestCount = 100 }
         base.warmup = try arguments.int("--warmup", in: 0...1_000_000) ?? 0
-        if let text = arguments.string("--seed") {
-            guard let seed = UInt64(text) else { throw UsageError("--seed expects a whole number from 0 to 18446744073709551615, got '\(text)'") }
-            base.seed = seed
-        }
+        if let seed = try arguments.uint64("--seed") { base.seed = seed }
         base.maxTokens = try arguments.int("--max-tokens", in: 1...1_000_000)
         base.isStreaming = !arguments.flag("--no-stream")
         let words = try arguments.int("--prompt-words", in: 1...100_000)

@@ -54,17 +54,8 @@ public enum ProxyCommand: Command {
         if let name = try arguments.choice("--provider", from: MockProviderKind.allCases.map(\.rawValue)) {
             provider = MockProviderKind(rawValue: name)
         }
-        var faults: [FaultSpec] = []
-        for text in arguments.strings("--fault") {
-            do { faults.append(try FaultSpec.parse(text)) } catch { throw UsageError("--fault: \(error.description)") }
-        }
-        let seed: UInt64
-        if let text = arguments.string("--seed") {
-            guard let s = UInt64(text) else { throw UsageError("--seed expects a whole number ≥ 0, got '\(text)'") }
-            seed = s
-        } else {
-            seed = UInt64.random(in: 1...999_999)
-        }
+        let faults = try ServeCommand.faults(arguments)
+        let seed = try arguments.uint64("--seed") ?? UInt64.random(in: 1...999_999)
         var toxics: [ToxicSpec] = []
         for text in arguments.strings("--toxic") {
             do { toxics.append(try ToxicSpec.parse(text)) } catch { throw UsageError(error.description) }

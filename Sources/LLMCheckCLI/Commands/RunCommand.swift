@@ -71,13 +71,7 @@ public enum RunCommand: Command {
         let output = context.output
         let paths = arguments.positionals.isEmpty ? ["Scenarios"] : arguments.positionals
         let jobs = try arguments.int("--jobs", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
-        let seed: UInt64
-        if let text = arguments.string("--seed") {
-            guard let value = UInt64(text) else { throw UsageError("--seed expects a whole number ≥ 0, got '\(text)'") }
-            seed = value
-        } else {
-            seed = ToolIdentity.defaultSeed
-        }
+        let seed = try arguments.uint64("--seed") ?? ToolIdentity.defaultSeed
         let timeout = try arguments.seconds("--timeout").map { max(1, Int(($0 * 1000).rounded())) }
         let maxFailures = try arguments.int("--max-failures", in: 1...1_000_000)
         let repeats = try arguments.int("--repeat", in: 1...10_000) ?? 1

@@ -3,6 +3,15 @@ import HTTPWire
 import MockProviders
 
 extension ServeCommand {
+    /// Every `--fault SPEC` of the command line, parsed (`serve` and `proxy` share the option).
+    static func faults(_ arguments: ParsedArguments) throws(UsageError) -> [FaultSpec] {
+        var faults: [FaultSpec] = []
+        for text in arguments.strings("--fault") {
+            do { faults.append(try FaultSpec.parse(text)) } catch { throw UsageError("--fault: \(error.description)") }
+        }
+        return faults
+    }
+
     /// The configuration of every provider named on the command line.
     static func makeConfigurations(_ arguments: ParsedArguments, context: CommandContext) throws -> [MockConfiguration] {
         guard !arguments.positionals.isEmpty else {
@@ -19,17 +28,8 @@ extension ServeCommand {
         let host = arguments.string("--host") ?? "127.0.0.1"
         let port = try arguments.int("--port", in: 0...65535) ?? 0
         if port != 0, port + kinds.count - 1 > 65535 { throw UsageError("--port \(port) leaves no room for \(kinds.count) providers") }
-        var faults: [FaultSpec] = []
-        for text in arguments.strings("--fault") {
-            do { faults.append(try FaultSpec.parse(text)) } catch { throw UsageError("--fault: \(error.description)") }
-        }
-        let seed: UInt64
-        if let text = arguments.string("--seed") {
-            guard let s = UInt64(text) else { throw UsageError("--seed expects a whole number ≥ 0, got '\(text)'") }
-            seed = s
-        } else {
-            seed = UInt64.random(in: 1...999_999)
-        }
+        let faults = try ServeCommand.faults(arguments)
+        let seed = try arguments.uint64("--seed") ?? UInt64.random(in: 1...999_999)
         var physics = StreamingPhysics()
         if let ttft = try arguments.seconds("--ttft") { physics.timeToFirstToken = .nanoseconds(Int64(ttft * 1e9)) }
         if let text = arguments.string("--tps") {

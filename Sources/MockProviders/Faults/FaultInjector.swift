@@ -46,7 +46,7 @@ final class FaultInjector: HTTPResponseWriter {
     private var buffered: [UInt8] = []
     private(set) var isFinished = false
 
-    init(base: any HTTPResponseWriter, faults: [FaultSpec], arrivedAt: UInt64) {
+    init(base: any HTTPResponseWriter, faults: [FaultSpec], arrivedAt: MonotonicInstant) {
         self.base = base
         self.measurement = ExchangeMeasurement(arrivedAt: arrivedAt)
         var statusAnswer: FaultSpec.StatusFault?

@@ -46,21 +46,21 @@ final class FixtureReplayer: Sendable {
         try writer.writeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers))
         // Chunk deadlines are `anchor + offset`; the anchor moves when a write blocked for long (a
         // stall, a client that does not read), so the rest keeps its recorded spacing.
-        var anchor = MonotonicClock.now()
-        var previousOffset: UInt64 = 0
+        var anchor = MonotonicInstant.now()
+        var previousOffset: Duration = .zero
         if writer.requestHead.method != .head {
             for chunk in r.chunks {
                 if speed > 0, chunk.offsetMilliseconds > 0 {
                     // Checked: offsets and speed come from files and flags.
                     let scaled = CheckedNumber.duration(
                         seconds: chunk.offsetMilliseconds / speed / 1000, maximum: DurationText.defaultMaximum)
-                    let offset = UInt64(max(0, (scaled ?? DurationText.defaultMaximum).nanoseconds))
-                    let gap = offset &- min(offset, previousOffset)
+                    let offset = max(.zero, scaled ?? DurationText.defaultMaximum)
+                    let gap = max(.zero, offset - previousOffset)
                     previousOffset = offset
-                    let now = MonotonicClock.now()
-                    if now > anchor &+ offset &+ Pacer.catchUpLimit { anchor = now &+ gap &- offset }
-                    let due = anchor &+ offset
-                    if due > now { try writer.pause(for: .nanoseconds(Int64(due - now))) }
+                    let now = MonotonicInstant.now()
+                    if now > anchor + offset + Pacer.catchUpLimit { anchor = now + gap - offset }
+                    let due = anchor + offset
+                    if due > now { try writer.pause(for: due - now) }
                 }
                 try writer.writeBody(chunk.bytes)
             }

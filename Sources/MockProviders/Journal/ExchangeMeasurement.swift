@@ -8,27 +8,27 @@ import HTTPWire
 /// decides anything (fault injection and measurement are separate).
 final class ExchangeMeasurement {
     /// Monotonic time the request arrived.
-    let arrivedAt: UInt64
+    let arrivedAt: MonotonicInstant
     private(set) var status: Int?
     /// Logical chunks sent (one SSE event, one NDJSON line, or a whole plain body).
     private(set) var chunksSent = 0
     /// Body bytes of those chunks, before transfer framing.
     private(set) var bytesSent = 0
-    private(set) var headAt: UInt64?
-    private(set) var firstByteAt: UInt64?
-    /// When each body write went out (monotonic ns), the first ``JournalEntry/maximumRecordedWrites`` only.
-    private var writeTimes: [UInt64] = []
+    private(set) var headAt: MonotonicInstant?
+    private(set) var firstByteAt: MonotonicInstant?
+    /// When each body write went out, the first ``JournalEntry/maximumRecordedWrites`` only.
+    private var writeTimes: [MonotonicInstant] = []
     /// Body writes that went out (all of them, also beyond the recorded times).
     private(set) var writeCount = 0
     /// When the latest body write (or, before any, the head) went out; start of the current silence.
-    private var lastSentAt: UInt64?
-    /// Longest silence between the head and a body write or between two body writes so far (ns).
-    private var longestGap: UInt64 = 0
+    private var lastSentAt: MonotonicInstant?
+    /// Longest silence between the head and a body write or between two body writes so far.
+    private var longestGap: Duration = .zero
     /// `Retry-After` and `retry-after-ms` as they went out in the response head.
     private(set) var sentRetryAfter: String?
     private(set) var sentRetryAfterMilliseconds: String?
 
-    init(arrivedAt: UInt64) {
+    init(arrivedAt: MonotonicInstant) {
         self.arrivedAt = arrivedAt
     }
 
@@ -49,18 +49,18 @@ final class ExchangeMeasurement {
         status = head.status.code
         sentRetryAfter = retryAfter
         sentRetryAfterMilliseconds = retryAfterMilliseconds
-        headAt = MonotonicClock.now()
+        headAt = .now()
         if !isHeld { lastSentAt = headAt }
     }
 
     /// A held-back head really went out now.
     func heldHeadSent() {
-        lastSentAt = MonotonicClock.now()
+        lastSentAt = .now()
     }
 
     /// A logical chunk is about to go out (counted when `countsAsChunk`).
     func chunkStarted(byteCount: Int, countsAsChunk: Bool) {
-        if firstByteAt == nil { firstByteAt = MonotonicClock.now() }
+        if firstByteAt == nil { firstByteAt = .now() }
         if countsAsChunk {
             chunksSent += 1
             bytesSent += byteCount
@@ -69,25 +69,34 @@ final class ExchangeMeasurement {
 
     /// A body write just went out: its time (bounded) and the silence before it.
     func bodyWritten() {
-        let now = MonotonicClock.now()
+        let now = MonotonicInstant.now()
         writeCount += 1
         if writeTimes.count < JournalEntry.maximumRecordedWrites { writeTimes.append(now) }
-        if let last = lastSentAt, now > last { longestGap = max(longestGap, now - last) }
+        if let last = lastSentAt { longestGap = max(longestGap, last.duration(to: now)) }
         lastSentAt = now
     }
 
-    /// The recorded body write times as nanoseconds since arrival, handed over (none kept).
+    /// The recorded body write times as nanoseconds since arrival (the journal's unit), handed over
+    /// (none kept).
     func takeWriteOffsets() -> [UInt64] {
-        var offsets: [UInt64] = []
-        swap(&offsets, &writeTimes)
-        for i in offsets.indices { offsets[i] = offsets[i] &- arrivedAt }
-        return offsets
+        var times: [MonotonicInstant] = []
+        swap(&times, &writeTimes)
+        return times.map { Self.journalNanoseconds(arrivedAt.duration(to: $0)) }
     }
+
+    /// When the head went out, in nanoseconds since arrival (the journal's unit); nil if it did not.
+    var headNanoseconds: UInt64? { headAt.map { Self.journalNanoseconds(arrivedAt.duration(to: $0)) } }
+
+    /// When the first body byte went out, in nanoseconds since arrival; nil if none did.
+    var firstByteNanoseconds: UInt64? { firstByteAt.map { Self.journalNanoseconds(arrivedAt.duration(to: $0)) } }
+
+    /// A duration as the journal's non-negative nanosecond count (negative clamps to 0).
+    static func journalNanoseconds(_ duration: Duration) -> UInt64 { UInt64(max(0, duration.nanoseconds)) }
 
     /// The longest silence after the head went out, counting the one from the last write to `end` (a stall the
     /// client sat through, or gave up on); nil if no head went out.
-    func longestGap(until end: UInt64) -> UInt64? {
+    func longestGap(until end: MonotonicInstant) -> UInt64? {
         guard let last = lastSentAt else { return nil }
-        return max(longestGap, end > last ? end - last : 0)
+        return Self.journalNanoseconds(max(longestGap, last.duration(to: end)))
     }
 }

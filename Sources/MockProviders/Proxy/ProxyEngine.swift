@@ -75,7 +75,7 @@ public final class ProxyEngine: Sendable {
         if !down.isEmpty { downstream = ToxicWriter(base: downstream, toxics: down, seed: seed) }
         let emulations = configuration.emulations
         if EmulationWriter.acts(emulations) { downstream = EmulationWriter(base: downstream, emulations: emulations) }
-        let injector = FaultInjector(base: downstream, faults: faults, arrivedAt: arrived)
+        let injector = FaultInjector(base: downstream, faults: faults, arrivedAt: MonotonicInstant(nanoseconds: arrived))
         let up = toxics.filter { $0.stream == .upstream }
         let sink: any HTTPResponseWriter = up.isEmpty ? injector : ToxicWriter(base: injector, toxics: up, seed: seed &+ 1)
         var idleTimeout: (Duration, alwaysCuts: Bool)?
@@ -128,10 +128,10 @@ public final class ProxyEngine: Sendable {
             headers: control.journaledHeaders(request.headers), bodyBytes: request.body.count,
             status: measured.status, chunksSent: measured.chunksSent, bytesSent: measured.bytesSent,
             faults: faults, fixture: nil, outcome: outcome,
-            headNanoseconds: measured.headAt.map { $0 &- arrived }, firstByteNanoseconds: measured.firstByteAt.map { $0 &- arrived },
+            headNanoseconds: measured.headNanoseconds, firstByteNanoseconds: measured.firstByteNanoseconds,
             durationNanoseconds: end &- arrived,
             bodyWriteOffsetsNanoseconds: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
-            longestGapNanoseconds: measured.longestGap(until: end),
+            longestGapNanoseconds: measured.longestGap(until: MonotonicInstant(nanoseconds: end)),
             sentRetryAfter: measured.sentRetryAfter, sentRetryAfterMilliseconds: measured.sentRetryAfterMilliseconds,
             bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body), hop: hop
         )

@@ -56,7 +56,7 @@ public final class MockEngine: Sendable {
                 status: .badRequest, headers: ["Content-Type": "text/plain; charset=utf-8"],
                 text: "\(MockEngine.faultHeader): \(error.description)\n")
         }
-        let exchange = FaultInjector(base: writer, faults: faults, arrivedAt: arrived)
+        let exchange = FaultInjector(base: writer, faults: faults, arrivedAt: MonotonicInstant(nanoseconds: arrived))
         var fixtureName: String?
         var outcome: JournalEntry.Outcome = .completed
         var failure: (any Error)?
@@ -98,10 +98,10 @@ public final class MockEngine: Sendable {
             status: measured.status, chunksSent: measured.chunksSent, bytesSent: measured.bytesSent,
             faults: faults.isEmpty ? faults : faults.map { MockEngine.masked($0, secrets: secrets) },
             fixture: fixtureName, outcome: outcome,
-            headNanoseconds: measured.headAt.map { $0 &- arrived }, firstByteNanoseconds: measured.firstByteAt.map { $0 &- arrived },
+            headNanoseconds: measured.headNanoseconds, firstByteNanoseconds: measured.firstByteNanoseconds,
             durationNanoseconds: end &- arrived,
             bodyWriteOffsetsNanoseconds: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
-            longestGapNanoseconds: measured.longestGap(until: end),
+            longestGapNanoseconds: measured.longestGap(until: MonotonicInstant(nanoseconds: end)),
             sentRetryAfter: measured.sentRetryAfter, sentRetryAfterMilliseconds: measured.sentRetryAfterMilliseconds,
             bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body)
         ))

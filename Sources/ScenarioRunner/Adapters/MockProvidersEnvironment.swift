@@ -128,7 +128,7 @@ public final class MockProvidersEnvironment: MockEnvironment, Sendable {
         var effects: [ObservedExchange.FaultEffect] = []
         for spec in entry.faults {
             if case .status(let s) = spec.action { shouldRetry = s.shouldRetry }
-            effects.append(ObservedExchange.FaultEffect(spec.action.effect))
+            effects.append(spec.action.effect)
         }
         let ending: ObservedExchange.Ending
         switch entry.outcome {
@@ -155,22 +155,5 @@ public final class MockProvidersEnvironment: MockEnvironment, Sendable {
             longestSilenceMilliseconds: entry.longestGapNanoseconds.map { Double($0) / 1e6 },
             chunksSent: entry.chunksSent, ending: ending
         )
-    }
-}
-
-extension ObservedExchange.FaultEffect {
-    /// The verdicts' category for what a mock's fault did (typed, from the journal).
-    init(_ effect: FaultSpec.Effect) {
-        switch effect {
-        case .errorStatus: self = .errorStatus
-        case .delay: self = .delay
-        case .stall: self = .stall
-        case .truncate: self = .truncate
-        case .reset: self = .reset
-        case .malformed: self = .malformed
-        case .wrongContentType: self = .wrongContentType
-        case .midStreamError: self = .midStreamError
-        case .slow: self = .slow
-        }
     }
 }

@@ -50,7 +50,7 @@ struct MisbehavingSession {
     @available(*, noasync)
     func run() -> RequestOutcome {
         var outcome = RequestOutcome(requestID: request.requestID, kind: .error, model: request.model, server: request.target?.server.name)
-        let totalDeadline = MonotonicClock.now() + UInt64(request.client.timeouts.totalMilliseconds) * 1_000_000
+        let totalDeadline = MonotonicInstant.now() + .milliseconds(request.client.timeouts.totalMilliseconds)
         if request.operation == .discover {
             return discover(outcome)
         }
@@ -87,7 +87,7 @@ struct MisbehavingSession {
                 outcome.errorMessage = result.message
                 guard result.code != .cancelled else { return outcome }
                 guard let delay = retryDelay(after: result, retries: retries, rng: &rng) else { break }
-                let wake = MonotonicClock.now() + UInt64(delay * 1e6)
+                let wake = MonotonicInstant.now() + .milliseconds(delay)
                 guard wake < totalDeadline else { return outcome }
                 Thread.sleep(forTimeInterval: delay / 1000)
                 retries += 1

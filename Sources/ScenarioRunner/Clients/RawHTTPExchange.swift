@@ -76,12 +76,12 @@ final class RawHTTPExchange: @unchecked Sendable {
     /// Reads the response head, waiting at most `timeout`.
     @available(*, noasync)
     func readHead(timeout: Duration) throws(Failure) -> Head {
-        let deadline = MonotonicClock.now() + UInt64(timeout.nanoseconds)
+        let deadline = MonotonicInstant.now() + timeout
         while true {
             if let head { return head }
-            let now = MonotonicClock.now()
-            guard now < deadline else { throw .timeout("no response head within \(timeout.milliseconds) ms") }
-            let bytes = try readRaw(timeout: .nanoseconds(Int64(deadline - now)))
+            let left = deadline.remaining
+            guard left > .zero else { throw .timeout("no response head within \(timeout.milliseconds) ms") }
+            let bytes = try readRaw(timeout: left)
             if bytes.isEmpty { throw .closed("connection closed before the response head") }
             try feed(bytes)
         }

@@ -109,7 +109,7 @@ public struct SuiteRunner: Sendable {
         let deadline = min(scenario.timeoutMilliseconds, options.timeoutMilliseconds ?? Int.max)
         let environment = makeEnvironment()
         let executor = self.executor
-        let started = MonotonicClock.now()
+        let started = MonotonicInstant.now()
         let work = Task { await executor.run(scenario, seed: seed, environment: environment) }
         let result = await Self.race(work, milliseconds: deadline)
         let interrupted = Task.isCancelled
@@ -120,7 +120,7 @@ public struct SuiteRunner: Sendable {
         await environment.stop()
         let grace = options.graceMilliseconds
         _ = await Task { await Self.race(work, milliseconds: grace) }.value
-        let elapsed = Double(MonotonicClock.now() - started) / 1e9
+        let elapsed = started.elapsed.secondsDouble
         if interrupted {
             return Self.stopped(scenario, message: "interrupted: the run was stopped while this scenario ran", reason: .interrupted, durationSeconds: elapsed)
         }

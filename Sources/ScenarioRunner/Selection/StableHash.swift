@@ -1,9 +1,10 @@
 import MockProviders
+import HTTPWire
 
 // MARK: - StableHash
 
 /// Hashes that are identical across processes, runs and platforms (unlike Swift's seeded `Hasher`), on the one
-/// seeded generator's primitives (``MockProviders/SeededRandom``).
+/// seeded generator's primitives (``HTTPWire/SeededRandom``).
 public enum StableHash {
     /// 64-bit FNV-1a of the UTF-8 bytes of `text`.
     public static func fnv1a64(_ text: String) -> UInt64 { SeededRandom.stableHash(text) }

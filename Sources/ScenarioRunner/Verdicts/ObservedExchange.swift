@@ -1,3 +1,5 @@
+import MockProviders
+
 // MARK: - ObservedExchange
 
 /// One request as a mock server saw it (its journal entry), in the neutral form the verdicts judge.
@@ -18,29 +20,9 @@ public struct ObservedExchange: Sendable, Hashable {
         case unfinished(chunks: Int)
     }
 
-    /// A fault the mock applied to this exchange, reduced to what verdicts need.
-    public enum FaultEffect: String, Sendable, Hashable, CaseIterable {
-        /// A status-only error response (401, 429, 500 …); see ``ObservedExchange/status``.
-        case errorStatus = "error-status"
-        /// Delay before the response head or first byte.
-        case delay
-        /// Body stalled (no bytes) for a while or forever.
-        case stall
-        /// Body ended early without its terminator (close, cut mid-chunk, content-length short, broken chunked).
-        case truncate
-        /// Connection reset.
-        case reset
-        /// A chunk that does not parse.
-        case malformed
-        /// Wrong or missing `Content-Type`.
-        case wrongContentType = "wrong-content-type"
-        /// A provider error inside an otherwise 200 stream.
-        case midStreamError = "mid-stream-error"
-        /// Slow drip / bandwidth limit.
-        case slow
-        /// Anything else.
-        case other
-    }
+    /// A fault the mock applied to this exchange, reduced to what verdicts need: the fault table's own
+    /// category (``MockProviders/FaultSpec/Effect``), so there is one list of effects.
+    public typealias FaultEffect = FaultSpec.Effect
 
     /// Name of the scenario server that saw the exchange.
     public var server: String

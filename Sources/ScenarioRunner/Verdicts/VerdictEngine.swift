@@ -1,3 +1,4 @@
+import MockProviders
 import HTTPWire
 import ProviderClient
 import Reporting

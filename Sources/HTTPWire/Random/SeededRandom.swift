@@ -1,9 +1,8 @@
-import HTTPWire
-
 /// A small, fast, reproducible random number generator (SplitMix64).
 ///
-/// Every random choice a mock makes (generated words, jitter, fault probability) comes from one
-/// of these, seeded from the configured seed plus stable inputs, so a run can be replayed exactly.
+/// Every random choice the tool makes (a mock's generated words, jitter and fault probability, a load
+/// test's arrival schedule and prompts, a misbehaving client's retries) comes from one of these, seeded
+/// from the configured seed plus stable inputs, so a run can be replayed exactly on every platform.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 

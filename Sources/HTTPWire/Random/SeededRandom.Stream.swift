@@ -4,22 +4,22 @@ extension SeededRandom {
     /// `Stream(seed: s, name: n).generator(number: k)` is the same generator as
     /// `SeededRandom(seed: s, mixing: n, String(k))`, without building or hashing the two strings
     /// on every request.
-    struct Stream: Sendable {
+    public struct Stream: Sendable {
         /// The state after mixing the name (the first step of `init(seed:mixing:)`).
         private let prefix: UInt64
 
-        init(seed: UInt64, name: String) {
+        public init(seed: UInt64, name: String) {
             prefix = SeededRandom.mix(seed ^ 0x9E37_79B9_7F4A_7C15 ^ SeededRandom.stableHash(name))
         }
 
         /// The generator of request `number`.
-        func generator(number: Int) -> SeededRandom {
+        public func generator(number: Int) -> SeededRandom {
             SeededRandom(seed: SeededRandom.mix(prefix ^ SeededRandom.stableHash(decimal: number)))
         }
     }
 
     /// `stableHash(String(value))` without building the string: FNV-1a over the decimal digits.
-    static func stableHash(decimal value: Int) -> UInt64 {
+    public static func stableHash(decimal value: Int) -> UInt64 {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: a sign and the 19 digits of Int.max
         return withUnsafeMutableBytes(of: &digits) { buffer in
             var magnitude = value.magnitude

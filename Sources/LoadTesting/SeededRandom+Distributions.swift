@@ -1,34 +1,23 @@
 import Foundation
+import HTTPWire
 
-/// A small seeded generator (SplitMix64) so a `--seed` reproduces the same arrival schedule and prompts
-/// on every platform.
-public struct LoadRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The continuous distributions a load test draws from, on the one seeded generator, so a `--seed`
+/// reproduces the same arrival schedule and prompts on every platform.
+extension SeededRandom {
     /// Uniform in (0, 1]: never 0, so `log` is finite.
-    public mutating func unitInterval() -> Double {
+    mutating func unitInterval() -> Double {
         Double((next() >> 11) + 1) / Double(1 << 53)
     }
 
     /// Standard normal (Box–Muller).
-    public mutating func normal() -> Double {
+    mutating func normal() -> Double {
         let u1 = unitInterval()
         let u2 = unitInterval()
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 
     /// Gamma(shape, scale 1) by Marsaglia and Tsang (2000); shapes below 1 via the boost `U^(1/shape)`.
-    public mutating func gamma(shape: Double) -> Double {
+    mutating func gamma(shape: Double) -> Double {
         if shape < 1 {
             return gamma(shape: shape + 1) * pow(unitInterval(), 1 / shape)
         }
