@@ -40,8 +40,9 @@ import Testing
         let server = try RawTestServer { socket in
             _ = RawTestServer.readRequestHead(from: socket)
             let body = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}]}"#
-            try socket.writeAll(Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
+            // Counted before the answer goes out, so the client cannot finish before the count does.
             served.withLock { $0 += 1 }
+            try socket.writeAll(Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
             socket.close()
         }
         defer { server.stop() }
