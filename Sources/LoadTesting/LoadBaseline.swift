@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 import Reporting
 
 /// `--baseline`: compares a level's latency percentiles with a previous `load.json` through Reporting's
@@ -12,7 +13,7 @@ public enum LoadBaseline {
     ) throws(LoadInputError) -> [BaselineComparison] {
         let baseline = try LoadReport.read(path: baselinePath)
         guard baseline.levels.count == current.levels.count else {
-            throw LoadInputError(.badReport, "--baseline \(baselinePath): \(baseline.levels.count) level(s), this run has \(current.levels.count)")
+            throw LoadInputError(.badReport, "--baseline \(baselinePath): \(NumberText.count(baseline.levels.count, "level")), this run has \(current.levels.count)")
         }
         return zip(baseline.levels, current.levels).map { before, now in
             BaselineComparison(baseline: runSummary(before), current: runSummary(now), thresholds: thresholds)

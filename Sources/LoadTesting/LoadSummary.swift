@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 import Reporting
 
 /// The statistics of one load level, recomputed from its samples (so shards merge exactly).
@@ -224,7 +225,7 @@ public struct LoadSummary: Sendable, Hashable, Codable {
 
         let chunkCounted = sources[RequestTrace.TokenSource.chunks.rawValue] ?? 0
         if chunkCounted > 0 {
-            warnings.append("\(chunkCounted) request(s) counted output tokens from content chunks (the server reported no usage): approximate")
+            warnings.append("\(NumberText.count(chunkCounted, "request")) counted output tokens from content chunks (the server reported no usage): approximate")
         }
         for name in ["ttft_ms", "e2e_ms"] {
             if let stats = metrics[name], stats.isP99Unreliable {

@@ -65,6 +65,28 @@ import Testing
         #expect(!out.standardError.contains("waiting for"), "stderr is not a terminal: \(out.standardError)")
     }
 
+    /// `--timeout` bounds the whole command, the server identification that runs without
+    /// `--provider` included: against a server that answers its head at once and trickles the body one byte per 200 ms, the probes (two rounds
+    /// of 3 s each before) and the request together end at the limit.
+    @Test func timeoutBoundsIdentificationToo() async throws {
+        let server = try RawTestServer { socket in
+            _ = RawTestServer.readRequestHead(from: socket)
+            guard (try? socket.writeAll(Array("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".utf8))) != nil else { return }
+            for byte in Array(repeating: UInt8(ascii: "x"), count: 150) {
+                guard (try? socket.writeAll([byte])) != nil else { return }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+        defer { server.stop() }
+        let started = MonotonicInstant.now()
+        let (code, out) = await run(["models", "--url", server.baseURL, "--timeout", "1", "--retries", "0"])
+        #expect(code == .failure)
+        #expect(out.standardError.contains("totalTimeout"), "\(out.standardError)")
+        // Without the bound, identification alone took about 6 s before the 1 s request started; the
+        // margin is for a loaded test run.
+        #expect(started.elapsed < .seconds(5), "took \(started.elapsed)")
+    }
+
     @Test(arguments: [["models"], ["chat", "--model", "m", "hi"]])
     func httpsToAPlainPortFailsFast(_ command: [String]) async throws {
         let server = try Self.lineWaitingPlainServer()

@@ -127,6 +127,19 @@ struct LMStudioPersonalityTests {
         }
     }
 
+    /// With JIT loading off, LM Studio's OpenAI-compatible list shows only what is loaded; the REST list
+    /// still shows every downloaded model with its state (diagnose tells "not loaded" from the two).
+    @Test func withJITOffTheOpenAIListShowsOnlyLoadedModels() async throws {
+        try await withMock(.lmstudio, configure: { $0.lmStudio.isJITLoadingEnabled = false }) { server in
+            let (_, models) = try await jsonResponse(server, "GET", "/v1/models")
+            let listed = models["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+            #expect(!listed.contains("meta-llama-3.1-8b-instruct"))
+            #expect(listed.count == 2)
+            let (_, v0) = try await jsonResponse(server, "GET", "/api/v0/models")
+            #expect(v0["data"]?.arrayValue?.count == 3)
+        }
+    }
+
     @Test func restV0ChatHasStatsModelInfoRuntime() async throws {
         try await withMock(.lmstudio) { server in
             let (_, body) = try await jsonResponse(server, "POST", "/api/v0/chat/completions", json: #"{"model":"qwen2.5-7b-instruct","messages":[{"role":"user","content":"hi"}]}"#)

@@ -79,13 +79,13 @@ public struct Diagnoser: Sendable {
         switch report.verdict {
         case .healthy:
             let ok = report.targets.filter { $0.reachable }.map { "\($0.identified ?? $0.provider) at \($0.url)" }
-            let w = warnings == 0 ? "" : " (\(Plural.count(warnings, "warning")))"
+            let w = warnings == 0 ? "" : " (\(NumberText.count(warnings, "warning")))"
             return "No problems found: \(ok.joined(separator: ", ")) answered\(w)."
         case .problems, .unreachable:
             var ids: [String] = []
             for e in errors where !ids.contains(e.modeID) { ids.append(e.modeID) }
             let first = errors.first?.message ?? report.checks.first { $0.status == .fail }?.summary ?? "a check failed"
-            let prefix = report.verdict == .unreachable ? "Nothing reachable" : "\(Plural.count(max(report.problemCount.problems, 1), "problem")) found"
+            let prefix = report.verdict == .unreachable ? "Nothing reachable" : "\(NumberText.count(max(report.problemCount.problems, 1), "problem")) found"
             return "\(prefix): \(first.sentenceCased)" + (ids.isEmpty ? "" : " [\(ids.joined(separator: ", "))]")
         }
     }

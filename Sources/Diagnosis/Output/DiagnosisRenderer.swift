@@ -114,7 +114,7 @@ public struct DiagnosisRenderer: Sendable {
         let counts = Dictionary(grouping: report.checks, by: \.status).mapValues(\.count)
         let tally = [CheckStatus.pass, .warn, .fail, .skip].compactMap { s in counts[s].map { "\($0) \(label(s))" } }.joined(separator: ", ")
         let (problems, warnings) = report.problemCount
-        let story = "\(Plural.count(problems, "problem")), \(Plural.count(warnings, "warning"))"
+        let story = "\(NumberText.count(problems, "problem")), \(NumberText.count(warnings, "warning"))"
         add(paint("\(story) · checks: \(tally) · \(ConnectAttempt.format(report.durationMilliseconds))\(verbose ? "" : " · -v for evidence, --json for machines")", "2"))
         return lines.joined(separator: "\n")
     }

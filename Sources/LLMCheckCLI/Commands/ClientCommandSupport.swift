@@ -53,6 +53,7 @@ enum ClientCommandSupport {
             timeouts.total = .nanoseconds(Int64(min(total, 7 * 86_400) * 1e9))
         }
         let indicator = WaitingIndicator(output: context.output, origin: url ?? "the provider")
+        let started = MonotonicInstant.now()
         if kind == nil {
             guard let url else {
                 indicator.stop()
@@ -63,8 +64,11 @@ enum ClientCommandSupport {
             // --connect-timeout also bounds the identification probes when it is longer than theirs.
             let connect = try arguments.seconds("--connect-timeout")
             indicator.setWaiting(for: "the server to identify itself (--provider skips this)")
-            (kind, identification) = await identifyKind(of: url, apiKey: key, connectTimeout: connect)
+            // Identification (two rounds of probes) gets at most half of --timeout and the request what is
+            // left: --timeout bounds the whole command, identification included.
+            (kind, identification) = await identifyKind(of: url, apiKey: key, connectTimeout: connect, within: timeouts.total.map { $0 / 4 })
             indicator.setWaiting(for: nil)
+            if let total = timeouts.total { timeouts = timeouts.capped(to: max(total - started.elapsed, .milliseconds(1))) }
         }
         let resolved: ProviderEnvironment
         do {
@@ -90,7 +94,7 @@ enum ClientCommandSupport {
     /// The API family of an unlabelled `--url`: a path ending in `/v1` means OpenAI-compatible;
     /// otherwise what answers there is fingerprinted (Ollama banner, LM Studio `/api/v0`, llama.cpp,
     /// vLLM…), and only when nothing answers does the port decide (11434 Ollama, 1234 LM Studio).
-    static func identifyKind(of url: String, apiKey: String? = nil, connectTimeout: Double? = nil) async -> (ProviderKind, String?) {
+    static func identifyKind(of url: String, apiKey: String? = nil, connectTimeout: Double? = nil, within limit: Duration? = nil) async -> (ProviderKind, String?) {
         guard let endpoint = try? ProviderEndpoint.parse(url, kind: .openaiCompatible) else { return (.openaiCompatible, nil) }
         let byPort: ProviderKind = switch endpoint.port {
         case 11434: .ollama
@@ -98,7 +102,7 @@ enum ClientCommandSupport {
         default: .openaiCompatible
         }
         if endpoint.basePath.hasSuffix("/v1") || endpoint.scheme != "http" { return (byPort == .lmstudio ? .lmstudio : .openaiCompatible, nil) }
-        let discovery = ProviderDiscovery(host: endpoint.host, ports: [endpoint.port], timeouts: probeTimeouts(connect: connectTimeout), apiKey: apiKey)
+        let discovery = ProviderDiscovery(host: endpoint.host, ports: [endpoint.port], timeouts: probeTimeouts(connect: connectTimeout).capped(to: limit), apiKey: apiKey)
         guard let found = await discovery.fingerprint(port: endpoint.port), let kind = found.flavor.kind else { return (byPort, nil) }
         let version = found.version.map { " \($0)" } ?? ""
         return (kind, "identified \(found.flavor.rawValue)\(version) at \(endpoint.host):\(endpoint.port) (--provider to skip the probe)")

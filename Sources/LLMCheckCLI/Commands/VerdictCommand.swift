@@ -65,7 +65,7 @@ public enum VerdictCommand: Command {
                 let id = test["test_id"]?.stringValue ?? ""
                 let ok = test["passed" + (strict ? "_strict" : "")]?.boolValue ?? false
                 let findings = test["findings"]?.arrayValue ?? []
-                context.output.line("\(ok ? "PASS" : "FAIL") \(id.isEmpty ? "(no X-Test-Id)" : id): \(test["requests"]?.intValue ?? 0) request(s), \(findings.count) finding(s)")
+                context.output.line("\(ok ? "PASS" : "FAIL") \(id.isEmpty ? "(no X-Test-Id)" : id): \(NumberText.count(test["requests"]?.intValue ?? 0, "request")), \(NumberText.count(findings.count, "finding"))")
                 for f in findings {
                     context.output.line("  \(f["severity"]?.stringValue ?? "") \(f["id"]?.stringValue ?? ""): \(f["message"]?.stringValue ?? "")")
                     for e in f["evidence"]?.arrayValue ?? [] { context.output.line("    - \(e.stringValue ?? "")") }

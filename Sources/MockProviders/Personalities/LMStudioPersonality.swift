@@ -56,7 +56,9 @@ struct LMStudioPersonality: MockPersonality {
         }
         switch (method, path) {
         case (.get, "/v1/models"):
-            try responder.listModels(request, writer: writer)
+            // With JIT loading off, LM Studio's OpenAI-compatible list shows only the loaded models.
+            let listed = configuration.lmStudio.isJITLoadingEnabled ? nil : models.loaded()
+            try responder.listModels(request, writer: writer, listed: listed)
         case (.post, "/v1/chat/completions"):
             try responder.chatCompletions(request, writer: writer)
         case (.post, "/v1/completions"):

@@ -127,8 +127,10 @@ struct OpenAICompatibleResponder: Sendable {
         }
     }
 
-    func listModels(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
-        let list = models.all()
+    /// `GET /v1/models`: every model, or only `listed` when the provider shows fewer (LM Studio with JIT
+    /// loading off lists only the loaded ones).
+    func listModels(_ request: MockRequest, writer: any HTTPResponseWriter, listed: [MockModel]? = nil) throws {
+        let list = listed ?? models.all()
         let data: JSONValue = conventions.emptyModelListIsNull && list.isEmpty ? .null : .array(list.map(modelObject))
         let body: JSONValue = conventions.modelListDataFirst ? ["data": data, "object": "list"] : ["object": "list", "data": data]
         try Respond.json(writer, body, headers: responseHeaders(request), contentType: jsonContentType)

@@ -175,7 +175,7 @@ public final class ProxyEngine: Sendable {
         guard let hop = e.hop else { return line }
         if hop.upstream == nil { line += " (answered by the proxy)" }
         line += " · upstream head \(ms(hop.upstreamHeadNanoseconds)), ttft \(ms(hop.upstreamFirstEventNanoseconds))"
-        line += " · \(e.chunksSent) chunks"
+        line += " · " + NumberText.count(e.chunksSent, "chunk")
         let added = hop.addedPerChunk(writeOffsets: e.bodyWriteOffsetsNanoseconds).sorted()
         if let head = hop.addedForHead(headNanoseconds: e.headNanoseconds) { line += " · added head \(ms(head))" }
         if !added.isEmpty { line += ", per chunk p50 \(ms(added[added.count / 2])) max \(ms(added.last))" }

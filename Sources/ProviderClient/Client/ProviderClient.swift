@@ -117,7 +117,7 @@ public final class ProviderClient: Sendable {
             let ended = MonotonicClock.now()
             if failure.code == .totalTimeout, let total = limits.total {
                 // The attempt only had what was left: name the request's own limit.
-                failure.message = "the request did not complete within the total timeout of \(DurationText.format(total))"
+                failure.message = "the request did not complete within the total timeout of \(NumberText.duration(seconds: total.secondsDouble))"
                     + (number > 1 ? " (\(number) attempts)" : "")
             }
             if Task.isCancelled { failure = decorate(ProviderError(.cancelled, "the request was cancelled"), attempt: number, started: started) }

@@ -14,9 +14,9 @@ public struct ProviderTry: Sendable, CustomStringConvertible {
     public var served: Bool
 
     public var description: String {
-        if served { return "\(endpoint): served after \(attempts.count) attempt(s)" }
+        if served { return "\(endpoint): served after \(NumberText.count(attempts.count, "attempt"))" }
         if let skippedReason { return "\(endpoint): skipped (\(skippedReason))" }
-        return "\(endpoint): failed after \(attempts.count) attempt(s): \(error.map { "\($0.code)" } ?? "?")"
+        return "\(endpoint): failed after \(NumberText.count(attempts.count, "attempt")): \(error.map { "\($0.code)" } ?? "?")"
     }
 }
 

@@ -152,10 +152,10 @@ public struct RequestTiming: Sendable, Hashable {
     public var summaryLine: String {
         func ms(_ ns: UInt64?) -> String { ns.map { Self.formatMilliseconds(Double($0) / 1e6) } ?? "–" }
         var parts = ["TTFT \(ms(ttft))", "E2E \(ms(e2el ?? total))"]
-        if let outputTokens { parts.append("\(outputTokens) tokens (\(tokenSource?.rawValue ?? "?"))") }
+        if let outputTokens { parts.append(NumberText.count(outputTokens, "token") + " (\(tokenSource?.rawValue ?? "?"))") }
         if let tpot { parts.append("TPOT \(Self.formatMilliseconds(tpot / 1e6))") }
         if let tps = decodeTokensPerSecond { parts.append(String(format: "%.1f tok/s", tps)) }
-        parts.append("\(chunksCount) chunks")
+        parts.append(NumberText.count(chunksCount, "chunk"))
         if let headers = timeToHeaders { parts.append("headers \(ms(headers))") }
         return parts.joined(separator: " · ")
     }

@@ -96,7 +96,7 @@ public struct SessionVerdict: SessionJudge {
         var lines: [String] = []
         for v in verdicts {
             let name = v.testID.isEmpty ? "(no X-Test-Id)" : v.testID
-            lines.append("\(v.passed() ? (v.passed(strict: true) ? "PASS" : "WARN") : "FAIL") \(name): \(v.requests) request(s), \(v.findings.count) finding(s)")
+            lines.append("\(v.passed() ? (v.passed(strict: true) ? "PASS" : "WARN") : "FAIL") \(name): \(NumberText.count(v.requests, "request")), \(NumberText.count(v.findings.count, "finding"))")
             for f in v.findings {
                 lines.append("  \(f.severity.rawValue) \(f.id): \(f.message)")
                 for e in f.evidence { lines.append("    - \(e)") }

@@ -205,7 +205,7 @@ public struct VerdictEngine: Sendable {
             let budgetLeft = elapsed + Double(client.retry.maxDelayMilliseconds) < Double(client.timeouts.totalMilliseconds)
             if !hintTooLong, budgetLeft {
                 c.add(FindingCatalog.gaveUpEarly, [
-                    "\(group.count) attempt(s) made, \(client.retry.maxRetries + 1) allowed",
+                    "\(NumberText.count(group.count, "attempt")) made, \(client.retry.maxRetries + 1) allowed",
                     "last: " + Self.label(last, group.count - 1),
                     "client reported \(outcome?.errorCode ?? "an error")",
                 ])
