@@ -20,7 +20,8 @@ public enum RecordCommand: Command {
             EXAMPLE:
               llmcheck record --upstream http://127.0.0.1:11434 --out MockServers/ollama/recorded.json --provider ollama
 
-            EXIT CODES: 0 stopped by a signal, 64 bad option or --out not creatable, 69 cannot bind.
+            EXIT CODES: 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM (after the summary line), 64 bad option
+            or --out not creatable, 69 cannot bind.
             """,
         options: [
             .option("--upstream", value: "URL", help: "The real provider, e.g. http://127.0.0.1:11434."),
