@@ -26,6 +26,18 @@ import Testing
         #expect(notes("::").contains("warning: --host ::"))
         #expect(notes("127.0.0.1").isEmpty)
     }
+
+    @Test func recordRefusesAnOutThatIsADirectoryAtStart() async throws {
+        let tmp = try TemporaryDirectory()
+        let (code, out) = await run(["record", "--upstream", "http://127.0.0.1:1", "--out", tmp.path])
+        #expect(code == .usage)
+        #expect(out.standardError.contains("--out \(tmp.path) is a directory"), "\(out.standardError)")
+        #expect(out.standardOutput.isEmpty, "nothing may start")
+        try FileManager.default.createDirectory(atPath: tmp.file("rec/openai/recorded.json"), withIntermediateDirectories: true)
+        let (proxyCode, proxyOut) = await run(["proxy", "--upstream", "http://127.0.0.1:1", "--provider", "openai", "--record", tmp.file("rec")])
+        #expect(proxyCode == .usage)
+        #expect(proxyOut.standardError.contains("--record"), "\(proxyOut.standardError)")
+    }
 }
 
 /// A real signal to the real binary: `proxy` exits 130 / 143 after a summary line and its journal.

@@ -75,7 +75,7 @@ public enum ProxyCommand: Command {
         var recordPath: String?
         if let dir = arguments.string("--record") {
             let path = context.resolve(path: dir) + "/" + kind.rawValue + "/recorded.json"
-            recorder = try makeRecorder(writingTo: path, shown: path, provider: provider ?? kind, context: context)
+            recorder = try makeRecorder(writingTo: path, shown: path, flag: "--record", provider: provider ?? kind, context: context)
             recordPath = path
         }
         configuration.toxics = toxics
@@ -85,8 +85,13 @@ public enum ProxyCommand: Command {
 
     /// A recorder that rewrites `path` after every exchange (its directory created now).
     ///
-    /// - Throws: ``UsageError`` naming the directory when it cannot be created or written.
-    static func makeRecorder(writingTo path: String, shown: String, provider: MockProviderKind?, context: CommandContext) throws -> ProxyRecorder {
+    /// - Throws: ``UsageError`` naming `flag` and the path when `path` is a directory, or naming the
+    ///   directory when it cannot be created or written (checked now so no recording is lost at exit).
+    static func makeRecorder(writingTo path: String, shown: String, flag: String, provider: MockProviderKind?, context: CommandContext) throws -> ProxyRecorder {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw UsageError("\(flag) \(shown) is a directory; name the fixture file to write, e.g. \(flag) \((shown as NSString).appendingPathComponent("recorded.json"))")
+        }
         let directory = (path as NSString).deletingLastPathComponent
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw UsageError("cannot create the directory \(directory) for \(shown): \(error.localizedDescription)")
