@@ -62,12 +62,12 @@ import Testing
     }
 
     @Test func bindingBeyondLoopbackPrintsTheRealAddressAndWarns() {
-        let notes = ServeCommand.exposureNotes(host: "0.0.0.0", ports: [8080], what: "the mock", hasControlEndpoint: true).joined(separator: "\n")
+        let notes = ListenExposure.notes(host: "0.0.0.0", ports: [8080], what: "the mock", hasControlEndpoint: true).joined(separator: "\n")
         #expect(notes.contains("listening on 0.0.0.0:8080 (every IPv4 interface)"))
         #expect(notes.contains("warning: --host 0.0.0.0 lets every host on the network reach the mock"))
         #expect(notes.contains("control token"))
-        let v6 = ServeCommand.exposureNotes(host: "::", ports: [8080], what: "the mock", hasControlEndpoint: false).joined(separator: "\n")
+        let v6 = ListenExposure.notes(host: "::", ports: [8080], what: "the mock", hasControlEndpoint: false).joined(separator: "\n")
         #expect(v6.contains("listening on [::]:8080 (every interface)"))
-        #expect(ServeCommand.exposureNotes(host: "127.0.0.1", ports: [8080], what: "the mock", hasControlEndpoint: true).isEmpty)
+        #expect(ListenExposure.notes(host: "127.0.0.1", ports: [8080], what: "the mock", hasControlEndpoint: true).isEmpty)
     }
 }

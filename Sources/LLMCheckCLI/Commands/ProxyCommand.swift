@@ -29,7 +29,8 @@ public enum ProxyCommand: Command {
               llmcheck proxy --upstream http://127.0.0.1:8080 --fault 'stall=3,for=10s,request=2'
               llmcheck proxy --upstream http://127.0.0.1:11434 --record MockServers
 
-            EXIT CODES: 0 stopped by a signal, 64 bad option or fault, 69 cannot bind, 73 cannot write --record/--journal.
+            EXIT CODES: 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM (after the summary line and the
+            --journal/--record files are written), 64 bad option or fault, 69 cannot bind, 73 cannot write --record/--journal.
             """,
         options: [
             .option("--upstream", value: "URL", help: "The real provider, e.g. http://127.0.0.1:11434 (http only)."),
@@ -74,7 +75,7 @@ public enum ProxyCommand: Command {
         var recordPath: String?
         if let dir = arguments.string("--record") {
             let path = context.resolve(path: dir) + "/" + kind.rawValue + "/recorded.json"
-            recorder = try makeRecorder(writingTo: path, shown: path, provider: provider ?? kind, context: context)
+            recorder = try makeRecorder(writingTo: path, shown: path, flag: "--record", provider: provider ?? kind, context: context)
             recordPath = path
         }
         configuration.toxics = toxics
@@ -84,8 +85,13 @@ public enum ProxyCommand: Command {
 
     /// A recorder that rewrites `path` after every exchange (its directory created now).
     ///
-    /// - Throws: ``UsageError`` naming the directory when it cannot be created or written.
-    static func makeRecorder(writingTo path: String, shown: String, provider: MockProviderKind?, context: CommandContext) throws -> ProxyRecorder {
+    /// - Throws: ``UsageError`` naming `flag` and the path when `path` is a directory, or naming the
+    ///   directory when it cannot be created or written (checked now so no recording is lost at exit).
+    static func makeRecorder(writingTo path: String, shown: String, flag: String, provider: MockProviderKind?, context: CommandContext) throws -> ProxyRecorder {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw UsageError("\(flag) \(shown) is a directory; name the fixture file to write, e.g. \(flag) \((shown as NSString).appendingPathComponent("recorded.json"))")
+        }
         let directory = (path as NSString).deletingLastPathComponent
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw UsageError("cannot create the directory \(directory) for \(shown): \(error.localizedDescription)")
@@ -121,6 +127,7 @@ public enum ProxyCommand: Command {
         output.line(proxy.baseURL)
         output.error("llmcheck \(name): \(proxy.baseURL) → \(configuration.upstream.url)\(configuration.upstream.basePath) (\(configuration.provider) error dialect, seed \(configuration.seed))")
         output.error("  control token: \(configuration.controlToken) (send it in \(MockConfiguration.controlTokenHeader) to change faults, toxics or reset)")
+        for line in exposureNotes(configuration, port: proxy.port) { output.error(line) }
         for f in proxy.engine.faultPlan.faults { output.error("  fault #\(f.id): \(f.spec)") }
         for t in proxy.engine.toxicPlan.toxics { output.error("  toxic #\(t.id): \(t.spec)") }
         for e in configuration.emulations { output.error("  emulating \(e)") }
@@ -128,16 +135,33 @@ public enum ProxyCommand: Command {
         let upstream = configuration.upstream
         if let warning = (try? await runOnDedicatedThread(name: "llmcheck-probe") { upstream.probe() }) ?? nil { output.error("warning: \(warning)") }
         output.error("Press Ctrl-C to stop.")
-        await ServeCommand.waitForTerminationSignal()
+        let signal = await Interrupt.waitForSignal()
         await proxy.shutdown(grace: .seconds(1))
+        let journal = proxy.journal()
+        output.error("llmcheck \(name): " + summary(journal))
         if let recorder { output.error("llmcheck \(name): \(recorder.fixture.exchanges.count) exchanges recorded") }
         if let path = arguments.string("--journal") {
-            let text = proxy.journal().map { $0.jsonValue.serialized() + "\n" }.joined()
+            let text = journal.map { $0.jsonValue.serialized() + "\n" }.joined()
             do { try text.write(toFile: context.resolve(path: path), atomically: true, encoding: .utf8) } catch {
                 output.error("error: cannot write journal \(path): \(error)")
                 return .cannotCreate
             }
         }
-        return .success
+        return signal.map(ExitCode.stopped(by:)) ?? .success
+    }
+
+    /// The start notes for a listener beyond loopback (``ListenExposure``, as `serve` prints them).
+    static func exposureNotes(_ configuration: ProxyConfiguration, port: UInt16) -> [String] {
+        ListenExposure.notes(
+            host: configuration.server.host, ports: [port], what: "the upstream through the proxy and its control endpoint /__llmcheck/",
+            hasControlEndpoint: true)
+    }
+
+    /// The one-line summary at exit: `12 requests proxied, 2 errors` (an error: a status of 400 or
+    /// more, or an exchange that did not complete).
+    static func summary(_ journal: [JournalEntry]) -> String {
+        let errors = journal.filter { $0.outcome != .completed || ($0.status ?? 0) >= 400 }.count
+        let total = journal.last?.id ?? 0
+        return "\(total) request\(total == 1 ? "" : "s") proxied, \(errors) error\(errors == 1 ? "" : "s")"
     }
 }

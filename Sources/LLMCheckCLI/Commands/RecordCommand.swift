@@ -20,7 +20,8 @@ public enum RecordCommand: Command {
             EXAMPLE:
               llmcheck record --upstream http://127.0.0.1:11434 --out MockServers/ollama/recorded.json --provider ollama
 
-            EXIT CODES: 0 stopped by a signal, 64 bad option or --out not creatable, 69 cannot bind.
+            EXIT CODES: 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM (after the summary line), 64 bad option
+            or --out not creatable (or a directory), 69 cannot bind.
             """,
         options: [
             .option("--upstream", value: "URL", help: "The real provider, e.g. http://127.0.0.1:11434."),
@@ -44,7 +45,7 @@ public enum RecordCommand: Command {
         let port = try arguments.int("--port", in: 0...65535) ?? 0
         let host = arguments.string("--host") ?? "127.0.0.1"
         let path = context.resolve(path: out)
-        let recorder = try ProxyCommand.makeRecorder(writingTo: path, shown: out, provider: provider, context: context)
+        let recorder = try ProxyCommand.makeRecorder(writingTo: path, shown: out, flag: "--out", provider: provider, context: context)
         let configuration = ProxyConfiguration(upstream: upstream, provider: provider, server: HTTPServerConfiguration(host: host, port: UInt16(port)))
         return await ProxyCommand.serve(configuration, recorder: recorder, arguments: arguments, context: context, name: "record", recordPath: out)
     }
