@@ -41,13 +41,15 @@ bin=$(swift build --show-bin-path)/llmcheck
 # The proxy in front of the real server (opt-in with LIVE_PROXY=1): one streamed chat straight
 # through, then one with a 3 s stall after the second SSE event; -v prints the per-hop timing.
 if [ "${LIVE_PROXY:-0}" = 1 ]; then
+  export LLMCHECK_CONTROL_TOKEN=live-proxy-token
   "$bin" proxy --upstream "$LLMCHECK_LIVE_URL" --provider openai --port 0 -v >"$live/proxy.out" 2>"$live/proxy.err" &
   proxy=$!
   trap 'kill $proxy $server 2>/dev/null || true' EXIT
   for _ in $(seq 1 50); do [ -s "$live/proxy.out" ] && break; sleep 0.1; done
   via=$(head -1 "$live/proxy.out")
   "$bin" chat --url "$via" --model gemma3-270m "Say hello in five words."
-  curl -sf -X POST "$via/__llmcheck/faults" -d 'stall=after:2,for:3s,times=1' >/dev/null
+  curl -sf -X POST -H "X-LLMCheck-Control-Token: $LLMCHECK_CONTROL_TOKEN" -H 'Content-Type: application/json' \
+    "$via/__llmcheck/faults" -d 'stall=after:2,for:3s,times=1' >/dev/null
   start=$(date +%s.%N)
   "$bin" chat --url "$via" --model gemma3-270m "Say hello in five words."
   python3 -c "import sys; d=float('$(date +%s.%N)')-float('$start'); print(f'chat through a 3 s stall took {d:.1f} s'); sys.exit(0 if d >= 3 else 1)"

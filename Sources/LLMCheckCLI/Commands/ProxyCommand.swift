@@ -43,6 +43,7 @@ public enum ProxyCommand: Command {
             .option("--record", value: "DIR", help: "Record every exchange as a fixture in DIR/<provider>/recorded.json (created)."),
             .option("--journal", value: "FILE", help: "Write the request journal as JSON lines to FILE on exit."),
             .option("--seed", value: "N", help: "Seed of fault probabilities.", default: "random, printed"),
+            .option("--control-token", value: "TOKEN", help: "Token that changes on /__llmcheck/ must send (else $LLMCHECK_CONTROL_TOKEN).", default: "random, printed"),
             .flag("--verbose", "-v", help: "Print a one-line timing summary per request on standard error."),
         ]
     )
@@ -80,6 +81,7 @@ public enum ProxyCommand: Command {
         }
         configuration.toxics = toxics
         configuration.emulations = emulations
+        if let token = try ServeCommand.controlToken(arguments, context: context) { configuration.controlToken = token }
         return await serve(configuration, recorder: recorder, arguments: arguments, context: context, name: "proxy", recordPath: recordPath)
     }
 
@@ -126,7 +128,12 @@ public enum ProxyCommand: Command {
         }
         output.line(proxy.baseURL)
         output.error("llmcheck \(name): \(proxy.baseURL) → \(configuration.upstream.url)\(configuration.upstream.basePath) (\(configuration.provider) error dialect, seed \(configuration.seed))")
-        output.error("  control token: \(configuration.controlToken) (send it in \(MockConfiguration.controlTokenHeader) to change faults, toxics or reset)")
+        // A token the user chose is a secret of theirs: never echoed (as `serve` does).
+        if arguments.string("--control-token") == nil, (context.environment[ServeCommand.controlTokenVariable] ?? "").isEmpty {
+            output.error("  control token: \(configuration.controlToken) (send it in \(MockConfiguration.controlTokenHeader) to change faults, toxics or reset)")
+        } else {
+            output.error("  control token: as given (send it in \(MockConfiguration.controlTokenHeader) to change faults, toxics or reset)")
+        }
         for line in exposureNotes(configuration, port: proxy.port) { output.error(line) }
         for f in proxy.engine.faultPlan.faults { output.error("  fault #\(f.id): \(f.spec)") }
         for t in proxy.engine.toxicPlan.toxics { output.error("  toxic #\(t.id): \(t.spec)") }

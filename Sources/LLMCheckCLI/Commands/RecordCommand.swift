@@ -46,7 +46,8 @@ public enum RecordCommand: Command {
         let host = arguments.string("--host") ?? "127.0.0.1"
         let path = context.resolve(path: out)
         let recorder = try ProxyCommand.makeRecorder(writingTo: path, shown: out, flag: "--out", provider: provider, context: context)
-        let configuration = ProxyConfiguration(upstream: upstream, provider: provider, server: HTTPServerConfiguration(host: host, port: UInt16(port)))
+        var configuration = ProxyConfiguration(upstream: upstream, provider: provider, server: HTTPServerConfiguration(host: host, port: UInt16(port)))
+        if let token = try ServeCommand.controlToken(arguments, context: context) { configuration.controlToken = token }
         return await ProxyCommand.serve(configuration, recorder: recorder, arguments: arguments, context: context, name: "record", recordPath: out)
     }
 }
