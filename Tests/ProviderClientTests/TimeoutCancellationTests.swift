@@ -22,8 +22,10 @@ import Testing
         #expect(await collect(client.streamChat(chatRequest)).error?.code == .connectTimeout)
     }
 
+    /// The idle timeout is 2 s against a 20 ms pause: a parallel test run on two cores once delayed the
+    /// scripted second chunk past a 400 ms idle timeout. Only the final `.hang` should trip it.
     @Test func idleTimeoutFiresBetweenChunks() async {
-        let timeouts = ProviderTimeouts(connect: .seconds(1), headers: .seconds(1), idle: .milliseconds(400), total: .seconds(20))
+        let timeouts = ProviderTimeouts(connect: .seconds(5), headers: .seconds(5), idle: .seconds(2), total: .seconds(30))
         let script = ScriptedTransport.Script([
             .connect, .head(status: 200, headers: ["Content-Type": "text/event-stream"]), .body(Array(openAIStream[1].utf8)),
             .pause(.milliseconds(20)), .body(Array(openAIStream[2].utf8)), .hang,
