@@ -21,6 +21,7 @@ extension Duration {
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 
-    /// The duration in milliseconds as a Double.
-    public var milliseconds: Double { secondsDouble * 1000 }
+    /// The duration in milliseconds as a Double: whole nanoseconds divided by 10⁶, the one
+    /// conversion every report, journal and JSON output uses (so figures print as they always have).
+    public var milliseconds: Double { Double(nanoseconds) / 1e6 }
 }

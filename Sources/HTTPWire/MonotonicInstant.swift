@@ -8,7 +8,8 @@
 /// ```
 ///
 /// Arithmetic saturates: adding a huge or negative duration clamps to the clock's range instead
-/// of trapping. ``nanoseconds`` bridges to code that still stores raw `UInt64` timestamps.
+/// of trapping. ``nanoseconds`` is for the edges only: the syscalls (`poll`, `clock_nanosleep`) and the
+/// journal and report encoders that print nanosecond numbers.
 public struct MonotonicInstant: InstantProtocol, Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Nanoseconds since the clock's arbitrary origin, the unit ``MonotonicClock/now()`` returns.
     public var nanoseconds: UInt64
@@ -65,6 +66,10 @@ public struct MonotonicInstant: InstantProtocol, Sendable, Hashable, Comparable,
         guard let deadline else { return -1 }
         return Syscalls.pollMilliseconds(until: deadline.nanoseconds)
     }
+
+    /// Sleeps the calling thread until this instant, precisely (`clock_nanosleep` on Linux).
+    @available(*, noasync, message: "blocks the calling thread")
+    public func sleepUntil() { Syscalls.sleepPrecisely(until: nanoseconds) }
 
     public var description: String { "MonotonicInstant(\(nanoseconds) ns)" }
 }

@@ -63,14 +63,14 @@ struct LoadRequestExecutor: Sendable {
         let t = result.timing
         trace.status = result.status
         trace.model = result.model ?? configuration.model
-        if let v = t.tSend { trace.tSendNs = relative(v) }
-        trace.tHeadersNs = t.tHeaders.map(relative)
-        trace.tFirstChunkNs = t.tFirstChunk.map(relative)
-        trace.tFirstTokenNs = t.tFirstToken.map(relative)
-        trace.tFirstOutputNs = t.tFirstOutput.map(relative)
-        trace.tLastTokenNs = t.tLastToken.map(relative)
-        trace.tEndNs = t.tEnd.map(relative)
-        trace.chunkGapsMs = t.interChunkGaps.map { Double($0) / 1e6 }
+        if let v = t.sent { trace.tSendNs = relative(v) }
+        trace.tHeadersNs = t.headersReceived.map(relative)
+        trace.tFirstChunkNs = t.firstChunk.map(relative)
+        trace.tFirstTokenNs = t.firstToken.map(relative)
+        trace.tFirstOutputNs = t.firstOutput.map(relative)
+        trace.tLastTokenNs = t.lastToken.map(relative)
+        trace.tEndNs = t.ended.map(relative)
+        trace.chunkGapsMs = t.interChunkGaps.map(\.milliseconds)
         trace.outputTokens = t.outputTokens
         trace.tokenSource = t.tokenSource.flatMap { RequestTrace.TokenSource(rawValue: $0.rawValue) }
         trace.chunksCount = t.contentChunksCount
@@ -78,4 +78,5 @@ struct LoadRequestExecutor: Sendable {
     }
 
     private func relative(_ t: UInt64) -> Int64 { t >= origin ? Int64(t - origin) : -Int64(origin - t) }
+    private func relative(_ t: MonotonicInstant) -> Int64 { relative(t.nanoseconds) }
 }

@@ -32,7 +32,7 @@ final class PooledConnection: Sendable {
                 s.done = true
                 return s.cancelled
             }
-            if !wasCancelled { continuation.yield(.end(at: now)) }
+            if !wasCancelled { continuation.yield(.end(at: MonotonicInstant(nanoseconds: now))) }
             continuation.finish()
         }
 
@@ -122,7 +122,7 @@ final class PooledConnection: Sendable {
                 socket?.close()
                 return nil
             }
-            job.continuation.yield(.connected(at: MonotonicClock.now(), remoteAddress: "\(request.host):\(request.port)"))
+            job.continuation.yield(.connected(at: .now(), remoteAddress: "\(request.host):\(request.port)"))
             switch run(job, on: current) {
             case .complete(let keep, let at):
                 reusable = keep
@@ -207,9 +207,9 @@ final class PooledConnection: Sendable {
                         break
                     case .head(let h):
                         head = h
-                        job.continuation.yield(.head(h, at: now))
+                        job.continuation.yield(.head(h, at: MonotonicInstant(nanoseconds: now)))
                     case .body(let body):
-                        job.continuation.yield(.body(body, at: now))
+                        job.continuation.yield(.body(body, at: MonotonicInstant(nanoseconds: now)))
                     case .end:
                         let closes = head?.headers.containsToken("close", in: "Connection") ?? true
                         return .complete(keepAlive: !closes && parser.framing != .untilClose && !job.isCancelled, at: now)

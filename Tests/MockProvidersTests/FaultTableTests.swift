@@ -106,3 +106,46 @@ struct FaultTableTests {
         #expect(StreamEventSplitter.Framing(contentType: nil) == .plain)
     }
 }
+
+@Suite("Where faults act", .timeLimit(.minutes(1)))
+struct FaultPlacementTests {
+    @Test(arguments: FaultKind.allCases)
+    func everyExampleActsAtItsRowsPoint(_ kind: FaultKind) throws {
+        let example = String(kind.row.example.split(separator: "\n")[0].split(separator: " ")[0])
+        let placement = try FaultSpec.parse(example).action.placement
+        #expect(placement.point == kind.row.placement, "\(example) acts at \(placement)")
+    }
+
+    @Test func theChunkNumberComesFromTheActionsOwnParameter() throws {
+        func placement(_ text: String) throws -> FaultPlacement { try FaultSpec.parse(text).action.placement }
+        #expect(try placement("rst") == .beforeHead, "a bare rst fires before the head")
+        #expect(try placement("rst=headers") == .beforeHead)
+        #expect(try placement("rst=after:2") == .afterChunks(2))
+        #expect(try placement("stall=after:3,for:5s") == .afterChunks(3))
+        #expect(try placement("bad_chunked=after:0") == .afterChunks(0))
+        #expect(try placement("stream_error=after:5") == .afterChunks(5))
+        #expect(try placement("malformed=chunk:4") == .onChunk(4))
+        #expect(try placement("malformed") == .onChunk(1))
+        #expect(try placement("status=429") == .insteadOfAnswer)
+        #expect(try placement("drip=200") == .everyWrite)
+        #expect(try placement("content_type=none") == .onHead)
+        #expect(try placement("length_mismatch=-5") == .onHead)
+        #expect(try placement("delay_headers=1s") == .beforeHead)
+        #expect(try placement("delay_body=1s") == .beforeBody)
+    }
+}
+
+extension FaultPlacement {
+    /// The point without its chunk number, to compare with a ``FaultKind`` row.
+    fileprivate var point: Point {
+        switch self {
+        case .insteadOfAnswer: .insteadOfAnswer
+        case .beforeHead: .beforeHead
+        case .onHead: .onHead
+        case .beforeBody: .beforeBody
+        case .afterChunks: .afterChunks
+        case .onChunk: .onChunk
+        case .everyWrite: .everyWrite
+        }
+    }
+}

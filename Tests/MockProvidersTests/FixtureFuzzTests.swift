@@ -75,7 +75,7 @@ struct FixtureFuzzTests {
                 let method = HTTPMethod(rawValue: exchange.request.method ?? "POST")
                 let head = HTTPRequestHead(method: method, target: path, headers: ["Host": "127.0.0.1", "Content-Type": "application/json"])
                 let writer = NullWriter(head)
-                try? engine.handle(HTTPRequest(head: head, body: Array(#"{"model":"m"}"#.utf8), receivedAt: MonotonicClock.now()), writer)
+                try? engine.handle(HTTPRequest(head: head, body: Array(#"{"model":"m"}"#.utf8), receivedAt: .now()), writer)
             }
         }
         #expect(accepted > 50, "the generator must also produce valid fixtures")

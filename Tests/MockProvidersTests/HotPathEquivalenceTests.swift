@@ -35,7 +35,7 @@ private func handleInMemory(
     if json != nil { fields.add(name: "Content-Type", value: "application/json") }
     let head = HTTPRequestHead(method: method, target: target, headers: fields)
     let writer = InMemoryWriter(head)
-    try engine.handle(HTTPRequest(head: head, body: Array((json ?? "").utf8), receivedAt: MonotonicClock.now()), writer)
+    try engine.handle(HTTPRequest(head: head, body: Array((json ?? "").utf8), receivedAt: .now()), writer)
     return writer
 }
 

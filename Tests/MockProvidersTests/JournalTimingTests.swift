@@ -18,15 +18,15 @@ struct JournalTimingTests {
             #expect(await eventually(timeout: .seconds(10)) { !server.journal().isEmpty })
             let entry = try #require(server.journal().first)
             #expect(entry.bodyWriteCount == entry.chunksSent, "one write per SSE event without drip")
-            #expect(entry.bodyWriteOffsetsNanoseconds.count == entry.bodyWriteCount)
-            #expect(entry.bodyWriteOffsetsNanoseconds == entry.bodyWriteOffsetsNanoseconds.sorted(), "monotonic")
-            let offsets = entry.bodyWriteOffsetsNanoseconds
+            #expect(entry.bodyWriteOffsets.count == entry.bodyWriteCount)
+            #expect(entry.bodyWriteOffsets == entry.bodyWriteOffsets.sorted(), "monotonic")
+            let offsets = entry.bodyWriteOffsets
             try #require(offsets.count > 3)
             // The stall sits between write 2 and write 3; nothing may be shorter than the pause asked for.
-            #expect(offsets[2] - offsets[1] >= 300_000_000)
-            let gap = try #require(entry.longestGapNanoseconds)
+            #expect(offsets[2] - offsets[1] >= .milliseconds(300))
+            let gap = try #require(entry.longestGap)
             #expect(gap >= offsets[2] - offsets[1], "the stall is at least the longest gap")
-            #expect(gap < entry.durationNanoseconds)
+            #expect(gap < entry.duration)
             #expect(entry.sentRetryAfter == nil && entry.sentRetryAfterDelayMilliseconds == nil)
         }
     }
@@ -42,11 +42,11 @@ struct JournalTimingTests {
             #expect(await eventually(timeout: .seconds(10)) { !server.journal().isEmpty })
             let entry = try #require(server.journal().first)
             #expect(entry.bodyWriteCount == 1)
-            let last = try #require(entry.bodyWriteOffsetsNanoseconds.last)
-            let gap = try #require(entry.longestGapNanoseconds)
+            let last = try #require(entry.bodyWriteOffsets.last)
+            let gap = try #require(entry.longestGap)
             // The silence runs from the only write to the close the server noticed.
-            #expect(gap == entry.durationNanoseconds - last)
-            #expect(gap >= 200_000_000)
+            #expect(gap == entry.duration - last)
+            #expect(gap >= .milliseconds(200))
         }
     }
 
@@ -60,7 +60,7 @@ struct JournalTimingTests {
             let entry = try #require(server.journal().first)
             #expect(entry.bodyWriteCount == entry.chunksSent)
             #expect(entry.bodyWriteCount > JournalEntry.maximumRecordedWrites, "\(entry.bodyWriteCount) writes")
-            #expect(entry.bodyWriteOffsetsNanoseconds.count == JournalEntry.maximumRecordedWrites)
+            #expect(entry.bodyWriteOffsets.count == JournalEntry.maximumRecordedWrites)
         }
     }
 
@@ -95,9 +95,9 @@ struct JournalTimingTests {
             let swift = server.journal()
             #expect(entries[1]["retry_after_ms"] == .null)
             #expect(entries[1]["body_writes"]?.intValue == swift[1].bodyWriteCount)
-            let offsets = entries[1]["body_write_offsets_ns"]?.arrayValue?.compactMap(\.intValue).map(UInt64.init)
-            #expect(offsets == swift[1].bodyWriteOffsetsNanoseconds)
-            #expect(entries[1]["longest_gap_ns"]?.intValue.map(UInt64.init) == swift[1].longestGapNanoseconds)
+            let offsets = entries[1]["body_write_offsets_ns"]?.arrayValue?.compactMap(\.intValue).map { Duration.nanoseconds($0) }
+            #expect(offsets == swift[1].bodyWriteOffsets)
+            #expect(entries[1]["longest_gap_ns"]?.intValue.map { Duration.nanoseconds($0) } == swift[1].longestGap)
         }
     }
 }

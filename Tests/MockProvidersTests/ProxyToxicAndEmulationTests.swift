@@ -71,12 +71,12 @@ struct ProxyToxicAndEmulationTests {
                 t = try await proxied(proxy, "POST", "/api/chat", json: Self.chat)
                 #expect(t.ending == .eof && (try? RawHTTPResponse.parse(t.bytes).status) == 200)
                 let entries = try await proxyJournal(proxy, count: 7)
-                #expect(try #require(entries[0].headNanoseconds) >= 100_000_000)
+                #expect(try #require(entries[0].timeToHead) >= .milliseconds(100))
                 // slicer: at least (bytes / 8 − events) pauses of 2 ms between the 8-byte slices.
                 let slices = entries[4].bytesSent / 8 - entries[4].chunksSent
-                #expect(entries[4].durationNanoseconds >= UInt64(max(0, slices)) * 2_000_000)
+                #expect(entries[4].duration >= .milliseconds(2) * max(0, slices))
                 let bytes = try #require(entries[5].bytesSent)
-                #expect(try #require(entries[5].durationNanoseconds) >= UInt64(Double(bytes) / 2000 * 0.8e9))
+                #expect(entries[5].duration >= .nanoseconds(UInt64(Double(bytes) / 2000 * 0.8e9)))
             }
         }
     }
@@ -88,7 +88,7 @@ struct ProxyToxicAndEmulationTests {
                 let entry = try #require(try await proxyJournal(proxy, count: 1).first)
                 let hop = try #require(entry.hop)
                 // Each event waited 50 ms between arriving and going out.
-                for added in hop.addedPerChunk(writeOffsets: entry.bodyWriteOffsetsNanoseconds) { #expect(added >= 50_000_000) }
+                for added in hop.addedPerChunk(writeOffsets: entry.bodyWriteOffsets.map { UInt64($0.nanoseconds) }) { #expect(added >= 50_000_000) }
             }
         }
     }
@@ -129,7 +129,7 @@ struct ProxyToxicAndEmulationTests {
                 #expect(hop.chunkArrivalCount > 3)
                 // The client got no body byte before the upstream's last event had arrived.
                 let firstBody = try #require(Self.firstBodyReadAt(t))
-                #expect(firstBody >= entry.startedAtNanoseconds + hop.chunkArrivalOffsetsNanoseconds.last!)
+                #expect(firstBody >= entry.startedAt.nanoseconds + hop.chunkArrivalOffsetsNanoseconds.last!)
             }
             try await withProxy(upstream: upstream.baseURL, configure: { $0.emulations = [.buffer(bytes: 300)] }) { proxy in
                 let t = try await proxied(proxy, "POST", "/api/chat", json: Self.chat)
@@ -137,7 +137,7 @@ struct ProxyToxicAndEmulationTests {
                 let hop = try #require(entry.hop)
                 // The first body bytes waited for 300 bytes: after the second event arrived.
                 let firstBody = try #require(Self.firstBodyReadAt(t))
-                #expect(firstBody >= entry.startedAtNanoseconds + hop.chunkArrivalOffsetsNanoseconds[1])
+                #expect(firstBody >= entry.startedAt.nanoseconds + hop.chunkArrivalOffsetsNanoseconds[1])
             }
         }
     }

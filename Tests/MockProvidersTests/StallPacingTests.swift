@@ -8,7 +8,7 @@ import Testing
 @Suite("Pace after a stall", .timeLimit(.minutes(1)))
 struct StallPacingTests {
     @Test func theStreamResumesAtItsPaceAfterAStall() async throws {
-        let gap: UInt64 = 50_000_000  // 20 tokens per second
+        let gap = Duration.milliseconds(50)  // 20 tokens per second
         try await withMock(.openai, configure: {
             $0.physics = StreamingPhysics(tokensPerSecond: 20)
             $0.replyText = "one two three four five six seven eight"
@@ -19,15 +19,15 @@ struct StallPacingTests {
             try await connection.send(rawRequest("POST", "/v1/chat/completions", json: FaultInjectionTests.openAIStream))
             _ = await connection.readUntilClose(idleTimeout: .seconds(5))
             #expect(await eventually { !server.journal().isEmpty })
-            let offsets = try #require(server.journal().first?.bodyWriteOffsetsNanoseconds)
+            let offsets = try #require(server.journal().first?.bodyWriteOffsets)
             #expect(offsets.count >= 8)
             let gaps = zip(offsets.dropFirst(), offsets).map { $0 - $1 }
             // The stall itself: the fourth write comes ~400 ms after the third.
             let stall = try #require(gaps.dropFirst(2).first)
-            #expect(stall >= 350_000_000)
+            #expect(stall >= .milliseconds(350))
             // The next token writes keep their spacing (they were not sent all at once).
             let after = Array(gaps.dropFirst(3).prefix(3))
-            #expect(after.allSatisfy { $0 >= gap / 2 }, "gaps after the stall: \(after.map { $0 / 1_000_000 }) ms")
+            #expect(after.allSatisfy { $0 >= gap / 2 }, "gaps after the stall: \(after.map { Int($0.milliseconds) }) ms")
         }
     }
 }

@@ -19,7 +19,7 @@ import Testing
         let result = try #require(events.result)
         #expect(result.content == "Hello there")
         #expect(result.finishReason == "stop")
-        #expect(result.timing.ttft != nil, "the first token arrived in the done line")
+        #expect(result.timing.timeToFirstToken != nil, "the first token arrived in the done line")
         #expect(result.timing.contentChunksCount == 1)
     }
 

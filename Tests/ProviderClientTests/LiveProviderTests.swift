@@ -37,7 +37,7 @@ struct LiveProviderTests {
         #expect(deltas > 0)
         #expect(!answer.content.isEmpty || !answer.reasoning.isEmpty)
         #expect(answer.finishReason != nil)
-        #expect(answer.timing.ttft != nil && answer.timing.e2el != nil)
+        #expect(answer.timing.timeToFirstToken != nil && answer.timing.endToEndLatency != nil)
         #expect(answer.timing.outputTokens ?? 0 > 0)
         print("live: \(client.endpoint) model \(model): \(answer.content.debugDescription)")
         print("live: \(answer.timing.summaryLine); provider timings: \(answer.providerTimings)")
@@ -51,6 +51,6 @@ struct LiveProviderTests {
         #expect(!whole.content.isEmpty || !whole.reasoning.isEmpty)
         #expect(whole.usage?.completionTokens != nil || whole.providerTimings.llamaCpp != nil)
         let health = try await client.checkHealth()
-        #expect(health > 0)
+        #expect(health > .zero)
     }
 }

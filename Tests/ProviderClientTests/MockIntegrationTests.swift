@@ -49,7 +49,7 @@ func waitForJournal(_ server: MockProviderServer, _ predicate: (JournalEntry) ->
             #expect(!result.content.isEmpty && events.text == result.content)
             #expect(result.providerTimings.ollama?.evalCount != nil)
             #expect(result.timing.tokenSource == .serverUsage)
-            #expect(try #require(result.timing.tConnected) >= #require(result.timing.tSend))
+            #expect(try #require(result.timing.connected) >= #require(result.timing.sent))
             let whole = try await client.chat(ChatRequest(model: "llama3.2:3b", messages: [.user("Say hi")], maxTokens: 5))
             #expect(!whole.content.isEmpty)
             let details = try await client.showModel("llama3.2:3b")

@@ -15,8 +15,8 @@ import Testing
         #expect(result.timing.chunksCount == 4, "role chunk, two content chunks, finish chunk")
         #expect(result.timing.contentChunksCount == 2)
         #expect(result.timing.interChunkGaps.count == 1)
-        #expect(try #require(result.timing.ttft) >= #require(result.timing.ttfc))
-        #expect(result.timing.tEnd != nil && result.timing.e2el != nil)
+        #expect(try #require(result.timing.timeToFirstToken) >= #require(result.timing.timeToFirstChunk))
+        #expect(result.timing.ended != nil && result.timing.endToEndLatency != nil)
         let request = try #require(transport.requests.first)
         #expect(request.target == "/v1/chat/completions")
         #expect(request.headers["Authorization"] == "Bearer sk-test-abcdefghijklmnop")
@@ -148,7 +148,7 @@ import Testing
         #expect(openAIResult.toolCalls.first?.arguments["city"] == "Tokyo")
         #expect(openAIResult.toolCalls.first?.argumentsText == #"{"city":"Tokyo"}"#)
         #expect(openAIResult.finishReason == "tool_calls")
-        #expect(openAIResult.timing.tFirstToken != nil, "tool-call deltas count as tokens")
+        #expect(openAIResult.timing.firstToken != nil, "tool-call deltas count as tokens")
     }
 
     @Test func reasoningIsSeparateFromOutput() async throws {
@@ -159,7 +159,7 @@ import Testing
         let (client, _) = scriptedClient(scripts: [.sse(chunks)])
         let result = try #require(await collect(client.streamChat(chatRequest)).events.result)
         #expect(result.reasoning == "hmm" && result.content == "42")
-        #expect(try #require(result.timing.tFirstOutput) >= #require(result.timing.tFirstToken))
+        #expect(try #require(result.timing.firstOutput) >= #require(result.timing.firstToken))
         #expect(result.timing.tokenSource == .chunks)
     }
 

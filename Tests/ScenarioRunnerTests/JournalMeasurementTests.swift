@@ -10,7 +10,8 @@ import Testing
 /// and the final attempt's end in request traces.
 @Suite("Verdicts from measured journal fields", .timeLimit(.minutes(1)))
 struct JournalMeasurementTests {
-    let ms: UInt64 = 1_000_000
+    /// The instant `n` milliseconds after the clock's origin.
+    func ms(_ n: UInt64) -> MonotonicInstant { MonotonicInstant(nanoseconds: n * 1_000_000) }
 
     /// Sends one raw request to a fresh mock with `fault`, and returns its journal entry in the verdicts' form.
     func observe(
@@ -39,8 +40,8 @@ struct JournalMeasurementTests {
 
     @Test func silenceIsTheMeasuredLongestGap() async throws {
         let (entry, observed) = try await observe(.openai, fault: "stall=after:3,for:250ms", "POST", "/v1/chat/completions", json: Self.chat)
-        let gap = try #require(entry.longestGapNanoseconds)
-        #expect(observed.longestSilenceMilliseconds == Double(gap) / 1e6)
+        let gap = try #require(entry.longestGap)
+        #expect(observed.longestSilenceMilliseconds == gap.milliseconds)
         #expect(try #require(observed.longestSilenceMilliseconds) >= 250)
         #expect(observed.scenarioID == "t.s" && observed.requestID == "s0.r0" && observed.attemptNumber == 1)
         var client = Scenario.Client()
@@ -58,7 +59,7 @@ struct JournalMeasurementTests {
             json: #"{"model":"llama3.2:3b","messages":[{"role":"user","content":"hi"}]}"#, closeAfter: .milliseconds(150))
         let silence = try #require(observed.longestSilenceMilliseconds)
         #expect(silence >= 100)
-        #expect(silence <= Double(entry.durationNanoseconds) / 1e6)
+        #expect(silence <= entry.duration.milliseconds)
     }
 
     @Test func noSilenceWithoutAHead() async throws {
@@ -89,7 +90,7 @@ struct JournalMeasurementTests {
     func exchange(_ attempt: Int?, at start: UInt64, ends end: UInt64, status: Int, scenario: String = "sc") -> ObservedExchange {
         ObservedExchange(
             server: "main", sequence: Int(start), path: "/v1/chat/completions", scenarioID: scenario, requestID: "s0.r0",
-            attemptNumber: attempt, receivedAt: start * ms, endedAt: end * ms, status: status
+            attemptNumber: attempt, receivedAt: ms(start), endedAt: ms(end), status: status
         )
     }
 
@@ -126,9 +127,9 @@ struct JournalMeasurementTests {
         func judged(attempt: Int?, clientCode: String?) -> [String] {
             let e = ObservedExchange(
                 server: "main", sequence: 1, path: "/v1/chat/completions", scenarioID: "sc", requestID: "s0.r0", attemptNumber: attempt,
-                receivedAt: 0, endedAt: 360 * ms, status: 200, faults: [.stall], longestSilenceMilliseconds: 350, ending: .clientClosed(chunks: 0))
+                receivedAt: ms(0), endedAt: ms(360), status: 200, faults: [.stall], longestSilenceMilliseconds: 350, ending: .clientClosed(chunks: 0))
             let outcome = RequestOutcome(requestID: "s0.r0", kind: .error, errorCode: "idleTimeout", attempts: [
-                RequestOutcome.Attempt(number: 1, server: "main", startedAt: 0, endedAt: 5 * ms, status: 200, errorCode: clientCode),
+                RequestOutcome.Attempt(number: 1, server: "main", startedAt: ms(0), endedAt: ms(5), status: 200, errorCode: clientCode),
             ])
             return VerdictEngine().judge(exchanges: [e], step: step, client: client, outcomes: [outcome]).map(\.id)
         }
@@ -142,8 +143,8 @@ struct JournalMeasurementTests {
 
     @Test func aStreamThatFailsAfterItsHeadFailsItsFinalAttempt() {
         var attempts = [
-            RequestOutcome.Attempt(number: 1, server: "a", startedAt: 0, status: 503, errorCode: "serverError"),
-            RequestOutcome.Attempt(number: 2, server: "a", startedAt: 1, status: 200),
+            RequestOutcome.Attempt(number: 1, server: "a", startedAt: ms(0), status: 503, errorCode: "serverError"),
+            RequestOutcome.Attempt(number: 2, server: "a", startedAt: MonotonicInstant(nanoseconds: 1), status: 200),
         ]
         ProviderClientDriver.markFinalAttempt(&attempts, failedWith: "idleTimeout")
         #expect(attempts.map(\.errorCode) == ["serverError", "idleTimeout"])
@@ -155,15 +156,15 @@ struct JournalMeasurementTests {
 
     @Test func finalAttemptEndsAtTheStreamEnd() {
         var outcome = RequestOutcome(requestID: "s0.r0", kind: .success, attempts: [
-            RequestOutcome.Attempt(number: 1, server: "main", startedAt: 10 * ms, endedAt: 11 * ms, status: 500, errorCode: "serverError"),
-            RequestOutcome.Attempt(number: 2, server: "main", startedAt: 20 * ms, endedAt: 25 * ms, status: 200),
+            RequestOutcome.Attempt(number: 1, server: "main", startedAt: ms(10), endedAt: ms(11), status: 500, errorCode: "serverError"),
+            RequestOutcome.Attempt(number: 2, server: "main", startedAt: ms(20), endedAt: ms(25), status: 200),
         ])
-        outcome.timing = RequestOutcome.Timing(send: 20 * ms, headers: 25 * ms, end: 90 * ms)
-        #expect(ScenarioRecord.finalAttemptEnd(outcome, exchanges: []) == 90 * ms)
+        outcome.timing = RequestOutcome.Timing(send: ms(20), headers: ms(25), end: ms(90))
+        #expect(ScenarioRecord.finalAttemptEnd(outcome, exchanges: []) == ms(90))
         // No stream end from the client (the stream broke): the journal's exchange for that attempt.
         outcome.timing = nil
         let journal = [exchange(1, at: 10, ends: 11, status: 500), exchange(2, at: 20, ends: 70, status: 200)]
-        #expect(ScenarioRecord.finalAttemptEnd(outcome, exchanges: journal) == 70 * ms)
+        #expect(ScenarioRecord.finalAttemptEnd(outcome, exchanges: journal) == ms(70))
         // A failed final attempt keeps its own end.
         outcome.attempts[1].status = 503
         outcome.attempts[1].errorCode = "serverError"

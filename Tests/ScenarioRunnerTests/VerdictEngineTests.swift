@@ -7,7 +7,8 @@ import MockProviders
 @Suite("Verdict engine on synthetic journals")
 struct VerdictEngineTests {
     let engine = VerdictEngine()
-    let ms: UInt64 = 1_000_000
+    /// The instant `n` milliseconds after the clock's origin.
+    func ms(_ n: UInt64) -> MonotonicInstant { MonotonicInstant(nanoseconds: n * 1_000_000) }
 
     func exchange(
         _ attempt: Int, at start: UInt64, ends end: UInt64, status: Int? = 200, retryAfter: Double? = nil,
@@ -17,7 +18,7 @@ struct VerdictEngineTests {
     ) -> ObservedExchange {
         ObservedExchange(
             server: server, sequence: attempt, path: path, requestID: request, attemptNumber: request == nil ? nil : attempt,
-            credential: credential, receivedAt: start * ms, endedAt: end * ms, status: status, retryAfterMilliseconds: retryAfter,
+            credential: credential, receivedAt: ms(start), endedAt: ms(end), status: status, retryAfterMilliseconds: retryAfter,
             faults: faults, longestSilenceMilliseconds: silence, chunksSent: chunks, ending: ending
         )
     }
@@ -89,7 +90,7 @@ struct VerdictEngineTests {
     @Test func withoutIdsADifferentBodyIsADifferentRequest() {
         func plain(_ n: Int, at start: UInt64, body: UInt64) -> ObservedExchange {
             ObservedExchange(server: "main", sequence: n, path: "/v1/chat/completions", bodyFingerprint: body,
-                             receivedAt: start * ms, endedAt: (start + 1) * ms, status: 200)
+                             receivedAt: ms(start), endedAt: ms(start + 1), status: 200)
         }
         let twoQuestions = [plain(1, at: 0, body: 1), plain(2, at: 30, body: 2)]
         #expect(!ids(twoQuestions).contains("duplicate-after-success"))
@@ -100,7 +101,7 @@ struct VerdictEngineTests {
     @Test func keptReadingAfterFailureFires() {
         // The client reported failure at 100 ms but the mock wrote the stream to its end until 900 ms.
         var failed = RequestOutcome(requestID: "s0.r0", kind: .error, errorCode: "idleTimeout")
-        failed.timing = RequestOutcome.Timing(send: 0, end: 100 * ms)
+        failed.timing = RequestOutcome.Timing(send: ms(0), end: ms(100))
         let late = [exchange(1, at: 0, ends: 900, status: 200)]
         #expect(engine.judge(exchanges: late, step: Scenario.Step(name: "s", operation: .chat), client: Scenario.Client(), outcomes: [failed]).map(\.id).contains("kept-reading-after-failure"))
         let closed = [exchange(1, at: 0, ends: 110, status: 200, ending: .clientClosed(chunks: 2))]

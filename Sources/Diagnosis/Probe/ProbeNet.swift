@@ -157,8 +157,8 @@ enum ProbeNet {
                 }
                 box.set(socket)
                 defer { socket.close() }
-                let sent = MonotonicClock.now()
-                func since() -> Double { Double(MonotonicClock.now() - sent) / 1e6 }
+                let sent = MonotonicInstant.now()
+                func since() -> Double { sent.elapsed.milliseconds }
                 do {
                     try socket.writeAll(request, timeout: .nanoseconds(Int64(idleTimeout * 1e9)))
                 } catch {
@@ -167,16 +167,16 @@ enum ProbeNet {
                 var reads: [(Double, [UInt8])] = []
                 var all: [UInt8] = []
                 var end: ReadEnd?
-                let deadline = sent &+ UInt64(totalTimeout * 1e9)
+                let deadline = sent + .seconds(totalTimeout)
                 while end == nil {
-                    let now = MonotonicClock.now()
+                    let now = MonotonicInstant.now()
                     if now >= deadline || box.isCancelled {
                         end = .timedOut
                         break
                     }
-                    let wait = min(UInt64(idleTimeout * 1e9), deadline - now)
+                    let wait = min(.seconds(idleTimeout), now.duration(to: deadline))
                     do {
-                        let bytes = try socket.readSome(max: 65536, timeout: .nanoseconds(Int64(wait)))
+                        let bytes = try socket.readSome(max: 65536, timeout: wait)
                         if bytes.isEmpty {
                             end = .closed
                             break

@@ -53,11 +53,6 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     public var timeout: Duration?
     /// For timeouts: how long the exchange had waited when it fired.
     public var waited: Duration?
-    /// ``waited`` in nanoseconds (bridging for code that stores raw clock values).
-    public var waitedNanoseconds: UInt64? {
-        get { waited.map { UInt64(max(0, $0.nanoseconds)) } }
-        set { waited = newValue.map { .nanoseconds(Int64(clamping: $0)) } }
-    }
     /// The response head, if it arrived before the failure.
     public var responseHead: HTTPResponseHead?
     /// The last bytes received (quoted, ≤ ~200 bytes), for diagnosis.

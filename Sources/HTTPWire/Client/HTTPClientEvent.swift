@@ -4,11 +4,11 @@ public enum HTTPClientEvent: Sendable {
     /// The TCP connection is up; every attempt so far (failed ones first).
     case connected([HTTPTimeline.ConnectAttempt])
     /// An interim 1xx response (such as `100 Continue`).
-    case informational(HTTPResponseHead, at: UInt64)
-    /// The final response head and when it was parsed (monotonic ns).
-    case head(HTTPResponseHead, at: UInt64)
+    case informational(HTTPResponseHead, at: MonotonicInstant)
+    /// The final response head and when it was parsed.
+    case head(HTTPResponseHead, at: MonotonicInstant)
     /// One decoded body piece exactly as read from the socket (never coalesced), and when.
-    case body([UInt8], at: UInt64)
+    case body([UInt8], at: MonotonicInstant)
     /// The response is complete; the full timeline.
     case end(HTTPTimeline)
 }

@@ -9,7 +9,7 @@ extension HTTPClientExchange {
         guard let socket else { throw failure(.connectFailed, "no socket") }
         var parser = HTTPResponseParser(requestMethod: request.method, maximumHeadBytes: options.maximumHeadBytes)
         var buffer = [UInt8](repeating: 0, count: max(1024, options.readBufferSize))
-        let written = MonotonicInstant(nanoseconds: timeline.requestWritten ?? MonotonicClock.now())
+        let written = timeline.requestWritten ?? .now()
         let headersDeadline = options.timeouts.headers.map { written + $0 }
         var lastRead = written
         var bodyLimit = options.maximumBodyBytes
@@ -44,7 +44,7 @@ extension HTTPClientExchange {
                     socketError: error as? SocketError)
             }
             guard let count = received else { continue }
-            let at = MonotonicClock.now()
+            let at = MonotonicInstant.now()
             var parsed: [HTTPResponseParser.Event]
             if count == 0 {
                 if connection.isCancelled { throw cancelledError() }
@@ -124,7 +124,7 @@ extension HTTPClientExchange {
         return failure(.idleTimeout, "no body bytes for \(limit.map(Socket.describe) ?? "?") after \(bodyCount) bytes", timeout: limit)
     }
 
-    private mutating func recordPiece(_ count: Int, at: UInt64) {
+    private mutating func recordPiece(_ count: Int, at: MonotonicInstant) {
         timeline.recordBodyPiece(count, at: at)
     }
 }

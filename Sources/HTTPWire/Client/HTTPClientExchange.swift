@@ -13,7 +13,7 @@ struct HTTPClientExchange {
 
     init(connection: HTTPClientConnection) {
         self.connection = connection
-        totalDeadline = connection.options.timeouts.total.map { MonotonicInstant(nanoseconds: timeline.start) + $0 }
+        totalDeadline = connection.options.timeouts.total.map { timeline.start + $0 }
     }
 
     mutating func cleanUp() {
@@ -31,7 +31,7 @@ struct HTTPClientExchange {
         parseError: HTTPResponseParseError? = nil, timeout: Duration? = nil
     ) -> HTTPClientError {
         var timeline = self.timeline
-        let now = MonotonicClock.now()
+        let now = MonotonicInstant.now()
         timeline.end = now
         var error = HTTPClientError(code, message, timeline: timeline)
         error.address = address
@@ -40,7 +40,7 @@ struct HTTPClientExchange {
         error.errno = socketError?.errno
         error.parseError = parseError
         error.timeout = timeout
-        if timeout != nil { error.waited = MonotonicInstant(nanoseconds: timeline.start).duration(to: MonotonicInstant(nanoseconds: now)) }
+        if timeout != nil { error.waited = timeline.start.duration(to: now) }
         error.responseHead = responseHead
         if !lastBytes.isEmpty { error.snippet = quote(lastBytes.suffix(200)) }
         return error
@@ -70,7 +70,7 @@ struct HTTPClientExchange {
         emit(.connected(timeline.connectAttempts))
         let writeError = writeRequest()
         try readResponse(emit, writeError: writeError)
-        timeline.end = MonotonicClock.now()
+        timeline.end = .now()
         emit(.end(timeline))
         return timeline
     }
@@ -81,8 +81,8 @@ struct HTTPClientExchange {
             return given.map { $0.port == 0 ? $0.with(port: request.port) : $0 }
         }
         if let literal = SocketAddress(ipAddress: request.host, port: request.port) { return [literal] }
-        timeline.nameResolutionStart = MonotonicClock.now()
-        defer { timeline.nameResolutionEnd = MonotonicClock.now() }
+        timeline.nameResolutionStart = .now()
+        defer { timeline.nameResolutionEnd = .now() }
         do {
             let found = try NameResolver.resolve(host: request.host, port: request.port)
             if connection.isCancelled { throw cancelledError() }
@@ -91,7 +91,7 @@ struct HTTPClientExchange {
             throw error
         } catch {
             let socketError = error as? SocketError
-            timeline.nameResolutionEnd = MonotonicClock.now()
+            timeline.nameResolutionEnd = .now()
             throw failure(
                 .nameResolution,
                 "cannot resolve \"\(request.host)\": \(socketError?.message ?? "\(error)")", socketError: socketError)
@@ -102,8 +102,8 @@ struct HTTPClientExchange {
         var lastError: SocketError?
         for candidate in addresses {
             address = candidate
-            let start = MonotonicClock.now()
-            if let totalDeadline, MonotonicInstant(nanoseconds: start) >= totalDeadline { throw totalTimeoutError() }
+            let start = MonotonicInstant.now()
+            if let totalDeadline, start >= totalDeadline { throw totalTimeoutError() }
             do {
                 let attempt = try Socket(family: candidate.family)
                 guard connection.register(socket: attempt) else {
@@ -113,7 +113,7 @@ struct HTTPClientExchange {
                 socket = attempt
                 try connectOne(attempt, to: candidate)
                 timeline.connectAttempts.append(
-                    .init(address: candidate, start: start, end: MonotonicClock.now(), outcome: .success))
+                    .init(address: candidate, start: start, end: .now(), outcome: .success))
                 try? attempt.setNoDelay(true)
                 return
             } catch let error as HTTPClientError {
@@ -125,7 +125,7 @@ struct HTTPClientExchange {
                 if connection.isCancelled { throw cancelledError() }
                 timeline.connectAttempts.append(
                     .init(
-                        address: candidate, start: start, end: MonotonicClock.now(),
+                        address: candidate, start: start, end: .now(),
                         outcome: .failure(socketError.code, errno: socketError.errno)))
                 socket?.close()
                 socket = nil
@@ -206,12 +206,12 @@ struct HTTPClientExchange {
         } catch {
             if connection.isCancelled { return cancelledError() }
             let socketError = error as? SocketError
-            timeline.requestWritten = MonotonicClock.now()
+            timeline.requestWritten = .now()
             return failure(
                 .connectionReset, "writing the request failed after \(offset) of \(bytes.count) bytes: \(socketError?.message ?? "\(error)")",
                 socketError: socketError)
         }
-        timeline.requestWritten = MonotonicClock.now()
+        timeline.requestWritten = .now()
         return nil
     }
 }

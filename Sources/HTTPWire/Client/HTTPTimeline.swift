@@ -1,4 +1,4 @@
-/// Monotonic timestamps (``MonotonicClock``, ns) of one HTTP exchange, from name resolution to
+/// The instants (``MonotonicInstant``) of one HTTP exchange, from name resolution to
 /// the last body byte.
 public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
     /// One connection attempt to one address.
@@ -18,48 +18,48 @@ public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
         }
 
         public var address: SocketAddress
-        public var start: UInt64
-        public var end: UInt64
+        public var start: MonotonicInstant
+        public var end: MonotonicInstant
         public var outcome: Outcome
 
-        public init(address: SocketAddress, start: UInt64, end: UInt64, outcome: Outcome) {
+        public init(address: SocketAddress, start: MonotonicInstant, end: MonotonicInstant, outcome: Outcome) {
             self.address = address
             self.start = start
             self.end = end
             self.outcome = outcome
         }
 
-        /// How long the attempt took, in nanoseconds.
-        public var duration: UInt64 { end &- start }
+        /// How long the attempt took.
+        public var duration: Duration { start.duration(to: end) }
 
         public var description: String {
-            "\(address) \(outcome) after \(Double(duration) / 1e6) ms"
+            "\(address) \(outcome) after \(Double(end.nanoseconds &- start.nanoseconds) / 1e6) ms"
         }
     }
 
     /// One body piece as read from the socket.
     public struct BodyPiece: Sendable, Equatable {
-        public var at: UInt64
+        public var at: MonotonicInstant
         public var byteCount: Int
-        public init(at: UInt64, byteCount: Int) {
+        public init(at: MonotonicInstant, byteCount: Int) {
             self.at = at
             self.byteCount = byteCount
         }
     }
 
     /// When the exchange began.
-    public var start: UInt64
+    public var start: MonotonicInstant
     /// `getaddrinfo` start/end; nil when the host was an IP literal or addresses were given.
-    public var nameResolutionStart: UInt64?
-    public var nameResolutionEnd: UInt64?
+    public var nameResolutionStart: MonotonicInstant?
+    public var nameResolutionEnd: MonotonicInstant?
     /// Every connect attempt in order (the last successful one carries the connection).
     public var connectAttempts: [ConnectAttempt] = []
     /// When the last request byte was handed to the kernel.
-    public var requestWritten: UInt64?
+    public var requestWritten: MonotonicInstant?
     /// When the final response head was parsed.
-    public var headersReceived: UInt64?
+    public var headersReceived: MonotonicInstant?
     /// When the first body byte was read.
-    public var firstBodyByte: UInt64?
+    public var firstBodyByte: MonotonicInstant?
     /// Body pieces with their arrival times: the first ``maximumRecordedPieces`` only, so an
     /// endless stream cannot grow the timeline without bound (``bodyByteCount`` counts them all).
     public var bodyPieces: [BodyPiece] = []
@@ -70,11 +70,11 @@ public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
     /// How many body pieces a timeline keeps. 100 000 (1.6 MB).
     public static let maximumRecordedPieces = 100_000
     /// When the exchange ended (complete, failed or cancelled).
-    public var end: UInt64?
+    public var end: MonotonicInstant?
     /// Whether the client stopped reading an error body at ``HTTPClientOptions/maximumErrorBodyBytes``.
     public var isBodyCapped = false
 
-    public init(start: UInt64 = MonotonicClock.now()) {
+    public init(start: MonotonicInstant = .now()) {
         self.start = start
     }
 
@@ -82,7 +82,7 @@ public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
     public var bodyByteCount: Int { bodyPieces.reduce(unrecordedByteCount) { $0 + $1.byteCount } }
 
     /// Records one body piece (or only counts it once ``maximumRecordedPieces`` are kept).
-    public mutating func recordBodyPiece(_ byteCount: Int, at: UInt64) {
+    public mutating func recordBodyPiece(_ byteCount: Int, at: MonotonicInstant) {
         if firstBodyByte == nil { firstBodyByte = at }
         if bodyPieces.count < Self.maximumRecordedPieces {
             bodyPieces.append(BodyPiece(at: at, byteCount: byteCount))
@@ -97,8 +97,8 @@ public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
         connectAttempts.last { $0.outcome == .success }?.address
     }
 
-    /// Nanoseconds from ``start`` to `timestamp` (nil stays nil).
-    public func offset(_ timestamp: UInt64?) -> UInt64? { timestamp.map { $0 &- start } }
+    /// The time from ``start`` to `instant` (nil stays nil).
+    public func offset(_ instant: MonotonicInstant?) -> Duration? { instant.map { start.duration(to: $0) } }
 
     /// One line per phase with milliseconds since ``start``, e.g. for `--verbose` output:
     ///
@@ -112,14 +112,14 @@ public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
     /// end          950.12 ms
     /// ```
     public var description: String {
-        func ms(_ timestamp: UInt64?) -> String {
-            guard let timestamp else { return "-" }
-            let value = Double(timestamp &- start) / 1e6
+        func ms(_ instant: MonotonicInstant?) -> String {
+            guard let instant else { return "-" }
+            let value = Double(instant.nanoseconds &- start.nanoseconds) / 1e6
             return "\((value * 100).rounded() / 100) ms"
         }
         var lines: [String] = []
         if nameResolutionStart != nil {
-            let took = (nameResolutionEnd ?? start) &- (nameResolutionStart ?? start)
+            let took = (nameResolutionEnd ?? start).nanoseconds &- (nameResolutionStart ?? start).nanoseconds
             lines.append("resolve      \((Double(took) / 1e4).rounded() / 100) ms")
         }
         for attempt in connectAttempts {

@@ -41,8 +41,8 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// The peer's address as text (`127.0.0.1:51234`, `[::1]:51234`), when known.
     public var remoteAddress: String?
-    /// Monotonic time (ns) at which the last byte of the request was read.
-    public var receivedAt: UInt64
+    /// When the last byte of the request was read (nil when the request did not come off a socket).
+    public var receivedAt: MonotonicInstant?
     /// A per-connection counter: the 1-based index of this request on its connection.
     public var indexOnConnection: Int
     /// A server-wide identifier of the connection this request arrived on.
@@ -52,7 +52,7 @@ public struct HTTPRequest: Sendable {
         head: HTTPRequestHead,
         body: [UInt8] = [],
         remoteAddress: String? = nil,
-        receivedAt: UInt64 = 0,
+        receivedAt: MonotonicInstant? = nil,
         indexOnConnection: Int = 1,
         connectionID: Int = 0
     ) {

@@ -24,17 +24,17 @@ public final class WaitableValue<Value>: @unchecked Sendable {
         }
     }
 
-    /// Blocks until `condition` holds or the monotonic `deadline` (ns, nil: none) passes.
+    /// Blocks until `condition` holds or `deadline` (nil: none) passes.
     ///
     /// - Returns: whether the condition held.
     @discardableResult
-    public func wait(until condition: (Value) -> Bool, deadline: UInt64? = nil) -> Bool {
+    public func wait(until condition: (Value) -> Bool, deadline: MonotonicInstant? = nil) -> Bool {
         lock.withLock {
             while !condition(value) {
-                let now = MonotonicClock.now()
+                let now = MonotonicInstant.now()
                 if let deadline {
                     guard now < deadline else { return false }
-                    lock.wait(nanoseconds: deadline - now)
+                    lock.wait(nanoseconds: deadline.nanoseconds - now.nanoseconds)
                 } else {
                     lock.wait(nanoseconds: 1_000_000_000)
                 }

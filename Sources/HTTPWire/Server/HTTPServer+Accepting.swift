@@ -50,7 +50,7 @@ extension HTTPServer {
     }
 
     /// How long the accept thread backs off after `poll` or `accept` fails (EMFILE, ENOBUFS…).
-    static let acceptBackoff: UInt64 = 10_000_000
+    static let acceptBackoff = Duration.milliseconds(10)
 
     func acceptLoop(listeners: [Socket], context: Context) {
         var entries = listeners.map { Syscalls.PollEntry(fd: $0.fd, events: .readable) }
@@ -59,7 +59,7 @@ extension HTTPServer {
             do {
                 try Syscalls.pollEntries(&entries, timeoutMilliseconds: -1)
             } catch {
-                Syscalls.sleepPrecisely(until: MonotonicClock.now() &+ Self.acceptBackoff)
+                (MonotonicInstant.now() + Self.acceptBackoff).sleepUntil()
                 continue
             }
             if !entries[entries.count - 1].returnedEvents.isEmpty { break }
@@ -70,7 +70,7 @@ extension HTTPServer {
                         accepted = try Syscalls.acceptConnection(listener.fd)
                     } catch {
                         // EMFILE, ENFILE, ENOBUFS…: back off briefly instead of ending the server.
-                        Syscalls.sleepPrecisely(until: MonotonicClock.now() &+ Self.acceptBackoff)
+                        (MonotonicInstant.now() + Self.acceptBackoff).sleepUntil()
                         break
                     }
                     guard let accepted else { break }
@@ -89,7 +89,7 @@ extension HTTPServer {
     private func startConnection(fd: Int32, peer: SocketAddress?, family: SocketAddress.Family, context: Context) {
         let socket = Socket(adopting: fd, family: family)
         try? socket.setNoDelay(true)
-        let now = MonotonicClock.now()
+        let now = MonotonicInstant.now()
         let registered: (id: Int, needsThread: Bool)? = state.withLock { state in
             guard state.lifecycle.isRunning else { return nil }
             let id = state.nextConnectionID

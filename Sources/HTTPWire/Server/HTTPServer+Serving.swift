@@ -1,9 +1,9 @@
 extension HTTPServer {
     /// How long a serving thread waits for work before exiting (while another thread waits too).
-    static let idleWorkerLifetime: UInt64 = 5_000_000_000
+    static let idleWorkerLifetime = Duration.seconds(5)
 
     /// How long a serving thread backs off when waiting on the readiness queue fails.
-    static let queueErrorBackoff: UInt64 = 1_000_000
+    static let queueErrorBackoff = Duration.milliseconds(1)
 
     /// Starts a serving thread if none is waiting for ready connections.
     func ensureWaitingThread() {
@@ -40,26 +40,26 @@ extension HTTPServer {
     /// ``idleWorkerLifetime`` without work while another thread is waiting.
     private func servingLoop(context: Context) {
         let sweepInterval = Self.sweepInterval(for: configuration.idleTimeout)
-        let waitMilliseconds = Int32(clamping: sweepInterval / 1_000_000)
-        var lastWork = MonotonicClock.now()
+        let waitMilliseconds = Int32(clamping: sweepInterval.nanoseconds / 1_000_000)
+        var lastWork = MonotonicInstant.now()
         while !context.isStopping {
             let token: UInt64?
             do {
                 token = try Syscalls.waitForReadiness(context.queue, timeoutMilliseconds: waitMilliseconds)
             } catch {
-                Syscalls.sleepPrecisely(until: MonotonicClock.now() &+ Self.queueErrorBackoff)
+                (MonotonicInstant.now() + Self.queueErrorBackoff).sleepUntil()
                 continue
             }
             if context.isStopping { break }
-            let now = MonotonicClock.now()
+            let now = MonotonicInstant.now()
             closeIdleConnections(now: now, interval: sweepInterval)
             guard let token, token != Context.stopToken else {
-                if now &- lastWork >= Self.idleWorkerLifetime && retireIfSpare() { return }
+                if lastWork.duration(to: now) >= Self.idleWorkerLifetime && retireIfSpare() { return }
                 continue
             }
             guard let claimed = claim(id: Int(truncatingIfNeeded: token), context: context) else { continue }
             serve(claimed, id: Int(truncatingIfNeeded: token), context: context)
-            lastWork = MonotonicClock.now()
+            lastWork = .now()
         }
         state.withLockBroadcasting {
             $0.waitingThreads -= 1
@@ -144,7 +144,7 @@ extension HTTPServer {
             return .again  // still this thread's
         }
         slot.ownership = .idle
-        slot.idleSince = MonotonicClock.now()
+        slot.idleSince = .now()
         state.connections[id] = slot
         return .parked
     }
@@ -160,15 +160,16 @@ extension HTTPServer {
     }
 
     /// Closes connections parked longer than the idle timeout; runs at most once per `interval`.
-    private func closeIdleConnections(now: UInt64, interval: UInt64) {
-        let timeout = UInt64(max(0, configuration.idleTimeout.nanoseconds))
+    private func closeIdleConnections(now: MonotonicInstant, interval: Duration) {
         let expired: [HTTPServerConnection] = state.withLock { state in
             guard now >= state.nextIdleSweep else { return [] }
-            state.nextIdleSweep = now &+ interval
+            state.nextIdleSweep = now + interval
+            // Parked at or before `cutoff` means idle for the whole timeout (instants compared, once per sweep).
+            let cutoff = now - max(.zero, configuration.idleTimeout)
             var expired: [HTTPServerConnection] = []
             // `idleSince` may be later than `now` (set by another thread meanwhile): not expired.
             for (id, slot) in state.connections
-            where slot.ownership == .idle && now > slot.idleSince && now - slot.idleSince >= timeout {
+            where slot.ownership == .idle && now > slot.idleSince && slot.idleSince <= cutoff {
                 expired.append(slot.connection)
                 state.connections[id] = nil
             }
@@ -178,8 +179,7 @@ extension HTTPServer {
     }
 
     /// How often idle connections are checked: a quarter of the idle timeout, 10 ms to 1 s.
-    private static func sweepInterval(for idleTimeout: Duration) -> UInt64 {
-        let quarter = UInt64(max(0, idleTimeout.nanoseconds)) / 4
-        return min(max(quarter, 10_000_000), 1_000_000_000)
+    private static func sweepInterval(for idleTimeout: Duration) -> Duration {
+        min(max(idleTimeout / 4, .milliseconds(10)), .seconds(1))
     }
 }

@@ -48,8 +48,8 @@ extension HTTPServer {
 
         let connection: HTTPServerConnection
         var ownership = Ownership.idle
-        /// When it was last parked (monotonic ns), for the idle timeout.
-        var idleSince: UInt64
+        /// When it was last parked, for the idle timeout.
+        var idleSince: MonotonicInstant
     }
 
     /// Everything the server's threads share, guarded by one lock.
@@ -64,7 +64,7 @@ extension HTTPServer {
         /// Serving threads not serving a connection (waiting on the queue or about to).
         var waitingThreads = 0
         var nextThreadNumber = 1
-        var nextIdleSweep: UInt64 = 0
+        var nextIdleSweep = MonotonicInstant(nanoseconds: 0)
         var acceptThreadRunning = false
         var port: UInt16 = 0
         var baseURL = ""

@@ -161,7 +161,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// How long `stop` waits for threads stuck outside socket I/O before giving up on them.
-    static let threadJoinLimit: UInt64 = 10_000_000_000
+    static let threadJoinLimit = Duration.seconds(10)
 
     func stopBlocking(grace: Duration?) {
         switch state.withLock({ $0.beginStop() }) {
@@ -189,7 +189,7 @@ public final class HTTPServer: Sendable {
             return parked
         }
         for connection in parked { connection.socket.close() }
-        let deadline = MonotonicClock.now() &+ UInt64(max(0, grace.nanoseconds))
+        let deadline = MonotonicInstant.now() + max(.zero, grace)
         if !state.wait(until: { $0.connections.isEmpty }, deadline: deadline) {
             context.signalForce()
             let open = state.withLock { $0.connections.values.map(\.connection.socket) }
@@ -197,7 +197,7 @@ public final class HTTPServer: Sendable {
         }
         // Join: every thread decrements its count (broadcasting) as the last thing it does. A
         // handler stuck outside socket I/O cannot be interrupted; give up on it after 10 s.
-        let joined = state.wait(until: { $0.liveThreads == 0 }, deadline: MonotonicClock.now() &+ Self.threadJoinLimit)
+        let joined = state.wait(until: { $0.liveThreads == 0 }, deadline: .now() + Self.threadJoinLimit)
         if joined { context.closePipes() }
         state.withLockBroadcasting { $0.finishStop() }
     }

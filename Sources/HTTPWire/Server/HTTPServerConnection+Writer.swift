@@ -88,22 +88,22 @@ extension HTTPServerConnection: HTTPResponseWriter {
     func pause(for duration: Duration) throws {
         if !isAborted && !out.isEmpty { try flushOrThrow() }
         if duration > .zero { willBlock() }
-        let deadline = MonotonicClock.now() &+ UInt64(max(0, duration.nanoseconds))
+        let deadline = MonotonicInstant.now() + max(.zero, duration)
+        // The last 2 ms are slept precisely; the coarse part wakes 1.5 ms early for that sleep.
+        let preciseFrom = deadline - .milliseconds(2)
+        let coarseDeadline = deadline - .microseconds(1500)
         var watchesClient = !socket.isClosed && !isAborted
         while true {
-            let now = MonotonicClock.now()
+            let now = MonotonicInstant.now()
             if now >= deadline { break }
-            let remaining = deadline - now
-            if remaining <= 2_000_000 {
+            if now >= preciseFrom {
                 if context.isForced { throw HTTPServerError(.serverStopping, "server stopping during pause") }
-                Syscalls.sleepPrecisely(until: deadline)
+                deadline.sleepUntil()
                 break
             }
-            // Coarse part: wait on the client and the force pipe, waking 1-2 ms early for the precise sleep.
-            let coarseDeadline = deadline - 1_500_000
             guard watchesClient else {
                 let (forced, _) = try Syscalls.pollOne(
-                    context.forcePipe, events: .readable, timeoutMilliseconds: Syscalls.pollMilliseconds(until: coarseDeadline))
+                    context.forcePipe, events: .readable, timeoutMilliseconds: MonotonicInstant.pollMilliseconds(until: coarseDeadline))
                 if !forced.isEmpty { throw HTTPServerError(.serverStopping, "server stopping during pause") }
                 continue
             }
@@ -127,7 +127,7 @@ extension HTTPServerConnection: HTTPResponseWriter {
     func waitForPeerClose(timeout: Duration?) -> Bool {
         if !isAborted && !out.isEmpty { guard flush() else { return true } }
         if socket.isClosed { return true }
-        let deadline = timeout.map { MonotonicClock.now() &+ UInt64(max(0, $0.nanoseconds)) }
+        let deadline = timeout.map { MonotonicInstant.now() + max(.zero, $0) }
         while true {
             switch waitAndReceive(until: deadline, wakingOn: context.forcePipe) {
             case .peerClosed: return true

@@ -92,7 +92,7 @@ final class HTTPServerConnection: @unchecked Sendable {
                 requestCount += 1
                 let request = HTTPRequest(
                     head: parsed.head, body: parsed.body, remoteAddress: remoteAddress,
-                    receivedAt: MonotonicClock.now(), indexOnConnection: requestCount, connectionID: id)
+                    receivedAt: MonotonicInstant.now(), indexOnConnection: requestCount, connectionID: id)
                 guard serve(request) else { return closeNow() }
                 if context.isStopping { return closeNow() }
                 continue
@@ -150,9 +150,9 @@ final class HTTPServerConnection: @unchecked Sendable {
     /// The one wait-until-readable-then-read of the connection: waits (announcing ``willBlock()``)
     /// until bytes arrive, the client closes, `wakeFD` becomes readable or the monotonic
     /// `deadline` (nil: none) passes.
-    func waitAndReceive(until deadline: UInt64?, wakingOn wakeFD: Int32) -> Received {
+    func waitAndReceive(until deadline: MonotonicInstant?, wakingOn wakeFD: Int32) -> Received {
         while true {
-            let wait = deadline.map { Syscalls.pollMilliseconds(until: $0) } ?? -1
+            let wait = MonotonicInstant.pollMilliseconds(until: deadline)
             if wait != 0 { willBlock() }
             guard
                 let (events, woken) = try? Syscalls.pollOne(
@@ -160,7 +160,7 @@ final class HTTPServerConnection: @unchecked Sendable {
             else { return .peerClosed }
             if woken { return .woken }
             if events.isEmpty {
-                if let deadline, MonotonicClock.now() >= deadline { return .timedOut }
+                if let deadline, MonotonicInstant.now() >= deadline { return .timedOut }
                 continue
             }
             if let received = receive() { return received }
@@ -176,7 +176,7 @@ final class HTTPServerConnection: @unchecked Sendable {
     /// any protocol error itself).
     private func readRequest() -> HTTPRequestParser.Request? {
         let configuration = context.configuration
-        var requestDeadline: UInt64?
+        var requestDeadline: MonotonicInstant?
         while true {
             do {
                 if let request = try parser.nextRequest() {
@@ -189,7 +189,7 @@ final class HTTPServerConnection: @unchecked Sendable {
             }
             if parser.hasPartialRequest {
                 if requestDeadline == nil {
-                    requestDeadline = MonotonicClock.now() &+ UInt64(max(0, configuration.requestReadTimeout.nanoseconds))
+                    requestDeadline = MonotonicInstant.now() + max(.zero, configuration.requestReadTimeout)
                 }
                 if let head = parser.headAwaitingBody, !continueSent, head.version == .http1_1,
                     head.headers.containsToken("100-continue", in: "Expect")
@@ -203,7 +203,7 @@ final class HTTPServerConnection: @unchecked Sendable {
             let received =
                 requestDeadline.map { waitAndReceive(until: $0, wakingOn: context.forcePipe) }
                 ?? waitAndReceive(
-                    until: MonotonicClock.now() &+ UInt64(max(0, configuration.idleTimeout.nanoseconds)),
+                    until: MonotonicInstant.now() + max(.zero, configuration.idleTimeout),
                     wakingOn: context.stopPipe)
             switch received {
             case .bytes(let count):
@@ -288,7 +288,7 @@ final class HTTPServerConnection: @unchecked Sendable {
     func lingeringClose() {
         guard !socket.isClosed else { return }
         socket.shutdown(.write)
-        let deadline = MonotonicClock.now() &+ 1_000_000_000
+        let deadline = MonotonicInstant.now() + .seconds(1)
         var drained = 0
         while drained < 1 << 20 {
             let received = receive() ?? waitAndReceive(until: deadline, wakingOn: context.stopPipe)

@@ -63,12 +63,12 @@ public final class Socket: @unchecked Sendable {
     @available(*, noasync, message: "blocks the calling thread")
     public func connect(to address: SocketAddress, timeout: Duration?) throws {
         if try Syscalls.startConnect(fd, to: address) { return }
-        let deadline = timeout.map { MonotonicClock.now() &+ UInt64(max(0, $0.nanoseconds)) }
+        let deadline = timeout.map { MonotonicInstant.now() + max(.zero, $0) }
         while true {
-            let wait = deadline.map { Syscalls.pollMilliseconds(until: $0) } ?? -1
+            let wait = MonotonicInstant.pollMilliseconds(until: deadline)
             let (events, _) = try Syscalls.pollOne(fd, events: .writable, timeoutMilliseconds: wait)
             if events.isEmpty {
-                if let deadline, MonotonicClock.now() >= deadline {
+                if let deadline, MonotonicInstant.now() >= deadline {
                     throw SocketError(
                         code: .timedOut, errno: Syscalls.timedOutErrno, syscall: "connect",
                         message: "no answer within \(timeout.map(Self.describe) ?? "?")", address: address.description)
@@ -90,12 +90,12 @@ public final class Socket: @unchecked Sendable {
     ///   `.connectionReset` on RST.
     @available(*, noasync, message: "blocks the calling thread")
     public func readSome(into buffer: UnsafeMutableRawBufferPointer, timeout: Duration?) throws -> Int {
-        let deadline = timeout.map { MonotonicClock.now() &+ UInt64(max(0, $0.nanoseconds)) }
+        let deadline = timeout.map { MonotonicInstant.now() + max(.zero, $0) }
         while true {
             if let count = try Syscalls.receiveBytes(fd, into: buffer) { return count }
-            let wait = deadline.map { Syscalls.pollMilliseconds(until: $0) } ?? -1
+            let wait = MonotonicInstant.pollMilliseconds(until: deadline)
             let (events, _) = try Syscalls.pollOne(fd, events: .readable, timeoutMilliseconds: wait)
-            if events.isEmpty, let deadline, MonotonicClock.now() >= deadline {
+            if events.isEmpty, let deadline, MonotonicInstant.now() >= deadline {
                 throw SocketError.timeout(syscall: "recv", after: timeout)
             }
         }

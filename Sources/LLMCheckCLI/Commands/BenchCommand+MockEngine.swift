@@ -13,10 +13,10 @@ enum MockEngineBenchmark {
     struct Result {
         var name: String
         var requests: Int
-        var nanoseconds: UInt64
+        var elapsed: Duration
         var responseBytes: Int
-        var nanosecondsPerRequest: Double { Double(nanoseconds) / Double(max(requests, 1)) }
-        var requestsPerSecond: Double { Double(requests) / (Double(nanoseconds) / 1e9) }
+        var nanosecondsPerRequest: Double { Double(elapsed.nanoseconds) / Double(max(requests, 1)) }
+        var requestsPerSecond: Double { Double(requests) / (Double(elapsed.nanoseconds) / 1e9) }
         var json: JSONValue {
             [
                 "case": .string(name), "ns_per_request": .number(nanosecondsPerRequest), "requests_per_s": .number(requestsPerSecond),
@@ -63,7 +63,7 @@ enum MockEngineBenchmark {
             guard let parsed = try parser.nextRequest() else { throw BenchFailure(message: "benchmark request did not parse") }
             index += 1
             let request = HTTPRequest(
-                head: parsed.head, body: parsed.body, remoteAddress: "127.0.0.1:51234", receivedAt: MonotonicClock.now(),
+                head: parsed.head, body: parsed.body, remoteAddress: "127.0.0.1:51234", receivedAt: .now(),
                 indexOnConnection: index, connectionID: 1)
             writer.begin(request.head)
             try engine.handle(request, writer)
@@ -74,17 +74,18 @@ enum MockEngineBenchmark {
         for _ in 0..<2000 { try once() }
         var requests = 0
         var bytes = 0
-        let start = MonotonicClock.now()
-        var elapsed: UInt64 = 0
+        let start = MonotonicInstant.now()
+        let minimum = Duration.seconds(minimumSeconds)
+        var elapsed = Duration.zero
         repeat {
             for _ in 0..<200 {
                 try once()
                 bytes += writer.out.count
             }
             requests += 200
-            elapsed = MonotonicClock.now() - start
-        } while Double(elapsed) < minimumSeconds * 1e9
-        return Result(name: name, requests: requests, nanoseconds: elapsed, responseBytes: bytes / max(requests, 1))
+            elapsed = start.elapsed
+        } while elapsed < minimum
+        return Result(name: name, requests: requests, elapsed: elapsed, responseBytes: bytes / max(requests, 1))
     }
 
     struct BenchFailure: Error, CustomStringConvertible {

@@ -50,7 +50,7 @@ public enum BenchCommand: Command {
                 context.output.line(
                     "parser fuzz (seed \(seed)): \(report.inputs) inputs, \(report.requests) requests parsed, refused \(refused), "
                         + "\(report.mismatches.count) split mismatches, largest buffer \(report.largestBuffer) B, "
-                        + String(format: "%.0f inputs/s", Double(report.inputs) / max(1e-9, Double(report.nanoseconds) / 1e9)))
+                        + String(format: "%.0f inputs/s", Double(report.inputs) / max(1e-9, Double(report.elapsed.nanoseconds) / 1e9)))
                 for mismatch in report.mismatches { context.output.line("  mismatch: \(mismatch)") }
             }
             guard report.mismatches.isEmpty else { return .software }
@@ -131,9 +131,9 @@ enum FramerBenchmark {
         var name: String
         var bytes: Int
         var events: Int
-        var nanoseconds: UInt64
-        var megabytesPerSecond: Double { Double(bytes) / (Double(nanoseconds) / 1e9) / 1e6 }
-        var nanosecondsPerEvent: Double { Double(nanoseconds) / Double(max(events, 1)) }
+        var elapsed: Duration
+        var megabytesPerSecond: Double { Double(bytes) / (Double(elapsed.nanoseconds) / 1e9) / 1e6 }
+        var nanosecondsPerEvent: Double { Double(elapsed.nanoseconds) / Double(max(events, 1)) }
         var json: JSONValue {
             ["case": .string(name), "mb_per_s": .number(megabytesPerSecond), "ns_per_event": .number(nanosecondsPerEvent), "events": .int(events), "bytes": .int(bytes)]
         }
@@ -162,14 +162,15 @@ enum FramerBenchmark {
         _ = pass(chunks)  // warm-up
         var bytes = 0
         var events = 0
-        let start = MonotonicClock.now()
-        var elapsed: UInt64 = 0
+        let start = MonotonicInstant.now()
+        let minimum = Duration.seconds(minimumSeconds)
+        var elapsed = Duration.zero
         repeat {
             events += pass(chunks)
             bytes += bytesPerPass
-            elapsed = MonotonicClock.now() - start
-        } while Double(elapsed) < minimumSeconds * 1e9
-        return Result(name: name, bytes: bytes, events: events, nanoseconds: elapsed)
+            elapsed = start.elapsed
+        } while elapsed < minimum
+        return Result(name: name, bytes: bytes, events: events, elapsed: elapsed)
     }
 
     static func runAll(minimumSeconds: Double) -> [Result] {
@@ -247,8 +248,8 @@ enum ClientOverheadBenchmark {
             let rawRequest = HTTPClientRequest(
                 method: .post, host: "127.0.0.1", port: server.port, target: "/v1/chat/completions",
                 headers: ["Content-Type": "application/json", "Accept": "text/event-stream"], body: rawBody.serializedBytes())
-            var rawTotal: UInt64 = 0
-            var clientTotal: UInt64 = 0
+            var rawTotal = Duration.zero
+            var clientTotal = Duration.zero
             var chunks = 0
             for round in 0...runs {
                 // Alternate the order so neither side always runs on a warmer cache.
@@ -261,32 +262,32 @@ enum ClientOverheadBenchmark {
                 }
             }
             return Result(
-                name: name, rawMilliseconds: Double(rawTotal) / Double(runs) / 1e6, clientMilliseconds: Double(clientTotal) / Double(runs) / 1e6,
+                name: name, rawMilliseconds: rawTotal.milliseconds / Double(runs), clientMilliseconds: clientTotal.milliseconds / Double(runs),
                 chunks: chunks)
         }
     }
 
     /// Send → last body byte read, with no framing at all.
-    static func rawRun(_ request: HTTPClientRequest) async throws -> UInt64 {
-        let start = MonotonicClock.now()
+    static func rawRun(_ request: HTTPClientRequest) async throws -> Duration {
+        let start = MonotonicInstant.now()
         var last = start
         for try await event in RawHTTPClient().stream(request) {
-            if case .body = event { last = MonotonicClock.now() }
+            if case .body = event { last = .now() }
         }
-        return last - start
+        return start.duration(to: last)
     }
 
     /// Send → `.completed` delivered by `streamChat` (framing, JSON, deltas, timing, end check).
-    static func clientRun(_ client: ProviderClient, _ request: ChatRequest) async throws -> (UInt64, Int) {
-        let start = MonotonicClock.now()
+    static func clientRun(_ client: ProviderClient, _ request: ChatRequest) async throws -> (Duration, Int) {
+        let start = MonotonicInstant.now()
         var end = start
         var chunks = 0
         for try await event in client.streamChat(request) {
             if case .completed(let result) = event {
-                end = MonotonicClock.now()
+                end = .now()
                 chunks = result.timing.chunksCount
             }
         }
-        return (end - start, chunks)
+        return (start.duration(to: end), chunks)
     }
 }

@@ -159,17 +159,17 @@ public enum ChatCommand: Command {
 
     static func resultJSON(_ result: ChatResult) -> JSONValue {
         let t = result.timing
-        func ms(_ ns: UInt64?) -> JSONValue { ns.map { .number(Double($0) / 1e6) } ?? .null }
+        func ms(_ duration: Duration?) -> JSONValue { duration.map { .number($0.milliseconds) } ?? .null }
         var timing: JSONValue = [
-            "ttft_ms": ms(t.ttft), "ttfc_ms": ms(t.ttfc), "ttfo_ms": ms(t.ttfo), "time_to_headers_ms": ms(t.timeToHeaders),
-            "e2el_ms": ms(t.e2el), "total_ms": ms(t.total),
+            "ttft_ms": ms(t.timeToFirstToken), "ttfc_ms": ms(t.timeToFirstChunk), "ttfo_ms": ms(t.timeToFirstOutput),
+            "time_to_headers_ms": ms(t.timeToHeaders), "e2el_ms": ms(t.endToEndLatency), "total_ms": ms(t.totalDuration),
         ]
         timing.set("tpot_ms", t.tpot.map { .number($0 / 1e6) } ?? .null)
         timing.set("decode_tokens_per_second", t.decodeTokensPerSecond.map { .number($0) } ?? .null)
         timing.set("output_tokens", t.outputTokens.map { .int($0) } ?? .null)
         timing.set("token_source", t.tokenSource.map { .string($0.rawValue) } ?? .null)
         timing.set("chunks_count", .int(t.chunksCount))
-        timing.set("icl_ms", .array(t.interChunkGaps.map { .number(Double($0) / 1e6) }))
+        timing.set("icl_ms", .array(t.interChunkGaps.map { .number($0.milliseconds) }))
         var out: JSONValue = ["endpoint": .string(result.endpoint), "model": result.model.map { .string($0) } ?? .null, "content": .string(result.content)]
         if !result.reasoning.isEmpty { out.set("reasoning", .string(result.reasoning)) }
         out.set("finish_reason", result.finishReason.map { .string($0) } ?? .null)

@@ -43,7 +43,7 @@ public enum DiscoverCommand: Command {
                 item.set("kind", provider.flavor.kind.map { .string($0.rawValue) } ?? .null)
                 item.set("version", provider.version.map { .string($0) } ?? .null)
                 item.set("server", provider.server.map { .string($0) } ?? .null)
-                item.set("latency_ms", .number(Double(provider.latency) / 1e6))
+                item.set("latency_ms", .number(provider.latency.milliseconds))
                 item.set("models", .array(provider.models.map { .string($0.id) }))
                 item.set("evidence", .array(provider.evidence.map { .string($0) }))
                 return item
@@ -56,7 +56,7 @@ public enum DiscoverCommand: Command {
             let rows = found.map { p -> [String] in
                 [
                     String(p.port), p.flavor.rawValue, p.version ?? "-", String(p.models.count),
-                    NumberText.fixed(Double(p.latency) / 1e6, digits: 1) + " ms", p.evidence.joined(separator: "; "),
+                    NumberText.fixed(p.latency.milliseconds, digits: 1) + " ms", p.evidence.joined(separator: "; "),
                 ]
             }
             for line in ClientCommandSupport.table(["PORT", "PROVIDER", "VERSION", "MODELS", "LATENCY", "EVIDENCE"], rows) { context.output.line(line) }

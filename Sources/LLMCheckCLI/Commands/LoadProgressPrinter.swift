@@ -5,10 +5,10 @@ import LoadTesting
 enum LoadProgressPrinter {
     static func run(_ progress: LoadProgress, output: OutputSink) async {
         let live = output.isErrorTerminal
-        let interval: UInt64 = live ? 500_000_000 : 5_000_000_000
+        let interval: Duration = live ? .milliseconds(500) : .seconds(5)
         var printed = false
         while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: interval)
+            try? await Task.sleep(for: interval)
             if Task.isCancelled { break }
             let line = LoadConsoleRenderer.progressLine(progress.snapshot())
             if live {

@@ -15,7 +15,7 @@ final class RunConsole: Sendable {
         var total = 0
         var failed = 0
         var lastID = ""
-        var started: UInt64 = 0
+        var started = MonotonicInstant(nanoseconds: 0)
         var ticker: Task<Void, Never>?
         var live = false
     }
@@ -37,7 +37,7 @@ final class RunConsole: Sendable {
         let live = output.showsLiveProgress
         let interval = progressInterval
         state.withLock {
-            $0 = State(started: MonotonicClock.now(), live: live)
+            $0 = State(started: .now(), live: live)
         }
         guard !live else { return }
         let ticker = Task { [weak self] in
@@ -68,7 +68,7 @@ final class RunConsole: Sendable {
     private func printPlainProgress() {
         let s = state.current
         guard s.total > 0 else { return }
-        let elapsed = Double(MonotonicClock.now() - s.started) / 1e9
+        let elapsed = s.started.elapsed.secondsDouble
         output.error("progress: \(s.finished)/\(s.total) done, \(s.finished - s.failed) passed, \(s.failed) failed (\(NumberText.duration(seconds: elapsed)))")
     }
 

@@ -50,23 +50,35 @@ final class FaultInjector: HTTPResponseWriter {
         self.base = base
         self.measurement = ExchangeMeasurement(arrivedAt: arrivedAt)
         var statusAnswer: FaultSpec.StatusFault?
-        // Where each kind acts. The kinds themselves are declared in the `FaultKind` table.
+        // Each fault is filed at its placement, which the `FaultKind` table declares; what it does
+        // there is read from its value.
         for fault in faults {
-            switch fault.action {
-            case .delayHeaders(let d): delayHeaders = (delayHeaders ?? .zero) + d
-            case .delayBody(let d): delayBody = (delayBody ?? .zero) + d
-            case .reset(nil): resetBeforeHeaders = true
-            case .reset(let n?): afterChunks[n, default: []].append(fault.action)
-            case .stall(let n, _), .close(let n), .cut(let n), .streamError(let n, _):
-                afterChunks[n, default: []].append(fault.action)
-            case .brokenChunked(let n):
-                breaksChunking = true
-                afterChunks[n, default: []].append(fault.action)
-            case .malformed(let n): malformedChunks.insert(n)
-            case .contentType(let v): contentTypeOverride = .some(v)
-            case .lengthMismatch(let d): lengthDelta = d
-            case .drip(let r): dripRate = r
-            case .status(let s): if statusAnswer == nil { statusAnswer = s }
+            let action = fault.action
+            switch action.placement {
+            case .insteadOfAnswer:
+                if statusAnswer == nil, case .status(let s) = action { statusAnswer = s }
+            case .beforeHead:
+                switch action {
+                case .delayHeaders(let d): delayHeaders = (delayHeaders ?? .zero) + d
+                case .reset: resetBeforeHeaders = true
+                default: break
+                }
+            case .onHead:
+                switch action {
+                case .contentType(let v): contentTypeOverride = .some(v)
+                case .lengthMismatch(let d): lengthDelta = d
+                default: break
+                }
+            case .beforeBody:
+                if case .delayBody(let d) = action { delayBody = (delayBody ?? .zero) + d }
+            case .afterChunks(let n):
+                // `bad_chunked` also takes over the chunked framing from the head on.
+                if case .brokenChunked = action { breaksChunking = true }
+                afterChunks[n, default: []].append(action)
+            case .onChunk(let n):
+                malformedChunks.insert(n)
+            case .everyWrite:
+                if case .drip(let r) = action { dripRate = r }
             }
         }
         self.statusAnswer = statusAnswer
@@ -203,7 +215,7 @@ final class FaultInjector: HTTPResponseWriter {
                 isFinished = true
                 throw ExchangeEnded(outcome: .completed)
             case .delayHeaders, .delayBody, .malformed, .contentType, .lengthMismatch, .drip, .status:
-                break  // not "after N chunks" faults
+                break  // placed elsewhere (see the `FaultKind` table)
             }
         }
     }

@@ -1,12 +1,14 @@
 import HTTPWire
 
 /// The one table of fault kinds: each kind's key, parameters, bounds, help lines, the category of
-/// its effect, how its value is read (``build(_:)``) and written back (``FaultSpec/Action/arguments``).
+/// its effect, where in the exchange it acts (``FaultPlacement``), how its value is read
+/// (``build(_:)``) and written back (``FaultSpec/Action/arguments``).
 ///
 /// Adding a fault means: a case here with its ``row`` and its ``build(_:)`` branch, the matching
-/// ``FaultSpec/Action`` case with its `arguments`, and its wire behaviour in ``FaultInjector``
-/// (every switch is exhaustive, so the compiler points at each), plus a test. The grammar's key
-/// lists, the help text and the journal's effect categories all derive from this table.
+/// ``FaultSpec/Action`` case with its `arguments`, and what it does at its placement in
+/// ``FaultInjector`` (the switches are exhaustive, so the compiler points at each), plus a test.
+/// The grammar's key lists, the help text, the journal's effect categories and the point where the
+/// injector applies a fault all derive from this table.
 public enum FaultKind: String, CaseIterable, Sendable, Hashable {
     case delayHeaders = "delay_headers"
     case delayBody = "delay_body"
@@ -38,58 +40,62 @@ public enum FaultKind: String, CaseIterable, Sendable, Hashable {
         var summary: String
         var example: String
         var effect: FaultSpec.Effect
+        /// Where in the exchange it acts.
+        var placement: FaultPlacement.Point
     }
 
     var row: Row {
         switch self {
         case .delayHeaders:
-            Row(usage: "delay_headers=DUR", summary: "wait before the status line", example: "delay_headers=3s", effect: .delay)
+            Row(usage: "delay_headers=DUR", summary: "wait before the status line", example: "delay_headers=3s", effect: .delay, placement: .beforeHead)
         case .delayBody:
-            Row(usage: "delay_body=DUR", summary: "headers at once, wait before the body", example: "delay_body=1500ms", effect: .delay)
+            Row(usage: "delay_body=DUR", summary: "headers at once, wait before the body", example: "delay_body=1500ms", effect: .delay, placement: .beforeBody)
         case .stall:
             Row(
                 parameters: [.after, .for], usage: "stall=after:N[,for:DUR]",
                 summary: "stop after N chunks; no 'for' = until the client gives up", example: "stall=after:3,for:5s",
-                effect: .stall)
+                effect: .stall, placement: .afterChunks)
         case .close:
             Row(
                 parameters: [.after], usage: "close=after:N",
-                summary: "clean FIN after N chunks (no terminator, no final event)", example: "close=after:2", effect: .truncate)
+                summary: "clean FIN after N chunks (no terminator, no final event)", example: "close=after:2", effect: .truncate, placement: .afterChunks)
         case .cut:
-            Row(parameters: [.after], usage: "cut=after:N", summary: "send half of chunk N+1, then FIN", example: "cut=after:4", effect: .truncate)
+            Row(parameters: [.after], usage: "cut=after:N", summary: "send half of chunk N+1, then FIN", example: "cut=after:4", effect: .truncate, placement: .afterChunks)
         case .reset:
             Row(
                 parameters: [.after], mayBeBare: true, usage: "rst=headers | rst=after:N",
-                summary: "TCP RST (SO_LINGER 0) before the head or after N chunks", example: "rst=after:2,p=0.1", effect: .reset)
+                summary: "TCP RST (SO_LINGER 0) before the head or after N chunks", example: "rst=after:2,p=0.1", effect: .reset, placement: .afterChunks)
         case .malformed:
             Row(
                 parameters: [.chunk], mayBeBare: true, usage: "malformed=chunk:N", summary: "chunk N carries truncated JSON",
-                example: "malformed=chunk:3", effect: .malformed)
+                example: "malformed=chunk:3", effect: .malformed, placement: .onChunk)
         case .contentType:
             Row(
                 splitsParameterValue: false, usage: "content_type=TYPE|none", summary: "wrong or missing Content-Type",
-                example: "content_type=text/html", effect: .wrongContentType)
+                example: "content_type=text/html", effect: .wrongContentType, placement: .onHead)
         case .brokenChunked:
             Row(
                 parameters: [.after], usage: "bad_chunked=after:N",
-                summary: "a chunk with a non-hex size line after N chunks, then FIN", example: "bad_chunked=after:1", effect: .truncate)
+                summary: "a chunk with a non-hex size line after N chunks, then FIN", example: "bad_chunked=after:1", effect: .truncate, placement: .afterChunks)
         case .lengthMismatch:
             Row(
                 mayBeBare: true, usage: "length_mismatch=+N|-N", summary: "Content-Length off by N bytes, then FIN",
-                example: "length_mismatch=+20", effect: .truncate)
+                example: "length_mismatch=+20", effect: .truncate, placement: .onHead)
         case .drip:
-            Row(usage: "drip=BYTES_PER_SECOND", summary: "send the body slowly", example: "drip=200", effect: .slow)
+            Row(usage: "drip=BYTES_PER_SECOND", summary: "send the body slowly", example: "drip=200", effect: .slow, placement: .everyWrite)
         case .status:
             Row(
                 parameters: [.retryAfter, .retryAfterMilliseconds, .shouldRetry, .message], splitsParameterValue: false,
                 usage: "status=CODE",
                 summary: "the provider's own error body; with retry_after=SEC,\nretry_after_ms=MS, should_retry=true|false, message=TEXT",
-                example: "status=429,retry_after=2,times=1\nstatus=401   status=404   status=503", effect: .errorStatus)
+                example: "status=429,retry_after=2,times=1\nstatus=401   status=404   status=503", effect: .errorStatus,
+                placement: .insteadOfAnswer)
         case .streamError:
             Row(
                 parameters: [.after, .message], usage: "stream_error=after:N",
                 summary: "mid-stream error: Ollama {\"error\":…} line or OpenAI data: {\"error\":{…}}\nevent, then the stream ends",
-                example: "stream_error=after:5,message=\"boom\"", effect: .midStreamError)
+                example: "stream_error=after:5,message=\"boom\"", effect: .midStreamError,
+                placement: .afterChunks)
         }
     }
 

@@ -76,27 +76,28 @@ final class ExchangeMeasurement {
         lastSentAt = now
     }
 
-    /// The recorded body write times as nanoseconds since arrival (the journal's unit), handed over
-    /// (none kept).
-    func takeWriteOffsets() -> [UInt64] {
+    /// The recorded body write times as offsets since arrival, handed over (none kept).
+    func takeWriteOffsets() -> [Duration] {
         var times: [MonotonicInstant] = []
         swap(&times, &writeTimes)
-        return times.map { Self.journalNanoseconds(arrivedAt.duration(to: $0)) }
+        return times.map { sinceArrival($0) }
     }
 
-    /// When the head went out, in nanoseconds since arrival (the journal's unit); nil if it did not.
-    var headNanoseconds: UInt64? { headAt.map { Self.journalNanoseconds(arrivedAt.duration(to: $0)) } }
+    /// When the head went out, since arrival; nil if it did not.
+    var timeToHead: Duration? { headAt.map(sinceArrival) }
 
-    /// When the first body byte went out, in nanoseconds since arrival; nil if none did.
-    var firstByteNanoseconds: UInt64? { firstByteAt.map { Self.journalNanoseconds(arrivedAt.duration(to: $0)) } }
+    /// When the first body byte went out, since arrival; nil if none did.
+    var timeToFirstByte: Duration? { firstByteAt.map(sinceArrival) }
 
-    /// A duration as the journal's non-negative nanosecond count (negative clamps to 0).
-    static func journalNanoseconds(_ duration: Duration) -> UInt64 { UInt64(max(0, duration.nanoseconds)) }
+    /// The time from arrival to `instant` (zero if `instant` were earlier: the journal never shows a negative offset).
+    func sinceArrival(_ instant: MonotonicInstant) -> Duration {
+        instant > arrivedAt ? arrivedAt.duration(to: instant) : .zero
+    }
 
     /// The longest silence after the head went out, counting the one from the last write to `end` (a stall the
     /// client sat through, or gave up on); nil if no head went out.
-    func longestGap(until end: MonotonicInstant) -> UInt64? {
+    func longestGap(until end: MonotonicInstant) -> Duration? {
         guard let last = lastSentAt else { return nil }
-        return Self.journalNanoseconds(max(longestGap, last.duration(to: end)))
+        return max(longestGap, last.duration(to: end), .zero)
     }
 }

@@ -3,7 +3,7 @@ import HTTPWire
 /// What a mock server saw and did for one request.
 ///
 /// The scenario runner judges client behaviour from these: retries and the delay between them
-/// (``startedAtNanoseconds``), whether the client stopped reading (``outcome``), which secret
+/// (``startedAt``), whether the client stopped reading (``outcome``), which secret
 /// reached which host (masked ``headers`` and ``host``).
 public struct JournalEntry: Sendable {
     /// How an exchange ended.
@@ -57,8 +57,8 @@ public struct JournalEntry: Sendable {
     /// 1-based index of the request on its connection (keep-alive reuse shows as > 1).
     public var indexOnConnection: Int
     public var remoteAddress: String?
-    /// Monotonic time the request arrived (``MonotonicClock/now()``).
-    public var startedAtNanoseconds: UInt64
+    /// When the request arrived.
+    public var startedAt: MonotonicInstant
     /// Milliseconds since the server started.
     public var offsetMilliseconds: Double
     /// Wall-clock arrival in nanoseconds since the Unix epoch.
@@ -89,22 +89,22 @@ public struct JournalEntry: Sendable {
     /// Name of the fixture exchange replayed, if any.
     public var fixture: String?
     public var outcome: Outcome
-    /// Nanoseconds from arrival to the head going out.
-    public var headNanoseconds: UInt64?
-    /// Nanoseconds from arrival to the first body byte.
-    public var firstByteNanoseconds: UInt64?
-    /// Nanoseconds from arrival to the end of the exchange.
-    public var durationNanoseconds: UInt64
-    /// When each body write went out, in nanoseconds since arrival (monotonic), for the first
+    /// From arrival to the head going out.
+    public var timeToHead: Duration?
+    /// From arrival to the first body byte.
+    public var timeToFirstByte: Duration?
+    /// From arrival to the end of the exchange.
+    public var duration: Duration
+    /// When each body write went out, as the time since arrival, for the first
     /// ``maximumRecordedWrites`` writes; ``bodyWriteCount`` counts them all. A write is one socket write of body
     /// bytes: an SSE event or NDJSON line, a plain body, or one piece of a `drip` fault.
-    public var bodyWriteOffsetsNanoseconds: [UInt64] = []
-    /// Body writes that went out (also those beyond ``bodyWriteOffsetsNanoseconds``).
+    public var bodyWriteOffsets: [Duration] = []
+    /// Body writes that went out (also those beyond ``bodyWriteOffsets``).
     public var bodyWriteCount: Int = 0
     /// Longest time the client was sent nothing after the response head: between the head and the first body
     /// write, between two writes, or from the last write to the end of the exchange (a stall the client sat
     /// through). Nil if no head went out.
-    public var longestGapNanoseconds: UInt64? = nil
+    public var longestGap: Duration? = nil
     /// The `Retry-After` header value the response actually carried, if any.
     public var sentRetryAfter: String? = nil
     /// The `retry-after-ms` header value the response actually carried, if any.
@@ -115,7 +115,7 @@ public struct JournalEntry: Sendable {
     /// Per-hop timing when the exchange went through `llmcheck proxy` (nil for a mock's own answer).
     public var hop: ProxyHopTiming? = nil
 
-    /// How many body write times an entry keeps (``bodyWriteOffsetsNanoseconds``).
+    /// How many body write times an entry keeps (``bodyWriteOffsets``).
     public static let maximumRecordedWrites = 512
 
     /// The delay the sent `retry-after-ms` / `Retry-After` asked for, in milliseconds (`retry-after-ms` first,
@@ -153,16 +153,19 @@ public struct JournalEntry: Sendable {
             ("faults", .array(faults.map { .string($0.description) })),
             ("fault_effects", .array(faultEffects.map { .string($0.rawValue) })), ("fixture", fixture.map(JSONValue.string) ?? .null),
             ("outcome", .string(outcome.name)), ("outcome_detail", .string(outcome.description)),
-            ("head_ms", headNanoseconds.map { .number(Double($0) / 1e6) } ?? .null),
-            ("first_byte_ms", firstByteNanoseconds.map { .number(Double($0) / 1e6) } ?? .null),
-            ("duration_ms", .number(Double(durationNanoseconds) / 1e6)),
+            ("head_ms", timeToHead.map { .number($0.milliseconds) } ?? .null),
+            ("first_byte_ms", timeToFirstByte.map { .number($0.milliseconds) } ?? .null),
+            ("duration_ms", .number(duration.milliseconds)),
             ("body_writes", .int(bodyWriteCount)),
-            ("body_write_offsets_ns", .array(bodyWriteOffsetsNanoseconds.map { .int(Int(clamping: $0)) })),
-            ("longest_gap_ns", longestGapNanoseconds.map { .int(Int(clamping: $0)) } ?? .null),
+            ("body_write_offsets_ns", .array(bodyWriteOffsets.map { .int(Int($0.nanoseconds)) })),
+            ("longest_gap_ns", longestGap.map { .int(Int($0.nanoseconds)) } ?? .null),
             ("retry_after", sentRetryAfter.map(JSONValue.string) ?? .null),
             ("retry_after_ms", sentRetryAfterMilliseconds.map(JSONValue.string) ?? .null),
         ]
-        if let hop { pairs.append(("proxy", hop.jsonValue(writeOffsets: bodyWriteOffsetsNanoseconds, headNanoseconds: headNanoseconds))) }
+        if let hop { pairs.append(("proxy", hop.jsonValue(writeOffsets: bodyWriteOffsets.map(Self.hopNanoseconds), headNanoseconds: timeToHead.map(Self.hopNanoseconds)))) }
         return .object(pairs)
     }
+
+    /// A journal offset in the nanoseconds ``ProxyHopTiming`` still counts in (offsets are never negative).
+    static func hopNanoseconds(_ offset: Duration) -> UInt64 { UInt64(max(0, offset.nanoseconds)) }
 }

@@ -6,7 +6,7 @@ extension OllamaPersonality {
     // MARK: - /api/chat and /api/generate
 
     func generate(_ request: MockRequest, writer: any HTTPResponseWriter, isChat: Bool) throws {
-        let arrival = request.http.receivedAt > 0 ? request.http.receivedAt : MonotonicClock.now()
+        let arrival = request.http.receivedAt ?? .now()
         // Go's decoder refuses a `messages` of the wrong type before any check of Ollama's own.
         if isChat, let messages = request.json?["messages"], messages != .null, messages.arrayValue == nil {
             let type = ProviderConventions.goTypeName(ProviderConventions.jsonTypeName(messages))
@@ -45,7 +45,7 @@ extension OllamaPersonality {
         var metricsRng = SeededRandom(seed: configuration.seed, mixing: "metrics", String(request.number))
         let loadDuration = Int64(1_000_000 + metricsRng.next() % 2_000_000)
 
-        func finalLine(text: String, evalStart: UInt64, evalEnd: UInt64, promptEnd: UInt64) -> JSONValue {
+        func finalLine(text: String, evalStart: MonotonicInstant, evalEnd: MonotonicInstant, promptEnd: MonotonicInstant) -> JSONValue {
             var obj = head(true)
             obj.append(content(text))
             obj.append(("done", true))
@@ -56,10 +56,10 @@ extension OllamaPersonality {
                 for _ in 0..<min(64, output.promptTokens + output.tokens.count) { ctx.append(.integer(Int64(r.next() % 128_000))) }
                 obj.append(("context", .array(ctx)))
             }
-            let now = MonotonicClock.now()
-            let promptEval = max(Int64(promptEnd &- arrival), Int64(output.promptTokens) * 250_000, 1)
-            let eval = max(Int64(evalEnd &- evalStart), Int64(output.tokens.count) * 1_000, 1)
-            let total = max(Int64(now &- arrival) + loadDuration, promptEval + eval + loadDuration)
+            // Ollama reports its durations in nanoseconds.
+            let promptEval = max(arrival.duration(to: promptEnd).nanoseconds, Int64(output.promptTokens) * 250_000, 1)
+            let eval = max(evalStart.duration(to: evalEnd).nanoseconds, Int64(output.tokens.count) * 1_000, 1)
+            let total = max(arrival.elapsed.nanoseconds + loadDuration, promptEval + eval + loadDuration)
             obj += [
                 ("total_duration", .integer(total)), ("load_duration", .integer(loadDuration)),
                 ("prompt_eval_count", .int(max(1, output.promptTokens))), ("prompt_eval_duration", .integer(promptEval)),
@@ -70,17 +70,17 @@ extension OllamaPersonality {
 
         if !stream {
             try responder.pauseIfNeeded(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
-            let promptEnd = MonotonicClock.now()
+            let promptEnd = MonotonicInstant.now()
             if physics.tokensPerSecond > 0, output.tokens.count > 1 {
                 try writer.pause(for: physics.interTokenGap * (output.tokens.count - 1))
             }
-            let end = MonotonicClock.now()
+            let end = MonotonicInstant.now()
             return try json(writer, finalLine(text: output.text, evalStart: promptEnd, evalEnd: end, promptEnd: promptEnd))
         }
         try Respond.startStream(writer, contentType: OllamaPersonality.ndjson, noCache: false)
         var pacer = Pacer()
         try pacer.wait(physics.jittered(physics.timeToFirstToken, using: &jitter), writer)
-        let promptEnd = MonotonicClock.now()
+        let promptEnd = MonotonicInstant.now()
         for (i, token) in output.tokens.enumerated() {
             if i > 0 { try pacer.wait(physics.jittered(physics.interTokenGap, using: &jitter), writer) }
             var obj = head(false)
@@ -88,7 +88,7 @@ extension OllamaPersonality {
             obj.append(("done", false))
             try writer.writeBody(Respond.ndjsonLine(.object(obj)))
         }
-        let end = MonotonicClock.now()
+        let end = MonotonicInstant.now()
         try writer.writeBody(Respond.ndjsonLine(finalLine(text: "", evalStart: promptEnd, evalEnd: end, promptEnd: promptEnd)))
         try writer.finish()
     }
@@ -96,7 +96,7 @@ extension OllamaPersonality {
     // MARK: - Embeddings
 
     func embed(_ request: MockRequest, writer: any HTTPResponseWriter) throws {
-        let arrival = request.http.receivedAt > 0 ? request.http.receivedAt : MonotonicClock.now()
+        let arrival = request.http.receivedAt ?? .now()
         guard let (model, sentName) = try requireModel(request, writer: writer), let body = request.json else { return }
         var texts: [String] = []
         switch body["input"] {
@@ -116,7 +116,7 @@ extension OllamaPersonality {
         }
         let vectors: [JSONValue] = texts.map { .array(embedder.embed($0, model: model.name, dimensions: dims).map(OllamaPersonality.floatJSON)) }
         let count = texts.reduce(0) { $0 + TextGenerator.countTokens($1) }
-        let total = max(Int64(MonotonicClock.now() &- arrival), 1_000_000)
+        let total = max(arrival.elapsed.nanoseconds, 1_000_000)
         try json(writer, ["model": .string(sentName), "embeddings": .array(vectors), "total_duration": .integer(total + 1_019_500), "load_duration": 1_019_500, "prompt_eval_count": .int(count)])
     }
 

@@ -72,7 +72,7 @@ extension OpenAICompatibleResponder {
     private func writeChat(_ chat: ChatAnswer, request: MockRequest, writer: any HTTPResponseWriter, restV0: Bool) throws {
         let physics = configuration.physics
         var jitter = jitterStream.generator(number: request.number)
-        let started = restV0 ? MonotonicClock.now() : 0
+        let started: MonotonicInstant? = restV0 ? .now() : nil
         var longest = 0
         for output in chat.outputs { longest = max(longest, output.tokens.count) }
         try simulateGeneration(tokenCount: longest, writer: writer, rng: &jitter)
@@ -106,7 +106,7 @@ extension OpenAICompatibleResponder {
         if case .modelNameAfterStats = conventions.fingerprint {
             if restV0 {
                 let output = chat.outputs[0]
-                let elapsed = Double(MonotonicClock.now() &- started) / 1e9
+                let elapsed = (started?.elapsed ?? .zero).secondsDouble
                 let ttft = max(0.001, physics.timeToFirstToken.secondsDouble)
                 let gen = max(elapsed, ttft + Double(output.tokens.count) * 0.001)
                 w.raw(#","stats":"#)

@@ -74,9 +74,8 @@ struct OpenAICompatibleResponder: Sendable {
     }
 
     private func processingMilliseconds(_ request: MockRequest) -> Int {
-        guard request.http.receivedAt > 0 else { return 1 }
-        let now = MonotonicClock.now()
-        return max(1, Int((now &- request.http.receivedAt) / 1_000_000))
+        guard let received = request.http.receivedAt else { return 1 }
+        return max(1, Int(received.elapsed.nanoseconds / 1_000_000))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -58,7 +58,7 @@ public final class ProxyEngine: Sendable {
             if try ProxyControl(engine: self).handle(request, writer: writer) { return }
             return try control.handle(request, writer)
         }
-        let arrived = request.receivedAt > 0 ? request.receivedAt : MonotonicClock.now()
+        let arrivedAt = request.receivedAt ?? .now()
         let number = journal.makeID()
         let mock = MockRequest(http: request, number: number, path: request.path)
         let faults: [FaultSpec]
@@ -75,7 +75,7 @@ public final class ProxyEngine: Sendable {
         if !down.isEmpty { downstream = ToxicWriter(base: downstream, toxics: down, seed: seed) }
         let emulations = configuration.emulations
         if EmulationWriter.acts(emulations) { downstream = EmulationWriter(base: downstream, emulations: emulations) }
-        let injector = FaultInjector(base: downstream, faults: faults, arrivedAt: MonotonicInstant(nanoseconds: arrived))
+        let injector = FaultInjector(base: downstream, faults: faults, arrivedAt: arrivedAt)
         let up = toxics.filter { $0.stream == .upstream }
         let sink: any HTTPResponseWriter = up.isEmpty ? injector : ToxicWriter(base: injector, toxics: up, seed: seed &+ 1)
         var idleTimeout: (Duration, alwaysCuts: Bool)?
@@ -102,7 +102,7 @@ public final class ProxyEngine: Sendable {
                 }
                 relay = ProxyRelay(
                     upstream: configuration.upstream, options: options,
-                    injector: sink, arrivedAt: arrived, isRecording: recorder != nil, idleTimeout: idleTimeout)
+                    injector: sink, arrivedAt: arrivedAt.nanoseconds, isRecording: recorder != nil, idleTimeout: idleTimeout)
                 try relay!.run(request)
             }
             outcome = injector.outcome
@@ -117,21 +117,21 @@ public final class ProxyEngine: Sendable {
         if let recorder, let relay, let recorded = relay.recorded {
             recorder.record(request: request, json: mock.json, head: recorded.head, chunks: recorded.chunks, isComplete: relay.isComplete)
         }
-        let end = MonotonicClock.now()
+        let end = MonotonicInstant.now()
         let measured = injector.measurement
         let entry = JournalEntry(
             id: number, provider: provider(forPath: mock.path), connectionID: request.connectionID,
             indexOnConnection: request.indexOnConnection, remoteAddress: request.remoteAddress,
-            startedAtNanoseconds: arrived, offsetMilliseconds: Double(arrived &- control.createdAt) / 1e6,
+            startedAt: arrivedAt, offsetMilliseconds: control.createdAt.duration(to: arrivedAt).milliseconds,
             wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: request.head.target,
             path: mock.path, model: mock.model, stream: mock.stream,
             headers: control.journaledHeaders(request.headers), bodyBytes: request.body.count,
             status: measured.status, chunksSent: measured.chunksSent, bytesSent: measured.bytesSent,
             faults: faults, fixture: nil, outcome: outcome,
-            headNanoseconds: measured.headNanoseconds, firstByteNanoseconds: measured.firstByteNanoseconds,
-            durationNanoseconds: end &- arrived,
-            bodyWriteOffsetsNanoseconds: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
-            longestGapNanoseconds: measured.longestGap(until: MonotonicInstant(nanoseconds: end)),
+            timeToHead: measured.timeToHead, timeToFirstByte: measured.timeToFirstByte,
+            duration: measured.sinceArrival(end),
+            bodyWriteOffsets: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
+            longestGap: measured.longestGap(until: end),
             sentRetryAfter: measured.sentRetryAfter, sentRetryAfterMilliseconds: measured.sentRetryAfterMilliseconds,
             bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body), hop: hop
         )
@@ -176,10 +176,10 @@ public final class ProxyEngine: Sendable {
         if hop.upstream == nil { line += " (answered by the proxy)" }
         line += " · upstream head \(ms(hop.upstreamHeadNanoseconds)), ttft \(ms(hop.upstreamFirstEventNanoseconds))"
         line += " · " + NumberText.count(e.chunksSent, "chunk")
-        let added = hop.addedPerChunk(writeOffsets: e.bodyWriteOffsetsNanoseconds).sorted()
-        if let head = hop.addedForHead(headNanoseconds: e.headNanoseconds) { line += " · added head \(ms(head))" }
+        let added = hop.addedPerChunk(writeOffsets: e.bodyWriteOffsets.map(JournalEntry.hopNanoseconds)).sorted()
+        if let head = hop.addedForHead(headNanoseconds: e.timeToHead.map(JournalEntry.hopNanoseconds)) { line += " · added head \(ms(head))" }
         if !added.isEmpty { line += ", per chunk p50 \(ms(added[added.count / 2])) max \(ms(added.last))" }
-        line += " · \(ms(e.durationNanoseconds)) · \(e.outcome)"
+        line += " · \(ms(JournalEntry.hopNanoseconds(e.duration))) · \(e.outcome)"
         if let error = hop.upstreamError { line += " · upstream: \(error)" }
         if !e.faults.isEmpty { line += " · faults: \(e.faults.map(\.description).joined(separator: "; "))" }
         return line

@@ -4,7 +4,7 @@ import HTTPWire
 /// nanoseconds since the request arrived at the proxy (monotonic clock).
 ///
 /// The downstream side (head and each body write leaving the proxy) is the journal entry's own
-/// ``JournalEntry/headNanoseconds`` and ``JournalEntry/bodyWriteOffsetsNanoseconds``; this adds the
+/// ``JournalEntry/timeToHead`` and ``JournalEntry/bodyWriteOffsets``; this adds the
 /// upstream side, so `written − arrived` per chunk is the proxy's own added time.
 public struct ProxyHopTiming: Sendable, Hashable {
     /// The upstream the request went to (`http://host:port`); nil when the proxy answered itself

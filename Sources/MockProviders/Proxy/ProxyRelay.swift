@@ -104,14 +104,16 @@ struct ProxyRelay {
                         hop.upstreamConnectedNanoseconds = MonotonicClock.now() &- arrivedAt
                     case .informational:
                         break
-                    case .head(let head, let at):
+                    case .head(let head, let instant):
+                        let at = instant.nanoseconds
                         headAt = at
                         hop.upstreamHeadNanoseconds = at &- min(at, arrivedAt)
                         splitter = StreamEventSplitter(framing: .init(contentType: head.headers["Content-Type"]))
                         if isRecording { recorded = (head, []) }
                         headSent = true
                         try injector.writeHead(ProxyRelay.forwardedHead(head))
-                    case .body(let bytes, let at):
+                    case .body(let bytes, let instant):
+                        let at = instant.nanoseconds
                         if hop.upstreamFirstByteNanoseconds == nil { hop.upstreamFirstByteNanoseconds = at &- min(at, arrivedAt) }
                         splitter.append(bytes)
                         while let next = splitter.nextEvent() { try arrived(next, at: at) }

@@ -20,7 +20,7 @@ public final class MockEngine: Sendable {
     let replayer: FixtureReplayer
     let models: MockModelRegistry
     /// Monotonic time the engine was created (journal offsets are relative to it).
-    public let createdAt: UInt64
+    public let createdAt: MonotonicInstant
     /// Masked secret header values, by value.
     let maskedValues = MaskedValueCache()
 
@@ -36,7 +36,7 @@ public final class MockEngine: Sendable {
         case .openai: personality = OpenAIPersonality(configuration: configuration, models: models)
         }
         replayer = FixtureReplayer(fixtures: configuration.fixtures, speed: configuration.replaySpeed)
-        createdAt = MonotonicClock.now()
+        createdAt = .now()
     }
 
     /// Handles one request (the ``HTTPHandler`` of the server).
@@ -45,7 +45,7 @@ public final class MockEngine: Sendable {
         if configuration.servesControlEndpoints, MockEngine.isControlPath(path) {
             return try ControlEndpoint(engine: self).handle(request, writer: writer)
         }
-        let arrived = request.receivedAt > 0 ? request.receivedAt : MonotonicClock.now()
+        let arrived = request.receivedAt ?? .now()
         let number = journal.makeID()
         let mock = MockRequest(http: request, number: number, path: path)
         let model = mock.model
@@ -56,7 +56,7 @@ public final class MockEngine: Sendable {
                 status: .badRequest, headers: ["Content-Type": "text/plain; charset=utf-8"],
                 text: "\(MockEngine.faultHeader): \(error.description)\n")
         }
-        let exchange = FaultInjector(base: writer, faults: faults, arrivedAt: MonotonicInstant(nanoseconds: arrived))
+        let exchange = FaultInjector(base: writer, faults: faults, arrivedAt: arrived)
         var fixtureName: String?
         var outcome: JournalEntry.Outcome = .completed
         var failure: (any Error)?
@@ -80,7 +80,7 @@ public final class MockEngine: Sendable {
             if case .completed = outcome { outcome = .failed(String(describing: error)) }
             failure = error
         }
-        let end = MonotonicClock.now()
+        let end = MonotonicInstant.now()
         // Secrets of this request (secret headers, key-like query parameters) are masked wherever
         // the journal repeats them: target, path, fault texts (a `message=` may quote a key).
         let (journaledHeaders, secrets) = journaled(headers, target: request.head.target)
@@ -91,17 +91,17 @@ public final class MockEngine: Sendable {
         journal.append(JournalEntry(
             id: number, provider: configuration.provider, connectionID: request.connectionID,
             indexOnConnection: request.indexOnConnection, remoteAddress: request.remoteAddress,
-            startedAtNanoseconds: arrived, offsetMilliseconds: Double(arrived &- createdAt) / 1e6,
+            startedAt: arrived, offsetMilliseconds: createdAt.duration(to: arrived).milliseconds,
             wallTimeUnixNanoseconds: WallClock.nowUnixNanoseconds(), method: request.method.rawValue, target: target,
             path: journaledPath, model: model, stream: mock.stream,
             headers: journaledHeaders, bodyBytes: request.body.count,
             status: measured.status, chunksSent: measured.chunksSent, bytesSent: measured.bytesSent,
             faults: faults.isEmpty ? faults : faults.map { MockEngine.masked($0, secrets: secrets) },
             fixture: fixtureName, outcome: outcome,
-            headNanoseconds: measured.headNanoseconds, firstByteNanoseconds: measured.firstByteNanoseconds,
-            durationNanoseconds: end &- arrived,
-            bodyWriteOffsetsNanoseconds: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
-            longestGapNanoseconds: measured.longestGap(until: MonotonicInstant(nanoseconds: end)),
+            timeToHead: measured.timeToHead, timeToFirstByte: measured.timeToFirstByte,
+            duration: measured.sinceArrival(end),
+            bodyWriteOffsets: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
+            longestGap: measured.longestGap(until: end),
             sentRetryAfter: measured.sentRetryAfter, sentRetryAfterMilliseconds: measured.sentRetryAfterMilliseconds,
             bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body)
         ))

@@ -8,8 +8,8 @@ public struct ProbeResponse: Sendable {
     /// The body (capped at 64 KiB).
     public var body: [UInt8]
     public var error: ProviderError?
-    /// Send to end of body (or failure), in ns.
-    public var elapsed: UInt64
+    /// Send to end of body (or failure).
+    public var elapsed: Duration
 
     /// The body parsed as JSON, if it is JSON.
     public var json: JSONValue? { try? JSONValue.parse(body) }
@@ -21,15 +21,15 @@ extension ProviderClient {
     /// Sends one GET with short timeouts and no retries, and returns whatever came back
     /// (any status), for fingerprinting and health checks.
     public func probe(_ target: String, timeouts: ProviderTimeouts = .probe) async -> ProbeResponse {
-        let started = MonotonicClock.now()
+        let started = MonotonicInstant.now()
         do {
             let (reader, _) = try await openAnyStatus(target: target, timeouts: timeouts)
             let body = (try? await reader.readBody(limit: 64 * 1024)) ?? []
             return ProbeResponse(
                 target: target, status: reader.head.status.code, headers: reader.head.headers, body: body, error: nil,
-                elapsed: MonotonicClock.now() - started)
+                elapsed: started.elapsed)
         } catch {
-            return ProbeResponse(target: target, status: error.status, headers: [:], body: Array((error.bodySnippet ?? "").utf8), error: error, elapsed: MonotonicClock.now() - started)
+            return ProbeResponse(target: target, status: error.status, headers: [:], body: Array((error.bodySnippet ?? "").utf8), error: error, elapsed: started.elapsed)
         }
     }
 
@@ -43,9 +43,9 @@ extension ProviderClient {
         do {
             while let event = try await iterator.next() {
                 switch event {
-                case .connected(let at, _): tConnected = MonotonicInstant(nanoseconds: at)
+                case .connected(let at, _): tConnected = at
                 case .head(let head, let at):
-                    return (ResponseReader(head: head, attemptNumber: 1, tSend: started, tConnected: tConnected, tHeaders: MonotonicInstant(nanoseconds: at), iterator: iterator), ())
+                    return (ResponseReader(head: head, attemptNumber: 1, tSend: started, tConnected: tConnected, tHeaders: at, iterator: iterator), ())
                 case .body, .end: continue
                 }
             }
@@ -58,8 +58,8 @@ extension ProviderClient {
     /// A cheap liveness check: Ollama `GET /` must say `Ollama is running`; others must answer
     /// `GET /v1/models` with 2xx.
     ///
-    /// - Returns: the probe's round-trip time in ns.
-    public func checkHealth(timeouts: ProviderTimeouts = .probe) async throws(ProviderError) -> UInt64 {
+    /// - Returns: the probe's round-trip time.
+    public func checkHealth(timeouts: ProviderTimeouts = .probe) async throws(ProviderError) -> Duration {
         let target = endpoint.kind == .ollama ? endpoint.nativeTarget("/") : endpoint.openAITarget("/models")
         let response = await probe(target, timeouts: timeouts)
         if let error = response.error { throw error }

@@ -108,13 +108,13 @@ public final class ProviderClient: Sendable {
             do {
                 let reader = try await attempt(request, number: number, started: started, failureHeaders: &failureHeaders)
                 attempts.append(AttemptRecord(
-                    number: number, startedAt: started.nanoseconds, endedAt: MonotonicClock.now(), outcome: "ok", status: reader.head.status.code))
+                    number: number, started: started, ended: .now(), outcome: "ok", status: reader.head.status.code))
                 attemptLog.set(attempts)
                 return (reader, attempts)
             } catch {
                 failure = error
             }
-            let ended = MonotonicClock.now()
+            let ended = MonotonicInstant.now()
             if failure.code == .totalTimeout, let total = limits.total {
                 // The attempt only had what was left: name the request's own limit.
                 failure.message = "the request did not complete within the total timeout of \(NumberText.duration(seconds: total.secondsDouble))"
@@ -129,7 +129,7 @@ public final class ProviderClient: Sendable {
                     shouldRetry: false, delay: 0, reason: "\(decision.reason), but the wait would pass the total timeout")
             }
             attempts.append(AttemptRecord(
-                number: number, startedAt: started.nanoseconds, endedAt: ended, outcome: failure.code.rawValue, status: failure.status,
+                number: number, started: started, ended: ended, outcome: failure.code.rawValue, status: failure.status,
                 delayBeforeNext: decision.shouldRetry ? decision.delay : nil, reason: decision.reason))
             attemptLog.set(attempts)
             guard decision.shouldRetry else {
@@ -160,11 +160,11 @@ public final class ProviderClient: Sendable {
             loop: while let event = try await iterator.next() {
                 switch event {
                 case .connected(let at, _):
-                    tConnected = MonotonicInstant(nanoseconds: at)
+                    tConnected = at
                     progress?(.awaitingHeaders(attempt: number))
                 case .head(let h, let at):
                     head = h
-                    tHeaders = MonotonicInstant(nanoseconds: at)
+                    tHeaders = at
                     break loop
                 case .body: continue
                 case .end: break loop

@@ -34,10 +34,10 @@ final class ResponseReader {
             case .body(let bytes, let at):
                 if !bytes.isEmpty {
                     progress?(.receiving)
-                    return (bytes, MonotonicInstant(nanoseconds: at))
+                    return (bytes, at)
                 }
             case .end(let at):
-                tEnd = MonotonicInstant(nanoseconds: at)
+                tEnd = at
                 return nil
             case .connected, .head:
                 continue

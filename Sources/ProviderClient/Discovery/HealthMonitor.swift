@@ -13,7 +13,7 @@ public actor HealthMonitor {
     public enum Status: Sendable, Hashable, CustomStringConvertible {
         case unknown
         /// Answered the health probe; round trip in ns.
-        case healthy(latency: UInt64)
+        case healthy(latency: Duration)
         case unhealthy(ProviderError.Code)
 
         public var isHealthy: Bool { if case .healthy = self { true } else { false } }
@@ -30,7 +30,7 @@ public actor HealthMonitor {
         public var description: String {
             switch self {
             case .unknown: "unknown"
-            case .healthy(let latency): String(format: "healthy (%.1f ms)", Double(latency) / 1e6)
+            case .healthy(let latency): String(format: "healthy (%.1f ms)", latency.milliseconds)
             case .unhealthy(let code): "unhealthy (\(code.rawValue))"
             }
         }

@@ -27,10 +27,10 @@ actor ModelCache {
     private let ttl: Duration
     private var models: [ModelInfo]?
     private var fetchedAt: Date?
-    private var fetchedMonotonic: UInt64 = 0
-    private let clock: @Sendable () -> UInt64
+    private var fetchedMonotonic = MonotonicInstant(nanoseconds: 0)
+    private let clock: @Sendable () -> MonotonicInstant
 
-    init(ttl: Duration, clock: @escaping @Sendable () -> UInt64 = { MonotonicClock.now() }) {
+    init(ttl: Duration, clock: @escaping @Sendable () -> MonotonicInstant = { .now() }) {
         self.ttl = ttl
         self.clock = clock
     }
@@ -42,7 +42,7 @@ actor ModelCache {
     }
 
     func fresh() -> ModelListing? {
-        guard let models, clock() - fetchedMonotonic < UInt64(max(0, ttl.nanoseconds)) else { return nil }
+        guard let models, clock() < fetchedMonotonic + ttl else { return nil }
         return ModelListing(models: models, source: .cache, fetchedAt: fetchedAt, error: nil)
     }
 

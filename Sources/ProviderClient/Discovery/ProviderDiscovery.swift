@@ -30,8 +30,8 @@ public struct DiscoveredProvider: Sendable {
     public var models: [ModelInfo]
     /// Why the flavor was chosen (`GET / → "Ollama is running"`, `X-Powered-By: Express`, …).
     public var evidence: [String]
-    /// Round trip of the first probe, in ns.
-    public var latency: UInt64
+    /// Round trip of the first probe.
+    public var latency: Duration
     /// The `Server` header, if any.
     public var server: String?
 

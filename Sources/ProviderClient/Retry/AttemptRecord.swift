@@ -5,14 +5,10 @@ import HTTPWire
 public struct AttemptRecord: Sendable, Hashable, CustomStringConvertible {
     /// 1-based attempt number.
     public var number: Int
-    /// Monotonic start and end (``HTTPWire/MonotonicClock`` ns; ``started``/``ended`` type them).
-    public var startedAt: UInt64
-    public var endedAt: UInt64
-
     /// When the attempt started.
-    public var started: MonotonicInstant { MonotonicInstant(nanoseconds: startedAt) }
+    public var started: MonotonicInstant
     /// When the attempt ended.
-    public var ended: MonotonicInstant { MonotonicInstant(nanoseconds: endedAt) }
+    public var ended: MonotonicInstant
     /// How long the attempt took.
     public var duration: Duration { started.duration(to: ended) }
     /// `ok`, or the failure code.
@@ -24,10 +20,10 @@ public struct AttemptRecord: Sendable, Hashable, CustomStringConvertible {
     /// Why the policy retried or stopped.
     public var reason: String?
 
-    public init(number: Int, startedAt: UInt64, endedAt: UInt64, outcome: String, status: Int? = nil, delayBeforeNext: Double? = nil, reason: String? = nil) {
+    public init(number: Int, started: MonotonicInstant, ended: MonotonicInstant, outcome: String, status: Int? = nil, delayBeforeNext: Double? = nil, reason: String? = nil) {
         self.number = number
-        self.startedAt = startedAt
-        self.endedAt = endedAt
+        self.started = started
+        self.ended = ended
         self.outcome = outcome
         self.status = status
         self.delayBeforeNext = delayBeforeNext

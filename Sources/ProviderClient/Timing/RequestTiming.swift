@@ -2,8 +2,7 @@ import Foundation
 import HTTPWire
 
 /// Client-side timing of one request, as docs/metrics.md R1 defines it. Instants are
-/// ``HTTPWire/MonotonicInstant``s and derived figures `Duration`s; the `t…` and `ttft`-style
-/// nanosecond properties bridge to code that still stores raw ``HTTPWire/MonotonicClock`` values.
+/// ``HTTPWire/MonotonicInstant``s and derived figures `Duration`s.
 ///
 /// * `tSend` just before the request is written (the start of the successful attempt);
 ///   `tHeaders` when the response head arrived; `tFirstChunk` the first parsed data event with
@@ -40,10 +39,10 @@ public struct RequestTiming: Sendable, Hashable {
     /// The stream closed.
     public var ended: MonotonicInstant?
 
-    /// Gaps between consecutive content events (ns), in order: the first
-    /// ``maximumRecordedGaps`` only, so an endless stream cannot grow it without bound.
-    public var interChunkGaps: [UInt64]
-    /// How many gaps ``interChunkGaps`` keeps: 100 000 (800 KB; far beyond any real answer).
+    /// Gaps between consecutive content events, in order: the first ``maximumRecordedGaps``
+    /// only, so an endless stream cannot grow it without bound.
+    public var interChunkGaps: [Duration]
+    /// How many gaps ``interChunkGaps`` keeps: 100 000 (1.6 MB; far beyond any real answer).
     public static let maximumRecordedGaps = 100_000
     /// Data events that carried any delta.
     public var chunksCount: Int
@@ -70,45 +69,17 @@ public struct RequestTiming: Sendable, Hashable {
     /// Time to first non-reasoning output.
     public var timeToFirstOutput: Duration? { since(firstOutput) }
     /// Time to the response head.
-    public var timeToHeadersDuration: Duration? { since(headersReceived) }
+    public var timeToHeaders: Duration? { since(headersReceived) }
     /// End-to-end latency to the last token.
     public var endToEndLatency: Duration? { since(lastToken) }
     /// Send to stream end.
     public var totalDuration: Duration? { since(ended) }
 
-    // MARK: - Nanosecond bridging (for code that still stores raw ``MonotonicClock`` values)
-
-    private static func ns(_ instant: MonotonicInstant?) -> UInt64? { instant?.nanoseconds }
-    private static func instant(_ ns: UInt64?) -> MonotonicInstant? { ns.map(MonotonicInstant.init(nanoseconds:)) }
-    private static func ns(_ duration: Duration?) -> UInt64? { duration.map { UInt64(max(0, $0.nanoseconds)) } }
-
-    public var tSend: UInt64? { get { Self.ns(sent) } set { sent = Self.instant(newValue) } }
-    public var tConnected: UInt64? { get { Self.ns(connected) } set { connected = Self.instant(newValue) } }
-    public var tHeaders: UInt64? { get { Self.ns(headersReceived) } set { headersReceived = Self.instant(newValue) } }
-    public var tFirstChunk: UInt64? { get { Self.ns(firstChunk) } set { firstChunk = Self.instant(newValue) } }
-    public var tFirstToken: UInt64? { get { Self.ns(firstToken) } set { firstToken = Self.instant(newValue) } }
-    public var tFirstOutput: UInt64? { get { Self.ns(firstOutput) } set { firstOutput = Self.instant(newValue) } }
-    public var tLastToken: UInt64? { get { Self.ns(lastToken) } set { lastToken = Self.instant(newValue) } }
-    public var tEnd: UInt64? { get { Self.ns(ended) } set { ended = Self.instant(newValue) } }
-
-    /// ``timeToFirstToken`` in ns.
-    public var ttft: UInt64? { Self.ns(timeToFirstToken) }
-    /// ``timeToFirstChunk`` in ns.
-    public var ttfc: UInt64? { Self.ns(timeToFirstChunk) }
-    /// ``timeToFirstOutput`` in ns.
-    public var ttfo: UInt64? { Self.ns(timeToFirstOutput) }
-    /// ``timeToHeadersDuration`` in ns.
-    public var timeToHeaders: UInt64? { Self.ns(timeToHeadersDuration) }
-    /// ``endToEndLatency`` in ns.
-    public var e2el: UInt64? { Self.ns(endToEndLatency) }
-    /// ``totalDuration`` in ns.
-    public var total: UInt64? { Self.ns(totalDuration) }
-
     /// Time per output token after the first, in ns; nil with fewer than 2 tokens.
     public var tpot: Double? {
         // Needs two tokens and two distinct arrival times (a non-streamed answer has no decode timing).
-        guard let outputTokens, outputTokens >= 2, let e2el, let ttft, e2el > ttft else { return nil }
-        return Double(e2el - ttft) / Double(outputTokens - 1)
+        guard let outputTokens, outputTokens >= 2, let e2el = endToEndLatency, let ttft = timeToFirstToken, e2el > ttft else { return nil }
+        return Double(e2el.nanoseconds - ttft.nanoseconds) / Double(outputTokens - 1)
     }
 
     /// Decode tokens per second (1/TPOT).
@@ -133,7 +104,7 @@ public struct RequestTiming: Sendable, Hashable {
         if firstToken == nil { firstToken = t }
         if hasOutput, firstOutput == nil { firstOutput = t }
         if let last = lastToken, t >= last, interChunkGaps.count < Self.maximumRecordedGaps {
-            interChunkGaps.append(UInt64(max(0, last.duration(to: t).nanoseconds)))
+            interChunkGaps.append(last.duration(to: t))
         }
         lastToken = t
     }
@@ -150,8 +121,8 @@ public struct RequestTiming: Sendable, Hashable {
 
     /// A one-line summary such as `TTFT 120.3 ms · 42 tokens (server_usage) · 35.2 tok/s · E2E 1.31 s`.
     public var summaryLine: String {
-        func ms(_ ns: UInt64?) -> String { ns.map { Self.formatMilliseconds(Double($0) / 1e6) } ?? "–" }
-        var parts = ["TTFT \(ms(ttft))", "E2E \(ms(e2el ?? total))"]
+        func ms(_ duration: Duration?) -> String { duration.map { Self.formatMilliseconds($0.milliseconds) } ?? "–" }
+        var parts = ["TTFT \(ms(timeToFirstToken))", "E2E \(ms(endToEndLatency ?? totalDuration))"]
         if let outputTokens { parts.append(NumberText.count(outputTokens, "token") + " (\(tokenSource?.rawValue ?? "?"))") }
         if let tpot { parts.append("TPOT \(Self.formatMilliseconds(tpot / 1e6))") }
         if let tps = decodeTokensPerSecond { parts.append(String(format: "%.1f tok/s", tps)) }

@@ -70,16 +70,16 @@ public struct TransportRequest: Sendable {
     public var url: String { "\(scheme)://\(authority)\(target)" }
 }
 
-/// What a transport reports while a request runs. Times are ``MonotonicClock`` nanoseconds.
+/// What a transport reports while a request runs, each with the instant it happened.
 public enum TransportEvent: Sendable {
     /// TCP (and TLS) connection established; the request is about to be written.
-    case connected(at: UInt64, remoteAddress: String?)
+    case connected(at: MonotonicInstant, remoteAddress: String?)
     /// The response status line and headers arrived.
-    case head(HTTPResponseHead, at: UInt64)
+    case head(HTTPResponseHead, at: MonotonicInstant)
     /// A piece of the (de-chunked) body arrived.
-    case body([UInt8], at: UInt64)
+    case body([UInt8], at: MonotonicInstant)
     /// The body is complete.
-    case end(at: UInt64)
+    case end(at: MonotonicInstant)
 }
 
 /// A transport-level failure with a stable code; mapped to ``ProviderError`` by the classifier.

@@ -52,7 +52,7 @@ public struct RawSocketTransport: HTTPTransport {
             switch event {
             case .connected(let attempts):
                 let last = attempts.last
-                return .connected(at: last?.end ?? MonotonicClock.now(), remoteAddress: last.map { "\($0.address)" })
+                return .connected(at: last?.end ?? .now(), remoteAddress: last.map { "\($0.address)" })
             case .informational:
                 return nil
             case .head(let head, let at):
@@ -60,7 +60,7 @@ public struct RawSocketTransport: HTTPTransport {
             case .body(let bytes, let at):
                 return .body(bytes, at: at)
             case .end(let timeline):
-                return .end(at: timeline.end ?? MonotonicClock.now())
+                return .end(at: timeline.end ?? .now())
             }
         }
     }

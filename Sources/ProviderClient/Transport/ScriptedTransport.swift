@@ -87,16 +87,16 @@ public final class ScriptedTransport: HTTPTransport, Sendable {
             for step in script.steps {
                 if Task.isCancelled { return }
                 switch step {
-                case .connect: continuation.yield(.connected(at: MonotonicClock.now(), remoteAddress: "\(request.host):\(request.port)"))
+                case .connect: continuation.yield(.connected(at: .now(), remoteAddress: "\(request.host):\(request.port)"))
                 case .head(let status, let headers):
-                    continuation.yield(.head(HTTPResponseHead(status: HTTPStatus(code: status), headers: headers), at: MonotonicClock.now()))
-                case .body(let bytes): continuation.yield(.body(bytes, at: MonotonicClock.now()))
+                    continuation.yield(.head(HTTPResponseHead(status: HTTPStatus(code: status), headers: headers), at: .now()))
+                case .body(let bytes): continuation.yield(.body(bytes, at: .now()))
                 case .pause(let duration): try? await Task.sleep(for: duration)
                 case .fail(let error):
                     continuation.finish(throwing: error)
                     return
                 case .end:
-                    continuation.yield(.end(at: MonotonicClock.now()))
+                    continuation.yield(.end(at: .now()))
                     continuation.finish()
                     return
                 case .hang:

@@ -114,15 +114,15 @@ final class TimedExchange: Sendable {
         state.withLock { state in
             switch event {
             case .connected(let at, _):
-                state.connectedAt = MonotonicInstant(nanoseconds: at)
+                state.connectedAt = at
                 state.lastActivity = state.connectedAt
                 if state.phase == .connecting { state.changePhase(to: .awaitingHead) }
             case .head(_, let at):
-                state.lastActivity = MonotonicInstant(nanoseconds: at)
+                state.lastActivity = at
                 state.receivedBytes = true
                 if state.phase != .done { state.changePhase(to: .streaming) }
             case .body(_, let at):
-                state.lastActivity = max(state.lastActivity, MonotonicInstant(nanoseconds: at))
+                state.lastActivity = max(state.lastActivity, at)
             case .end:
                 state.phase = .done
             }

@@ -121,7 +121,7 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
-        let now = MonotonicClock.now()
+        let now = MonotonicInstant.now()
         if let http = response as? HTTPURLResponse {
             var headers = HTTPHeaders()
             for (name, value) in http.allHeaderFields {
@@ -138,7 +138,7 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
     }
 
     public func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let now = MonotonicClock.now()
+        let now = MonotonicInstant.now()
         let continuation = state.withLock { $0.streams[dataTask.taskIdentifier]?.continuation }
         continuation?.yield(.body([UInt8](data), at: now))
     }
@@ -151,7 +151,7 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionDataD
     }
 
     public func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let now = MonotonicClock.now()
+        let now = MonotonicInstant.now()
         guard let entry = state.withLock({ $0.streams.removeValue(forKey: task.taskIdentifier) }) else { return }
         if let error {
             entry.continuation.finish(throwing: Self.transportError(error, sawHead: entry.sawHead))

@@ -120,7 +120,7 @@ public final class MockProvidersEnvironment: MockEnvironment, Sendable {
 
     /// A journal entry in the verdicts' neutral form.
     ///
-    /// Silence and Retry-After come from what the mock measured and sent (``JournalEntry/longestGapNanoseconds``,
+    /// Silence and Retry-After come from what the mock measured and sent (``JournalEntry/longestGap``,
     /// ``JournalEntry/sentRetryAfterDelayMilliseconds``), not from the fault specs, so drip pieces, late stalls and
     /// personality-specific headers are judged as they happened on the wire.
     static func observed(_ entry: JournalEntry, server: String) -> ObservedExchange {
@@ -149,10 +149,10 @@ public final class MockProvidersEnvironment: MockEnvironment, Sendable {
             requestID: entry.header("X-LLMCheck-Request"), attemptNumber: entry.header("X-LLMCheck-Attempt").flatMap { Int($0) },
             testID: entry.header("X-Test-Id"), clientRequestID: entry.header("X-Request-ID") ?? entry.header("Idempotency-Key"),
             bodyFingerprint: entry.bodyFingerprint,
-            credential: credential, receivedAt: entry.startedAtNanoseconds,
-            endedAt: entry.startedAtNanoseconds + entry.durationNanoseconds, status: entry.status,
+            credential: credential, receivedAt: entry.startedAt,
+            endedAt: entry.startedAt + entry.duration, status: entry.status,
             retryAfterMilliseconds: entry.sentRetryAfterDelayMilliseconds, shouldRetry: shouldRetry, faults: effects,
-            longestSilenceMilliseconds: entry.longestGapNanoseconds.map { Double($0) / 1e6 },
+            longestSilenceMilliseconds: entry.longestGap?.milliseconds,
             chunksSent: entry.chunksSent, ending: ending
         )
     }

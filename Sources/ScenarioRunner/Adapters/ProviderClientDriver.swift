@@ -145,7 +145,7 @@ public struct ProviderClientDriver: ClientDriver {
             host: "127.0.0.1", ports: request.servers.map(\.port),
             timeouts: t.requestTimeouts
         )
-        let started = MonotonicClock.now()
+        let started = MonotonicInstant.now()
         let found = await discovery.discover()
         for provider in found {
             guard let server = request.servers.first(where: { $0.port == provider.port }) else { continue }
@@ -156,7 +156,7 @@ public struct ProviderClientDriver: ClientDriver {
             case .otherHTTP: outcome.discovered[server.name] = "other"
             }
         }
-        outcome.timing = RequestOutcome.Timing(send: started, end: MonotonicClock.now())
+        outcome.timing = RequestOutcome.Timing(send: started, end: .now())
         outcome.kind = .success
         return outcome
     }
@@ -268,10 +268,10 @@ public struct ProviderClientDriver: ClientDriver {
     // MARK: - Conversions
 
     static func timing(_ t: RequestTiming) -> RequestOutcome.Timing? {
-        guard let send = t.tSend else { return nil }
+        guard let send = t.sent else { return nil }
         return RequestOutcome.Timing(
-            send: send, headers: t.tHeaders, firstChunk: t.tFirstChunk, firstToken: t.tFirstToken, lastToken: t.tLastToken,
-            end: t.tEnd, interChunkMilliseconds: t.interChunkGaps.map { Double($0) / 1e6 }
+            send: send, headers: t.headersReceived, firstChunk: t.firstChunk, firstToken: t.firstToken, lastToken: t.lastToken,
+            end: t.ended, interChunkMilliseconds: t.interChunkGaps.map(\.milliseconds)
         )
     }
 
@@ -287,7 +287,7 @@ public struct ProviderClientDriver: ClientDriver {
         var delay: Double?
         for record in records {
             out.append(RequestOutcome.Attempt(
-                number: record.number, server: server, startedAt: record.startedAt, endedAt: record.endedAt,
+                number: record.number, server: server, startedAt: record.started, endedAt: record.ended,
                 status: record.status, errorCode: record.outcome == "ok" ? nil : record.outcome,
                 delayBeforeMilliseconds: delay.map { $0 * 1000 }
             ))

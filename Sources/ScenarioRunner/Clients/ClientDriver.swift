@@ -50,8 +50,8 @@ public struct DriverRequest: Sendable {
     public var client: Scenario.Client
     /// Seed of the scenario (jitter of backoff, etc.).
     public var seed: UInt64
-    /// Monotonic ns by which the request must be over (a command is killed then); nil: the driver's default.
-    public var deadline: UInt64?
+    /// When the request must be over (a command is killed then); nil: the driver's default.
+    public var deadline: MonotonicInstant?
 
     /// Unique id of this request in the run, `<scenario id>.<request id>`: `LLMCHECK_TEST_ID` for commands,
     /// matched against the `X-Test-Id` header a client sends.
@@ -72,7 +72,7 @@ public struct DriverRequest: Sendable {
         scenarioID: String, identity: RequestIdentity, operation: Scenario.Operation, target: Target?,
         targets: [Target], servers: [RunningServer], model: String?, stream: Bool, prompt: String, maxTokens: Int?,
         cancelAfterChunks: Int?, dialect: String? = nil, extraHeaders: [String: String] = [:], client: Scenario.Client, seed: UInt64,
-        deadline: UInt64? = nil
+        deadline: MonotonicInstant? = nil
     ) {
         self.deadline = deadline
         self.scenarioID = scenarioID

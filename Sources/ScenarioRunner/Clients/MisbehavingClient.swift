@@ -66,13 +66,13 @@ struct MisbehavingSession {
             while true {
                 attemptNumber += 1
                 let key = flaws.contains(.leakKeyOnFailover) ? (firstKey ?? target.apiKey) : target.apiKey
-                let started = MonotonicClock.now()
+                let started = MonotonicInstant.now()
                 let previousEnd = outcome.attempts.last?.endedAt
                 let result = attempt(target: target, apiKey: key, number: attemptNumber, outcome: &outcome)
                 outcome.attempts.append(RequestOutcome.Attempt(
-                    number: attemptNumber, server: target.server.name, startedAt: started, endedAt: MonotonicClock.now(),
+                    number: attemptNumber, server: target.server.name, startedAt: started, endedAt: MonotonicInstant.now(),
                     status: result.status, errorCode: result.code?.rawValue,
-                    delayBeforeMilliseconds: previousEnd.map { started > $0 ? Double(started - $0) / 1e6 : 0 }
+                    delayBeforeMilliseconds: previousEnd.map { started > $0 ? $0.duration(to: started).milliseconds : 0 }
                 ))
                 outcome.status = result.status ?? outcome.status
                 if result.outcome != .error {
@@ -133,7 +133,7 @@ struct MisbehavingSession {
         if !body.isEmpty { headers.add(name: "Content-Type", value: "application/json") }
         if let apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         let t = request.client.timeouts
-        let send = MonotonicClock.now()
+        let send = MonotonicInstant.now()
         var timing = RequestOutcome.Timing(send: send)
         defer { outcome.timing = timing }
         do {
@@ -150,7 +150,7 @@ struct MisbehavingSession {
         } catch {
             return fail(error, beforeHeaders: true)
         }
-        timing.headers = MonotonicClock.now()
+        timing.headers = MonotonicInstant.now()
         guard (200..<300).contains(head.status) else {
             let errorBody = (try? exchange.readAll(timeout: .milliseconds(t.idleMilliseconds))) ?? []
             var result = AttemptResult(outcome: .error, code: Self.code(forStatus: head.status), message: Self.errorMessage(errorBody, status: head.status), status: head.status, beforeHeaders: false)
@@ -168,7 +168,7 @@ struct MisbehavingSession {
         if !isStream {
             do {
                 let bytes = try exchange.readAll(timeout: idle)
-                timing.end = MonotonicClock.now()
+                timing.end = MonotonicInstant.now()
                 return interpret(body: bytes, status: head.status, into: &outcome, timing: &timing)
             } catch {
                 return fail(error, status: head.status)
@@ -184,7 +184,7 @@ struct MisbehavingSession {
         var lines = NDJSONFramer()
         var finished = false
         var cancelled = false
-        var lastChunk: UInt64?
+        var lastChunk: MonotonicInstant?
         outcome.content = ""
         outcome.chunks = 0
         func handle(_ payload: String) -> AttemptResult? {
@@ -200,13 +200,13 @@ struct MisbehavingSession {
                 let message = error.stringValue ?? error["message"]?.stringValue ?? "error inside the stream"
                 return AttemptResult(outcome: .error, code: .streamError, message: message, status: head.status, beforeHeaders: false)
             }
-            let now = MonotonicClock.now()
+            let now = MonotonicInstant.now()
             if timing.firstChunk == nil { timing.firstChunk = now }
             let text = json["message"]?["content"]?.stringValue ?? json["response"]?.stringValue
                 ?? json["choices"]?[0]?["delta"]?["content"]?.stringValue ?? json["choices"]?[0]?["text"]?.stringValue ?? ""
             if !text.isEmpty {
                 if timing.firstToken == nil { timing.firstToken = now }
-                if let lastChunk { timing.interChunkMilliseconds.append(Double(now - lastChunk) / 1e6) }
+                if let lastChunk { timing.interChunkMilliseconds.append(lastChunk.duration(to: now).milliseconds) }
                 lastChunk = now
                 timing.lastToken = now
                 outcome.content += text
@@ -251,7 +251,7 @@ struct MisbehavingSession {
                 break
             }
         }
-        timing.end = MonotonicClock.now()
+        timing.end = MonotonicInstant.now()
         return AttemptResult(outcome: cancelled ? .cancelled : .success, status: head.status, beforeHeaders: false)
     }
 

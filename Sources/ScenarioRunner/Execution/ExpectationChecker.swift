@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 import Reporting
 
 // MARK: - ExpectationChecker
@@ -122,7 +123,7 @@ public struct ExpectationChecker: Sendable {
         return zip(attempts, attempts.dropFirst()).map { a, b in
             if let d = b.delayBeforeMilliseconds { return d }
             let end = a.endedAt ?? a.startedAt
-            return b.startedAt > end ? Double(b.startedAt - end) / 1e6 : 0
+            return b.startedAt > end ? end.duration(to: b.startedAt).milliseconds : 0
         }
     }
 

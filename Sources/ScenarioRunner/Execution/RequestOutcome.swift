@@ -16,17 +16,17 @@ public struct RequestOutcome: Sendable, Hashable {
         public var number: Int
         /// Server the attempt went to, when known.
         public var server: String?
-        /// Monotonic ns when the attempt started.
-        public var startedAt: UInt64
-        /// Monotonic ns when it ended, if known.
-        public var endedAt: UInt64?
+        /// When the attempt started.
+        public var startedAt: MonotonicInstant
+        /// When it ended, if known.
+        public var endedAt: MonotonicInstant?
         public var status: Int?
         /// The client's error code for a failed attempt.
         public var errorCode: String?
         /// The delay the client slept before this attempt, in ms.
         public var delayBeforeMilliseconds: Double?
 
-        public init(number: Int, server: String? = nil, startedAt: UInt64, endedAt: UInt64? = nil, status: Int? = nil, errorCode: String? = nil, delayBeforeMilliseconds: Double? = nil) {
+        public init(number: Int, server: String? = nil, startedAt: MonotonicInstant, endedAt: MonotonicInstant? = nil, status: Int? = nil, errorCode: String? = nil, delayBeforeMilliseconds: Double? = nil) {
             self.number = number
             self.server = server
             self.startedAt = startedAt
@@ -37,18 +37,18 @@ public struct RequestOutcome: Sendable, Hashable {
         }
     }
 
-    /// Per-request timestamps, monotonic ns; nil when the event did not happen.
+    /// Per-request instants; nil when the event did not happen.
     public struct Timing: Sendable, Hashable {
-        public var send: UInt64
-        public var headers: UInt64?
-        public var firstChunk: UInt64?
-        public var firstToken: UInt64?
-        public var lastToken: UInt64?
-        public var end: UInt64?
+        public var send: MonotonicInstant
+        public var headers: MonotonicInstant?
+        public var firstChunk: MonotonicInstant?
+        public var firstToken: MonotonicInstant?
+        public var lastToken: MonotonicInstant?
+        public var end: MonotonicInstant?
         /// Gaps between consecutive content chunks, ms.
         public var interChunkMilliseconds: [Double]
 
-        public init(send: UInt64, headers: UInt64? = nil, firstChunk: UInt64? = nil, firstToken: UInt64? = nil, lastToken: UInt64? = nil, end: UInt64? = nil, interChunkMilliseconds: [Double] = []) {
+        public init(send: MonotonicInstant, headers: MonotonicInstant? = nil, firstChunk: MonotonicInstant? = nil, firstToken: MonotonicInstant? = nil, lastToken: MonotonicInstant? = nil, end: MonotonicInstant? = nil, interChunkMilliseconds: [Double] = []) {
             self.send = send
             self.headers = headers
             self.firstChunk = firstChunk
@@ -58,9 +58,9 @@ public struct RequestOutcome: Sendable, Hashable {
             self.interChunkMilliseconds = interChunkMilliseconds
         }
 
-        static func ms(_ from: UInt64, _ to: UInt64?) -> Double? {
+        static func ms(_ from: MonotonicInstant, _ to: MonotonicInstant?) -> Double? {
             guard let to, to >= from else { return nil }
-            return Double(to - from) / 1e6
+            return from.duration(to: to).milliseconds
         }
 
         public var ttftMilliseconds: Double? { Self.ms(send, firstToken) }

@@ -43,7 +43,7 @@ public struct ScenarioExecutor: Sendable {
 
     /// Runs `scenario` against `environment` (which this call starts and stops).
     public func run(_ scenario: Scenario, seed: UInt64, environment: any MockEnvironment) async -> ScenarioResult {
-        let start = MonotonicClock.now()
+        let start = MonotonicInstant.now()
         var record = ScenarioRecord(scenario: scenario, start: start)
         let servers: [String: RunningServer]
         do {
@@ -61,11 +61,11 @@ public struct ScenarioExecutor: Sendable {
             return record.result(outcome: .skipped(reason, kind: "command-client"))
         }
         // A command is killed a little before the scenario's deadline, so its hang is judged rather than cut off.
-        let margin = UInt64(min(1000, max(200, scenario.timeoutMilliseconds / 10))) * 1_000_000
-        let requestDeadline = start &+ UInt64(scenario.timeoutMilliseconds) * 1_000_000 &- margin
+        let margin = Duration.milliseconds(min(1000, max(200, scenario.timeoutMilliseconds / 10)))
+        let requestDeadline = start + .milliseconds(scenario.timeoutMilliseconds) - margin
         // Run every step first; the journal is read once the servers have stopped, so exchanges that were
         // still in flight when a step ended (a client that gave up on a stalled stream) are complete.
-        var ran: [(index: Int, step: Scenario.Step, outcomes: [RequestOutcome], start: UInt64, milliseconds: Double)] = []
+        var ran: [(index: Int, step: Scenario.Step, outcomes: [RequestOutcome], start: MonotonicInstant, milliseconds: Double)] = []
         for (index, step) in scenario.steps.enumerated() {
             if Task.isCancelled { break }
             if step.delayBeforeMilliseconds > 0 {
@@ -73,7 +73,7 @@ public struct ScenarioExecutor: Sendable {
             }
             var requests = makeRequests(scenario: scenario, step: step, index: index, servers: servers, seed: seed)
             for i in requests.indices { requests[i].deadline = requestDeadline }
-            let stepStart = MonotonicClock.now()
+            let stepStart = MonotonicInstant.now()
             let outcomes = await withTaskGroup(of: RequestOutcome.self, returning: [RequestOutcome].self) { group in
                 for request in requests {
                     group.addTask { await driver.perform(request) }
@@ -83,7 +83,7 @@ public struct ScenarioExecutor: Sendable {
                 let last = RequestIdentity(step: .max, index: .max)
                 return out.sorted { RequestIdentity($0.requestID) ?? last < RequestIdentity($1.requestID) ?? last }
             }
-            ran.append((index, step, outcomes, stepStart, Double(MonotonicClock.now() - stepStart) / 1e6))
+            ran.append((index, step, outcomes, stepStart, stepStart.elapsed.milliseconds))
         }
         await environment.stop()
         if Task.isCancelled {
@@ -91,7 +91,7 @@ public struct ScenarioExecutor: Sendable {
         }
         let journal = await environment.exchanges()
         for (position, item) in ran.enumerated() {
-            let nextStart = position + 1 < ran.count ? ran[position + 1].start : UInt64.max
+            let nextStart = position + 1 < ran.count ? ran[position + 1].start : MonotonicInstant(nanoseconds: .max)
             var stepExchanges = Self.exchanges(of: item.index, in: journal, from: item.start, until: nextStart)
             var outcomes = item.outcomes
             if scenario.client.kind == .command {
@@ -111,7 +111,7 @@ public struct ScenarioExecutor: Sendable {
 
     /// The journal entries of step `index`: those whose `X-LLMCheck-Request` names that step, plus those without
     /// a harness identity that arrived while the step ran.
-    static func exchanges(of index: Int, in journal: [ObservedExchange], from start: UInt64, until end: UInt64) -> [ObservedExchange] {
+    static func exchanges(of index: Int, in journal: [ObservedExchange], from start: MonotonicInstant, until end: MonotonicInstant) -> [ObservedExchange] {
         journal.filter { e in
             if let identity = e.requestID.flatMap(RequestIdentity.init) { return identity.step == index }
             return e.receivedAt >= start && e.receivedAt < end
@@ -159,14 +159,14 @@ public struct ScenarioExecutor: Sendable {
 /// Accumulates what a scenario did, and turns it into a ``ScenarioResult``.
 struct ScenarioRecord {
     let scenario: Scenario
-    let start: UInt64
+    let start: MonotonicInstant
     var findings: [Finding] = []
     var checks: [Check] = []
     var traces: [RequestTrace] = []
     var transcript: [String] = []
     var apps: [AppRun] = []
 
-    init(scenario: Scenario, start: UInt64) {
+    init(scenario: Scenario, start: MonotonicInstant) {
         self.scenario = scenario
         self.start = start
     }
@@ -208,7 +208,7 @@ struct ScenarioRecord {
             var line = "  [\(e.server) #\(e.sequence)] \(e.method) \(e.path)"
             if let r = e.requestID { line += " req=\(r)" }
             if let a = e.attemptNumber { line += " attempt=\(a)" }
-            line += " +\(String(format2: Double(e.receivedAt > start ? e.receivedAt - start : 0) / 1e6))ms"
+            line += " +\(String(format2: e.receivedAt > start ? start.duration(to: e.receivedAt).milliseconds : 0))ms"
             line += " → \(e.status.map(String.init) ?? "no response")"
             line += " \(Self.describe(e.ending)), \(e.chunksSent) chunks"
             if !e.faults.isEmpty { line += " faults: \(e.faults.map(\.rawValue).joined(separator: ","))" }
@@ -229,9 +229,10 @@ struct ScenarioRecord {
         }
     }
 
-    func relative(_ t: UInt64?) -> Int64? {
+    /// An instant as the report's nanoseconds since the scenario started (0 for an earlier one).
+    func relative(_ t: MonotonicInstant?) -> Int64? {
         guard let t else { return nil }
-        return t >= start ? Int64(t - start) : 0
+        return t >= start ? start.duration(to: t).nanoseconds : 0
     }
 
     func trace(_ outcome: RequestOutcome, step: Scenario.Step, exchanges: [ObservedExchange]) -> RequestTrace {
@@ -267,7 +268,7 @@ struct ScenarioRecord {
     /// When the final attempt really ended. A client records an accepted attempt's end when its response head
     /// arrives, but the attempt lasts until the body is read: the stream end (`t_end`), or, when the client reported
     /// none (the stream failed or was cancelled), the end of the journal exchange with the same attempt number.
-    static func finalAttemptEnd(_ outcome: RequestOutcome, exchanges: [ObservedExchange]) -> UInt64? {
+    static func finalAttemptEnd(_ outcome: RequestOutcome, exchanges: [ObservedExchange]) -> MonotonicInstant? {
         guard let last = outcome.attempts.last, last.status.map({ (200..<300).contains($0) }) ?? (last.errorCode == nil) else { return nil }
         if let end = outcome.timing?.end { return end }
         let match = exchanges.last { $0.attemptNumber == last.number && $0.server == (last.server ?? $0.server) }
@@ -275,7 +276,7 @@ struct ScenarioRecord {
     }
 
     func result(outcome forced: ScenarioOutcome?) -> ScenarioResult {
-        let duration = Double(MonotonicClock.now() - start) / 1e9
+        let duration = start.elapsed.secondsDouble
         var outcome: ScenarioOutcome
         if let forced {
             outcome = forced

@@ -1,10 +1,11 @@
+import HTTPWire
 import MockProviders
 
 // MARK: - ObservedExchange
 
 /// One request as a mock server saw it (its journal entry), in the neutral form the verdicts judge.
 ///
-/// Times are monotonic nanoseconds (``HTTPWire/MonotonicClock``), comparable with the runner's own timestamps.
+/// Times are ``HTTPWire/MonotonicInstant``s, comparable with the runner's own.
 public struct ObservedExchange: Sendable, Hashable {
     /// How the exchange ended, from the server's side.
     public enum Ending: Sendable, Hashable {
@@ -49,9 +50,9 @@ public struct ObservedExchange: Sendable, Hashable {
     /// The credential presented (`Authorization`, `x-api-key`, `api-key`), masked as the journal recorded it.
     public var credential: String?
     /// When the request had been read.
-    public var receivedAt: UInt64
+    public var receivedAt: MonotonicInstant
     /// When the exchange ended (response done, closed or reset); nil if unknown.
-    public var endedAt: UInt64?
+    public var endedAt: MonotonicInstant?
     /// Response status, if a head was sent.
     public var status: Int?
     /// The delay the `retry-after-ms` / `Retry-After` header the mock actually sent asked for, in ms.
@@ -69,8 +70,8 @@ public struct ObservedExchange: Sendable, Hashable {
 
     public init(
         server: String, sequence: Int, connectionID: Int = 0, method: String = "POST", path: String,
-        scenarioID: String? = nil, requestID: String? = nil, attemptNumber: Int? = nil, testID: String? = nil, clientRequestID: String? = nil, bodyFingerprint: UInt64? = nil, credential: String? = nil, receivedAt: UInt64,
-        endedAt: UInt64? = nil, status: Int? = nil, retryAfterMilliseconds: Double? = nil, shouldRetry: Bool? = nil, faults: [FaultEffect] = [],
+        scenarioID: String? = nil, requestID: String? = nil, attemptNumber: Int? = nil, testID: String? = nil, clientRequestID: String? = nil, bodyFingerprint: UInt64? = nil, credential: String? = nil, receivedAt: MonotonicInstant,
+        endedAt: MonotonicInstant? = nil, status: Int? = nil, retryAfterMilliseconds: Double? = nil, shouldRetry: Bool? = nil, faults: [FaultEffect] = [],
         longestSilenceMilliseconds: Double? = nil, chunksSent: Int = 0, ending: Ending = .completed
     ) {
         self.server = server

@@ -117,7 +117,7 @@ public struct VerdictEngine: Sendable {
     static func chains(_ list: [ObservedExchange]) -> [[ObservedExchange]] {
         var chains: [[ObservedExchange]] = []
         for e in list.sorted(by: { $0.receivedAt < $1.receivedAt }) {
-            if let index = chains.firstIndex(where: { ($0.last?.endedAt ?? $0.last?.receivedAt ?? 0) <= e.receivedAt }) {
+            if let index = chains.firstIndex(where: { ($0.last?.endedAt ?? $0.last?.receivedAt ?? MonotonicInstant(nanoseconds: 0)) <= e.receivedAt }) {
                 chains[index].append(e)
             } else {
                 chains.append([e])
@@ -132,11 +132,12 @@ public struct VerdictEngine: Sendable {
         list.sorted { ($0.attemptNumber ?? 0, $0.receivedAt) < ($1.attemptNumber ?? 0, $1.receivedAt) }
     }
 
-    static func ms(_ ns: UInt64) -> Double { Double(ns) / 1e6 }
+    /// Milliseconds from `start` to `end`, as findings print them.
+    static func ms(from start: MonotonicInstant, to end: MonotonicInstant) -> Double { start.duration(to: end).milliseconds }
 
     static func gap(_ a: ObservedExchange, _ b: ObservedExchange) -> Double {
         let end = a.endedAt ?? a.receivedAt
-        return b.receivedAt > end ? ms(b.receivedAt - end) : 0
+        return b.receivedAt > end ? ms(from: end, to: b.receivedAt) : 0
     }
 
     static func label(_ e: ObservedExchange, _ index: Int) -> String {
@@ -201,7 +202,7 @@ public struct VerdictEngine: Sendable {
             !(last.status.map { $0 < 300 } ?? false)
         {
             let hintTooLong = (last.retryAfterMilliseconds ?? 0) > Double(client.retry.maxRetryAfterMilliseconds)
-            let elapsed = Self.ms((last.endedAt ?? last.receivedAt) - (group.first?.receivedAt ?? last.receivedAt))
+            let elapsed = Self.ms(from: group.first?.receivedAt ?? last.receivedAt, to: last.endedAt ?? last.receivedAt)
             let budgetLeft = elapsed + Double(client.retry.maxDelayMilliseconds) < Double(client.timeouts.totalMilliseconds)
             if !hintTooLong, budgetLeft {
                 c.add(FindingCatalog.gaveUpEarly, [
@@ -247,10 +248,10 @@ public struct VerdictEngine: Sendable {
         // Still connected well after the client reported failure (it stopped using the answer but not the socket).
         if outcome?.kind == .error, let failedAt = outcome?.process?.endedAt ?? outcome?.timing?.end {
             for (i, e) in group.enumerated() {
-                guard let ended = e.endedAt, ended > failedAt &+ 250_000_000 else { continue }
+                guard let ended = e.endedAt, ended > failedAt + .milliseconds(250) else { continue }
                 guard case .completed = e.ending, e.status.map({ (200..<300).contains($0) }) ?? false else { continue }
                 c.add(FindingCatalog.keptReadingAfterFailure, [
-                    Self.label(e, i) + ": read to its end \(String(format2: Self.ms(ended - failedAt))) ms after the client reported \(outcome?.errorCode ?? "failure")",
+                    Self.label(e, i) + ": read to its end \(String(format2: Self.ms(from: failedAt, to: ended))) ms after the client reported \(outcome?.errorCode ?? "failure")",
                 ])
             }
         }

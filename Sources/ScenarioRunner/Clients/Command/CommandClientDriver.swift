@@ -46,8 +46,7 @@ public struct CommandClientDriver: ClientDriver {
         if argv[0] == "llmcheck", let llmcheckExecutable { argv[0] = llmcheckExecutable }
         let timeout: Duration
         if let deadline = request.deadline {
-            let now = MonotonicClock.now()
-            timeout = .nanoseconds(Int64(clamping: deadline > now ? deadline - now : 0))
+            timeout = deadline.remaining
         } else {
             timeout = Self.defaultTimeout
         }

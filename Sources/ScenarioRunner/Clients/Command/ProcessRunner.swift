@@ -61,13 +61,13 @@ public struct ProcessRun: Sendable, Hashable {
     public var ending: Ending
     public var standardOutput: Capture
     public var standardError: Capture
-    /// Monotonic ns when the process was started and when it ended (or was given up on).
-    public var startedAt: UInt64
-    public var endedAt: UInt64
+    /// When the process was started and when it ended (or was given up on).
+    public var startedAt: MonotonicInstant
+    public var endedAt: MonotonicInstant
     /// Processes of its group were still alive after it exited (and were killed).
     public var leftChildrenRunning: Bool
 
-    public init(ending: Ending, standardOutput: Capture = Capture(), standardError: Capture = Capture(), startedAt: UInt64, endedAt: UInt64, leftChildrenRunning: Bool = false) {
+    public init(ending: Ending, standardOutput: Capture = Capture(), standardError: Capture = Capture(), startedAt: MonotonicInstant, endedAt: MonotonicInstant, leftChildrenRunning: Bool = false) {
         self.ending = ending
         self.standardOutput = standardOutput
         self.standardError = standardError
@@ -77,7 +77,7 @@ public struct ProcessRun: Sendable, Hashable {
     }
 
     /// Wall time in milliseconds.
-    public var milliseconds: Double { Double(endedAt &- startedAt) / 1e6 }
+    public var milliseconds: Double { startedAt.duration(to: endedAt).milliseconds }
 }
 
 // MARK: - ProcessRunner
@@ -98,33 +98,33 @@ public struct ProcessRunner: Sendable {
 
     /// Runs `argv` with exactly `environment` (`NAME=value`), in `workingDirectory`, for at most `timeout`.
     public func run(argv: [String], environment: [String: String], workingDirectory: String?, timeout: Duration) async -> ProcessRun {
-        let started = MonotonicClock.now()
+        let started = MonotonicInstant.now()
         guard let program = argv.first, !program.isEmpty else {
             return ProcessRun(ending: .couldNotStart("empty command (no argv)"), startedAt: started, endedAt: started)
         }
         let path: String
         switch Self.resolve(program, searchPath: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") {
         case .success(let p): path = p
-        case .failure(let why): return ProcessRun(ending: .couldNotStart(why.description), startedAt: started, endedAt: MonotonicClock.now())
+        case .failure(let why): return ProcessRun(ending: .couldNotStart(why.description), startedAt: started, endedAt: .now())
         }
         if let workingDirectory {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: workingDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                return ProcessRun(ending: .couldNotStart("working directory \(workingDirectory) does not exist"), startedAt: started, endedAt: MonotonicClock.now())
+                return ProcessRun(ending: .couldNotStart("working directory \(workingDirectory) does not exist"), startedAt: started, endedAt: .now())
             }
         }
         let group = LockedValue<GroupState>(GroupState())
         let limit = captureLimit
         let drain = drainMilliseconds
         let env = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let deadline = started &+ UInt64(max(0, timeout.nanoseconds))
+        let deadline = started + max(.zero, timeout)
         return await withTaskCancellationHandler {
             do {
                 return try await runOnDedicatedThread(name: "llmcheck-command") {
                     Self.supervise(path: path, argv: argv, env: env, cwd: workingDirectory, deadline: deadline, limit: limit, drainMilliseconds: drain, group: group, started: started)
                 }
             } catch {
-                return ProcessRun(ending: .couldNotStart("\(error)"), startedAt: started, endedAt: MonotonicClock.now())
+                return ProcessRun(ending: .couldNotStart("\(error)"), startedAt: started, endedAt: .now())
             }
         } onCancel: {
             group.withLock { state in
@@ -160,8 +160,8 @@ public struct ProcessRunner: Sendable {
 
     /// The blocking part: spawn, read both pipes, reap, kill at the deadline.
     static func supervise(
-        path: String, argv: [String], env: [String], cwd: String?, deadline: UInt64, limit: Int, drainMilliseconds: Int,
-        group: LockedValue<GroupState>, started: UInt64
+        path: String, argv: [String], env: [String], cwd: String?, deadline: MonotonicInstant, limit: Int, drainMilliseconds: Int,
+        group: LockedValue<GroupState>, started: MonotonicInstant
     ) -> ProcessRun {
         let out: (read: Int32, write: Int32)
         let err: (read: Int32, write: Int32)
@@ -173,7 +173,7 @@ public struct ProcessRunner: Sendable {
                 throw error
             }
         } catch {
-            return ProcessRun(ending: .couldNotStart("\(error)"), startedAt: started, endedAt: MonotonicClock.now())
+            return ProcessRun(ending: .couldNotStart("\(error)"), startedAt: started, endedAt: .now())
         }
         defer {
             Syscalls.closeDescriptor(out.read)
@@ -188,7 +188,7 @@ public struct ProcessRunner: Sendable {
         } catch {
             Syscalls.closeDescriptor(out.write)
             Syscalls.closeDescriptor(err.write)
-            return ProcessRun(ending: .couldNotStart("\(error)"), startedAt: started, endedAt: MonotonicClock.now())
+            return ProcessRun(ending: .couldNotStart("\(error)"), startedAt: started, endedAt: .now())
         }
         Syscalls.closeDescriptor(out.write)
         Syscalls.closeDescriptor(err.write)
@@ -205,27 +205,28 @@ public struct ProcessRunner: Sendable {
         var status: Syscalls.ChildStatus?
         var killedAtDeadline = false
         var leftChildren = false
-        var exitedAt: UInt64 = 0
-        var drainUntil: UInt64 = .max
+        var exitedAt: MonotonicInstant?
+        var drainUntil: MonotonicInstant?
         while true {
             if status == nil, let s = try? Syscalls.reapProcess(pid) {
                 status = s
-                exitedAt = MonotonicClock.now()
+                let now = MonotonicInstant.now()
+                exitedAt = now
                 if Syscalls.processGroupExists(pid) {
                     leftChildren = true
                     Syscalls.killProcessGroup(pid)
                 }
-                drainUntil = exitedAt &+ UInt64(drainMilliseconds) * 1_000_000
+                drainUntil = now + .milliseconds(drainMilliseconds)
             }
             if status != nil, !open[0], !open[1] { break }
-            let now = MonotonicClock.now()
-            if now >= drainUntil { break }
+            let now = MonotonicInstant.now()
+            if let drainUntil, now >= drainUntil { break }
             if status == nil, now >= deadline, !killedAtDeadline {
                 killedAtDeadline = true
                 Syscalls.killProcessGroup(pid)
             }
             var entries = fds.indices.filter { open[$0] }.map { Syscalls.PollEntry(fd: fds[$0], events: .readable) }
-            let wait = Int32(status == nil && !killedAtDeadline ? min(20, max(1, Syscalls.pollMilliseconds(until: deadline))) : 5)
+            let wait = Int32(status == nil && !killedAtDeadline ? min(20, max(1, MonotonicInstant.pollMilliseconds(until: deadline))) : 5)
             if entries.isEmpty {
                 usleep(useconds_t(wait) * 1000)
                 continue
@@ -264,7 +265,7 @@ public struct ProcessRunner: Sendable {
         }
         return ProcessRun(
             ending: ending, standardOutput: captures[0], standardError: captures[1], startedAt: started,
-            endedAt: exitedAt > 0 && !killedAtDeadline ? exitedAt : MonotonicClock.now(), leftChildrenRunning: leftChildren
+            endedAt: killedAtDeadline ? .now() : exitedAt ?? .now(), leftChildrenRunning: leftChildren
         )
     }
 }
