@@ -101,6 +101,7 @@ extension HTTPClientExchange {
                     bodyCount += piece.count
                     emit(.body(piece, at: at))
                 case .end:
+                    isReusable = count > 0 && keepsAlive(parser)
                     return
                 }
             }
@@ -108,6 +109,17 @@ extension HTTPClientExchange {
             // `emit` may have waited for a slow consumer: idleness counts from now.
             lastRead = MonotonicInstant.now()
         }
+    }
+
+    /// Whether the connection may carry another exchange after this complete response: HTTP/1.1,
+    /// `Connection: close` on neither side, a body delimited by length or chunks (or none) and no
+    /// byte received beyond it.
+    private func keepsAlive(_ parser: HTTPResponseParser) -> Bool {
+        guard let head = responseHead, head.version == .http1_1, !timeline.isBodyCapped,
+            parser.isComplete, parser.start == parser.buffer.count, parser.framing != .untilClose,
+            !head.headers.containsToken("close", in: "Connection"), !request.headers.containsToken("close", in: "Connection")
+        else { return false }
+        return true
     }
 
     private func phaseTimeoutError(parser: HTTPResponseParser, writeError: HTTPClientError?, bodyCount: Int) -> HTTPClientError {
