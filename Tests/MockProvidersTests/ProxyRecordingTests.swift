@@ -35,7 +35,10 @@ struct ProxyRecordingTests {
 
     @Test func aClientLeavingMidStreamStillLeavesAnIncompleteExchange() async throws {
         let recorder = ProxyRecorder(provider: .ollama) { _, _ in }
-        try await withMock(.ollama, configure: { $0.physics = StreamingPhysics(tokensPerSecond: 20) }) { upstream in
+        // 400 words at 50 tokens/s is an 8 s stream: the client leaves long before it ends even when a
+        // parallel test run on two cores delays its read by seconds (a 1.75 s stream once finished first).
+        let longReply = Array(repeating: "word", count: 400).joined(separator: " ")
+        try await withMock(.ollama, configure: { $0.physics = StreamingPhysics(tokensPerSecond: 50); $0.replyText = longReply }) { upstream in
             try await withProxy(upstream: upstream.baseURL, recorder: recorder) { proxy in
                 let connection = try await RawTestConnection.connect(port: proxy.port)
                 try await connection.send(rawRequest("POST", "/api/chat", json: Self.streamed))
