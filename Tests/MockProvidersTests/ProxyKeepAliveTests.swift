@@ -40,7 +40,9 @@ struct ProxyKeepAliveTests {
 
     @Test func aClientLeavingMidStreamNeverHandsItsUpstreamConnectionOn() async throws {
         let recorder = ProxyRecorder(provider: .ollama) { _, _ in }
-        try await withMock(.ollama, configure: { $0.physics = StreamingPhysics(tokensPerSecond: 20) }) { upstream in
+        // An 8 s stream (400 words at 50 tokens/s): the client leaves long before its end even on a loaded run.
+        let longReply = Array(repeating: "word", count: 400).joined(separator: " ")
+        try await withMock(.ollama, configure: { $0.physics = StreamingPhysics(tokensPerSecond: 50); $0.replyText = longReply }) { upstream in
             try await withProxy(upstream: upstream.baseURL, recorder: recorder) { proxy in
                 // A complete exchange first, so a kept connection exists and is the one used next.
                 _ = try await proxied(proxy, "POST", "/api/chat", json: Self.notStreamed)
