@@ -40,12 +40,14 @@ struct ProxyKeepAliveTests {
 
     @Test func aClientLeavingMidStreamNeverHandsItsUpstreamConnectionOn() async throws {
         let recorder = ProxyRecorder(provider: .ollama) { _, _ in }
-        // An 8 s stream (400 words at 50 tokens/s): the client leaves long before its end even on a loaded run.
+        // An 8 s stream (400 words at 50 tokens/s): the client leaves long before its end even on a
+        // loaded run. The requests around it are `GET /api/tags`, which the physics do not slow.
         let longReply = Array(repeating: "word", count: 400).joined(separator: " ")
         try await withMock(.ollama, configure: { $0.physics = StreamingPhysics(tokensPerSecond: 50); $0.replyText = longReply }) { upstream in
             try await withProxy(upstream: upstream.baseURL, recorder: recorder) { proxy in
                 // A complete exchange first, so a kept connection exists and is the one used next.
-                _ = try await proxied(proxy, "POST", "/api/chat", json: Self.notStreamed)
+                let before = try await proxied(proxy, "GET", "/api/tags")
+                #expect(try RawHTTPResponse.parse(before.bytes).status == 200)
                 let connection = try await RawTestConnection.connect(port: proxy.port)
                 try await connection.send(rawRequest("POST", "/api/chat", json: Self.streamed))
                 _ = await connection.read(atLeast: 300)
@@ -56,12 +58,19 @@ struct ProxyKeepAliveTests {
                 #expect(pool.counts.reused == 1)
                 #expect(pool.counts.returned == 1)  // the first exchange's only
                 #expect(pool.idleCount == 0)
-                let after = try await proxied(proxy, "POST", "/api/chat", json: Self.notStreamed)
+                let after = try await proxied(proxy, "GET", "/api/tags")
                 #expect(try RawHTTPResponse.parse(after.bytes).status == 200)
-                let chats = try await Self.upstreamChats(upstream, count: 3)
-                #expect(chats.count == 3)
-                #expect(chats[0].connectionID == chats[1].connectionID)
-                #expect(chats[2].connectionID != chats[1].connectionID)
+                var seen: [JournalEntry] = []
+                for _ in 0..<1000 {
+                    seen = upstream.journal().sorted { $0.id < $1.id }
+                    if seen.count >= 3 { break }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                #expect(seen.map(\.path) == ["/api/tags", "/api/chat", "/api/tags"])
+                if seen.count == 3 {
+                    #expect(seen[0].connectionID == seen[1].connectionID)
+                    #expect(seen[2].connectionID != seen[1].connectionID)
+                }
             }
         }
         let exchanges = recorder.fixture.exchanges
