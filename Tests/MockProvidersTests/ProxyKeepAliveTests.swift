@@ -34,6 +34,8 @@ struct ProxyKeepAliveTests {
                 #expect(proxy.engine.upstreamPool.counts.reused == 3)
                 let entries = try await proxyJournal(proxy, count: 4)
                 #expect(entries.allSatisfy { $0.outcome.name == "completed" })
+                #expect(entries.map { $0.hop?.upstreamConnectionReused } == [false, true, true, true])
+                #expect(entries.last?.jsonValue["proxy"]?["upstream_reused"] == true)
             }
         }
     }

@@ -103,8 +103,10 @@ struct ProxyRelay {
                 guard failure == nil else { return }
                 do {
                     switch event {
-                    case .connected:
+                    case .connected(let attempts):
                         hop.upstreamConnectedNanoseconds = MonotonicClock.now() &- arrivedAt
+                        // No connect attempt: a kept connection from the pool.
+                        hop.upstreamConnectionReused = attempts.isEmpty
                     case .informational:
                         break
                     case .head(let head, let at):
