@@ -8,7 +8,9 @@
 #    CLOCK_MONOTONIC, so proxy_write - mock_write is what the extra hop added per chunk (socket
 #    transit into the proxy + the proxy's work). p50 / p99 over every chunk.
 # 2. Non-streamed throughput: wrk -t1 -c16 -d5s with Benchmarks/chat.lua, direct vs through the
-#    proxy, alternated A B A B; ratio proxy / direct.
+#    proxy, alternated A B A B (ROUNDS, default 2); ratio proxy / direct. With each proxy round, the
+#    CPU time per request of the proxy and of the mock behind it (/proc/PID/stat utime+stime over
+#    the requests wrk counted): steadier than req/s on a shared machine.
 # 3. Memory: the proxy's RSS (VmHWM) with 200 concurrent streams through it.
 # Prints the load average with the figures: the machine is shared.
 set -euo pipefail
@@ -19,11 +21,11 @@ cleanup() { for p in ${PIDS:-}; do kill "$p" 2>/dev/null || true; done; rm -rf "
 trap cleanup EXIT
 PIDS=""
 "$BIN" serve openai --port 0 --tps 200 --seed 1 >"$DIR/mock.out" 2>"$DIR/mock.err" & PIDS="$PIDS $!"
-"$BIN" serve openai --port 0 --seed 1 >"$DIR/fast.out" 2>"$DIR/fast.err" & PIDS="$PIDS $!"
+"$BIN" serve openai --port 0 --seed 1 >"$DIR/fast.out" 2>"$DIR/fast.err" & FAST_PID=$!; PIDS="$PIDS $FAST_PID"
 for _ in $(seq 50); do [ -s "$DIR/mock.out" ] && [ -s "$DIR/fast.out" ] && break; sleep 0.1; done
 MOCK=$(head -1 "$DIR/mock.out"); FAST=$(head -1 "$DIR/fast.out")
 "$BIN" proxy --upstream "$MOCK" --port 0 --seed 1 >"$DIR/proxy.out" 2>"$DIR/proxy.err" & PROXY_PID=$!; PIDS="$PIDS $PROXY_PID"
-"$BIN" proxy --upstream "$FAST" --port 0 --seed 1 >"$DIR/proxyfast.out" 2>"$DIR/proxyfast.err" & PIDS="$PIDS $!"
+"$BIN" proxy --upstream "$FAST" --port 0 --seed 1 >"$DIR/proxyfast.out" 2>"$DIR/proxyfast.err" & PROXYFAST_PID=$!; PIDS="$PIDS $PROXYFAST_PID"
 for _ in $(seq 50); do [ -s "$DIR/proxy.out" ] && [ -s "$DIR/proxyfast.out" ] && break; sleep 0.1; done
 PROXY=$(head -1 "$DIR/proxy.out"); PROXYFAST=$(head -1 "$DIR/proxyfast.out")
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -64,11 +66,17 @@ print(f"  of which inside the proxy (upstream arrival -> downstream write): p50 
 PY
 
 echo "non-streamed throughput (wrk -t1 -c16 -d5s, Benchmarks/chat.lua), alternated:"
-for round in 1 2; do
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+for round in $(seq "${ROUNDS:-2}"); do
   d=$(wrk -t1 -c16 -d5s -s Benchmarks/chat.lua "$FAST/v1/chat/completions" 2>/dev/null | grep '^RESULT' || true)
+  p0=$(ticks "$PROXYFAST_PID"); m0=$(ticks "$FAST_PID")
   p=$(wrk -t1 -c16 -d5s -s Benchmarks/chat.lua "$PROXYFAST/v1/chat/completions" 2>/dev/null | grep '^RESULT' || true)
+  p1=$(ticks "$PROXYFAST_PID"); m1=$(ticks "$FAST_PID")
   echo "  round $round direct: $d"
   echo "  round $round proxy:  $p"
+  n=$(echo "$p" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
+  [ -n "$n" ] && [ "$n" -gt 0 ] && python3 -c "print(f'  round $round CPU per proxied request: proxy {($p1-$p0)/$HZ/$n*1e6:.1f} us, mock behind it {($m1-$m0)/$HZ/$n*1e6:.1f} us')"
   dr=$(echo "$d" | sed -n 's/.*rps=\([0-9.]*\).*/\1/p'); pr=$(echo "$p" | sed -n 's/.*rps=\([0-9.]*\).*/\1/p')
   [ -n "$dr" ] && [ -n "$pr" ] && python3 -c "print(f'  round $round ratio proxy/direct: {$pr/$dr:.2f}')"
 done

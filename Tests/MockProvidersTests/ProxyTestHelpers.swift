@@ -29,9 +29,10 @@ func proxied(_ proxy: ProxyServer, _ method: String, _ target: String, json: Str
 }
 
 /// The proxy's journal once it holds `count` entries (bounded wait: the entry is appended just
-/// after the response's last byte).
+/// after the response's last byte, or once the proxy noticed a client leave; up to 10 s, as a
+/// parallel run on two cores can hold a thread back for seconds).
 func proxyJournal(_ proxy: ProxyServer, count: Int) async throws -> [JournalEntry] {
-    for _ in 0..<200 {
+    for _ in 0..<1000 {
         let entries = proxy.journal()
         if entries.count >= count { return entries }
         try await Task.sleep(for: .milliseconds(10))

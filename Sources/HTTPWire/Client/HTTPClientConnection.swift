@@ -1,4 +1,5 @@
-/// One blocking HTTP/1.1 exchange over a fresh TCP connection, with a full timeline.
+/// One blocking HTTP/1.1 exchange over a fresh TCP connection (or a kept one from a
+/// ``HTTPConnectionPool``), with a full timeline.
 ///
 /// ``run(_:)`` resolves the host (or uses the given addresses), tries every address in order
 /// (recording each attempt), writes the request, then parses the response and reports each
@@ -12,6 +13,9 @@
 public final class HTTPClientConnection: Sendable {
     public let request: HTTPClientRequest
     public let options: HTTPClientOptions
+    /// Where the connection is taken from and given back to for keep-alive; nil: a fresh
+    /// connection, closed at the end of the exchange.
+    public let pool: HTTPConnectionPool?
 
     private struct Shared {
         var cancelled = false
@@ -21,9 +25,10 @@ public final class HTTPClientConnection: Sendable {
 
     private let shared = LockedValue(Shared())
 
-    public init(request: HTTPClientRequest, options: HTTPClientOptions = .init()) {
+    public init(request: HTTPClientRequest, options: HTTPClientOptions = .init(), pool: HTTPConnectionPool? = nil) {
         self.request = request
         self.options = options
+        self.pool = pool
     }
 
     /// Aborts the exchange from any thread: shuts the socket and wakes ``run(_:)``.
@@ -67,6 +72,17 @@ public final class HTTPClientConnection: Sendable {
         shared.withLock { state in
             state.wakeWrite = fd
             return !state.cancelled
+        }
+    }
+
+    /// Unregisters the socket and wake pipe so a later ``cancel()`` cannot touch them once they are
+    /// in the pool; false (nothing changed) if the exchange was cancelled.
+    func detachForReuse() -> Bool {
+        shared.withLock { state in
+            guard !state.cancelled else { return false }
+            state.socket = nil
+            state.wakeWrite = -1
+            return true
         }
     }
 

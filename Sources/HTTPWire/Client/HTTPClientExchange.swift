@@ -10,6 +10,10 @@ struct HTTPClientExchange {
     var responseHead: HTTPResponseHead?
     var lastBytes: [UInt8] = []
     var totalDeadline: MonotonicInstant?
+    /// Request bytes the kernel accepted (0: nothing of the request left).
+    var requestBytesSent = 0
+    /// Whether the whole response was read and the connection may carry another exchange.
+    var isReusable = false
 
     init(connection: HTTPClientConnection) {
         self.connection = connection
@@ -59,20 +63,81 @@ struct HTTPClientExchange {
     // MARK: - Steps
 
     mutating func run(_ emit: (HTTPClientEvent) -> Void) throws(HTTPClientError) -> HTTPTimeline {
-        do {
-            wake = try Syscalls.makePipe()
-        } catch {
-            throw failure(.connectFailed, "could not create a wake pipe", socketError: error as? SocketError)
+        let pool = connection.pool
+        let key = pool.map { _ in HTTPConnectionPool.Key(request) }
+        if let pool, let key, let kept = pool.take(key) {
+            try adopt(kept)
+            emit(.connected([]))
+            do throws(HTTPClientError) {
+                try exchange(emit)
+            } catch where isStaleRetryable(error) {
+                // The server closed the kept connection as the request went out: once more, fresh.
+                pool.countRetry()
+                socket?.close()
+                socket = nil
+                _ = connection.register(socket: nil)
+                timeline.isReusedConnection = false
+                timeline.requestWritten = nil
+                lastBytes = []
+                requestBytesSent = 0
+                try connectFresh(emit)
+                try exchange(emit)
+            }
+        } else {
+            do {
+                wake = try Syscalls.makePipe()
+            } catch {
+                throw failure(.connectFailed, "could not create a wake pipe", socketError: error as? SocketError)
+            }
+            guard connection.register(wakeWrite: wake.write) else { throw cancelledError() }
+            try connectFresh(emit)
+            try exchange(emit)
         }
-        guard connection.register(wakeWrite: wake.write) else { throw cancelledError() }
+        let end = MonotonicInstant.now()
+        timeline.end = end
+        emit(.end(timeline))
+        // After `emit`: a consumer that failed on the last event cancelled, and keeps nothing.
+        if let pool, let key, isReusable, let socket, connection.detachForReuse() {
+            pool.giveBack(HTTPConnectionPool.Idle(key: key, socket: socket, address: address, wake: wake, since: end.nanoseconds))
+            self.socket = nil
+            wake = (-1, -1)
+        }
+        return timeline
+    }
+
+    /// Resolves, connects and reports `.connected`.
+    private mutating func connectFresh(_ emit: (HTTPClientEvent) -> Void) throws(HTTPClientError) {
         let addresses = try resolveAddresses()
         try connect(to: addresses)
         emit(.connected(timeline.connectAttempts))
+    }
+
+    /// Writes the request and reads the response.
+    private mutating func exchange(_ emit: (HTTPClientEvent) -> Void) throws(HTTPClientError) {
         let writeError = writeRequest()
         try readResponse(emit, writeError: writeError)
-        timeline.end = .now()
-        emit(.end(timeline))
-        return timeline
+    }
+
+    /// Takes over a kept connection (its wake pipe comes with it: it was never written to).
+    private mutating func adopt(_ kept: HTTPConnectionPool.Idle) throws(HTTPClientError) {
+        wake = kept.wake
+        socket = kept.socket
+        address = kept.address
+        timeline.isReusedConnection = true
+        guard connection.register(wakeWrite: wake.write), connection.register(socket: kept.socket) else { throw cancelledError() }
+    }
+
+    /// Whether a failure on a reused connection may be retried on a fresh one: the server closed or
+    /// reset it before answering anything, and sending the request again cannot run it twice —
+    /// none of it was written, or its method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE) or it
+    /// carries an `Idempotency-Key`. A POST whose bytes went out is not retried: the server may
+    /// have acted on it.
+    private func isStaleRetryable(_ error: HTTPClientError) -> Bool {
+        guard timeline.isReusedConnection, error.code == .connectionClosed || error.code == .connectionReset,
+            responseHead == nil, lastBytes.isEmpty, !connection.isCancelled
+        else { return false }
+        if requestBytesSent == 0 { return true }
+        return [.get, .head, .options, .put, .delete].contains(request.method) || request.headers.contains("Idempotency-Key")
     }
 
     mutating func resolveAddresses() throws(HTTPClientError) -> [SocketAddress] {
@@ -190,6 +255,7 @@ struct HTTPClientExchange {
                 }
                 if let sent {
                     offset += sent
+                    requestBytesSent = offset
                     continue
                 }
                 let (events, woken) = try Syscalls.pollOne(

@@ -74,8 +74,15 @@ public struct HTTPClientRequest: Sendable {
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + body.count)
-        out.append(contentsOf: "\(method.rawValue) \(target) HTTP/1.1\r\n".utf8)
-        if !headers.contains("Host") { out.append(contentsOf: "Host: \(hostHeader)\r\n".utf8) }
+        out.append(contentsOf: method.rawValue.utf8)
+        out.append(0x20)
+        out.append(contentsOf: target.utf8)
+        out.append(contentsOf: " HTTP/1.1\r\n".utf8)
+        if !headers.contains("Host") {
+            out.append(contentsOf: "Host: ".utf8)
+            out.append(contentsOf: hostHeader.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
         for field in headers {
             out.append(contentsOf: field.name.utf8)
             out.append(contentsOf: ": ".utf8)

@@ -71,6 +71,9 @@ public struct HTTPTimeline: Sendable, Equatable, CustomStringConvertible {
     public static let maximumRecordedPieces = 100_000
     /// When the exchange ended (complete, failed or cancelled).
     public var end: MonotonicInstant?
+    /// Whether the exchange ran on a kept-alive connection from an ``HTTPConnectionPool`` (no
+    /// connect: ``connectAttempts`` is empty).
+    public var isReusedConnection = false
     /// Whether the client stopped reading an error body at ``HTTPClientOptions/maximumErrorBodyBytes``.
     public var isBodyCapped = false
 

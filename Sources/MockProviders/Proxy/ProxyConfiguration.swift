@@ -23,6 +23,11 @@ public struct ProxyConfiguration: Sendable {
     /// Timeouts towards the upstream. Default connect 10 s, headers 300 s, idle 120 s (a local model
     /// may load before answering): an upstream that never answers is reported per request.
     public var upstreamTimeouts: HTTPClientTimeouts
+    /// Kept-alive connections to the upstream (``HTTPConnectionPool``): reused after a complete
+    /// keep-alive response, never after a client left mid-stream or a fault cut the exchange.
+    /// Default 64 idle connections, each kept at most 2 s; `maximumIdleConnections` 0 opens a
+    /// connection per request.
+    public var upstreamKeepAlive = HTTPConnectionPool.Configuration()
     /// Journal entries kept. Default 10 000.
     public var journalCapacity: Int
     /// The token changes on `/__llmcheck/` must carry (as on a mock). Default: a fresh random one.

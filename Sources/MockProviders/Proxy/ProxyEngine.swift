@@ -14,6 +14,8 @@ public final class ProxyEngine: Sendable {
     let recorder: ProxyRecorder?
     /// Installed toxics.
     public let toxicPlan: ToxicPlan
+    /// Kept-alive upstream connections (closed by ``ProxyServer/stop(grace:)``).
+    public let upstreamPool: HTTPConnectionPool
     /// Connections seen, for `replay-on-reconnect`.
     private let seenConnection = LockedValue(false)
     /// Error dialects of the three providers (for a guessed provider, chosen per request path).
@@ -43,6 +45,7 @@ public final class ProxyEngine: Sendable {
             }
         }
         self.dialects = dialects
+        self.upstreamPool = HTTPConnectionPool(configuration: configuration.upstreamKeepAlive)
         self.toxicPlan = ToxicPlan(seed: configuration.seed, toxics: configuration.toxics)
         self.recorder = recorder
         self.onEntry = onEntry
@@ -101,7 +104,7 @@ public final class ProxyEngine: Sendable {
                     ProxyEngine.sendAndDiscard(ProxyRelay.upstreamRequest(for: request, to: configuration.upstream), options: options)
                 }
                 relay = ProxyRelay(
-                    upstream: configuration.upstream, options: options,
+                    upstream: configuration.upstream, options: options, pool: upstreamPool,
                     injector: sink, arrivedAt: arrivedAt.nanoseconds, isRecording: recorder != nil, idleTimeout: idleTimeout)
                 try relay!.run(request)
             }

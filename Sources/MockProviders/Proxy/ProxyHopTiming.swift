@@ -10,8 +10,10 @@ public struct ProxyHopTiming: Sendable, Hashable {
     /// The upstream the request went to (`http://host:port`); nil when the proxy answered itself
     /// (a `status=` fault).
     public var upstream: String?
-    /// Connected to the upstream.
+    /// Connected to the upstream (for a kept connection: when it was taken from the pool).
     public var upstreamConnectedNanoseconds: UInt64?
+    /// Whether the request went on a kept-alive upstream connection (nil: no upstream contacted).
+    public var upstreamConnectionReused: Bool?
     /// The upstream's response head arrived (its time to headers, TTFB of the head).
     public var upstreamHeadNanoseconds: UInt64?
     /// The upstream's first body byte arrived.
@@ -48,6 +50,7 @@ public struct ProxyHopTiming: Sendable, Hashable {
         return .object([
             ("upstream", upstream.map(JSONValue.string) ?? .null),
             ("upstream_connect_ms", ms(upstreamConnectedNanoseconds)),
+            ("upstream_reused", upstreamConnectionReused.map(JSONValue.bool) ?? .null),
             ("upstream_head_ms", ms(upstreamHeadNanoseconds)),
             ("upstream_first_byte_ms", ms(upstreamFirstByteNanoseconds)),
             ("upstream_ttft_ms", ms(upstreamFirstEventNanoseconds)),

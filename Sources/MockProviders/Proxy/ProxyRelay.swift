@@ -17,6 +17,8 @@ struct ProxyRelay {
 
     let upstream: ProxyUpstream
     let options: HTTPClientOptions
+    /// Kept-alive upstream connections (nil: one per request).
+    let pool: HTTPConnectionPool?
     /// Where the upstream's response is written: the fault injector, or upstream toxics before it.
     let injector: any HTTPResponseWriter
     /// `--emulate idle-timeout`: (silence allowed, whether it always cuts).
@@ -31,7 +33,7 @@ struct ProxyRelay {
     private(set) var isComplete = false
 
     init(
-        upstream: ProxyUpstream, options: HTTPClientOptions, injector: any HTTPResponseWriter, arrivedAt: UInt64, isRecording: Bool,
+        upstream: ProxyUpstream, options: HTTPClientOptions, pool: HTTPConnectionPool? = nil, injector: any HTTPResponseWriter, arrivedAt: UInt64, isRecording: Bool,
         idleTimeout: (Duration, alwaysCuts: Bool)? = nil
     ) {
         self.upstream = upstream
@@ -41,6 +43,7 @@ struct ProxyRelay {
             options.timeouts.idle = limit
         }
         self.options = options
+        self.pool = pool
         self.idleTimeout = idleTimeout
         self.injector = injector
         self.arrivedAt = arrivedAt
@@ -75,7 +78,7 @@ struct ProxyRelay {
     ///   reports it, or ``ExchangeEnded`` with `.failed` when the upstream broke after the head.
     @available(*, noasync, message: "blocks")
     mutating func run(_ incoming: HTTPRequest) throws {
-        let connection = HTTPClientConnection(request: ProxyRelay.upstreamRequest(for: incoming, to: upstream), options: options)
+        let connection = HTTPClientConnection(request: ProxyRelay.upstreamRequest(for: incoming, to: upstream), options: options, pool: pool)
         var failure: (any Error)?
         var splitter = StreamEventSplitter(framing: .plain)
         var headAt: UInt64 = 0
@@ -100,8 +103,10 @@ struct ProxyRelay {
                 guard failure == nil else { return }
                 do {
                     switch event {
-                    case .connected:
+                    case .connected(let attempts):
                         hop.upstreamConnectedNanoseconds = MonotonicClock.now() &- arrivedAt
+                        // No connect attempt: a kept connection from the pool.
+                        hop.upstreamConnectionReused = attempts.isEmpty
                     case .informational:
                         break
                     case .head(let head, let instant):

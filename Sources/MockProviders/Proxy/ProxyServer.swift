@@ -31,8 +31,14 @@ public final class ProxyServer: Sendable {
     /// `http://host:port` without a trailing slash.
     public var baseURL: String { server.baseURL }
     @available(*, noasync, message: "use shutdown(grace:) from async code")
-    public func stop(grace: Duration? = nil) { server.stop(grace: grace) }
-    public func shutdown(grace: Duration? = nil) async { await server.shutdown(grace: grace) }
+    public func stop(grace: Duration? = nil) {
+        server.stop(grace: grace)
+        engine.upstreamPool.closeAll()
+    }
+    public func shutdown(grace: Duration? = nil) async {
+        await server.shutdown(grace: grace)
+        engine.upstreamPool.closeAll()
+    }
 
     /// The journaled exchanges, oldest first; `after` skips ids ≤ it.
     public func journal(after id: Int = 0) -> [JournalEntry] { engine.journal.entries(after: id) }
