@@ -68,7 +68,8 @@ struct HTTPServerThreadingTests {
         try await withHTTPServer(
             // Long enough for the request to arrive under a loaded test run (the connection counts
             // as idle from its accept), short enough to wait for.
-            configuration: Self.configuration(cooperative: cooperative, idleTimeout: .seconds(3)),
+            // (3 s was once too short on two loaded cores.)
+            configuration: Self.configuration(cooperative: cooperative, idleTimeout: .seconds(8)),
             handler: { _, writer in try writer.respond(status: .ok, text: "ok") }
         ) { server in
             let connection = try await RawTestConnection.connect(port: server.port)
@@ -76,7 +77,7 @@ struct HTTPServerThreadingTests {
             try await connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(await connection.readResponse().text.hasSuffix("ok"))
             // The server, not the client, ends the idle connection: a clean end of file.
-            let rest = await connection.readUntilClose(idleTimeout: .seconds(10))
+            let rest = await connection.readUntilClose(idleTimeout: .seconds(20))
             #expect(rest.ending == .eof)
             #expect(rest.bytes.isEmpty)
             #expect(await eventually { server.connectionCount == 0 })

@@ -124,3 +124,35 @@ struct SecretMaskingTests {
         #expect(masked.contains("OPENAI_API_KEY=***"))
     }
 }
+
+@Suite("SecretMasking across chunk boundaries", .timeLimit(.minutes(1)))
+struct SecretMaskingChunkTests {
+    static let secret = "sk-planted-secret-7777XYZW"
+    static let body = Array(#"{"echo":"sk-planted-secret-7777XYZW","again":"sk-planted-secret-7777XYZW"}"#.utf8)
+
+    /// Every way of cutting the body in three: the secret never survives in any chunk, the chunk
+    /// count is kept, and the joined result is what masking the whole body gives.
+    @Test func everySplitIsMaskedLikeTheWholeBody() {
+        let whole = SecretMasking.redact(Self.body, secrets: [Self.secret])
+        #expect(!String(decoding: whole, as: UTF8.self).contains("planted"))
+        for i in 0...Self.body.count {
+            for j in i...Self.body.count {
+                let chunks = [Array(Self.body[..<i]), Array(Self.body[i..<j]), Array(Self.body[j...])]
+                let masked = SecretMasking.redact(chunks: chunks, secrets: [Self.secret])
+                #expect(masked.count == 3)
+                #expect(masked.flatMap { $0 } == whole, "split at \(i), \(j)")
+                for chunk in masked {
+                    let text = String(decoding: chunk, as: UTF8.self)
+                    #expect(!text.contains("planted-secret") && !text.contains("7777X"), "split at \(i), \(j): \(text)")
+                }
+            }
+        }
+    }
+
+    @Test func withoutSecretsOrOccurrencesTheChunksAreUnchanged() {
+        let chunks = [Array("abc".utf8), Array("def".utf8)]
+        #expect(SecretMasking.redact(chunks: chunks, secrets: []) == chunks)
+        #expect(SecretMasking.redact(chunks: chunks, secrets: [Self.secret]) == chunks)
+        #expect(SecretMasking.redact(chunks: [], secrets: [Self.secret]).isEmpty)
+    }
+}

@@ -182,7 +182,9 @@ func waitForJournal(_ server: MockProviderServer, _ predicate: (JournalEntry) ->
             }
             let entry = try await waitForJournal(server) { $0.path == "/api/chat" && $0.outcome.name != "completed" }
             #expect(entry?.outcome.name == "client_closed", "\(String(describing: entry?.outcome))")
-            #expect((entry?.chunksSent ?? 1000) < 100, "generation stopped early")
+            // 500 tokens at 50/s take 10 s; stopping anywhere well before the end proves the cancel
+            // reached the server (a bound of 100 chunks, 2 s, was once missed on two loaded cores).
+            #expect((entry?.chunksSent ?? 1000) < 400, "generation stopped early")
         }
     }
 

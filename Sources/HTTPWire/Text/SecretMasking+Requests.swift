@@ -22,7 +22,10 @@ extension SecretMasking {
 
     /// Adds the secret of a secret header's value (``requestSecrets(headers:target:)``) to `secrets`.
     public static func collectSecret(ofHeaderValue value: String, into secrets: inout [String]) {
-        add(secretPart(of: value), to: &secrets)
+        let part = secretPart(of: value)
+        // Checked before a String is made: most header values (`sk-test`, `ollama`) are too short.
+        guard part.utf8.count >= minimumSearchedSecretLength else { return }
+        add(String(part), to: &secrets)
     }
 
     /// Adds the values of key-like query parameters of `target` (``requestSecrets(headers:target:)``) to `secrets`.
@@ -99,16 +102,18 @@ extension SecretMasking {
         return out
     }
 
-    /// The secret of a header value: the text after an auth scheme (`Bearer x` → `x`), trimmed.
-    static func secretPart(of value: String) -> String {
-        var token = Substring(value)
-        while token.first == " " { token.removeFirst() }
-        while token.last == " " { token.removeLast() }
-        if let space = token.firstIndex(of: " "), token[..<space].utf8.allSatisfy(isAlphanumeric) {
-            token = token[token.index(after: space)...]
-            while token.first == " " { token.removeFirst() }
+    /// The secret of a header value: the text after an auth scheme (`Bearer x` → `x`), trimmed of
+    /// spaces. Works on UTF-8 bytes: it runs for every secret header of every mock request.
+    static func secretPart(of value: String) -> Substring {
+        let utf8 = value.utf8
+        var start = utf8.startIndex, end = utf8.endIndex
+        while start < end, utf8[start] == 0x20 { start = utf8.index(after: start) }
+        while start < end, utf8[utf8.index(before: end)] == 0x20 { end = utf8.index(before: end) }
+        if let space = utf8[start..<end].firstIndex(of: 0x20), utf8[start..<space].allSatisfy(isAlphanumeric) {
+            start = utf8.index(after: space)
+            while start < end, utf8[start] == 0x20 { start = utf8.index(after: start) }
         }
-        return String(token)
+        return value[start..<end]
     }
 
     private static func add(_ value: String, to out: inout [String]) {
@@ -141,5 +146,59 @@ extension String {
         case 0x61...0x66: b - 0x61 + 10
         default: nil
         }
+    }
+}
+
+// MARK: - Secrets across chunk boundaries
+
+extension SecretMasking {
+    /// `chunks` with every value of `secrets` masked as if they were one byte stream: a secret that
+    /// a body split across two or more chunks is masked too. The mask goes into the chunk where the
+    /// secret starts and the rest of the secret is dropped from the chunks after it, so the result
+    /// has as many chunks as `chunks` (some possibly shorter or empty) and the same concatenated text
+    /// as ``redact(_:secrets:)-([UInt8],_)`` of the whole body.
+    public static func redact(chunks: [[UInt8]], secrets: [String]) -> [[UInt8]] {
+        guard !secrets.isEmpty else { return chunks }
+        var out = chunks
+        for secret in secrets.sorted(by: { $0.utf8.count > $1.utf8.count }) where secret.utf8.count >= 4 {
+            out = replacingAcrossChunks(Array(secret.utf8), with: Array(mask(secret).utf8), in: out)
+        }
+        return out
+    }
+
+    private static func replacingAcrossChunks(_ needle: [UInt8], with replacement: [UInt8], in chunks: [[UInt8]]) -> [[UInt8]] {
+        let whole = chunks.flatMap { $0 }
+        var starts: [Int] = []
+        var i = 0
+        while i + needle.count <= whole.count {
+            if whole[i] == needle[0], whole[i..<(i + needle.count)].elementsEqual(needle) {
+                starts.append(i)
+                i += needle.count
+            } else {
+                i += 1
+            }
+        }
+        guard !starts.isEmpty else { return chunks }
+        var out: [[UInt8]] = []
+        out.reserveCapacity(chunks.count)
+        var offset = 0, next = 0, skipUntil = 0
+        for chunk in chunks {
+            var piece: [UInt8] = []
+            piece.reserveCapacity(chunk.count)
+            for (k, byte) in chunk.enumerated() {
+                let position = offset + k
+                if position < skipUntil { continue }
+                if next < starts.count, starts[next] == position {
+                    piece += replacement
+                    skipUntil = position + needle.count
+                    next += 1
+                } else {
+                    piece.append(byte)
+                }
+            }
+            out.append(piece)
+            offset += chunk.count
+        }
+        return out
     }
 }

@@ -30,10 +30,11 @@ public final class ProxyRecorder: Sendable {
     ///
     /// Every secret the request carried (``SecretMasking/requestSecrets(headers:target:)``) is masked
     /// where it reappears: in the recorded path and name, in response headers, and in chunks that
-    /// echo it (a secret split across two chunks is masked in neither).
+    /// echo it, also when the upstream split it across chunks (the mask then goes into the chunk where
+    /// the secret starts, and a chunk left empty is dropped).
     func record(request: HTTPRequest, json: JSONValue?, head: HTTPResponseHead, chunks: [FixtureChunk], isComplete: Bool) {
         let secrets = SecretMasking.requestSecrets(headers: request.headers, target: request.head.target)
-        let chunks = secrets.isEmpty ? chunks : chunks.map { FixtureChunk(offsetMilliseconds: $0.offsetMilliseconds, bytes: SecretMasking.redact($0.bytes, secrets: secrets)) }
+        let chunks = secrets.isEmpty ? chunks : Self.masked(chunks, secrets: secrets)
         let path = SecretMasking.redactRequestText(request.path, secrets: secrets)
         var headers = HTTPHeaders()
         for f in head.headers where !SecretMasking.isSecretHeader(f.name) {
@@ -59,4 +60,15 @@ public final class ProxyRecorder: Sendable {
     }
 
     private func model(_ json: JSONValue?) -> String? { json?["model"]?.stringValue }
+}
+
+extension ProxyRecorder {
+    /// `chunks` with `secrets` masked across chunk boundaries (``SecretMasking/redact(chunks:secrets:)``);
+    /// a chunk that held nothing but the tail of a secret is dropped.
+    static func masked(_ chunks: [FixtureChunk], secrets: [String]) -> [FixtureChunk] {
+        let bytes = SecretMasking.redact(chunks: chunks.map(\.bytes), secrets: secrets)
+        return zip(chunks, bytes).compactMap { chunk, bytes in
+            bytes.isEmpty && !chunk.bytes.isEmpty ? nil : FixtureChunk(offsetMilliseconds: chunk.offsetMilliseconds, bytes: bytes)
+        }
+    }
 }
