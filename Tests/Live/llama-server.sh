@@ -5,6 +5,7 @@
 #
 #   bash Tests/Live/llama-server.sh            # build (once, cached), start, run the live tests, stop
 #   LIVE_DIR=/some/cache bash Tests/Live/llama-server.sh
+#   LIVE_LOAD=1 LIVE_PROXY=1 bash Tests/Live/llama-server.sh   # also the load and proxy sections below
 #
 # The live tests themselves are Swift tests enabled by LLMCHECK_LIVE_URL.
 set -euo pipefail
@@ -55,4 +56,43 @@ if [ "${LIVE_PROXY:-0}" = 1 ]; then
   python3 -c "import sys; d=float('$(date +%s.%N)')-float('$start'); print(f'chat through a 3 s stall took {d:.1f} s'); sys.exit(0 if d >= 3 else 1)"
   kill $proxy
   cat "$live/proxy.err"
+fi
+
+# `llmcheck load` against the real server (opt-in with LIVE_LOAD=1): a short streamed load at concurrency 1
+# and 2, then each request's decode rate as llmcheck measured it, (output_tokens − 1) / (t_last_token −
+# t_first_token), next to the rate llama.cpp reports for the same request in its `timings`
+# (predicted_per_second = predicted_n / predicted_ms). Both exclude the prompt phase; the server counts
+# n tokens over the n − 1 decode steps after the first, so its figure reads (n)/(n − 1) high and the
+# comparison also prints it corrected. Fails when the medians differ by more than 5 %.
+if [ "${LIVE_LOAD:-0}" = 1 ]; then
+  rm -rf "$live/load"
+  "$bin" load --url "$LLMCHECK_LIVE_URL" --provider openai --model gemma3-270m --sweep concurrency=1,2 --requests 12 \
+    --warmup 2 --max-tokens 64 --out "$live/load" --quiet
+  python3 - "$live/load/load.json" <<'PY'
+import json, statistics, sys
+doc = json.load(open(sys.argv[1]))
+failed = False
+for level in doc.get("levels", [doc]):
+    rows = []
+    for s in level["samples"]:
+        t = s["trace"]
+        p = t.get("provider_timings", {})
+        n = t.get("output_tokens")
+        if t.get("error") or not n or n < 2 or "predicted_per_second" not in p: continue
+        ours = (n - 1) / ((t["t_last_token_ns"] - t["t_first_token_ns"]) / 1e9)
+        theirs = p["predicted_per_second"]
+        corrected = (p["predicted_n"] - 1) / (p["predicted_ms"] / 1e3) if p.get("predicted_n", 0) > 1 and p.get("predicted_ms") else theirs
+        rows.append((ours, theirs, corrected, n, p.get("predicted_n")))
+    c = level.get("generator", {}).get("concurrency")
+    if not rows:
+        print(f"concurrency {c}: no request carried llama.cpp timings"); failed = True; continue
+    ours, theirs, corr = (statistics.median(r[i] for r in rows) for i in range(3))
+    same_n = sum(1 for r in rows if r[3] == r[4])
+    diff = 100 * (ours - corr) / corr
+    print(f"concurrency {c}: {len(rows)} requests; decode tokens/s p50 llmcheck {ours:.1f}, llama.cpp {theirs:.1f} "
+          f"(as reported) / {corr:.1f} (n−1 steps) → {diff:+.2f} %; token counts equal in {same_n}/{len(rows)}; "
+          f"throughput {level['throughput']['output_tokens_per_s']:.1f} output tokens/s; errors {level['errors']}")
+    failed |= abs(diff) > 5 or same_n != len(rows)
+sys.exit(1 if failed else 0)
+PY
 fi
