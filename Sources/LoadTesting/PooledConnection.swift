@@ -274,10 +274,12 @@ final class PooledConnection: Sendable {
         let totalDeadline = timeouts.total.map { started &+ nanoseconds($0) }
         do {
             try socket.writeAll(bytes, timeout: timeouts.headers)
-            var lastRead = MonotonicClock.now()
+            let written = MonotonicClock.now()
+            var lastRead = written
             while true {
-                let phase = head == nil ? timeouts.headers : timeouts.idle
-                let deadline = [phase.map { lastRead &+ nanoseconds($0) }, totalDeadline].compactMap { $0 }.min()
+                // Headers: from the request written (partial head bytes do not extend it); idle: since the last read.
+                let phase = head == nil ? timeouts.headers.map { written &+ nanoseconds($0) } : timeouts.idle.map { lastRead &+ nanoseconds($0) }
+                let deadline = [phase, totalDeadline].compactMap { $0 }.min()
                 let count: Int
                 do {
                     count = try buffer.withUnsafeMutableBytes { raw in
@@ -303,7 +305,6 @@ final class PooledConnection: Sendable {
                     events = try parser.consume(buffer[0..<count])
                 }
                 receivedAny = true
-                if head == nil { lastRead = now }
                 for event in events {
                     switch event {
                     case .informational:
