@@ -30,6 +30,28 @@ import Testing
         #expect(fresh.errors.values.reduce(0, +) + fresh.completed == 4)
     }
 
+    @Test func wholeAnswersAreTimedAndCountedAsThroughTheClient() async throws {
+        let (result, journal) = try await runAgainstMock(.openai, transport: KeepAliveTransport()) {
+            $0.mode = .closedLoop(concurrency: 2)
+            $0.requestCount = 6
+            $0.isStreaming = false
+        }
+        #expect(result.samples.count == 6)
+        for sample in result.samples {
+            let t = sample.trace
+            #expect(sample.isCompleted, "\(String(describing: t.error))")
+            #expect(t.status == 200 && t.attempt == 1)
+            #expect(t.outputTokens == 5 && t.tokenSource == .serverUsage)
+            #expect(t.effectiveTTFTMs != nil && t.effectiveTTFTMs == t.effectiveE2ELMs, "a whole answer: TTFT is E2E")
+            #expect(t.chunkGapsMs.isEmpty)
+            let headers = try #require(t.tHeadersNs)
+            #expect(t.tSendNs <= headers && headers <= (t.tEndNs ?? .min))
+        }
+        let chats = journal.filter { $0.path == "/v1/chat/completions" }
+        #expect(chats.count == 6 && chats.allSatisfy { $0.stream == false })
+        #expect(Set(chats.map(\.connectionID)).count <= 2, "two workers, two kept-alive connections")
+    }
+
     @Test func aSilentServerFailsAsATimeoutNotAHang() async throws {
         // Sends the head of a stream, then nothing, for longer than the client's idle timeout.
         let server = try RawTestServer { socket in
