@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Capacity of `llmcheck load` (a benchmark, not a test): the most non-streaming chat requests/s it
 # drives through one `serve openai` mock, side by side with wrk in the same run (target: at least half
-# of wrk). wrk reuses keep-alive connections; llmcheck's client opens one connection per request (as
-# the provider client does), so wrk is also run with `Connection: close` for a like-for-like figure.
+# of wrk). Both reuse keep-alive connections (llmcheck's default); wrk is also run with `Connection: close`
+# to show what a new connection per request costs. The generator's CPU per request is printed too: on a
+# shared machine it is steadier than the rate.
 #
 #   Benchmarks/load-capacity.sh                         # builds release first
 #   LLMCHECK_BIN=.build/release/llmcheck CONNECTIONS=64 SECONDS_EACH=10 Benchmarks/load-capacity.sh
@@ -52,5 +53,5 @@ print(f"wrk keep-alive        {keep:10.0f} req/s")
 print(f"wrk Connection: close {close:10.0f} req/s")
 print(f"llmcheck load         {ours:10.0f} req/s  ({ours/keep:.2f}× wrk keep-alive, {ours/close:.2f}× wrk close; target ≥ 0.5× wrk)")
 print(f"  completed {d['requests']['completed']}, failed {d['requests']['failed']} {d['errors']}; E2E p50 {d['metrics']['e2e_ms']['p50']:.2f} ms p99 {d['metrics']['e2e_ms']['p99']:.2f} ms")
-print(f"  generator CPU {g.get('cpu_cores', 0):.2f} cores of {g['machine_cores']}; bottleneck flagged: {g['is_bottleneck']}")
+print(f"  generator CPU {g.get('cpu_cores', 0):.2f} cores of {g['machine_cores']}, {1e6 * g.get('cpu_s', 0) / max(1, d['requests']['completed']):.1f} µs per request; bottleneck flagged: {g['is_bottleneck']}")
 PY

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# `llmcheck load` side by side with NVIDIA AIPerf (PyPI `aiperf`) on the same mock and the same load
-# (a benchmark, not a test):
+# `llmcheck load` side by side with NVIDIA AIPerf (PyPI `aiperf`) and guidellm (PyPI `guidellm`) on the same
+# mock and the same load (a benchmark, not a test):
 #   1. agreement: `serve openai --ttft 100ms --tps 50`, concurrency 64, streaming, max_tokens 50 — TTFT, ITL,
 #      TPOT, E2E p50 and throughput from both tools (target: within 5 %);
-#   2. capacity: an instant mock, concurrency 64, non-streaming — requests/s of both (target: llmcheck ≥ 10×).
+#   2. capacity: an instant mock, concurrency 64, non-streaming — requests/s of each (target: llmcheck ≥ 10×
+#      the faster peer).
 #
-# AIPerf runs offline from a venv: it is given a local word-level tokenizer in an HF cache layout and
-# --use-server-token-count (token counts from the server's usage, as llmcheck does).
-#   AIPERF_VENV=/tmp/load-aiperf-venv Benchmarks/load-peers.sh     # creates the venv from PyPI if missing
+# Both peers run offline from venvs, with a local word-level tokenizer (AIPerf finds it in an HF cache
+# layout, guidellm by its directory) and token counts from the server's usage, as llmcheck does (AIPerf
+# --use-server-token-count; guidellm prefers response metrics by default). guidellm is driven by a scenario
+# file (its 0.8 command line takes kind=… objects); it needs torch, so its venv is made from a local CPU
+# wheel when TORCH_WHEEL names one (PyPI's default torch wheel is several GB). GUIDELLM=0 skips it.
+#   AIPERF_VENV=/tmp/load-aiperf-venv GUIDELLM_VENV=/tmp/load-guidellm-venv TORCH_WHEEL=/path/torch-…-cpu.whl \
+#     Benchmarks/load-peers.sh                                    # creates missing venvs from PyPI
 #   LLMCHECK_BIN=.build/release/llmcheck REQUESTS=1280 Benchmarks/load-peers.sh
-# guidellm is not run: it pulls torch (a ~6 GB venv).
 set -u
 repo=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${LLMCHECK_BIN:-}" ]; then
@@ -18,10 +22,16 @@ if [ -z "${LLMCHECK_BIN:-}" ]; then
 fi
 bin=$LLMCHECK_BIN
 venv=${AIPERF_VENV:-/tmp/load-aiperf-venv}
+gvenv=${GUIDELLM_VENV:-/tmp/load-guidellm-venv}
+use_guidellm=${GUIDELLM:-1}
 requests=${REQUESTS:-1280}
 capacity_requests=${CAPACITY_REQUESTS:-4000}
 if [ ! -x "$venv/bin/aiperf" ]; then
   python3 -m venv "$venv" && "$venv/bin/pip" install -q aiperf || { echo "cannot install aiperf"; exit 2; }
+fi
+if [ "$use_guidellm" = 1 ] && [ ! -x "$gvenv/bin/guidellm" ]; then
+  python3 -m venv "$gvenv" && { [ -z "${TORCH_WHEEL:-}" ] || "$gvenv/bin/pip" install -q "$TORCH_WHEEL"; } \
+    && "$gvenv/bin/pip" install -q guidellm || { echo "cannot install guidellm"; exit 2; }
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/llmcheck-load-peers.XXXXXX")
 pids=()
@@ -58,36 +68,75 @@ aiperf() { # out-dir, extra args...
   "$venv/bin/aiperf" profile -m gpt-4o-mini --url "$url" --endpoint-type chat --concurrency 64 --tokenizer local/loadtok \
     --use-server-token-count --ui-type none --output-artifact-dir "$out" "$@" >"$out.log" 2>&1 || { echo "aiperf failed: $out.log"; tail -5 "$out.log"; }
 }
+guidellm() { # out-file, streaming (true|false), requests, max_tokens
+  [ "$use_guidellm" = 1 ] || return 0
+  local out=$1
+  cat >"$out.scenario.json" <<JSON
+{"spec": {
+  "backend": {"kind": "openai_http", "target": "$url", "model": "gpt-4o-mini", "max_tokens": $4, "stream": $2, "http2": false,
+              "validate_backend": false},
+  "profile": {"kind": "concurrent", "streams": [64], "warmup": 64},
+  "data": [{"kind": "synthetic_text", "prompt_tokens": 32, "output_tokens": $4}],
+  "constraints": [{"kind": "max_requests", "count": $(($3 + 64))}],
+  "tokenizer": {"kind": "huggingface_auto", "model": "$snapshot"},
+  "outputs": [{"kind": "json", "path": "$out"}]
+}}
+JSON
+  "$gvenv/bin/guidellm" run --config "$out.scenario.json" --disable-console-interactive >"$out.log" 2>&1 \
+    || { echo "guidellm failed: $out.log"; tail -5 "$out.log"; }
+}
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 serve "$work/physics.url" --ttft 100ms --tps 50
 "$bin" load --url "$url" --provider openai --model gpt-4o-mini --concurrency 64 --requests "$requests" --warmup 64 --max-tokens 50 \
   --json --quiet >"$work/ours.json"
 aiperf "$work/aiperf-physics" --streaming --request-count "$requests" --warmup-request-count 64 --extra-inputs max_tokens:50
+guidellm "$work/guidellm-physics.json" true "$requests" 50
 
 serve "$work/instant.url"
 "$bin" load --url "$url" --provider openai --model gpt-4o-mini --no-stream --concurrency 64 --requests "$capacity_requests" \
   --warmup 64 --max-tokens 16 --json --quiet >"$work/ours-capacity.json"
 aiperf "$work/aiperf-capacity" --request-count "$capacity_requests" --warmup-request-count 64 --extra-inputs max_tokens:16
+guidellm "$work/guidellm-capacity.json" false "$capacity_requests" 16
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$work" <<'PY'
-import json, sys
+import json, os, sys
 w = sys.argv[1]
-ours = json.load(open(f"{w}/ours.json")); theirs = json.load(open(f"{w}/aiperf-physics/profile_export_aiperf.json"))
+def load(path):
+    try: return json.load(open(path))
+    except (OSError, ValueError): return None
+ours = load(f"{w}/ours.json"); theirs = load(f"{w}/aiperf-physics/profile_export_aiperf.json")
+g = load(f"{w}/guidellm-physics.json")
+gm = g["benchmarks"][0]["metrics"] if g else None
+def gp50(name, scale=1.0):
+    return gm[name]["successful"]["percentiles"]["p50"] * scale if gm else None
+def gmean(name):
+    return gm[name]["successful"]["mean"] if gm else None
 m = ours["metrics"]
+def a(key, stat="p50"):
+    return theirs[key][stat] if theirs else None
 rows = [
-    ("TTFT p50 (ms)", m["ttft_ms"]["p50"], theirs["time_to_first_token"]["p50"]),
-    ("chunk gaps p50 (ms): our itl / AIPerf ICL", m["itl_ms"]["p50"], theirs["inter_chunk_latency"]["p50"]),
-    ("TPOT p50 (ms): our tpot / AIPerf ITL", m["tpot_ms"]["p50"], theirs["inter_token_latency"]["p50"]),
-    ("E2E p50 (ms)", m["e2e_ms"]["p50"], theirs["request_latency"]["p50"]),
-    ("requests/s", ours["throughput"]["requests_per_s"], theirs["request_throughput"]["avg"]),
-    ("output tokens/s", ours["throughput"]["output_tokens_per_s"], theirs["output_token_throughput"]["avg"]),
+    ("TTFT p50 (ms)", m["ttft_ms"]["p50"], a("time_to_first_token"), gp50("time_to_first_token_ms")),
+    ("chunk gaps p50 (ms): our itl / AIPerf ICL", m["itl_ms"]["p50"], a("inter_chunk_latency"), None),
+    ("TPOT p50 (ms): our tpot / AIPerf ITL / guidellm ITL", m["tpot_ms"]["p50"], a("inter_token_latency"), gp50("inter_token_latency_ms")),
+    ("E2E p50 (ms)", m["e2e_ms"]["p50"], a("request_latency"), gp50("request_latency", 1000)),
+    ("requests/s", ours["throughput"]["requests_per_s"], a("request_throughput", "avg"), gmean("requests_per_second")),
+    ("output tokens/s", ours["throughput"]["output_tokens_per_s"], a("output_token_throughput", "avg"), gmean("output_tokens_per_second")),
 ]
-print(f"{'same mock, concurrency 64, streaming':46} {'llmcheck':>10} {'AIPerf':>10} {'diff':>8}")
-for name, a, b in rows:
-    print(f"{name:46} {a:10.3f} {b:10.3f} {100*(a-b)/b:+7.2f}%")
-oc = json.load(open(f"{w}/ours-capacity.json")); tc = json.load(open(f"{w}/aiperf-capacity/profile_export_aiperf.json"))
-a, b = oc["throughput"]["requests_per_s"], tc["request_throughput"]["avg"]
-print(f"capacity, non-streaming, concurrency 64: llmcheck {a:.0f} req/s, AIPerf {b:.0f} req/s → {a/b:.1f}× (target ≥ 10×)")
-print(f"errors: llmcheck {ours['errors']} / {oc['errors']}; AIPerf {theirs.get('error_summary')} / {tc.get('error_summary')}")
+def cell(x): return f"{x:10.3f}" if x is not None else f"{'-':>10}"
+def diff(x, y): return f"{100*(x-y)/y:+7.2f}%" if x is not None and y else f"{'-':>8}"
+print(f"{'same mock, concurrency 64, streaming':52} {'llmcheck':>10} {'AIPerf':>10} {'guidellm':>10} {'vs AIPerf':>9} {'vs guidellm':>11}")
+for name, ours_v, aip, gl in rows:
+    print(f"{name:52} {cell(ours_v)} {cell(aip)} {cell(gl)} {diff(ours_v, aip):>9} {diff(ours_v, gl):>11}")
+oc = load(f"{w}/ours-capacity.json"); tc = load(f"{w}/aiperf-capacity/profile_export_aiperf.json"); gc = load(f"{w}/guidellm-capacity.json")
+ours_rps = oc["throughput"]["requests_per_s"]
+peers = {}
+if tc: peers["AIPerf"] = tc["request_throughput"]["avg"]
+if gc: peers["guidellm"] = gc["benchmarks"][0]["metrics"]["requests_per_second"]["successful"]["mean"]
+line = ", ".join(f"{k} {v:.0f} req/s ({ours_rps / v:.1f}×)" for k, v in peers.items())
+print(f"capacity, non-streaming, concurrency 64: llmcheck {ours_rps:.0f} req/s; {line} (target ≥ 10× the fastest peer)")
+gerr = lambda d: d["benchmarks"][0]["metrics"]["request_totals"] if d else None
+print(f"errors: llmcheck {ours['errors']} / {oc['errors']}; AIPerf {theirs.get('error_summary') if theirs else None} / {tc.get('error_summary') if tc else None}; "
+      f"guidellm {gerr(g)} / {gerr(gc)}")
 PY

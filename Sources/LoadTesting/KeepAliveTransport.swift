@@ -9,13 +9,17 @@ import ProviderClient
 /// Plugged into ``ProviderClient`` through ``ProviderClientConfiguration/transport``, so requests, streams,
 /// timeouts and errors go through the same encoders, decoders and classification as every other request.
 /// A connection goes back to the pool only after a complete response that did not ask to close; a
-/// reused connection the server had closed meanwhile is replaced once, transparently. `https://` and
-/// proxied requests fall back to the default transports. Terminating a request's stream shuts its socket.
+/// reused connection the server had closed meanwhile is replaced once, transparently. The connection
+/// enforces the request's timeouts itself in its reads (headers, idle, total; connect per address), as the
+/// raw-socket transport does. `https://` and proxied requests fall back to the default transports.
+/// Terminating a request's stream shuts its socket.
 public final class KeepAliveTransport: HTTPTransport, Sendable {
     private let idle = LockedValue<[PooledConnection]>([])
     private let fallback: RawSocketTransport
+    private let maximumErrorBodyBytes: Int
 
     public init(maximumErrorBodyBytes: Int = 1 << 20) {
+        self.maximumErrorBodyBytes = maximumErrorBodyBytes
         fallback = RawSocketTransport(maximumErrorBodyBytes: maximumErrorBodyBytes)
     }
 
@@ -25,25 +29,76 @@ public final class KeepAliveTransport: HTTPTransport, Sendable {
         guard request.scheme == "http" else { return URLSessionTransport.shared.execute(request) }
         guard request.proxy == nil else { return fallback.execute(request) }
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: TransportEvent.self)
-        let job = PooledConnection.Job(request: request, continuation: continuation)
+        let job = PooledConnection.Job(request: request, delivery: .stream(continuation), maximumErrorBodyBytes: maximumErrorBodyBytes)
         continuation.onTermination = { _ in job.cancel() }
+        dispatch(job)
+        return stream
+    }
+
+    /// A whole response and when each step of it arrived (``MonotonicClock`` ns).
+    public struct WholeResponse: Sendable {
+        public var head: HTTPResponseHead
+        public var body: [UInt8]
+        public var connectedAt: UInt64?
+        public var headAt: UInt64
+        public var endedAt: UInt64
+    }
+
+    /// Whether ``exchangeWhole(_:)`` can carry `request` (plain `http://`, no proxy).
+    public func canExchangeWhole(_ request: TransportRequest) -> Bool { request.scheme == "http" && request.proxy == nil }
+
+    /// Sends `request` on a kept-alive connection and hands back the whole response at once: one hand-over
+    /// from the connection's thread instead of a stream of events, for callers that need no body piece by
+    /// piece (a non-streamed load request). The same connection pool, timeouts and body limits as
+    /// ``execute(_:)``. Cancelling the calling task shuts the socket.
+    ///
+    /// - Throws: ``WholeExchangeError`` with the ``TransportError`` and the response head if one had arrived.
+    public func exchangeWhole(_ request: TransportRequest) async throws(WholeExchangeError) -> WholeResponse {
+        let parts = LockedValue(PooledConnection.Job.WholeParts())
+        let job = PooledConnection.Job(request: request, delivery: .whole(parts), maximumErrorBodyBytes: maximumErrorBodyBytes)
+        do {
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    parts.withLock { $0.continuation = continuation }
+                    dispatch(job)
+                }
+            } onCancel: {
+                job.cancel()
+            }
+        } catch let failure as PooledConnection.WholeFailure {
+            throw WholeExchangeError(error: failure.error, head: failure.head)
+        } catch {
+            throw WholeExchangeError(error: error, head: nil)
+        }
+    }
+
+    /// A failed ``exchangeWhole(_:)``.
+    public struct WholeExchangeError: Error {
+        /// A ``TransportError`` (or whatever stopped the exchange).
+        public let error: any Error
+        /// The response head, when one had arrived before the failure.
+        public let head: HTTPResponseHead?
+    }
+
+    /// Hands `job` to an idle connection to its host, or to a new one.
+    private func dispatch(_ job: PooledConnection.Job) {
+        let request = job.request
         let reused = idle.withLock { pool -> PooledConnection? in
             guard let index = pool.lastIndex(where: { $0.matches(request) }) else { return nil }
             return pool.remove(at: index)
         }
         if let reused {
             reused.submit(job)
-        } else {
-            do {
-                try PooledConnection.start(host: request.host, port: request.port, first: job) { [weak self] connection in
-                    guard let self else { return false }
-                    self.idle.withLock { $0.append(connection) }
-                    return true
-                }
-            } catch {
-                continuation.finish(throwing: TransportError(.other, "could not start a client thread: \(error)"))
-            }
+            return
         }
-        return stream
+        do {
+            try PooledConnection.start(host: request.host, port: request.port, first: job) { [weak self] connection in
+                guard let self else { return false }
+                self.idle.withLock { $0.append(connection) }
+                return true
+            }
+        } catch {
+            job.fail(TransportError(.other, "could not start a client thread: \(error)"))
+        }
     }
 }

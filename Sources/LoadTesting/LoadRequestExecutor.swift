@@ -44,7 +44,7 @@ struct LoadRequestExecutor: Sendable {
     }
 
     private func send(_ request: ChatRequest) async throws(ProviderError) -> ChatResult {
-        guard configuration.isStreaming else { return try await client.chat(request) }
+        guard configuration.isStreaming else { return try await sendWhole(request) }
         var final: ChatResult?
         do {
             for try await event in client.streamChat(request) {
@@ -57,6 +57,29 @@ struct LoadRequestExecutor: Sendable {
         }
         guard let final else { throw ProviderError(.cancelled, "the request was cancelled") }
         return final
+    }
+
+    /// A non-streamed request. On kept-alive connections the response is handed over whole, in one step from
+    /// the connection's thread, and judged by the client's own rules (``ProviderClient/wholeChatResult``), so
+    /// it is classified exactly as ``ProviderClient/chat(_:)`` would; otherwise it goes through `chat(_:)`.
+    private func sendWhole(_ request: ChatRequest) async throws(ProviderError) -> ChatResult {
+        let wire = client.wholeChatRequest(request)
+        guard let transport = client.configuration.transport as? KeepAliveTransport, transport.canExchangeWhole(wire) else {
+            return try await client.chat(request)
+        }
+        let sent = MonotonicInstant.now()
+        do {
+            let r = try await transport.exchangeWhole(wire)
+            return try client.wholeChatResult(
+                head: r.head, body: r.body, sent: sent, connected: r.connectedAt.map(MonotonicInstant.init(nanoseconds:)),
+                headersReceived: MonotonicInstant(nanoseconds: r.headAt), ended: MonotonicInstant(nanoseconds: r.endedAt))
+        } catch let failure as KeepAliveTransport.WholeExchangeError {
+            throw client.wholeChatFailure(failure.error, head: failure.head, sent: sent)
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw client.wholeChatFailure(error, head: nil, sent: sent)
+        }
     }
 
     private func fill(_ trace: inout RequestTrace, from result: ChatResult) {
@@ -75,6 +98,7 @@ struct LoadRequestExecutor: Sendable {
         trace.tokenSource = t.tokenSource.flatMap { RequestTrace.TokenSource(rawValue: $0.rawValue) }
         trace.chunksCount = t.contentChunksCount
         trace.attempt = result.attempts.count
+        trace.providerTimings = result.providerTimings.traceFields
     }
 
     private func relative(_ t: UInt64) -> Int64 { t >= origin ? Int64(t - origin) : -Int64(origin - t) }

@@ -5,13 +5,14 @@ import MockProviders
 import ProviderClient
 import Reporting
 
-/// A no-retry client for a mock or raw test server on 127.0.0.1.
-func loadClient(port: UInt16, kind: ProviderKind) throws -> ProviderClient {
+/// A no-retry client for a mock or raw test server on 127.0.0.1 (`transport` nil: one connection per request).
+func loadClient(port: UInt16, kind: ProviderKind, transport: (any HTTPTransport)? = nil) throws -> ProviderClient {
     let endpoint = try ProviderEndpoint.parse("http://127.0.0.1:\(port)", kind: kind)
     return ProviderClient(
         endpoint: endpoint,
         configuration: ProviderClientConfiguration(
-            timeouts: ProviderTimeouts(connect: .seconds(2), headers: .seconds(20), idle: .seconds(20)), retry: .none))
+            timeouts: ProviderTimeouts(connect: .seconds(2), headers: .seconds(20), idle: .seconds(20)), retry: .none,
+            transport: transport))
 }
 
 /// The model each mock lists first.
@@ -34,13 +35,14 @@ func providerKind(_ kind: MockProviderKind) -> ProviderKind {
 /// Runs one level against a fresh in-process mock.
 func runAgainstMock(
     _ kind: MockProviderKind = .openai, physics: StreamingPhysics = .instant, faults: [String] = [],
-    configure: (inout LoadConfiguration) -> Void
+    transport: (any HTTPTransport)? = nil, configure: (inout LoadConfiguration) -> Void
 ) async throws -> (LoadLevelResult, [JournalEntry]) {
     let specs = try faults.map { try FaultSpec.parse($0) }
     return try await withMockProviderServer(MockConfiguration(provider: kind, physics: physics, faults: specs)) { server in
         var configuration = LoadConfiguration(model: mockModel(kind), maxTokens: 5)
         configure(&configuration)
-        let runner = LoadRunner(client: try loadClient(port: server.port, kind: providerKind(kind)), configuration: configuration)
+        let runner = LoadRunner(
+            client: try loadClient(port: server.port, kind: providerKind(kind), transport: transport), configuration: configuration)
         let result = await runner.run()
         // The mock journals a request when its exchange ends on the server, which can be just after the
         // client saw the stream's terminator.
