@@ -35,13 +35,13 @@ public final class KeepAliveTransport: HTTPTransport, Sendable {
         return stream
     }
 
-    /// A whole response and when each step of it arrived (``MonotonicClock`` ns).
+    /// A whole response and when each step of it arrived.
     public struct WholeResponse: Sendable {
         public var head: HTTPResponseHead
         public var body: [UInt8]
-        public var connectedAt: UInt64?
-        public var headAt: UInt64
-        public var endedAt: UInt64
+        public var connectedAt: MonotonicInstant?
+        public var headAt: MonotonicInstant
+        public var endedAt: MonotonicInstant
     }
 
     /// Whether ``exchangeWhole(_:)`` can carry `request` (plain `http://`, no proxy).

@@ -71,8 +71,8 @@ struct LoadRequestExecutor: Sendable {
         do {
             let r = try await transport.exchangeWhole(wire)
             return try client.wholeChatResult(
-                head: r.head, body: r.body, sent: sent, connected: r.connectedAt.map(MonotonicInstant.init(nanoseconds:)),
-                headersReceived: MonotonicInstant(nanoseconds: r.headAt), ended: MonotonicInstant(nanoseconds: r.endedAt))
+                head: r.head, body: r.body, sent: sent, connected: r.connectedAt,
+                headersReceived: r.headAt, ended: r.endedAt)
         } catch let failure as KeepAliveTransport.WholeExchangeError {
             throw client.wholeChatFailure(failure.error, head: failure.head, sent: sent)
         } catch let error as ProviderError {

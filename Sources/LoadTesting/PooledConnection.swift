@@ -14,9 +14,9 @@ final class PooledConnection: Sendable {
 
         /// What a whole exchange has received so far, and where it goes when done.
         struct WholeParts: Sendable {
-            var connectedAt: UInt64?
+            var connectedAt: MonotonicInstant?
             var head: HTTPResponseHead?
-            var headAt: UInt64 = 0
+            var headAt = MonotonicInstant(nanoseconds: 0)
             var body: [UInt8] = []
             var continuation: CheckedContinuation<KeepAliveTransport.WholeResponse, any Error>?
         }
@@ -51,8 +51,8 @@ final class PooledConnection: Sendable {
             case .whole(let parts):
                 parts.withLock { p in
                     switch event {
-                    case .connected(let at, _): p.connectedAt = at.nanoseconds
-                    case .head(let head, let at): (p.head, p.headAt) = (head, at.nanoseconds)
+                    case .connected(let at, _): p.connectedAt = at
+                    case .head(let head, let at): (p.head, p.headAt) = (head, at)
                     case .body(let bytes, _): p.body += bytes
                     case .end: break
                     }
@@ -75,7 +75,7 @@ final class PooledConnection: Sendable {
                     defer { p.continuation = nil }
                     guard let head = p.head else { return (p.continuation, nil) }
                     return (p.continuation, KeepAliveTransport.WholeResponse(
-                        head: head, body: p.body, connectedAt: p.connectedAt, headAt: p.headAt, endedAt: now))
+                        head: head, body: p.body, connectedAt: p.connectedAt, headAt: p.headAt, endedAt: MonotonicInstant(nanoseconds: now)))
                 }
                 if let response, !wasCancelled {
                     continuation?.resume(returning: response)

@@ -98,7 +98,7 @@ struct HTTPClientExchange {
         emit(.end(timeline))
         // After `emit`: a consumer that failed on the last event cancelled, and keeps nothing.
         if let pool, let key, isReusable, let socket, connection.detachForReuse() {
-            pool.giveBack(HTTPConnectionPool.Idle(key: key, socket: socket, address: address, wake: wake, since: end.nanoseconds))
+            pool.giveBack(HTTPConnectionPool.Idle(key: key, socket: socket, address: address, wake: wake, since: end))
             self.socket = nil
             wake = (-1, -1)
         }

@@ -51,7 +51,7 @@ public final class HTTPConnectionPool: Sendable {
         var socket: Socket
         var address: SocketAddress?
         var wake: (read: Int32, write: Int32)
-        var since: UInt64
+        var since: MonotonicInstant
 
         func close() {
             socket.close()
@@ -102,7 +102,7 @@ public final class HTTPConnectionPool: Sendable {
     }
 
     /// The most recently returned live connection for `key`, or nil (the caller connects).
-    func take(_ key: Key, now: UInt64 = MonotonicClock.now()) -> Idle? {
+    func take(_ key: Key, now: MonotonicInstant = .now()) -> Idle? {
         while true {
             let (found, expired) = state.withLock { s -> (Idle?, [Idle]) in
                 let expired = evictExpired(&s, now: now)
@@ -139,10 +139,10 @@ public final class HTTPConnectionPool: Sendable {
     func countRetry() { state.withLock { $0.counts.retried += 1 } }
 
     /// Removes the connections idle longer than the limit (under the lock; the caller closes them).
-    private func evictExpired(_ s: inout State, now: UInt64) -> [Idle] {
-        let limit = UInt64(max(0, configuration.maximumIdleAge.nanoseconds))
-        guard let first = s.idle.first, now &- min(now, first.since) > limit else { return [] }
-        let cut = s.idle.firstIndex { now &- min(now, $0.since) <= limit } ?? s.idle.count
+    private func evictExpired(_ s: inout State, now: MonotonicInstant) -> [Idle] {
+        let limit = configuration.maximumIdleAge
+        guard let first = s.idle.first, first.since.duration(to: now) > limit else { return [] }
+        let cut = s.idle.firstIndex { $0.since.duration(to: now) <= limit } ?? s.idle.count
         let expired = Array(s.idle[..<cut])
         s.idle.removeFirst(cut)
         s.counts.evicted += expired.count

@@ -167,17 +167,7 @@ extension SecretMasking {
     }
 
     private static func replacingAcrossChunks(_ needle: [UInt8], with replacement: [UInt8], in chunks: [[UInt8]]) -> [[UInt8]] {
-        let whole = chunks.flatMap { $0 }
-        var starts: [Int] = []
-        var i = 0
-        while i + needle.count <= whole.count {
-            if whole[i] == needle[0], whole[i..<(i + needle.count)].elementsEqual(needle) {
-                starts.append(i)
-                i += needle.count
-            } else {
-                i += 1
-            }
-        }
+        let starts = occurrences(of: needle, in: chunks.flatMap { $0 })
         guard !starts.isEmpty else { return chunks }
         var out: [[UInt8]] = []
         out.reserveCapacity(chunks.count)

@@ -180,20 +180,35 @@ public enum SecretMasking {
     }
 
     static func replacing(_ needle: [UInt8], with replacement: [UInt8], in haystack: [UInt8]) -> [UInt8] {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return haystack }
+        let starts = occurrences(of: needle, in: haystack)
+        guard !starts.isEmpty else { return haystack }
         var out: [UInt8] = []
         out.reserveCapacity(haystack.count)
         var i = 0
+        for start in starts {
+            out.append(contentsOf: haystack[i..<start])
+            out.append(contentsOf: replacement)
+            i = start + needle.count
+        }
+        out.append(contentsOf: haystack[i...])
+        return out
+    }
+
+    /// Where `needle` starts in `haystack`, left to right without overlaps (the one byte search of
+    /// ``replacing(_:with:in:)`` and the chunk-spanning redaction).
+    static func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> [Int] {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return [] }
+        var starts: [Int] = []
+        var i = 0
         let last = haystack.count - needle.count
-        while i < haystack.count {
-            if i <= last, haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) {
-                out.append(contentsOf: replacement)
+        while i <= last {
+            if haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) {
+                starts.append(i)
                 i += needle.count
             } else {
-                out.append(haystack[i])
                 i += 1
             }
         }
-        return out
+        return starts
     }
 }

@@ -88,12 +88,8 @@ extension ProviderClient {
         let fallback: ChatStreamDecoder.Framing = stream ? (isOllama ? .ndjson : .sse) : .json
         guard let framing = ChatStreamDecoder.framing(contentType: contentType, fallback: fallback) else {
             let body = (try? await reader.readBody(limit: 4096)) ?? []
-            throw decorate(
-                ProviderError(
-                    .unexpectedContentType,
-                    "expected \(stream ? (isOllama ? "application/x-ndjson" : "text/event-stream") : "application/json"), got \(contentType ?? "none"): \(String(decoding: body.prefix(120), as: UTF8.self))",
-                    status: reader.head.status.code, bodySnippet: String(decoding: body.prefix(2048), as: UTF8.self)),
-                attempt: reader.attemptNumber, started: started)
+            throw unexpectedContentType(
+                expected: accept, got: contentType, body: body, status: reader.head.status.code, attempt: reader.attemptNumber, started: started)
         }
         await emit(.started(ResponseStart(status: reader.head.status.code, headers: reader.head.headers, attempt: reader.attemptNumber, endpoint: endpoint.description)))
 
@@ -134,14 +130,32 @@ extension ProviderClient {
             throw failure
         }
         timing.ended = reader.tEnd ?? .now()
-        let usage = decoder.usage
-        timing.settleTokens(serverCount: usage?.completionTokens ?? decoder.providerTimings.outputTokens)
-        let result = ChatResult(
-            model: decoder.model, content: decoder.content, reasoning: decoder.reasoning, toolCalls: decoder.toolCalls,
-            finishReason: decoder.finishReason, usage: usage, providerTimings: decoder.providerTimings, timing: timing,
-            attempts: attempts, endpoint: endpoint.description, status: reader.head.status.code,
-            requestID: reader.head.headers["x-request-id"])
+        let result = chatResult(of: decoder, timing: timing, attempts: attempts, head: reader.head)
         await emit(.completed(result))
         return result
+    }
+
+    /// The error for a response whose Content-Type no framing accepts (shared with ``wholeChatResult``).
+    func unexpectedContentType(
+        expected: String, got contentType: String?, body: [UInt8], status: Int, attempt: Int, started: MonotonicInstant
+    ) -> ProviderError {
+        decorate(
+            ProviderError(
+                .unexpectedContentType,
+                "expected \(expected), got \(contentType ?? "none"): \(String(decoding: body.prefix(120), as: UTF8.self))",
+                status: status, bodySnippet: String(decoding: body.prefix(2048), as: UTF8.self)),
+            attempt: attempt, started: started)
+    }
+
+    /// The result of a decoded answer, its token count settled from the server's usage when it gave one
+    /// (shared with ``wholeChatResult``).
+    func chatResult(of decoder: ChatStreamDecoder, timing: RequestTiming, attempts: [AttemptRecord], head: HTTPResponseHead) -> ChatResult {
+        var timing = timing
+        let usage = decoder.usage
+        timing.settleTokens(serverCount: usage?.completionTokens ?? decoder.providerTimings.outputTokens)
+        return ChatResult(
+            model: decoder.model, content: decoder.content, reasoning: decoder.reasoning, toolCalls: decoder.toolCalls,
+            finishReason: decoder.finishReason, usage: usage, providerTimings: decoder.providerTimings, timing: timing,
+            attempts: attempts, endpoint: endpoint.description, status: head.status.code, requestID: head.headers["x-request-id"])
     }
 }

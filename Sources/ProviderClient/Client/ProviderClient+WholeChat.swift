@@ -28,12 +28,8 @@ extension ProviderClient {
         }
         let contentType = head.headers["Content-Type"]
         guard let framing = ChatStreamDecoder.framing(contentType: contentType, fallback: .json) else {
-            throw decorate(
-                ProviderError(
-                    .unexpectedContentType,
-                    "expected application/json, got \(contentType ?? "none"): \(String(decoding: body.prefix(120), as: UTF8.self))",
-                    status: head.status.code, bodySnippet: String(decoding: body.prefix(2048), as: UTF8.self)),
-                attempt: 1, started: sent)
+            throw unexpectedContentType(
+                expected: "application/json", got: contentType, body: body, status: head.status.code, attempt: 1, started: sent)
         }
         let limit = configuration.maximumResponseBytes
         var decoder = ChatStreamDecoder(framing: framing, requiresTerminator: configuration.requiresStreamTerminator, maximumJSONBody: limit)
@@ -51,14 +47,8 @@ extension ProviderClient {
             throw failure
         }
         timing.ended = ended
-        let usage = decoder.usage
-        timing.settleTokens(serverCount: usage?.completionTokens ?? decoder.providerTimings.outputTokens)
-        let attempt = AttemptRecord(
-            number: 1, started: sent, ended: headersReceived, outcome: "ok", status: head.status.code)
-        return ChatResult(
-            model: decoder.model, content: decoder.content, reasoning: decoder.reasoning, toolCalls: decoder.toolCalls,
-            finishReason: decoder.finishReason, usage: usage, providerTimings: decoder.providerTimings, timing: timing,
-            attempts: [attempt], endpoint: endpoint.description, status: head.status.code, requestID: head.headers["x-request-id"])
+        let attempt = AttemptRecord(number: 1, started: sent, ended: headersReceived, outcome: "ok", status: head.status.code)
+        return chatResult(of: decoder, timing: timing, attempts: [attempt], head: head)
     }
 
     /// A failure of the exchange of ``wholeChatRequest(_:)`` (a ``TransportError`` or cancellation), as
