@@ -142,4 +142,26 @@ import Testing
         for _ in 0..<500 where !sawClose.current { try await Task.sleep(for: .milliseconds(10)) }
         #expect(sawClose.current, "the server saw the connection close")
     }
+
+    @Test func eachRequestCarriesItsOwnPromptWhenRequestsAreEncodedOnce() async throws {
+        let bodies = LockedValue<[String]>([])
+        let server = try RawTestServer { socket in
+            while let request = Self.readRequest(from: socket) {
+                bodies.withLock { $0.append(String(decoding: request, as: UTF8.self)) }
+                try socket.writeAll(Self.response)
+            }
+        }
+        defer { server.stop() }
+        var configuration = Self.configuration(requests: 6)
+        configuration.prompts = PromptSet(prompts: ["first prompt", "second prompt", "third prompt"].map { [ChatMessage.user($0)] }, origin: "test")
+        let client = try loadClient(port: server.port, kind: .openaiCompatible, transport: KeepAliveTransport())
+        let result = await LoadRunner(client: client, configuration: configuration).run()
+        #expect(result.samples.allSatisfy { $0.isCompleted }, "\(result.samples.compactMap(\.trace.error))")
+        let expected = ["first", "second", "third", "first", "second", "third"].map { "\"content\":\"\($0) prompt\"" }
+        #expect(bodies.current.count == 6)
+        for (body, fragment) in zip(bodies.current, expected) {
+            #expect(body.contains(fragment), "\(fragment) in \(body.suffix(200))")
+            #expect(body.contains("\"stream\":false") && body.contains("Host: 127.0.0.1:\(server.port)"))
+        }
+    }
 }
