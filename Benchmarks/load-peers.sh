@@ -160,6 +160,8 @@ for c in levels:
         ("chunk gaps p50 (ms): our itl / AIPerf ICL", m["itl_ms"]["p50"], a("inter_chunk_latency"), None),
         ("TPOT p50 (ms): our tpot / AIPerf ITL / guidellm ITL", m["tpot_ms"]["p50"], a("inter_token_latency"), gp50("inter_token_latency_ms")),
         ("E2E p50 (ms)", m["e2e_ms"]["p50"], a("request_latency"), gp50("request_latency", 1000)),
+        # E2E and throughput follow the answers' lengths, which the mock draws per prompt: each tool sends its own prompts.
+        ("  output tokens per request (mean)", m["output_tokens"]["mean"], a("output_sequence_length", "avg"), gmean("output_token_count")),
         ("requests/s", ours["throughput"]["requests_per_s"], a("request_throughput", "avg"), gmean("requests_per_second")),
         ("output tokens/s", ours["throughput"]["output_tokens_per_s"], a("output_token_throughput", "avg"), gmean("output_tokens_per_second")),
     ]
