@@ -22,8 +22,9 @@ public final class KeepAliveTransport: HTTPTransport, Sendable {
     private let wholeLoop = LockedValue<WholeExchangeLoop?>(nil)
 
     /// - Parameter loopThreads: threads that drive the non-streamed (whole) exchanges' connections from one
-    ///   readiness queue. Default 2: against one thread, 1–12 % more requests/s in 2 of 3 alternating rounds on a
-    ///   loaded 2-core machine (one thread descheduled no longer stalls every connection); CPU per request alike.
+    ///   readiness queue. Default 2: against one thread, 10–12 % more requests/s in 2 of 3 alternating rounds on
+    ///   a loaded 2-core machine (−1 % in the third; one thread descheduled no longer stalls every connection);
+    ///   CPU per request alike.
     public init(maximumErrorBodyBytes: Int = 1 << 20, loopThreads: Int = 2) {
         self.maximumErrorBodyBytes = maximumErrorBodyBytes
         self.loopThreads = loopThreads
