@@ -7,6 +7,8 @@
 #
 #   Benchmarks/load-capacity.sh                         # builds release first
 #   LLMCHECK_BIN=.build/release/llmcheck CONNECTIONS=64 SECONDS_EACH=10 Benchmarks/load-capacity.sh
+#   LLMCHECK_BIN=new/llmcheck COMPARE_BIN=old/llmcheck ROUNDS=4 SECONDS_EACH=5 Benchmarks/load-capacity.sh
+#     # A/B on a shared machine: ROUNDS alternating wrk / COMPARE_BIN / LLMCHECK_BIN against the same mock
 set -u
 repo=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${LLMCHECK_BIN:-}" ]; then
@@ -41,6 +43,21 @@ wrk.headers["Connection"] = "close"
 LUA
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $connections connections, ${seconds}s each"
 rps() { awk '/Requests\/sec/ {print $2}'; }
+if [ -n "${COMPARE_BIN:-}" ]; then
+  one() { # binary → "req/s µs-per-request"
+    "$1" load --url "$url" --provider openai --model gpt-4o-mini --no-stream --max-tokens 16 --concurrency "$connections" \
+      --duration "${seconds}s" --json --quiet >"$work/ab.json" || { echo "load failed"; return; }
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); g=d["generator"]; r=d["requests"]; n=max(1,r["completed"]); print(round(d["throughput"]["requests_per_s"]), round(1e6*g.get("cpu_s",0)/n,1), r["failed"])' "$work/ab.json"
+  }
+  printf "%-6s %-8s %10s %16s %16s %8s %8s\n" round load wrk "A req/s µs/req" "B req/s µs/req" "A/wrk" "B/wrk"
+  for round in $(seq 1 "${ROUNDS:-4}"); do
+    w=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "$url/v1/chat/completions" | rps)
+    a=$(one "$COMPARE_BIN"); b=$(one "$bin")
+    python3 -c 'import sys; r,l,w,a1,a2,a3,b1,b2,b3=sys.argv[1:]; w=float(w); print(f"{r:<6} {l:<8} {w:10.0f} {float(a1):8.0f} {float(a2):6.1f} {float(b1):8.0f} {float(b2):6.1f} {float(a1)/w:8.2f} {float(b1)/w:8.2f}  failed A {a3} B {b3}")' \
+      "$round" "$(cut -d' ' -f1 /proc/loadavg)" "$w" $a $b
+  done
+  exit 0
+fi
 wrk_keep=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "$url/v1/chat/completions" | rps)
 wrk_close=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post-close.lua" "$url/v1/chat/completions" | rps)
 "$bin" load --url "$url" --provider openai --model gpt-4o-mini --no-stream --max-tokens 16 --concurrency "$connections" \

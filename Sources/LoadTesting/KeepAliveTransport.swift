@@ -17,13 +17,24 @@ public final class KeepAliveTransport: HTTPTransport, Sendable {
     private let idle = LockedValue<[PooledConnection]>([])
     private let fallback: RawSocketTransport
     private let maximumErrorBodyBytes: Int
+    private let loopThreads: Int
+    /// The readiness loop of whole exchanges, started at the first one.
+    private let wholeLoop = LockedValue<WholeExchangeLoop?>(nil)
 
-    public init(maximumErrorBodyBytes: Int = 1 << 20) {
+    /// - Parameter loopThreads: threads that drive the non-streamed (whole) exchanges' connections from one
+    ///   readiness queue. Default 2: against one thread, 10–12 % more requests/s in 2 of 3 alternating rounds on
+    ///   a loaded 2-core machine (−1 % in the third; one thread descheduled no longer stalls every connection);
+    ///   CPU per request alike.
+    public init(maximumErrorBodyBytes: Int = 1 << 20, loopThreads: Int = 2) {
         self.maximumErrorBodyBytes = maximumErrorBodyBytes
+        self.loopThreads = loopThreads
         fallback = RawSocketTransport(maximumErrorBodyBytes: maximumErrorBodyBytes)
     }
 
-    deinit { for connection in idle.withLock({ $0 }) { connection.retire() } }
+    deinit {
+        for connection in idle.withLock({ $0 }) { connection.retire() }
+        wholeLoop.withLock { $0 }?.stop()
+    }
 
     public func execute(_ request: TransportRequest) -> AsyncThrowingStream<TransportEvent, any Error> {
         guard request.scheme == "http" else { return URLSessionTransport.shared.execute(request) }
@@ -47,10 +58,10 @@ public final class KeepAliveTransport: HTTPTransport, Sendable {
     /// Whether ``exchangeWhole(_:)`` can carry `request` (plain `http://`, no proxy).
     public func canExchangeWhole(_ request: TransportRequest) -> Bool { request.scheme == "http" && request.proxy == nil }
 
-    /// Sends `request` on a kept-alive connection and hands back the whole response at once: one hand-over
-    /// from the connection's thread instead of a stream of events, for callers that need no body piece by
-    /// piece (a non-streamed load request). The same connection pool, timeouts and body limits as
-    /// ``execute(_:)``. Cancelling the calling task shuts the socket.
+    /// Sends `request` on a kept-alive connection and hands back the whole response at once, for callers
+    /// that need no body piece by piece (a non-streamed load request). The connections of whole exchanges
+    /// are driven by a ``WholeExchangeLoop`` (one readiness queue, no thread per connection) with the same
+    /// response reading, timeouts and body limits as ``execute(_:)``. Cancelling the calling task shuts the socket.
     ///
     /// - Throws: ``WholeExchangeError`` with the ``TransportError`` and the response head if one had arrived.
     public func exchangeWhole(_ request: TransportRequest) async throws(WholeExchangeError) -> WholeResponse {
@@ -60,7 +71,7 @@ public final class KeepAliveTransport: HTTPTransport, Sendable {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
                     parts.withLock { $0.continuation = continuation }
-                    dispatch(job)
+                    dispatchWhole(job)
                 }
             } onCancel: {
                 job.cancel()
@@ -78,6 +89,16 @@ public final class KeepAliveTransport: HTTPTransport, Sendable {
         public let error: any Error
         /// The response head, when one had arrived before the failure.
         public let head: HTTPResponseHead?
+    }
+
+    /// Hands a whole exchange to the readiness loop (started now if needed), or to a connection thread
+    /// when the loop cannot start.
+    private func dispatchWhole(_ job: PooledConnection.Job) {
+        let loop = wholeLoop.withLock { loop -> WholeExchangeLoop? in
+            if loop == nil { loop = try? WholeExchangeLoop.start(threads: loopThreads) }
+            return loop
+        }
+        if let loop { loop.submit(job) } else { dispatch(job) }
     }
 
     /// Hands `job` to an idle connection to its host, or to a new one.

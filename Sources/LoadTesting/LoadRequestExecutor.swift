@@ -9,6 +9,21 @@ struct LoadRequestExecutor: Sendable {
     let configuration: LoadConfiguration
     /// Monotonic ns at which the level started; trace instants are relative to it.
     let origin: UInt64
+    /// The non-streamed wire request of each prompt, encoded once (the same prompt always makes the same
+    /// request): empty when streaming or with more than ``maximumCachedRequests`` prompts.
+    private let wholeRequests: [TransportRequest]
+
+    /// Most prompts whose non-streamed requests are encoded once up front.
+    static let maximumCachedRequests = 1024
+
+    init(client: ProviderClient, configuration: LoadConfiguration, origin: UInt64) {
+        self.client = client
+        self.configuration = configuration
+        self.origin = origin
+        let count = configuration.prompts.prompts.count
+        wholeRequests = configuration.isStreaming || count > Self.maximumCachedRequests
+            ? [] : (0..<count).map { client.wholeChatRequest(configuration.makeRequest(index: $0)) }
+    }
 
     var endpointPath: String {
         client.endpoint.kind == .ollama ? client.endpoint.nativeTarget("/api/chat") : client.endpoint.openAITarget("/chat/completions")
@@ -21,7 +36,7 @@ struct LoadRequestExecutor: Sendable {
             scenarioID: "load", requestID: requestID, provider: client.endpoint.kind.rawValue, model: configuration.model,
             endpoint: endpointPath, isWarmup: isWarmup, tSendNs: relative(started))
         do {
-            let result = try await send(request)
+            let result = try await send(request, index: index)
             fill(&trace, from: result)
             if result.finishReason == nil {
                 trace.error = TraceError(
@@ -43,8 +58,8 @@ struct LoadRequestExecutor: Sendable {
         return sample
     }
 
-    private func send(_ request: ChatRequest) async throws(ProviderError) -> ChatResult {
-        guard configuration.isStreaming else { return try await sendWhole(request) }
+    private func send(_ request: ChatRequest, index: Int) async throws(ProviderError) -> ChatResult {
+        guard configuration.isStreaming else { return try await sendWhole(request, index: index) }
         var final: ChatResult?
         do {
             for try await event in client.streamChat(request) {
@@ -62,8 +77,8 @@ struct LoadRequestExecutor: Sendable {
     /// A non-streamed request. On kept-alive connections the response is handed over whole, in one step from
     /// the connection's thread, and judged by the client's own rules (``ProviderClient/wholeChatResult``), so
     /// it is classified exactly as ``ProviderClient/chat(_:)`` would; otherwise it goes through `chat(_:)`.
-    private func sendWhole(_ request: ChatRequest) async throws(ProviderError) -> ChatResult {
-        let wire = client.wholeChatRequest(request)
+    private func sendWhole(_ request: ChatRequest, index: Int) async throws(ProviderError) -> ChatResult {
+        let wire = wholeRequests.isEmpty ? client.wholeChatRequest(request) : wholeRequests[index % wholeRequests.count]
         guard let transport = client.configuration.transport as? KeepAliveTransport, transport.canExchangeWhole(wire) else {
             return try await client.chat(request)
         }

@@ -129,10 +129,16 @@ final class PooledConnection: Sendable {
 
     /// Opens a connection thread that serves `first`, then waits for more; `checkIn` returns it to a pool
     /// after each reusable exchange (false: the pool is gone, the thread ends).
-    static func start(host: String, port: UInt16, first: Job, checkIn: @escaping @Sendable (PooledConnection) -> Bool) throws {
+    /// With `handOff`, the thread serves `first` only: after a reusable exchange it offers the open socket
+    /// to `handOff` (true: taken, the thread ends without closing it) before the caller learns the response
+    /// ended. ``WholeExchangeLoop`` connects this way, off the cooperative pool, then drives the connection itself.
+    static func start(
+        host: String, port: UInt16, first: Job, checkIn: @escaping @Sendable (PooledConnection) -> Bool,
+        handOff: (@Sendable (Socket) -> Bool)? = nil
+    ) throws {
         let connection = PooledConnection(host: host, port: port)
         connection.next.withLock { $0.job = first }
-        try Syscalls.spawnDetachedThread(name: "llmcheck-load") { connection.serve(checkIn: checkIn) }
+        try Syscalls.spawnDetachedThread(name: "llmcheck-load") { connection.serve(checkIn: checkIn, handOff: handOff) }
     }
 
     func submit(_ job: Job) {
@@ -146,7 +152,7 @@ final class PooledConnection: Sendable {
         wake.signal()
     }
 
-    private func serve(checkIn: @Sendable (PooledConnection) -> Bool) {
+    private func serve(checkIn: @Sendable (PooledConnection) -> Bool, handOff: (@Sendable (Socket) -> Bool)?) {
         var socket: Socket?
         // One read buffer for the connection's lifetime (a fresh 64 KiB array per read was a measurable
         // part of each request's CPU).
@@ -164,6 +170,11 @@ final class PooledConnection: Sendable {
             var reusable = false
             var endedAt: UInt64?
             socket = Self.exchange(job, on: socket, buffer: &buffer, reusable: &reusable, endedAt: &endedAt)
+            if let handOff {
+                if reusable, let open = socket, handOff(open) { socket = nil }
+                if let endedAt { job.complete(at: endedAt) }
+                break
+            }
             // Back in the pool before the caller learns the response ended, so its next request finds it.
             let kept = reusable && checkIn(self)
             if let endedAt { job.complete(at: endedAt) }
@@ -249,116 +260,36 @@ final class PooledConnection: Sendable {
                              errno: (last as? SocketError)?.errno)
     }
 
-    private enum Outcome {
-        /// The response ended at `at`; the job is completed by the caller (after the connection is pooled).
-        case complete(keepAlive: Bool, at: UInt64)
-        /// Closed or reset before any response byte.
-        case staleConnection
-        case failed(TransportError)
-    }
-
     /// Writes the request and reads its response, under the request's timeouts: headers (from the
     /// request written to the head), idle (between reads once the head arrived) and total (from `started`).
-    private static func run(_ job: Job, on socket: Socket, buffer: inout [UInt8], started: UInt64) -> Outcome {
+    private static func run(_ job: Job, on socket: Socket, buffer: inout [UInt8], started: UInt64) -> ExchangeOutcome {
         let request = job.request
-        var headers = request.headers
-        if !headers.contains("Host") { headers.replaceOrAdd(name: "Host", value: request.authority) }
-        let bytes = HTTPClientRequest(
-            method: request.method, host: request.host, port: request.port, target: request.target, headers: headers, body: request.body
-        ).serialized()
-        var parser = HTTPResponseParser(requestMethod: request.method)
-        var receivedAny = false
-        var head: HTTPResponseHead?
-        var bodyCount = 0
+        var reader = ResponseReader(method: request.method)
         let timeouts = request.timeouts
-        let totalDeadline = timeouts.total.map { started &+ nanoseconds($0) }
+        let totalDeadline = timeouts.total.map { started &+ ResponseReader.nanoseconds($0) }
         do {
-            try socket.writeAll(bytes, timeout: timeouts.headers)
+            try socket.writeAll(ResponseReader.requestBytes(request), timeout: timeouts.headers)
             let written = MonotonicClock.now()
             var lastRead = written
             while true {
-                // Headers: from the request written (partial head bytes do not extend it); idle: since the last read.
-                let phase = head == nil ? timeouts.headers.map { written &+ nanoseconds($0) } : timeouts.idle.map { lastRead &+ nanoseconds($0) }
-                let deadline = [phase, totalDeadline].compactMap { $0 }.min()
+                let deadline = reader.deadline(timeouts, written: written, lastRead: lastRead, total: totalDeadline)
                 let count: Int
                 do {
                     count = try buffer.withUnsafeMutableBytes { raw in
                         try socket.readSome(into: raw, timeout: deadline.map { .nanoseconds(Int64($0 &- min($0, MonotonicClock.now()))) })
                     }
                 } catch let error as SocketError where error.code == .timedOut {
-                    return .failed(timeoutError(timeouts, head: head, bodyCount: bodyCount, total: totalDeadline, received: receivedAny))
+                    return .failed(reader.timeoutError(timeouts, total: totalDeadline))
                 }
                 let now = MonotonicClock.now()
-                if count == 0 && !receivedAny { return .staleConnection }
-                let events: [HTTPResponseParser.Event]
-                if count == 0 {
-                    // The server closed: a body or head it had announced and not finished is a truncation
-                    // (as the raw-socket client reports it), not a malformed response.
-                    do {
-                        events = try parser.finish()
-                    } catch {
-                        return .failed(error.code == .truncatedHead
-                            ? TransportError(.connectionReset, "the server closed the connection inside the response head", receivedResponseBytes: true)
-                            : TransportError(.truncatedBody, error.description, receivedResponseBytes: true))
-                    }
-                } else {
-                    events = try parser.consume(buffer[0..<count])
+                let outcome = buffer.withUnsafeBytes { raw in
+                    reader.consume(UnsafeRawBufferPointer(rebasing: raw[0..<count]), at: now, for: job)
                 }
-                receivedAny = true
-                for event in events {
-                    switch event {
-                    case .informational:
-                        break
-                    case .head(let h):
-                        head = h
-                        job.report(.head(h, at: MonotonicInstant(nanoseconds: now)))
-                    case .body(let body):
-                        bodyCount += body.count
-                        if head?.status.isSuccess == false, bodyCount > job.maximumErrorBodyBytes {
-                            // Enough of an error body to judge it; the rest is not read (nor the connection reused).
-                            job.report(.body(Array(body.prefix(max(0, body.count - (bodyCount - job.maximumErrorBodyBytes)))), at: MonotonicInstant(nanoseconds: now)))
-                            return .complete(keepAlive: false, at: now)
-                        }
-                        if let limit = request.maximumBodyBytes, head?.status.isSuccess == true, bodyCount > limit {
-                            return .failed(TransportError(.tooLarge, "the body exceeds the limit of \(limit) bytes", receivedResponseBytes: true))
-                        }
-                        job.report(.body(body, at: MonotonicInstant(nanoseconds: now)))
-                    case .end:
-                        let closes = head?.headers.containsToken("close", in: "Connection") ?? true
-                        return .complete(keepAlive: !closes && parser.framing != .untilClose && !job.isCancelled, at: now)
-                    }
-                }
-                if count == 0 {
-                    return .failed(TransportError(.truncatedBody, "the connection closed before the response ended", receivedResponseBytes: true))
-                }
+                if let outcome { return outcome }
                 lastRead = now
             }
         } catch {
-            if job.isCancelled { return .failed(TransportError(.cancelled, "the request was cancelled", receivedResponseBytes: receivedAny)) }
-            if !receivedAny, let socketError = error as? SocketError, [.connectionReset, .brokenPipe].contains(socketError.code) {
-                return .staleConnection
-            }
-            if error is HTTPResponseParseError {
-                return .failed(TransportError(.protocolError, "malformed response: \(error)", receivedResponseBytes: true))
-            }
-            return .failed(TransportError(.connectionReset, "\(error)", errno: (error as? SocketError)?.errno, receivedResponseBytes: receivedAny))
+            return reader.failure(error, for: job)
         }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> UInt64 { UInt64(max(0, duration.nanoseconds)) }
-
-    /// The timeout that passed: total if its deadline is reached, else headers before the head, idle after it.
-    private static func timeoutError(
-        _ timeouts: RequestTimeouts, head: HTTPResponseHead?, bodyCount: Int, total: UInt64?, received: Bool
-    ) -> TransportError {
-        if let total, MonotonicClock.now() >= total {
-            return TransportError(.totalTimeout, "total timeout (\(timeouts.total ?? .zero)) fired", receivedResponseBytes: received)
-        }
-        guard head != nil else {
-            let limit = timeouts.headers.map { NumberText.duration(seconds: $0.secondsDouble) } ?? "?"
-            return TransportError(.headersTimeout, "no response head within \(limit) of sending the request", receivedResponseBytes: received)
-        }
-        let limit = timeouts.idle.map { NumberText.duration(seconds: $0.secondsDouble) } ?? "?"
-        return TransportError(.idleTimeout, "no body bytes for \(limit) after \(bodyCount) bytes", receivedResponseBytes: true)
     }
 }

@@ -98,7 +98,7 @@ extension ProviderClient {
             throw unexpectedContentType(
                 expected: accept, got: contentType, body: body, status: reader.head.status.code, attempt: reader.attemptNumber, started: started)
         }
-        await emit(.started(ResponseStart(status: reader.head.status.code, headers: reader.head.headers, attempt: reader.attemptNumber, endpoint: endpoint.description)))
+        await emit(.started(ResponseStart(status: reader.head.status.code, headers: reader.head.headers, attempt: reader.attemptNumber, endpoint: endpointDescription)))
 
         var decoder = ChatStreamDecoder(
             framing: framing, requiresTerminator: configuration.requiresStreamTerminator, maximumJSONBody: limit)
@@ -163,6 +163,6 @@ extension ProviderClient {
         return ChatResult(
             model: decoder.model, content: decoder.content, reasoning: decoder.reasoning, toolCalls: decoder.toolCalls,
             finishReason: decoder.finishReason, usage: usage, providerTimings: decoder.providerTimings, timing: timing,
-            attempts: attempts, endpoint: endpoint.description, status: head.status.code, requestID: head.headers["x-request-id"])
+            attempts: attempts, endpoint: endpointDescription, status: head.status.code, requestID: head.headers["x-request-id"])
     }
 }

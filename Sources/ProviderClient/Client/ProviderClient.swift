@@ -22,6 +22,8 @@ public final class ProviderClient: Sendable {
     public let endpoint: ProviderEndpoint
     public let configuration: ProviderClientConfiguration
     let cache: ModelCache
+    /// `endpoint.description`, built once: every result carries it.
+    let endpointDescription: String
     private let attemptLog = AttemptLogBox()
 
     public init(endpoint: ProviderEndpoint, configuration: ProviderClientConfiguration = .default) {
@@ -29,6 +31,7 @@ public final class ProviderClient: Sendable {
         self.configuration = configuration
         let ttl = configuration.modelCacheTTL ?? (endpoint.isRemote ? .seconds(3600) : .seconds(300))
         self.cache = ModelCache(ttl: ttl)
+        endpointDescription = endpoint.description
     }
 
     /// The attempts of the most recent request made with this client (success or failure).
@@ -229,7 +232,7 @@ public final class ProviderClient: Sendable {
 
     func decorate(_ error: ProviderError, attempt: Int, started: MonotonicInstant) -> ProviderError {
         var error = error
-        error.endpoint = error.endpoint ?? endpoint.description
+        error.endpoint = error.endpoint ?? endpointDescription
         error.attempt = error.attempt ?? attempt
         if error.elapsed == nil { error.elapsed = started.elapsed }
         return error

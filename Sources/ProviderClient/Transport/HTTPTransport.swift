@@ -61,7 +61,8 @@ public struct TransportRequest: Sendable {
 
     /// `host:port` with IPv6 brackets, as used in `Host` headers and absolute URLs.
     public var authority: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
+        // A byte search: Foundation's String.contains bridges to NSString (a measurable part of a load request).
+        let shownHost = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
         let isDefault = (scheme == "http" && port == 80) || (scheme == "https" && port == 443)
         return isDefault ? shownHost : "\(shownHost):\(port)"
     }
