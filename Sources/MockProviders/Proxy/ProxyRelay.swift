@@ -10,10 +10,18 @@ import HTTPWire
 struct ProxyRelay {
     /// Request header fields not forwarded: hop-by-hop ones, `Host` and `Content-Length` (set again
     /// for the upstream), `Accept-Encoding` (the proxy relays the body as it is) and the fault header.
-    static let requestFieldsNotForwarded: Set<String> = [
+    static let requestFieldsNotForwarded: [String] = [
         "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "host",
         "content-length", "accept-encoding", "x-llmcheck-fault",
     ]
+
+    /// Whether a request field is forwarded: compared in place (no lowercased copy of every name
+    /// of every request); most names are decided by their length alone.
+    static func isForwarded(_ name: String) -> Bool {
+        let length = name.utf8.count
+        for dropped in requestFieldsNotForwarded where dropped.utf8.count == length && name.caseInsensitiveEquals(dropped) { return false }
+        return true
+    }
 
     let upstream: ProxyUpstream
     let options: HTTPClientOptions
@@ -55,7 +63,10 @@ struct ProxyRelay {
     /// (minus ``requestFieldsNotForwarded``) and body.
     static func upstreamRequest(for incoming: HTTPRequest, to upstream: ProxyUpstream) -> HTTPClientRequest {
         var headers = HTTPHeaders()
-        for f in incoming.headers where !ProxyRelay.requestFieldsNotForwarded.contains(f.name.lowercased()) {
+        headers.reserveCapacity(incoming.headers.count + 1)
+        // First, where the client would put it (as HTTPClientRequest does when it is missing).
+        headers.add(name: "Host", value: upstream.hostField)
+        for f in incoming.headers where ProxyRelay.isForwarded(f.name) {
             headers.add(name: f.name, value: f.value)
         }
         return upstream.request(method: incoming.method, target: incoming.head.target, headers: headers, body: incoming.body)
@@ -64,6 +75,10 @@ struct ProxyRelay {
     /// The upstream's head as sent downstream: its own framing and connection fields removed (the
     /// server frames the body again); `Connection: close` passed on.
     static func forwardedHead(_ head: HTTPResponseHead) -> HTTPResponseHead {
+        let fields = head.headers
+        // Most answers (HTTP/1.1 with a Content-Length) have none of these: no copy of every field then.
+        guard head.version != .http1_1 || fields.contains("Transfer-Encoding") || fields.contains("Connection") || fields.contains("Keep-Alive")
+        else { return head }
         var out = head
         let closes = head.headers.containsToken("close", in: "Connection")
         out.version = .http1_1
@@ -120,8 +135,13 @@ struct ProxyRelay {
                     case .body(let bytes, let instant):
                         let at = instant.nanoseconds
                         if hop.upstreamFirstByteNanoseconds == nil { hop.upstreamFirstByteNanoseconds = at &- min(at, arrivedAt) }
-                        splitter.append(bytes)
-                        while let next = splitter.nextEvent() { try arrived(next, at: at) }
+                        if splitter.framing == .plain {
+                            // A plain body goes on piece by piece as read: no copy through the splitter.
+                            if !bytes.isEmpty { try arrived(bytes, at: at) }
+                        } else {
+                            splitter.append(bytes)
+                            while let next = splitter.nextEvent() { try arrived(next, at: at) }
+                        }
                     case .end:
                         if let rest = splitter.remainder() { try arrived(rest, at: MonotonicClock.now()) }
                         complete = true
