@@ -88,7 +88,7 @@ struct ProxyToxicAndEmulationTests {
                 let entry = try #require(try await proxyJournal(proxy, count: 1).first)
                 let hop = try #require(entry.hop)
                 // Each event waited 50 ms between arriving and going out.
-                for added in hop.addedPerChunk(writeOffsets: entry.bodyWriteOffsets.map { UInt64($0.nanoseconds) }) { #expect(added >= 50_000_000) }
+                for added in hop.addedPerChunk(writeOffsets: entry.bodyWriteOffsets) { #expect(added >= .milliseconds(50)) }
             }
         }
     }
@@ -129,7 +129,7 @@ struct ProxyToxicAndEmulationTests {
                 #expect(hop.chunkArrivalCount > 3)
                 // The client got no body byte before the upstream's last event had arrived.
                 let firstBody = try #require(Self.firstBodyReadAt(t))
-                #expect(firstBody >= entry.startedAt.nanoseconds + hop.chunkArrivalOffsetsNanoseconds.last!)
+                #expect(MonotonicInstant(nanoseconds: firstBody) >= entry.startedAt + hop.chunkArrivalOffsets.last!)
             }
             try await withProxy(upstream: upstream.baseURL, configure: { $0.emulations = [.buffer(bytes: 300)] }) { proxy in
                 let t = try await proxied(proxy, "POST", "/api/chat", json: Self.chat)
@@ -137,7 +137,7 @@ struct ProxyToxicAndEmulationTests {
                 let hop = try #require(entry.hop)
                 // The first body bytes waited for 300 bytes: after the second event arrived.
                 let firstBody = try #require(Self.firstBodyReadAt(t))
-                #expect(firstBody >= entry.startedAt.nanoseconds + hop.chunkArrivalOffsetsNanoseconds[1])
+                #expect(MonotonicInstant(nanoseconds: firstBody) >= entry.startedAt + hop.chunkArrivalOffsets[1])
             }
         }
     }

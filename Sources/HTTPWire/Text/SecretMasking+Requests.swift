@@ -60,9 +60,23 @@ extension SecretMasking {
     /// `=`, `-`, `_`, `@`, a space or tab): a plain path such as `/v1/chat/completions` has none
     /// and is returned without scanning.
     static func mayHoldTokenShape(_ text: String) -> Bool {
-        text.utf8.contains { b in
-            b == 0x3F || b == 0x26 || b == 0x3A || b == 0x3D || b == 0x2D || b == 0x5F || b == 0x40 || b == 0x20 || b == 0x09
+        var text = text  // a native string's bytes are read in place, without a copy
+        return text.withUTF8 { bytes in
+            for b in bytes {
+                switch b {
+                case 0x3F, 0x26, 0x3A, 0x3D, 0x2D, 0x5F, 0x40, 0x20, 0x09: return true
+                default: continue
+                }
+            }
+            return false
         }
+    }
+
+    /// Whether a request target has a query (`?`): the only place key-like parameters can be.
+    /// Reads a native string's bytes in place; runs for every mock request.
+    public static func hasQuery(_ target: String) -> Bool {
+        var target = target
+        return target.withUTF8 { bytes in bytes.contains(UInt8(ascii: "?")) }
     }
 
     /// Whether any of `secrets` (4+ bytes) occurs in `text`; does not allocate for native strings.

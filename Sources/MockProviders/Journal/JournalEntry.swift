@@ -162,10 +162,8 @@ public struct JournalEntry: Sendable {
             ("retry_after", sentRetryAfter.map(JSONValue.string) ?? .null),
             ("retry_after_ms", sentRetryAfterMilliseconds.map(JSONValue.string) ?? .null),
         ]
-        if let hop { pairs.append(("proxy", hop.jsonValue(writeOffsets: bodyWriteOffsets.map(Self.hopNanoseconds), headNanoseconds: timeToHead.map(Self.hopNanoseconds)))) }
+        if let hop { pairs.append(("proxy", hop.jsonValue(writeOffsets: bodyWriteOffsets, head: timeToHead))) }
         return .object(pairs)
     }
 
-    /// A journal offset in the nanoseconds ``ProxyHopTiming`` still counts in (offsets are never negative).
-    static func hopNanoseconds(_ offset: Duration) -> UInt64 { UInt64(max(0, offset.nanoseconds)) }
 }

@@ -105,7 +105,7 @@ public final class ProxyEngine: Sendable {
                 }
                 relay = ProxyRelay(
                     upstream: configuration.upstream, options: options, pool: upstreamPool,
-                    injector: sink, arrivedAt: arrivedAt.nanoseconds, isRecording: recorder != nil, idleTimeout: idleTimeout)
+                    injector: sink, arrivedAt: arrivedAt, isRecording: recorder != nil, idleTimeout: idleTimeout)
                 try relay!.run(request)
             }
             outcome = injector.outcome
@@ -173,16 +173,16 @@ public final class ProxyEngine: Sendable {
     }
 
     private static func unredactedSummary(_ e: JournalEntry) -> String {
-        func ms(_ ns: UInt64?) -> String { ns.map { String(format2(Double($0) / 1e6)) + " ms" } ?? "-" }
+        func ms(_ offset: Duration?) -> String { offset.map { String(format2($0.milliseconds)) + " ms" } ?? "-" }
         var line = "#\(e.id) \(e.method) \(e.target) → \(e.status.map(String.init) ?? "no answer")"
         guard let hop = e.hop else { return line }
         if hop.upstream == nil { line += " (answered by the proxy)" }
-        line += " · upstream head \(ms(hop.upstreamHeadNanoseconds)), ttft \(ms(hop.upstreamFirstEventNanoseconds))"
+        line += " · upstream head \(ms(hop.upstreamHead)), ttft \(ms(hop.upstreamFirstEvent))"
         line += " · " + NumberText.count(e.chunksSent, "chunk")
-        let added = hop.addedPerChunk(writeOffsets: e.bodyWriteOffsets.map(JournalEntry.hopNanoseconds)).sorted()
-        if let head = hop.addedForHead(headNanoseconds: e.timeToHead.map(JournalEntry.hopNanoseconds)) { line += " · added head \(ms(head))" }
+        let added = hop.addedPerChunk(writeOffsets: e.bodyWriteOffsets).sorted()
+        if let head = hop.addedForHead(head: e.timeToHead) { line += " · added head \(ms(head))" }
         if !added.isEmpty { line += ", per chunk p50 \(ms(added[added.count / 2])) max \(ms(added.last))" }
-        line += " · \(ms(JournalEntry.hopNanoseconds(e.duration))) · \(e.outcome)"
+        line += " · \(ms(e.duration)) · \(e.outcome)"
         if let error = hop.upstreamError { line += " · upstream: \(error)" }
         if !e.faults.isEmpty { line += " · faults: \(e.faults.map(\.description).joined(separator: "; "))" }
         return line

@@ -31,7 +31,7 @@ struct ProxyRelay {
     let injector: any HTTPResponseWriter
     /// `--emulate idle-timeout`: (silence allowed, whether it always cuts).
     let idleTimeout: (Duration, alwaysCuts: Bool)?
-    let arrivedAt: UInt64
+    let arrivedAt: MonotonicInstant
     /// Timing of the upstream hop, filled in as events arrive.
     var hop: ProxyHopTiming
     /// What arrived, for `--record` (nil when not recording).
@@ -41,7 +41,7 @@ struct ProxyRelay {
     private(set) var isComplete = false
 
     init(
-        upstream: ProxyUpstream, options: HTTPClientOptions, pool: HTTPConnectionPool? = nil, injector: any HTTPResponseWriter, arrivedAt: UInt64, isRecording: Bool,
+        upstream: ProxyUpstream, options: HTTPClientOptions, pool: HTTPConnectionPool? = nil, injector: any HTTPResponseWriter, arrivedAt: MonotonicInstant, isRecording: Bool,
         idleTimeout: (Duration, alwaysCuts: Bool)? = nil
     ) {
         self.upstream = upstream
@@ -96,7 +96,7 @@ struct ProxyRelay {
         let connection = HTTPClientConnection(request: ProxyRelay.upstreamRequest(for: incoming, to: upstream), options: options, pool: pool)
         var failure: (any Error)?
         var splitter = StreamEventSplitter(framing: .plain)
-        var headAt: UInt64 = 0
+        var headAt = arrivedAt
         var headSent = false
         // Locals the non-escaping event closure mutates (copied back below).
         var hop = self.hop
@@ -104,12 +104,12 @@ struct ProxyRelay {
         let injector = self.injector
         let arrivedAt = self.arrivedAt
         let isRecording = self.isRecording
-        func arrived(_ event: [UInt8], at: UInt64) throws {
-            let offset = at &- min(at, arrivedAt)
-            if hop.upstreamFirstEventNanoseconds == nil { hop.upstreamFirstEventNanoseconds = offset }
+        func arrived(_ event: [UInt8], at: MonotonicInstant) throws {
+            let offset = max(.zero, arrivedAt.duration(to: at))
+            if hop.upstreamFirstEvent == nil { hop.upstreamFirstEvent = offset }
             hop.chunkArrivalCount += 1
-            if hop.chunkArrivalOffsetsNanoseconds.count < JournalEntry.maximumRecordedWrites { hop.chunkArrivalOffsetsNanoseconds.append(offset) }
-            if isRecording { recorded?.chunks.append(FixtureChunk(offsetMilliseconds: Double(at &- min(at, headAt)) / 1e6, bytes: event)) }
+            if hop.chunkArrivalOffsets.count < JournalEntry.maximumRecordedWrites { hop.chunkArrivalOffsets.append(offset) }
+            if isRecording { recorded?.chunks.append(FixtureChunk(offsetMilliseconds: max(.zero, headAt.duration(to: at)).milliseconds, bytes: event)) }
             try injector.writeBody(event)
         }
         var complete = false
@@ -119,31 +119,29 @@ struct ProxyRelay {
                 do {
                     switch event {
                     case .connected(let attempts):
-                        hop.upstreamConnectedNanoseconds = MonotonicClock.now() &- arrivedAt
+                        hop.upstreamConnected = arrivedAt.elapsed
                         // No connect attempt: a kept connection from the pool.
                         hop.upstreamConnectionReused = attempts.isEmpty
                     case .informational:
                         break
                     case .head(let head, let instant):
-                        let at = instant.nanoseconds
-                        headAt = at
-                        hop.upstreamHeadNanoseconds = at &- min(at, arrivedAt)
+                        headAt = instant
+                        hop.upstreamHead = max(.zero, arrivedAt.duration(to: instant))
                         splitter = StreamEventSplitter(framing: .init(contentType: head.headers["Content-Type"]))
                         if isRecording { recorded = (head, []) }
                         headSent = true
                         try injector.writeHead(ProxyRelay.forwardedHead(head))
                     case .body(let bytes, let instant):
-                        let at = instant.nanoseconds
-                        if hop.upstreamFirstByteNanoseconds == nil { hop.upstreamFirstByteNanoseconds = at &- min(at, arrivedAt) }
+                        if hop.upstreamFirstByte == nil { hop.upstreamFirstByte = max(.zero, arrivedAt.duration(to: instant)) }
                         if splitter.framing == .plain {
                             // A plain body goes on piece by piece as read: no copy through the splitter.
-                            if !bytes.isEmpty { try arrived(bytes, at: at) }
+                            if !bytes.isEmpty { try arrived(bytes, at: instant) }
                         } else {
                             splitter.append(bytes)
-                            while let next = splitter.nextEvent() { try arrived(next, at: at) }
+                            while let next = splitter.nextEvent() { try arrived(next, at: instant) }
                         }
                     case .end:
-                        if let rest = splitter.remainder() { try arrived(rest, at: MonotonicClock.now()) }
+                        if let rest = splitter.remainder() { try arrived(rest, at: .now()) }
                         complete = true
                         try injector.finish()
                     }

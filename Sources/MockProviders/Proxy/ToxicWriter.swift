@@ -9,7 +9,7 @@ final class ToxicWriter: HTTPResponseWriter {
     let base: any HTTPResponseWriter
     private let toxics: [ToxicSpec]
     private var random: SeededRandom
-    private let startedAt: UInt64
+    private let startedAt: MonotonicInstant
     private var bytesWritten = 0
     private var isHeld = false
 
@@ -17,7 +17,7 @@ final class ToxicWriter: HTTPResponseWriter {
         self.base = base
         self.toxics = toxics
         self.random = SeededRandom(seed: seed)
-        self.startedAt = MonotonicClock.now()
+        self.startedAt = .now()
     }
 
     var requestHead: HTTPRequestHead { base.requestHead }
@@ -39,9 +39,8 @@ final class ToxicWriter: HTTPResponseWriter {
     func finish() throws {
         // reset_peer fires at its time even when the response would end first.
         for t in toxics where t.kind == .resetPeer {
-            let due = startedAt &+ UInt64(max(0, t.duration("timeout").nanoseconds))
-            let now = MonotonicClock.now()
-            if due > now { try base.pause(for: .nanoseconds(Int64(due - now))) }
+            let remaining = (startedAt + max(.zero, t.duration("timeout"))).remaining
+            if remaining > .zero { try base.pause(for: remaining) }
         }
         try checkReset()
         for t in toxics where t.kind == .slowClose { try base.pause(for: t.duration("delay")) }
@@ -109,16 +108,14 @@ final class ToxicWriter: HTTPResponseWriter {
         bytesWritten += count
         for t in toxics where t.kind == .bandwidth {
             let seconds = Double(count) / (Double(t.number("rate")) * 1000)
-            if seconds > 0 { try base.pause(for: .nanoseconds(Int64(seconds * 1e9))) }
+            if seconds > 0 { try base.pause(for: .seconds(seconds)) }
         }
     }
 
     private func checkReset() throws {
         for t in toxics where t.kind == .resetPeer {
-            let due = startedAt &+ UInt64(max(0, t.duration("timeout").nanoseconds))
-            let now = MonotonicClock.now()
             // Not yet: the reset fires at the first write (or the end) at or after the due time.
-            if now < due { continue }
+            if MonotonicInstant.now() < startedAt + max(.zero, t.duration("timeout")) { continue }
             base.reset()
             throw ExchangeEnded(outcome: .reset(afterChunks: 0))
         }

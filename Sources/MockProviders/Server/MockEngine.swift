@@ -85,7 +85,7 @@ public final class MockEngine: Sendable {
         // the journal repeats them: target, path, fault texts (a `message=` may quote a key).
         let (journaledHeaders, secrets) = journaled(headers, target: request.head.target)
         let target = SecretMasking.redactRequestText(request.head.target, secrets: secrets)
-        let journaledPath = mock.path.utf8.elementsEqual(request.head.target.utf8) ? target : SecretMasking.redactRequestText(mock.path, secrets: secrets)
+        let journaledPath = mock.path.hasSameBytes(as: request.head.target) ? target : SecretMasking.redactRequestText(mock.path, secrets: secrets)
         if case .failed(let message) = outcome { outcome = .failed(SecretMasking.redactRequestText(message, secrets: secrets)) }
         let measured = exchange.measurement
         journal.append(JournalEntry(
@@ -161,7 +161,7 @@ public final class MockEngine: Sendable {
                 out.append((f.name, f.value))
             }
         }
-        if target.utf8.contains(UInt8(ascii: "?")) { SecretMasking.collectQuerySecrets(target: target, into: &secrets) }
+        if SecretMasking.hasQuery(target) { SecretMasking.collectQuerySecrets(target: target, into: &secrets) }
         for i in out.indices {
             let secret = i < 64 ? (isSecret >> UInt64(i)) & 1 == 1 : SecretMasking.isSecretHeader(out[i].name)
             if secret { continue }

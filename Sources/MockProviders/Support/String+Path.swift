@@ -4,10 +4,12 @@ extension String {
     /// ASCII paths (what clients send) are decided on bytes, without counting Characters; any
     /// other path takes the Character-based rule, so both give the same answer.
     var withoutTrailingSlash: String {
-        let utf8 = self.utf8
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            return utf8.count > 1 && utf8.last == UInt8(ascii: "/") ? String(dropLast()) : self
+        var copy = self  // a native string's bytes are read in place, without a copy
+        let ascii = copy.withUTF8 { bytes -> (isASCII: Bool, endsWithSlash: Bool) in
+            for b in bytes where b >= 0x80 { return (false, false) }
+            return (true, bytes.count > 1 && bytes[bytes.count - 1] == UInt8(ascii: "/"))
         }
+        if ascii.isASCII { return ascii.endsWithSlash ? String(dropLast()) : self }
         return count > 1 && hasSuffix("/") ? String(dropLast()) : self
     }
 }
