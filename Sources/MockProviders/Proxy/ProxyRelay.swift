@@ -24,6 +24,8 @@ struct ProxyRelay {
     }
 
     let upstream: ProxyUpstream
+    /// The `Host` field sent upstream (``ProxyUpstream/hostField``, built once by the engine).
+    let hostField: String
     let options: HTTPClientOptions
     /// Kept-alive upstream connections (nil: one per request).
     let pool: HTTPConnectionPool?
@@ -41,10 +43,11 @@ struct ProxyRelay {
     private(set) var isComplete = false
 
     init(
-        upstream: ProxyUpstream, options: HTTPClientOptions, pool: HTTPConnectionPool? = nil, injector: any HTTPResponseWriter, arrivedAt: MonotonicInstant, isRecording: Bool,
+        upstream: ProxyUpstream, hostField: String? = nil, options: HTTPClientOptions, pool: HTTPConnectionPool? = nil, injector: any HTTPResponseWriter, arrivedAt: MonotonicInstant, isRecording: Bool,
         idleTimeout: (Duration, alwaysCuts: Bool)? = nil
     ) {
         self.upstream = upstream
+        self.hostField = hostField ?? upstream.hostField
         var options = options
         if let (limit, _) = idleTimeout {
             options.timeouts.headers = limit
@@ -61,11 +64,11 @@ struct ProxyRelay {
 
     /// The upstream request for `incoming`: same method, target (after the base path), headers
     /// (minus ``requestFieldsNotForwarded``) and body.
-    static func upstreamRequest(for incoming: HTTPRequest, to upstream: ProxyUpstream) -> HTTPClientRequest {
+    static func upstreamRequest(for incoming: HTTPRequest, to upstream: ProxyUpstream, hostField: String) -> HTTPClientRequest {
         var headers = HTTPHeaders()
         headers.reserveCapacity(incoming.headers.count + 1)
         // First, where the client would put it (as HTTPClientRequest does when it is missing).
-        headers.add(name: "Host", value: upstream.hostField)
+        headers.add(name: "Host", value: hostField)
         for f in incoming.headers where ProxyRelay.isForwarded(f.name) {
             headers.add(name: f.name, value: f.value)
         }
@@ -93,7 +96,7 @@ struct ProxyRelay {
     ///   reports it, or ``ExchangeEnded`` with `.failed` when the upstream broke after the head.
     @available(*, noasync, message: "blocks")
     mutating func run(_ incoming: HTTPRequest) throws {
-        let connection = HTTPClientConnection(request: ProxyRelay.upstreamRequest(for: incoming, to: upstream), options: options, pool: pool)
+        let connection = HTTPClientConnection(request: ProxyRelay.upstreamRequest(for: incoming, to: upstream, hostField: hostField), options: options, pool: pool)
         var failure: (any Error)?
         var splitter = StreamEventSplitter(framing: .plain)
         var headAt = arrivedAt

@@ -3,15 +3,12 @@ import HTTPWire
 /// The real provider behind a proxy: where to connect and the path prefix to put before every
 /// forwarded target.
 public struct ProxyUpstream: Sendable, Hashable {
-    public let host: String
-    public let port: UInt16
+    public var host: String
+    public var port: UInt16
     /// Path prefix without a trailing slash (`""` or `/v1`).
-    public let basePath: String
+    public var basePath: String
     /// `http://host:port` as shown in logs, 502 bodies and the journal (no path, no credentials).
-    public let url: String
-    /// The `Host` field every forwarded request carries (`host:port`), built once here rather than
-    /// for every request.
-    let hostField: String
+    public var url: String
 
     /// Parses `http://host[:port][/path]`.
     ///
@@ -40,8 +37,8 @@ public struct ProxyUpstream: Sendable, Hashable {
         var base = request.target
         while base.hasSuffix("/") { base.removeLast() }
         basePath = base
-        hostField = request.hostHeader
-        url = port == 80 ? "http://\(request.hostHeader):80" : "http://\(request.hostHeader)"
+        url = "http://\(request.hostHeader)"
+        if port == 80 { url = "http://\(request.hostHeader):80" }
     }
 
     /// The provider whose error dialect suits this upstream: Ollama on 11434, LM Studio on 1234,
@@ -54,11 +51,13 @@ public struct ProxyUpstream: Sendable, Hashable {
         }
     }
 
-    /// A request to the upstream with its host and port filled in (`headers` should start with
-    /// ``hostField`` as `Host`, or lack one: the client then adds it).
+    /// A request to the upstream with its host and port filled in.
     func request(method: HTTPMethod, target: String, headers: HTTPHeaders, body: [UInt8]) -> HTTPClientRequest {
         HTTPClientRequest(method: method, host: host, port: port, target: basePath.isEmpty ? target : basePath + target, headers: headers, body: body)
     }
+
+    /// The `Host` field of every forwarded request (`host:port`; ``ProxyEngine`` builds it once).
+    var hostField: String { HTTPClientRequest(host: host, port: port).hostHeader }
 
     /// Tries a TCP connection and a `GET /`; returns a warning when the upstream does not answer
     /// (it may come up later), nil when it does.
