@@ -4,6 +4,10 @@ import TestSupport
 
 @Suite("HTTPConnectionPool: keep-alive reuse, chunk boundaries, stale connections", .timeLimit(.minutes(1)))
 struct HTTPConnectionPoolTests {
+    /// A pool whose idle age no test reaches: a full suite on two loaded cores can hold a test
+    /// between two requests for seconds, past the default 2 s (the age rule has its own test).
+    static let patient = HTTPConnectionPool.Configuration(maximumIdleAge: .seconds(120))
+
     struct Outcome: Sendable {
         var status: Int?
         var body: String
@@ -49,7 +53,7 @@ struct HTTPConnectionPoolTests {
     }
 
     @Test func aCompleteKeepAliveResponseLeavesTheConnectionForTheNextExchange() async throws {
-        let pool = HTTPConnectionPool()
+        let pool = HTTPConnectionPool(configuration: Self.patient)
         try await withHTTPServer(handler: Self.numbering()) { server in
             let first = try await Self.exchange(server.baseURL + "/a", pool: pool)
             let second = try await Self.exchange(server.baseURL + "/b", pool: pool)
@@ -67,7 +71,7 @@ struct HTTPConnectionPoolTests {
     }
 
     @Test func connectionCloseFromTheServerIsNeverKept() async throws {
-        let pool = HTTPConnectionPool()
+        let pool = HTTPConnectionPool(configuration: Self.patient)
         try await withHTTPServer(handler: Self.numbering(["Connection": "close"])) { server in
             let first = try await Self.exchange(server.baseURL, pool: pool)
             let second = try await Self.exchange(server.baseURL, pool: pool)
@@ -100,7 +104,7 @@ struct HTTPConnectionPoolTests {
             }
         }
         defer { server.stop() }
-        let pool = HTTPConnectionPool()
+        let pool = HTTPConnectionPool(configuration: Self.patient)
         defer { pool.closeAll() }
         let a = try await Self.exchange(server.baseURL, pool: pool)
         let b = try await Self.exchange(server.baseURL, pool: pool)
@@ -122,7 +126,7 @@ struct HTTPConnectionPoolTests {
             if !closes { _ = RawTestServer.readRequestHead(from: socket, timeout: .seconds(5)) }
         }
         defer { server.stop() }
-        let pool = HTTPConnectionPool()
+        let pool = HTTPConnectionPool(configuration: Self.patient)
         defer { pool.closeAll() }
         let a = try await Self.exchange(server.baseURL, pool: pool)
         #expect(a.error == nil && a.body == "ok")
@@ -135,7 +139,7 @@ struct HTTPConnectionPoolTests {
         // the caller gave up on the exchange, so the connection is not trusted again.
         try await withHTTPServer(handler: Self.numbering()) { server in
             for leaveAtEnd in [false, true] {
-                let pool = HTTPConnectionPool()
+                let pool = HTTPConnectionPool(configuration: Self.patient)
                 defer { pool.closeAll() }
                 let outcome = try await Self.exchange(server.baseURL, pool: pool) { event, connection in
                     switch event {
@@ -164,7 +168,7 @@ struct HTTPConnectionPoolTests {
             closed.withLock { $0 += 1 }
         }
         defer { server.stop() }
-        let pool = HTTPConnectionPool()
+        let pool = HTTPConnectionPool(configuration: Self.patient)
         defer { pool.closeAll() }
         for round in 1...3 {
             let outcome = try await Self.exchange(server.baseURL, method: .post, pool: pool)
@@ -188,7 +192,7 @@ struct HTTPConnectionPoolTests {
             _ = RawTestServer.readRequestHead(from: socket)
         }
         defer { server.stop() }
-        let pool = HTTPConnectionPool()
+        let pool = HTTPConnectionPool(configuration: Self.patient)
         defer { pool.closeAll() }
         let headers: HTTPHeaders = idempotencyKey ? ["Idempotency-Key": "k-1"] : [:]
         let first = try await Self.exchange(server.baseURL, method: HTTPMethod(rawValue: method), headers: headers, pool: pool)

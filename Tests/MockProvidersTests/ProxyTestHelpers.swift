@@ -8,6 +8,9 @@ func withProxy<T: Sendable>(
     _ body: (ProxyServer) async throws -> T
 ) async throws -> T {
     var configuration = ProxyConfiguration(upstream: try ProxyUpstream(parsing: url))
+    // Kept upstream connections outlive any pause a loaded two-core suite puts between two
+    // requests of one test (the default idle age is 2 s); a test of the age sets its own.
+    configuration.upstreamKeepAlive.maximumIdleAge = .seconds(120)
     try configure(&configuration)
     let proxy = ProxyServer(configuration: configuration, recorder: recorder)
     try proxy.start()

@@ -61,7 +61,7 @@ public final class BackpressureChannel<Element: Sendable>: @unchecked Sendable {
     public func send(_ element: Element, cost: Int) -> Bool {
         condition.withLock {
             while !state.isTerminated, state.bufferedCost >= limit {
-                condition.wait(nanoseconds: 250_000_000)
+                condition.wait(for: .milliseconds(250))
             }
             guard !state.isTerminated, state.ending == nil else { return false }
             state.deliver(element, cost: cost)

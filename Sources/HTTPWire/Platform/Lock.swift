@@ -96,11 +96,12 @@ public final class ConditionLock: @unchecked Sendable {
         return try body()
     }
 
-    /// Waits for a signal or `nanoseconds` (wall clock, `pthread_cond_timedwait`).
+    /// Waits for a signal or at most `timeout` (a wall-clock deadline, `pthread_cond_timedwait`).
     ///
     /// - Important: Call only inside ``withLock(_:)``; spurious wake-ups happen, so re-check the
     ///   condition in a loop.
-    public func wait(nanoseconds: UInt64) {
+    public func wait(for timeout: Duration) {
+        let nanoseconds = UInt64(max(0, timeout.nanoseconds))
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let total = UInt64(now.tv_nsec) &+ nanoseconds % 1_000_000_000

@@ -34,9 +34,9 @@ public final class WaitableValue<Value>: @unchecked Sendable {
                 let now = MonotonicInstant.now()
                 if let deadline {
                     guard now < deadline else { return false }
-                    lock.wait(nanoseconds: deadline.nanoseconds - now.nanoseconds)
+                    lock.wait(for: now.duration(to: deadline))
                 } else {
-                    lock.wait(nanoseconds: 1_000_000_000)
+                    lock.wait(for: .seconds(1))
                 }
             }
             return true

@@ -64,19 +64,26 @@ extension ProviderClient {
         return 64 + delta.content.utf8.count + delta.reasoning.utf8.count
     }
 
-    /// Runs a chat or generate request, calling `emit` for every event; returns the final result.
-    func perform(_ operation: Operation, stream: Bool, emit: (ChatEvent) async -> Void) async throws(ProviderError) -> ChatResult {
-        let target: String
-        let body: JSONValue
+    /// The target and body of `operation` in this endpoint's dialect: the one place that decides
+    /// them, for the streamed path and the whole-response path alike.
+    func wire(_ operation: Operation, stream: Bool) -> (target: String, body: JSONValue) {
         let isOllama = endpoint.kind == .ollama
         switch operation {
         case .chat(let request):
-            target = isOllama ? endpoint.nativeTarget("/api/chat") : endpoint.openAITarget("/chat/completions")
-            body = isOllama ? RequestEncoder.ollamaChat(request, stream: stream) : RequestEncoder.openAIChat(request, stream: stream)
+            return (
+                isOllama ? endpoint.nativeTarget("/api/chat") : endpoint.openAITarget("/chat/completions"),
+                isOllama ? RequestEncoder.ollamaChat(request, stream: stream) : RequestEncoder.openAIChat(request, stream: stream))
         case .generate(let request):
-            target = isOllama ? endpoint.nativeTarget("/api/generate") : endpoint.openAITarget("/completions")
-            body = isOllama ? RequestEncoder.ollamaGenerate(request, stream: stream) : RequestEncoder.openAICompletion(request, stream: stream)
+            return (
+                isOllama ? endpoint.nativeTarget("/api/generate") : endpoint.openAITarget("/completions"),
+                isOllama ? RequestEncoder.ollamaGenerate(request, stream: stream) : RequestEncoder.openAICompletion(request, stream: stream))
         }
+    }
+
+    /// Runs a chat or generate request, calling `emit` for every event; returns the final result.
+    func perform(_ operation: Operation, stream: Bool, emit: (ChatEvent) async -> Void) async throws(ProviderError) -> ChatResult {
+        let (target, body) = wire(operation, stream: stream)
+        let isOllama = endpoint.kind == .ollama
         let accept = stream ? (isOllama ? "application/x-ndjson" : "text/event-stream") : "application/json"
         let limit = configuration.maximumResponseBytes
         let (reader, attempts) = try await open(

@@ -10,10 +10,9 @@ import HTTPWire
 extension ProviderClient {
     /// The `stream: false` chat request of one attempt, as ``chat(_:)`` sends it.
     public func wholeChatRequest(_ request: ChatRequest) -> TransportRequest {
-        let isOllama = endpoint.kind == .ollama
+        let (target, body) = wire(.chat(request), stream: false)
         return makeRequest(
-            method: .post, target: isOllama ? endpoint.nativeTarget("/api/chat") : endpoint.openAITarget("/chat/completions"),
-            body: isOllama ? RequestEncoder.ollamaChat(request, stream: false) : RequestEncoder.openAIChat(request, stream: false),
+            method: .post, target: target, body: body,
             accept: "application/json", maximumBodyBytes: configuration.maximumResponseBytes)
     }
 
