@@ -9,8 +9,10 @@
 #    transit into the proxy + the proxy's work). p50 / p99 over every chunk.
 # 2. Non-streamed throughput: wrk -t1 -c16 -d5s with Benchmarks/chat.lua, direct vs through the
 #    proxy, alternated A B A B (ROUNDS, default 2); ratio proxy / direct. With each proxy round, the
-#    CPU time per request of the proxy and of the mock behind it (/proc/PID/stat utime+stime over
-#    the requests wrk counted): steadier than req/s on a shared machine.
+#    CPU time per request of wrk, of the proxy and of the mock (/proc/PID/stat utime+stime, wrk's
+#    from bash's `time`, over the requests wrk counted): steadier than req/s on a shared machine,
+#    and the 2-core ceiling they imply, (w+m)/(w'+m'+p) (primes: wrk and mock in the proxied run):
+#    the best ratio when wrk, mock and proxy share the same two cores and both runs saturate them.
 # 3. Memory: the proxy's RSS (VmHWM) with 200 concurrent streams through it.
 # Prints the load average with the figures: the machine is shared.
 set -euo pipefail
@@ -55,28 +57,49 @@ def writes(e):
 for _ in range(n): stream(proxy)
 m = [e for e in journal(mock) if e["path"] == "/v1/chat/completions"]
 p = [e for e in journal(proxy) if e["path"] == "/v1/chat/completions"]
-added, own = [], []
+added, own, later = [], [], []
 for a, b in zip(m, p):
-    added += [pw - mw for mw, pw in zip(writes(a), writes(b))]
+    pairs = [pw - mw for mw, pw in zip(writes(a), writes(b))]
+    added += pairs
+    later += pairs[2:]
     own += b["proxy"]["added_per_chunk_ns"]
 def pct(xs, q): xs = sorted(xs); return xs[min(len(xs) - 1, int(q * len(xs)))] / 1e6
 print(f"added per chunk (mock write -> proxy write), {len(added)} chunks over {len(p)} streams: "
       f"p50 {pct(added, .5):.3f} ms, p99 {pct(added, .99):.3f} ms")
+# The first two events of a stream arrive with the head in one read (the mock writes them at once),
+# so they wait for the head's work and for each other: shown apart.
+print(f"  without each stream's first two chunks: p50 {pct(later, .5):.3f} ms, p99 {pct(later, .99):.3f} ms")
 print(f"  of which inside the proxy (upstream arrival -> downstream write): p50 {pct(own, .5):.3f} ms, p99 {pct(own, .99):.3f} ms")
 PY
 
 echo "non-streamed throughput (wrk -t1 -c16 -d5s, Benchmarks/chat.lua), alternated:"
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
+# wrk's own CPU (user + system seconds, from bash's `time`) goes to $DIR/wrk.cpu.
+TIMEFORMAT='%U %S'
+wrk_run() { { time wrk -t1 -c16 -d5s -s Benchmarks/chat.lua "$1" 2>/dev/null >"$DIR/wrk.out"; } 2>"$DIR/wrk.cpu" || true; grep '^RESULT' "$DIR/wrk.out" || true; }
+requests() { echo "$1" | sed -n 's/.*requests=\([0-9]*\).*/\1/p'; }
+us_per() { python3 -c "import sys; print(f'{$1/$2*1e6:.1f}')"; }
+wrk_us() { us_per "$(awk '{print $1 + $2}' "$DIR/wrk.cpu")" "$1"; }
 for round in $(seq "${ROUNDS:-2}"); do
-  d=$(wrk -t1 -c16 -d5s -s Benchmarks/chat.lua "$FAST/v1/chat/completions" 2>/dev/null | grep '^RESULT' || true)
-  p0=$(ticks "$PROXYFAST_PID"); m0=$(ticks "$FAST_PID")
-  p=$(wrk -t1 -c16 -d5s -s Benchmarks/chat.lua "$PROXYFAST/v1/chat/completions" 2>/dev/null | grep '^RESULT' || true)
-  p1=$(ticks "$PROXYFAST_PID"); m1=$(ticks "$FAST_PID")
+  m0=$(ticks "$FAST_PID")
+  d=$(wrk_run "$FAST/v1/chat/completions"); m1=$(ticks "$FAST_PID"); dn=$(requests "$d")
+  dw=""; [ -n "$dn" ] && [ "$dn" -gt 0 ] && dw=$(wrk_us "$dn")
+  p0=$(ticks "$PROXYFAST_PID"); m2=$(ticks "$FAST_PID")
+  p=$(wrk_run "$PROXYFAST/v1/chat/completions"); p1=$(ticks "$PROXYFAST_PID"); m3=$(ticks "$FAST_PID"); n=$(requests "$p")
   echo "  round $round direct: $d"
   echo "  round $round proxy:  $p"
-  n=$(echo "$p" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
-  [ -n "$n" ] && [ "$n" -gt 0 ] && python3 -c "print(f'  round $round CPU per proxied request: proxy {($p1-$p0)/$HZ/$n*1e6:.1f} us, mock behind it {($m1-$m0)/$HZ/$n*1e6:.1f} us')"
+  if [ -n "$dn" ] && [ "$dn" -gt 0 ] && [ -n "$n" ] && [ "$n" -gt 0 ]; then
+    pw=$(wrk_us "$n")
+    python3 - "$dw" "$(us_per "($m1-$m0)/$HZ" "$dn")" "$pw" "$(us_per "($p1-$p0)/$HZ" "$n")" "$(us_per "($m3-$m2)/$HZ" "$n")" "$round" <<'PY'
+# CPU µs per request: wrk and mock in the direct run; wrk, proxy and mock behind it in the proxy run.
+# With every process on the same 2 cores, the best ratio proxy/direct is (w+m)/(w'+m'+p).
+import sys
+dw, dm, pw, pp, pm = map(float, sys.argv[1:6]); r = sys.argv[6]
+print(f"  round {r} CPU per request: direct wrk {dw:.1f} + mock {dm:.1f} us; through the proxy wrk {pw:.1f} + proxy {pp:.1f} + mock {pm:.1f} us")
+print(f"  round {r} 2-core ceiling (w+m)/(w'+m'+p): {(dw + dm) / (pw + pm + pp):.2f}")
+PY
+  fi
   dr=$(echo "$d" | sed -n 's/.*rps=\([0-9.]*\).*/\1/p'); pr=$(echo "$p" | sed -n 's/.*rps=\([0-9.]*\).*/\1/p')
   [ -n "$dr" ] && [ -n "$pr" ] && python3 -c "print(f'  round $round ratio proxy/direct: {$pr/$dr:.2f}')"
 done

@@ -22,6 +22,8 @@ public final class ProxyEngine: Sendable {
     let dialects: [MockProviderKind: any MockPersonality]
     /// Called with every journal entry as it is appended (`-v` prints a summary line from it).
     let onEntry: @Sendable (JournalEntry) -> Void
+    /// The upstream's `Host` field, built once rather than for every request.
+    let upstreamHostField: String
 
     public init(configuration: ProxyConfiguration, recorder: ProxyRecorder? = nil, onEntry: @escaping @Sendable (JournalEntry) -> Void = { _ in }) {
         self.configuration = configuration
@@ -49,6 +51,7 @@ public final class ProxyEngine: Sendable {
         self.toxicPlan = ToxicPlan(seed: configuration.seed, toxics: configuration.toxics)
         self.recorder = recorder
         self.onEntry = onEntry
+        self.upstreamHostField = configuration.upstream.hostField
     }
 
     public var faultPlan: FaultPlan { control.faultPlan }
@@ -101,10 +104,10 @@ public final class ProxyEngine: Sendable {
             } else {
                 let options = HTTPClientOptions(timeouts: configuration.upstreamTimeouts)
                 if replays, isReconnect(request) {
-                    ProxyEngine.sendAndDiscard(ProxyRelay.upstreamRequest(for: request, to: configuration.upstream), options: options)
+                    ProxyEngine.sendAndDiscard(ProxyRelay.upstreamRequest(for: request, to: configuration.upstream, hostField: upstreamHostField), options: options)
                 }
                 relay = ProxyRelay(
-                    upstream: configuration.upstream, options: options, pool: upstreamPool,
+                    upstream: configuration.upstream, hostField: upstreamHostField, options: options, pool: upstreamPool,
                     injector: sink, arrivedAt: arrivedAt, isRecording: recorder != nil, idleTimeout: idleTimeout)
                 try relay!.run(request)
             }

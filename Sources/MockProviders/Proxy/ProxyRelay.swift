@@ -10,12 +10,22 @@ import HTTPWire
 struct ProxyRelay {
     /// Request header fields not forwarded: hop-by-hop ones, `Host` and `Content-Length` (set again
     /// for the upstream), `Accept-Encoding` (the proxy relays the body as it is) and the fault header.
-    static let requestFieldsNotForwarded: Set<String> = [
+    static let requestFieldsNotForwarded: [String] = [
         "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "host",
         "content-length", "accept-encoding", "x-llmcheck-fault",
     ]
 
+    /// Whether a request field is forwarded: compared in place (no lowercased copy of every name
+    /// of every request); most names are decided by their length alone.
+    static func isForwarded(_ name: String) -> Bool {
+        let length = name.utf8.count
+        for dropped in requestFieldsNotForwarded where dropped.utf8.count == length && name.caseInsensitiveEquals(dropped) { return false }
+        return true
+    }
+
     let upstream: ProxyUpstream
+    /// The `Host` field sent upstream (``ProxyUpstream/hostField``, built once by the engine).
+    let hostField: String
     let options: HTTPClientOptions
     /// Kept-alive upstream connections (nil: one per request).
     let pool: HTTPConnectionPool?
@@ -33,10 +43,11 @@ struct ProxyRelay {
     private(set) var isComplete = false
 
     init(
-        upstream: ProxyUpstream, options: HTTPClientOptions, pool: HTTPConnectionPool? = nil, injector: any HTTPResponseWriter, arrivedAt: MonotonicInstant, isRecording: Bool,
+        upstream: ProxyUpstream, hostField: String? = nil, options: HTTPClientOptions, pool: HTTPConnectionPool? = nil, injector: any HTTPResponseWriter, arrivedAt: MonotonicInstant, isRecording: Bool,
         idleTimeout: (Duration, alwaysCuts: Bool)? = nil
     ) {
         self.upstream = upstream
+        self.hostField = hostField ?? upstream.hostField
         var options = options
         if let (limit, _) = idleTimeout {
             options.timeouts.headers = limit
@@ -53,9 +64,12 @@ struct ProxyRelay {
 
     /// The upstream request for `incoming`: same method, target (after the base path), headers
     /// (minus ``requestFieldsNotForwarded``) and body.
-    static func upstreamRequest(for incoming: HTTPRequest, to upstream: ProxyUpstream) -> HTTPClientRequest {
+    static func upstreamRequest(for incoming: HTTPRequest, to upstream: ProxyUpstream, hostField: String) -> HTTPClientRequest {
         var headers = HTTPHeaders()
-        for f in incoming.headers where !ProxyRelay.requestFieldsNotForwarded.contains(f.name.lowercased()) {
+        headers.reserveCapacity(incoming.headers.count + 1)
+        // First, where the client would put it (as HTTPClientRequest does when it is missing).
+        headers.add(name: "Host", value: hostField)
+        for f in incoming.headers where ProxyRelay.isForwarded(f.name) {
             headers.add(name: f.name, value: f.value)
         }
         return upstream.request(method: incoming.method, target: incoming.head.target, headers: headers, body: incoming.body)
@@ -64,6 +78,10 @@ struct ProxyRelay {
     /// The upstream's head as sent downstream: its own framing and connection fields removed (the
     /// server frames the body again); `Connection: close` passed on.
     static func forwardedHead(_ head: HTTPResponseHead) -> HTTPResponseHead {
+        let fields = head.headers
+        // Most answers (HTTP/1.1 with a Content-Length) have none of these: no copy of every field then.
+        guard head.version != .http1_1 || fields.contains("Transfer-Encoding") || fields.contains("Connection") || fields.contains("Keep-Alive")
+        else { return head }
         var out = head
         let closes = head.headers.containsToken("close", in: "Connection")
         out.version = .http1_1
@@ -78,7 +96,7 @@ struct ProxyRelay {
     ///   reports it, or ``ExchangeEnded`` with `.failed` when the upstream broke after the head.
     @available(*, noasync, message: "blocks")
     mutating func run(_ incoming: HTTPRequest) throws {
-        let connection = HTTPClientConnection(request: ProxyRelay.upstreamRequest(for: incoming, to: upstream), options: options, pool: pool)
+        let connection = HTTPClientConnection(request: ProxyRelay.upstreamRequest(for: incoming, to: upstream, hostField: hostField), options: options, pool: pool)
         var failure: (any Error)?
         var splitter = StreamEventSplitter(framing: .plain)
         var headAt = arrivedAt
@@ -118,8 +136,13 @@ struct ProxyRelay {
                         try injector.writeHead(ProxyRelay.forwardedHead(head))
                     case .body(let bytes, let instant):
                         if hop.upstreamFirstByte == nil { hop.upstreamFirstByte = max(.zero, arrivedAt.duration(to: instant)) }
-                        splitter.append(bytes)
-                        while let next = splitter.nextEvent() { try arrived(next, at: instant) }
+                        if splitter.framing == .plain {
+                            // A plain body goes on piece by piece as read: no copy through the splitter.
+                            if !bytes.isEmpty { try arrived(bytes, at: instant) }
+                        } else {
+                            splitter.append(bytes)
+                            while let next = splitter.nextEvent() { try arrived(next, at: instant) }
+                        }
                     case .end:
                         if let rest = splitter.remainder() { try arrived(rest, at: .now()) }
                         complete = true

@@ -53,8 +53,11 @@ public struct ProxyUpstream: Sendable, Hashable {
 
     /// A request to the upstream with its host and port filled in.
     func request(method: HTTPMethod, target: String, headers: HTTPHeaders, body: [UInt8]) -> HTTPClientRequest {
-        HTTPClientRequest(method: method, host: host, port: port, target: basePath + target, headers: headers, body: body)
+        HTTPClientRequest(method: method, host: host, port: port, target: basePath.isEmpty ? target : basePath + target, headers: headers, body: body)
     }
+
+    /// The `Host` field of every forwarded request (`host:port`; ``ProxyEngine`` builds it once).
+    var hostField: String { HTTPClientRequest(host: host, port: port).hostHeader }
 
     /// Tries a TCP connection and a `GET /`; returns a warning when the upstream does not answer
     /// (it may come up later), nil when it does.
