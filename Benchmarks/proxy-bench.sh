@@ -13,6 +13,8 @@
 #    from bash's `time`, over the requests wrk counted): steadier than req/s on a shared machine,
 #    and the 2-core ceiling they imply, (w+m)/(w'+m'+p) (primes: wrk and mock in the proxied run):
 #    the best ratio when wrk, mock and proxy share the same two cores and both runs saturate them.
+# 1b. The floor: Benchmarks/hop-floor.c (compiled with cc when there is one) — the same hop through a
+#    C relay that does nothing, so the per-chunk figures can be read against what this machine allows.
 # 3. Memory: the proxy's RSS (VmHWM) with 200 concurrent streams through it.
 # Prints the load average with the figures: the machine is shared.
 set -euo pipefail
@@ -71,6 +73,13 @@ print(f"added per chunk (mock write -> proxy write), {len(added)} chunks over {l
 print(f"  without each stream's first two chunks: p50 {pct(later, .5):.3f} ms, p99 {pct(later, .99):.3f} ms")
 print(f"  of which inside the proxy (upstream arrival -> downstream write): p50 {pct(own, .5):.3f} ms, p99 {pct(own, .99):.3f} ms")
 PY
+
+# The floor the per-chunk figures stand on: what one extra loopback hop through a relay that only
+# recv()s and send()s (C, blocking, TCP_NODELAY) adds on this machine, with the same idle gaps.
+if command -v cc >/dev/null && cc -O2 -pthread -o "$DIR/hop-floor" Benchmarks/hop-floor.c 2>/dev/null; then
+  echo "floor: a do-nothing C relay on this machine (Benchmarks/hop-floor.c; relay minus direct is its added time):"
+  "$DIR/hop-floor" 1000 | sed 's/^/  /'
+fi
 
 echo "non-streamed throughput (wrk -t1 -c16 -d5s, Benchmarks/chat.lua), alternated:"
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -21,7 +21,6 @@ public enum URLLint {
         case .success(let e): endpoint = e
         }
         var findings: [Finding] = []
-        let local = endpoint.isLoopback || Endpoint.isPrivate(endpoint.host) || Endpoint.isWildcard(endpoint.host)
         if !endpoint.hadScheme, target.source != "OLLAMA_HOST" {
             // An error, not a warning: apps that refuse or misparse it fail, so the run must not pass.
             findings.append(

@@ -147,10 +147,20 @@ extension StringProtocol {
 
     /// The string without leading and trailing spaces and horizontal tabs.
     public func trimmingSpaces() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(scalars)
+        // Over UTF-8 (space and tab are single bytes that never occur inside another character's
+        // encoding); the string itself when there is nothing to trim.
+        let utf8 = self.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
+        // One forward pass (a generic UTF8View only walks forward): the end follows the last other byte.
+        var end = start, i = start
+        while i < utf8.endIndex {
+            let b = utf8[i]
+            i = utf8.index(after: i)
+            if b != 0x20, b != 0x09 { end = i }
+        }
+        if start == utf8.startIndex, end == utf8.endIndex { return String(self) }
+        return String(decoding: utf8[start..<end], as: UTF8.self)
     }
 }
 

@@ -66,9 +66,25 @@ public enum HTTPResponseFraming: Sendable, Hashable {
     }
 
     /// A `Content-Length` value: decimal digits (surrounding spaces allowed), within `Int`; nil otherwise.
+    /// Read in one pass over the bytes, without a trimmed copy: it runs for every response the
+    /// mocks write (their responders state the length, and this decision reads it back).
     public static func contentLength(_ text: String) -> Int? {
-        let trimmed = text.trimmingSpaces()
-        guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return Int(trimmed)
+        var text = text  // a native string's bytes are read in place
+        return text.withUTF8 { bytes -> Int? in
+            var start = 0, end = bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            guard start < end else { return nil }
+            var value = 0
+            for i in start..<end {
+                let digit = bytes[i] &- 0x30
+                guard digit <= 9 else { return nil }
+                let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(Int(digit))
+                guard !o1, !o2 else { return nil }
+                value = sum
+            }
+            return value
+        }
     }
 }
