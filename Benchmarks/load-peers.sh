@@ -3,8 +3,10 @@
 # mock and the same load (a benchmark, not a test):
 #   1. agreement: `serve openai --ttft 100ms --tps 50`, streaming, max_tokens 50, at each concurrency of
 #      CONCURRENCIES (default "1 4 16 64") — TTFT, ITL, TPOT, E2E p50 and throughput from each tool (target:
-#      within 5 %). Each tool gets a fresh mock per level, and the mock's journal gives the server-side TTFT
-#      of that tool's own requests, so the table shows what each client added to the configured 100 ms;
+#      within 5 %). Each tool gets a fresh mock per level (answering a fixed reply cut at max_tokens, so
+#      every request of every tool carries 50 tokens; REPLY=seeded for the per-prompt answers), and the
+#      mock's journal gives the server-side TTFT of that tool's own requests, so the table shows what each
+#      client added to the configured 100 ms;
 #   2. capacity: an instant mock, concurrency 64, non-streaming — requests/s of each (target: llmcheck ≥ 10×
 #      the faster peer). CAPACITY=0 skips it.
 #
@@ -93,20 +95,27 @@ JSON
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 journal() { curl -s "$url/__llmcheck/journal" >"$1" 2>/dev/null || true; }
+# Every tool sends its own prompts, and the mock's seeded answers differ in length per prompt, so E2E and
+# throughput would follow the prompts. A fixed reply longer than max_tokens gives every request of every
+# tool exactly 50 tokens (finish_reason "length"). REPLY=seeded keeps the per-prompt answers.
+reply_args=()
+if [ "${REPLY:-fixed}" = fixed ]; then
+  reply_args=(--reply "$(for i in $(seq 1 64); do printf 'word%d ' "$i"; done)")
+fi
 for c in $concurrencies; do
   n=$((20 * c)); [ "$n" -lt "$min_requests" ] && n=$min_requests
   w=$c; [ "$w" -lt 4 ] && w=4
   d=$work/c$c; mkdir -p "$d"
   echo "concurrency $c: $n requests, warmup $w; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  serve "$d/ours.url" --ttft 100ms --tps 50
+  serve "$d/ours.url" --ttft 100ms --tps 50 "${reply_args[@]}"
   "$bin" load --url "$url" --provider openai --model gpt-4o-mini --concurrency "$c" --requests "$n" --warmup "$w" --max-tokens 50 \
     --json --quiet >"$d/ours.json"
   journal "$d/ours.journal.json"
-  serve "$d/aiperf.url" --ttft 100ms --tps 50
+  serve "$d/aiperf.url" --ttft 100ms --tps 50 "${reply_args[@]}"
   aiperf "$d/aiperf" "$c" --streaming --request-count "$n" --warmup-request-count "$w" --extra-inputs max_tokens:50
   journal "$d/aiperf.journal.json"
   if [ "$use_guidellm" = 1 ]; then
-    serve "$d/guidellm.url" --ttft 100ms --tps 50
+    serve "$d/guidellm.url" --ttft 100ms --tps 50 "${reply_args[@]}"
     guidellm "$d/guidellm.json" true "$n" 50 "$c" "$w"
     journal "$d/guidellm.journal.json"
   fi
@@ -160,7 +169,7 @@ for c in levels:
         ("chunk gaps p50 (ms): our itl / AIPerf ICL", m["itl_ms"]["p50"], a("inter_chunk_latency"), None),
         ("TPOT p50 (ms): our tpot / AIPerf ITL / guidellm ITL", m["tpot_ms"]["p50"], a("inter_token_latency"), gp50("inter_token_latency_ms")),
         ("E2E p50 (ms)", m["e2e_ms"]["p50"], a("request_latency"), gp50("request_latency", 1000)),
-        # E2E and throughput follow the answers' lengths, which the mock draws per prompt: each tool sends its own prompts.
+        # E2E and throughput follow the answers' lengths: equal with the fixed reply (the default), per prompt with REPLY=seeded.
         ("  output tokens per request (mean)", m["output_tokens"]["mean"], a("output_sequence_length", "avg"), gmean("output_token_count")),
         ("requests/s", ours["throughput"]["requests_per_s"], a("request_throughput", "avg"), gmean("requests_per_second")),
         ("output tokens/s", ours["throughput"]["output_tokens_per_s"], a("output_token_throughput", "avg"), gmean("output_tokens_per_second")),
