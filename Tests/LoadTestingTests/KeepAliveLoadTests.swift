@@ -60,12 +60,9 @@ import Testing
             _ = try? socket.readSome(max: 1024, timeout: .seconds(30))
         }
         defer { server.stop() }
-        let endpoint = try ProviderEndpoint.parse("http://127.0.0.1:\(server.port)", kind: .openaiCompatible)
-        let client = ProviderClient(
-            endpoint: endpoint,
-            configuration: ProviderClientConfiguration(
-                timeouts: ProviderTimeouts(connect: .seconds(2), headers: .seconds(20), idle: .seconds(1)), retry: .none,
-                transport: KeepAliveTransport()))
+        let client = try loadClient(
+            port: server.port, kind: .openaiCompatible, transport: KeepAliveTransport(),
+            timeouts: ProviderTimeouts(connect: .seconds(2), headers: .seconds(20), idle: .seconds(1)))
         let result = await LoadRunner(client: client, configuration: LoadConfiguration(requestCount: 1)).run()
         let sample = try #require(result.samples.first)
         #expect(sample.errorClass == LoadErrorClass.timeout, "\(String(describing: sample.trace.error))")

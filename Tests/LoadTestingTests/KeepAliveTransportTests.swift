@@ -8,10 +8,9 @@ import Testing
 
 @Suite("Keep-alive transport", .timeLimit(.minutes(1))) struct KeepAliveTransportTests {
     func client(port: UInt16, transport: KeepAliveTransport) throws -> ProviderClient {
-        ProviderClient(
-            endpoint: try ProviderEndpoint.parse("http://127.0.0.1:\(port)", kind: .openaiCompatible),
-            configuration: ProviderClientConfiguration(
-                timeouts: ProviderTimeouts(connect: .seconds(2), headers: .seconds(10), idle: .seconds(10)), retry: .none, transport: transport))
+        try loadClient(
+            port: port, kind: .openaiCompatible, transport: transport,
+            timeouts: ProviderTimeouts(connect: .seconds(2), headers: .seconds(10), idle: .seconds(10)))
     }
 
     @Test func requestsReuseTheirConnections() async throws {

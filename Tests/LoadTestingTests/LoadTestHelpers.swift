@@ -6,13 +6,12 @@ import ProviderClient
 import Reporting
 
 /// A no-retry client for a mock or raw test server on 127.0.0.1 (`transport` nil: one connection per request).
-func loadClient(port: UInt16, kind: ProviderKind, transport: (any HTTPTransport)? = nil) throws -> ProviderClient {
+func loadClient(
+    port: UInt16, kind: ProviderKind, transport: (any HTTPTransport)? = nil,
+    timeouts: ProviderTimeouts = ProviderTimeouts(connect: .seconds(2), headers: .seconds(20), idle: .seconds(20))
+) throws -> ProviderClient {
     let endpoint = try ProviderEndpoint.parse("http://127.0.0.1:\(port)", kind: kind)
-    return ProviderClient(
-        endpoint: endpoint,
-        configuration: ProviderClientConfiguration(
-            timeouts: ProviderTimeouts(connect: .seconds(2), headers: .seconds(20), idle: .seconds(20)), retry: .none,
-            transport: transport))
+    return ProviderClient(endpoint: endpoint, configuration: ProviderClientConfiguration(timeouts: timeouts, retry: .none, transport: transport))
 }
 
 /// The model each mock lists first.

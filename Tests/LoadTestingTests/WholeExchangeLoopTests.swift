@@ -65,12 +65,9 @@ import Testing
             _ = try? socket.readSome(max: 1024, timeout: .seconds(30))
         }
         defer { server.stop() }
-        let endpoint = try ProviderEndpoint.parse("http://127.0.0.1:\(server.port)", kind: .openaiCompatible)
-        let client = ProviderClient(
-            endpoint: endpoint,
-            configuration: ProviderClientConfiguration(
-                timeouts: ProviderTimeouts(connect: .seconds(2), headers: .seconds(1), idle: .seconds(20)), retry: .none,
-                transport: KeepAliveTransport()))
+        let client = try loadClient(
+            port: server.port, kind: .openaiCompatible, transport: KeepAliveTransport(),
+            timeouts: ProviderTimeouts(connect: .seconds(2), headers: .seconds(1), idle: .seconds(20)))
         let result = await LoadRunner(client: client, configuration: Self.configuration(requests: 2)).run()
         #expect(result.samples.count == 2)
         #expect(result.samples.filter(\.isCompleted).count == 1)
