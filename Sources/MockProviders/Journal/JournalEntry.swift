@@ -113,7 +113,18 @@ public struct JournalEntry: Sendable {
     /// client sends no request id. Nil for an empty body.
     public var bodyFingerprint: UInt64? = nil
     /// Per-hop timing when the exchange went through `llmcheck proxy` (nil for a mock's own answer).
-    public var hop: ProxyHopTiming? = nil
+    public var hop: ProxyHopTiming? {
+        get { hopStorage?.value }
+        set { hopStorage = newValue.map(HopStorage.init) }
+    }
+    /// ``hop`` behind a reference: a mock's own entries (the many) do not carry its 144 bytes inline
+    /// through every copy into and out of the journal's ring.
+    var hopStorage: HopStorage? = nil
+
+    final class HopStorage: Sendable {
+        let value: ProxyHopTiming
+        init(_ value: ProxyHopTiming) { self.value = value }
+    }
 
     /// How many body write times an entry keeps (``bodyWriteOffsets``).
     public static let maximumRecordedWrites = 512

@@ -139,7 +139,7 @@ public final class ProxyEngine: Sendable {
             bodyWriteOffsets: measured.takeWriteOffsets(), bodyWriteCount: measured.writeCount,
             longestGap: measured.longestGap(until: end),
             sentRetryAfter: measured.sentRetryAfter, sentRetryAfterMilliseconds: measured.sentRetryAfterMilliseconds,
-            bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body), hop: hop
+            bodyFingerprint: request.body.isEmpty ? nil : MockEngine.fingerprint(request.body), hopStorage: JournalEntry.HopStorage(hop)
         )
         journal.append(entry)
         onEntry(entry)
