@@ -246,6 +246,9 @@ final class WholeExchangeLoop: Sendable {
         let (job, outcome) = buffer.withUnsafeBytes { raw in
             connection.exchange.withLock { slot -> (PooledConnection.Job?, ExchangeOutcome?) in
                 guard var e = slot else { return (nil, nil) }
+                // Out of the slot while it is fed: with a second reference the parser's and reader's buffers
+                // would be copied on their first write (copy-on-write) at every read event.
+                slot = nil
                 let outcome: ExchangeOutcome?
                 if e.timedOut {
                     outcome = .failed(e.reader.timeoutError(e.job.request.timeouts, total: e.total))
