@@ -102,4 +102,22 @@ struct SecretJournalTests {
         #expect(secrets == [Self.secret, "abc%2Ddef%2Dghi", "abc-def-ghi"])
         #expect(SecretMasking.redactRequestText("GET /p/\(Self.secret)/abc-def-ghi", secrets: secrets) == "GET /p/…XYZW/***")
     }
+
+    /// The secret of a secret header's value: after an alphanumeric auth scheme, trimmed of spaces,
+    /// searched only from 8 bytes on.
+    @Test(arguments: [
+        ("Bearer sk-test", [String]()),  // too short to search for elsewhere (masked where it stands)
+        ("  Bearer   sk-abcdefgh12345  ", ["sk-abcdefgh12345"]),
+        ("Basic dXNlcjpwYXNzd29yZA==", ["dXNlcjpwYXNzd29yZA=="]),
+        ("abcdefghijkl", ["abcdefghijkl"]),
+        ("Bearer ", []),
+        ("weird-scheme! value12345", ["weird-scheme! value12345"]),  // no alphanumeric scheme: the whole value
+        ("Bearer lm-studio", []),  // a documented placeholder
+        ("Bearer clé-secrète-123", ["clé-secrète-123"]),
+    ])
+    func aSecretHeadersValueGivesItsSecretPart(value: String, expected: [String]) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: value)
+        #expect(SecretMasking.requestSecrets(headers: headers, target: "/v1/models") == expected)
+    }
 }

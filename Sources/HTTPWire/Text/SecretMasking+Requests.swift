@@ -22,10 +22,29 @@ extension SecretMasking {
 
     /// Adds the secret of a secret header's value (``requestSecrets(headers:target:)``) to `secrets`.
     public static func collectSecret(ofHeaderValue value: String, into secrets: inout [String]) {
-        let part = secretPart(of: value)
-        // Checked before a String is made: most header values (`sk-test`, `ollama`) are too short.
-        guard part.utf8.count >= minimumSearchedSecretLength else { return }
-        add(String(part), to: &secrets)
+        // Most header values (`Bearer sk-test`, `ollama`) are too short to hold a searched secret:
+        // decided on the count alone. Otherwise the part is found on the bytes in place.
+        guard value.utf8.count >= minimumSearchedSecretLength else { return }
+        var value = value
+        let part: Range<Int> = value.withUTF8(secretPartRange)
+        // Checked before a String is made.
+        guard part.count >= minimumSearchedSecretLength else { return }
+        add(value.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[part]), as: UTF8.self) }, to: &secrets)
+    }
+
+    /// The secret of a header value, as a range of byte offsets: the text after an auth scheme
+    /// (`Bearer x` → `x`), trimmed of spaces.
+    static func secretPartRange(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 { start += 1 }
+        while start < end, bytes[end - 1] == 0x20 { end -= 1 }
+        var space = start
+        while space < end, bytes[space] != 0x20 { space += 1 }
+        if space < end, (start..<space).allSatisfy({ isAlphanumeric(bytes[$0]) }) {
+            start = space + 1
+            while start < end, bytes[start] == 0x20 { start += 1 }
+        }
+        return start..<end
     }
 
     /// Adds the values of key-like query parameters of `target` (``requestSecrets(headers:target:)``) to `secrets`.
@@ -114,20 +133,6 @@ extension SecretMasking {
             out = replacing(Array(secret.utf8), with: Array(mask(secret).utf8), in: out)
         }
         return out
-    }
-
-    /// The secret of a header value: the text after an auth scheme (`Bearer x` → `x`), trimmed of
-    /// spaces. Works on UTF-8 bytes: it runs for every secret header of every mock request.
-    static func secretPart(of value: String) -> Substring {
-        let utf8 = value.utf8
-        var start = utf8.startIndex, end = utf8.endIndex
-        while start < end, utf8[start] == 0x20 { start = utf8.index(after: start) }
-        while start < end, utf8[utf8.index(before: end)] == 0x20 { end = utf8.index(before: end) }
-        if let space = utf8[start..<end].firstIndex(of: 0x20), utf8[start..<space].allSatisfy(isAlphanumeric) {
-            start = utf8.index(after: space)
-            while start < end, utf8[start] == 0x20 { start = utf8.index(after: start) }
-        }
-        return value[start..<end]
     }
 
     private static func add(_ value: String, to out: inout [String]) {

@@ -152,16 +152,21 @@ public final class MockEngine: Sendable {
         out.reserveCapacity(headers.count)
         var secrets: [String] = []
         var isSecret: UInt64 = 0  // bit i: field i is secret (fields past 64 are checked again)
+        // Whether a field other than a secret one needs the second pass without any secret: the fault
+        // header (token shapes) or a value over 256 bytes. Usually none: the pass is skipped.
+        var needsSecondPass = false
         for (i, f) in headers.enumerated() {
             if SecretMasking.isSecretHeader(f.name) {
-                if i < 64 { isSecret |= 1 << UInt64(i) }
+                if i < 64 { isSecret |= 1 << UInt64(i) } else { needsSecondPass = true }
                 SecretMasking.collectSecret(ofHeaderValue: f.value, into: &secrets)
                 out.append((f.name, mask(f.value)))
             } else {
+                if f.value.utf8.count > 256 || (f.name.utf8.count == 16 && f.name.caseInsensitiveEquals(faultHeader)) { needsSecondPass = true }
                 out.append((f.name, f.value))
             }
         }
         if SecretMasking.hasQuery(target) { SecretMasking.collectQuerySecrets(target: target, into: &secrets) }
+        guard needsSecondPass || !secrets.isEmpty else { return (out, secrets) }
         for i in out.indices {
             let secret = i < 64 ? (isSecret >> UInt64(i)) & 1 == 1 : SecretMasking.isSecretHeader(out[i].name)
             if secret { continue }
