@@ -61,21 +61,21 @@ final class PooledConnection: Sendable {
         }
 
         /// Marks the exchange complete (a later cancellation leaves the socket alone) and delivers it.
-        func complete(at now: UInt64) {
+        func complete(at now: MonotonicInstant) {
             let wasCancelled = state.withLock { s -> Bool in
                 s.done = true
                 return s.cancelled
             }
             switch delivery {
             case .stream(let continuation):
-                if !wasCancelled { continuation.yield(.end(at: MonotonicInstant(nanoseconds: now))) }
+                if !wasCancelled { continuation.yield(.end(at: now)) }
                 continuation.finish()
             case .whole(let parts):
                 let (continuation, response) = parts.withLock { p -> (CheckedContinuation<KeepAliveTransport.WholeResponse, any Error>?, KeepAliveTransport.WholeResponse?) in
                     defer { p.continuation = nil }
                     guard let head = p.head else { return (p.continuation, nil) }
                     return (p.continuation, KeepAliveTransport.WholeResponse(
-                        head: head, body: p.body, connectedAt: p.connectedAt, headAt: p.headAt, endedAt: MonotonicInstant(nanoseconds: now)))
+                        head: head, body: p.body, connectedAt: p.connectedAt, headAt: p.headAt, endedAt: now))
                 }
                 if let response, !wasCancelled {
                     continuation?.resume(returning: response)
@@ -168,7 +168,7 @@ final class PooledConnection: Sendable {
                 continue
             }
             var reusable = false
-            var endedAt: UInt64?
+            var endedAt: MonotonicInstant?
             socket = Self.exchange(job, on: socket, buffer: &buffer, reusable: &reusable, endedAt: &endedAt)
             if let handOff {
                 if reusable, let open = socket, handOff(open) { socket = nil }
@@ -185,10 +185,10 @@ final class PooledConnection: Sendable {
 
     /// Runs one request; returns the socket to keep (nil when it was closed).
     private static func exchange(
-        _ job: Job, on kept: Socket?, buffer: inout [UInt8], reusable: inout Bool, endedAt: inout UInt64?
+        _ job: Job, on kept: Socket?, buffer: inout [UInt8], reusable: inout Bool, endedAt: inout MonotonicInstant?
     ) -> Socket? {
         let request = job.request
-        let started = MonotonicClock.now()
+        let started = MonotonicInstant.now()
         var socket = kept
         var attempt = 0
         while true {
@@ -262,26 +262,26 @@ final class PooledConnection: Sendable {
 
     /// Writes the request and reads its response, under the request's timeouts: headers (from the
     /// request written to the head), idle (between reads once the head arrived) and total (from `started`).
-    private static func run(_ job: Job, on socket: Socket, buffer: inout [UInt8], started: UInt64) -> ExchangeOutcome {
+    private static func run(_ job: Job, on socket: Socket, buffer: inout [UInt8], started: MonotonicInstant) -> ExchangeOutcome {
         let request = job.request
         var reader = ResponseReader(method: request.method)
         let timeouts = request.timeouts
-        let totalDeadline = timeouts.total.map { started &+ ResponseReader.nanoseconds($0) }
+        let totalDeadline = timeouts.total.map { started + $0 }
         do {
             try socket.writeAll(ResponseReader.requestBytes(request), timeout: timeouts.headers)
-            let written = MonotonicClock.now()
+            let written = MonotonicInstant.now()
             var lastRead = written
             while true {
                 let deadline = reader.deadline(timeouts, written: written, lastRead: lastRead, total: totalDeadline)
                 let count: Int
                 do {
                     count = try buffer.withUnsafeMutableBytes { raw in
-                        try socket.readSome(into: raw, timeout: deadline.map { .nanoseconds(Int64($0 &- min($0, MonotonicClock.now()))) })
+                        try socket.readSome(into: raw, timeout: deadline?.remaining)
                     }
                 } catch let error as SocketError where error.code == .timedOut {
                     return .failed(reader.timeoutError(timeouts, total: totalDeadline))
                 }
-                let now = MonotonicClock.now()
+                let now = MonotonicInstant.now()
                 let outcome = buffer.withUnsafeBytes { raw in
                     reader.consume(UnsafeRawBufferPointer(rebasing: raw[0..<count]), at: now, for: job)
                 }

@@ -4,7 +4,7 @@ import ProviderClient
 /// How one exchange on a kept-alive connection ended.
 enum ExchangeOutcome {
     /// The response ended at `at`; the job is completed by the caller (after the connection is pooled).
-    case complete(keepAlive: Bool, at: UInt64)
+    case complete(keepAlive: Bool, at: MonotonicInstant)
     /// Closed or reset before any response byte: a reused connection the server had closed while idle.
     case staleConnection
     case failed(TransportError)
@@ -25,7 +25,7 @@ struct ResponseReader {
     /// Feeds the bytes of one read that arrived at `now` (empty: the server closed).
     ///
     /// - Returns: the outcome once the exchange is over; nil while the response goes on.
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, at now: UInt64, for job: PooledConnection.Job) -> ExchangeOutcome? {
+    mutating func consume(_ bytes: UnsafeRawBufferPointer, at now: MonotonicInstant, for job: PooledConnection.Job) -> ExchangeOutcome? {
         if bytes.isEmpty && !receivedAny { return .staleConnection }
         let events: [HTTPResponseParser.Event]
         if bytes.isEmpty {
@@ -53,18 +53,18 @@ struct ResponseReader {
                 break
             case .head(let h):
                 head = h
-                job.report(.head(h, at: MonotonicInstant(nanoseconds: now)))
+                job.report(.head(h, at: now))
             case .body(let body):
                 bodyCount += body.count
                 if head?.status.isSuccess == false, bodyCount > job.maximumErrorBodyBytes {
                     // Enough of an error body to judge it; the rest is not read (nor the connection reused).
-                    job.report(.body(Array(body.prefix(max(0, body.count - (bodyCount - job.maximumErrorBodyBytes)))), at: MonotonicInstant(nanoseconds: now)))
+                    job.report(.body(Array(body.prefix(max(0, body.count - (bodyCount - job.maximumErrorBodyBytes)))), at: now))
                     return .complete(keepAlive: false, at: now)
                 }
                 if let limit = request.maximumBodyBytes, head?.status.isSuccess == true, bodyCount > limit {
                     return .failed(TransportError(.tooLarge, "the body exceeds the limit of \(limit) bytes", receivedResponseBytes: true))
                 }
-                job.report(.body(body, at: MonotonicInstant(nanoseconds: now)))
+                job.report(.body(body, at: now))
             case .end:
                 let closes = head?.headers.containsToken("close", in: "Connection") ?? true
                 return .complete(keepAlive: !closes && parser.framing != .untilClose && !job.isCancelled, at: now)
@@ -88,18 +88,14 @@ struct ResponseReader {
 
     /// When the next read must have brought something: the headers timeout runs from the request written
     /// (partial head bytes do not extend it), the idle timeout from the last read; the total caps both.
-    func deadline(_ timeouts: RequestTimeouts, written: UInt64, lastRead: UInt64, total: UInt64?) -> UInt64? {
-        let phase = head == nil ? timeouts.headers.map { written &+ Self.nanoseconds($0) } : timeouts.idle.map { lastRead &+ Self.nanoseconds($0) }
-        switch (phase, total) {
-        case let (p?, t?): return min(p, t)
-        case let (p?, nil): return p
-        case let (nil, t): return t
-        }
+    func deadline(_ timeouts: RequestTimeouts, written: MonotonicInstant, lastRead: MonotonicInstant, total: MonotonicInstant?) -> MonotonicInstant? {
+        let phase = head == nil ? timeouts.headers.map { written + $0 } : timeouts.idle.map { lastRead + $0 }
+        return MonotonicInstant.earliest(phase, total)
     }
 
     /// The timeout that passed: total if its deadline is reached, else headers before the head, idle after it.
-    func timeoutError(_ timeouts: RequestTimeouts, total: UInt64?) -> TransportError {
-        if let total, MonotonicClock.now() >= total {
+    func timeoutError(_ timeouts: RequestTimeouts, total: MonotonicInstant?) -> TransportError {
+        if let total, MonotonicInstant.now() >= total {
             return TransportError(.totalTimeout, "total timeout (\(timeouts.total ?? .zero)) fired", receivedResponseBytes: receivedAny)
         }
         guard head != nil else {
@@ -109,9 +105,6 @@ struct ResponseReader {
         let limit = timeouts.idle.map { NumberText.duration(seconds: $0.secondsDouble) } ?? "?"
         return TransportError(.idleTimeout, "no body bytes for \(limit) after \(bodyCount) bytes", receivedResponseBytes: true)
     }
-
-    /// `started + duration` in monotonic nanoseconds.
-    static func nanoseconds(_ duration: Duration) -> UInt64 { UInt64(max(0, duration.nanoseconds)) }
 
     /// The request's bytes on the wire, with a Host header.
     static func requestBytes(_ request: TransportRequest) -> [UInt8] {

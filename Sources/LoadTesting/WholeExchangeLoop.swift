@@ -41,13 +41,13 @@ final class WholeExchangeLoop: Sendable {
     struct Exchange {
         let job: PooledConnection.Job
         var reader: ResponseReader
-        let written: UInt64
-        var lastRead: UInt64
-        let total: UInt64?
+        let written: MonotonicInstant
+        var lastRead: MonotonicInstant
+        let total: MonotonicInstant?
         /// Set by the scan when a deadline passed (the socket is then shut).
         var timedOut = false
 
-        var deadline: UInt64? { reader.deadline(job.request.timeouts, written: written, lastRead: lastRead, total: total) }
+        var deadline: MonotonicInstant? { reader.deadline(job.request.timeouts, written: written, lastRead: lastRead, total: total) }
     }
 
     /// How often the exchanges in flight are checked against their deadlines.
@@ -59,7 +59,7 @@ final class WholeExchangeLoop: Sendable {
     /// Every connection the loop owns, by queue token.
     private let connections = LockedValue<[UInt64: Connection]>([:])
     private let idle = LockedValue<[Connection]>([])
-    private let counters = LockedValue((nextToken: UInt64(1), nextScan: UInt64(0), stopped: false))
+    private let counters = LockedValue((nextToken: UInt64(1), nextScan: MonotonicInstant(nanoseconds: 0), stopped: false))
 
     private init(queue: Int32, stopPipe: (read: Int32, write: Int32)) {
         self.queue = queue
@@ -156,13 +156,13 @@ final class WholeExchangeLoop: Sendable {
     /// Writes `job`'s request on `connection` (idle, owned by the caller) and arms it.
     private func exchange(_ job: PooledConnection.Job, on connection: Connection) {
         let request = job.request
-        let started = MonotonicClock.now()
+        let started = MonotonicInstant.now()
         guard job.bind(connection.socket) else {
             idle.withLock { $0.append(connection) }
             job.fail(TransportError(.cancelled, "the request was cancelled"))
             return
         }
-        job.report(.connected(at: MonotonicInstant(nanoseconds: started), remoteAddress: connection.remote))
+        job.report(.connected(at: started, remoteAddress: connection.remote))
         let bytes = ResponseReader.requestBytes(request)
         var offset = 0
         do {
@@ -177,7 +177,7 @@ final class WholeExchangeLoop: Sendable {
             end(connection, job: job, outcome: ResponseReader(method: request.method).failure(error, for: job))
             return
         }
-        let total = request.timeouts.total.map { started &+ ResponseReader.nanoseconds($0) }
+        let total = request.timeouts.total.map { started + $0 }
         guard offset < bytes.count else {
             arm(connection, job: job, total: total)
             return
@@ -195,8 +195,8 @@ final class WholeExchangeLoop: Sendable {
         }
     }
 
-    private func arm(_ connection: Connection, job: PooledConnection.Job, total: UInt64?) {
-        let written = MonotonicClock.now()
+    private func arm(_ connection: Connection, job: PooledConnection.Job, total: MonotonicInstant?) {
+        let written = MonotonicInstant.now()
         connection.exchange.withLock {
             $0 = Exchange(job: job, reader: ResponseReader(method: job.request.method), written: written, lastRead: written, total: total)
         }
@@ -242,7 +242,7 @@ final class WholeExchangeLoop: Sendable {
         } catch {
             readError = error
         }
-        let now = MonotonicClock.now()
+        let now = MonotonicInstant.now()
         let (job, outcome) = buffer.withUnsafeBytes { raw in
             connection.exchange.withLock { slot -> (PooledConnection.Job?, ExchangeOutcome?) in
                 guard var e = slot else { return (nil, nil) }
@@ -311,10 +311,10 @@ final class WholeExchangeLoop: Sendable {
 
     /// At most once per ``scanInterval``: shuts the sockets of exchanges past their deadline.
     private func scanIfDue() {
-        let now = MonotonicClock.now()
+        let now = MonotonicInstant.now()
         let due = counters.withLock { c -> Bool in
             guard now >= c.nextScan else { return false }
-            c.nextScan = now &+ ResponseReader.nanoseconds(Self.scanInterval)
+            c.nextScan = now + Self.scanInterval
             return true
         }
         guard due else { return }
