@@ -66,10 +66,10 @@ extension ProviderClient {
         guard let status = response.status, (200..<300).contains(status) else {
             let body = ErrorClassifier.errorBody(from: response.body)
             let code = ErrorClassifier.classify(status: response.status ?? 0, body: body)
-            throw ProviderError(code, body.message.isEmpty ? "HTTP \(response.status ?? 0)" : body.message, endpoint: endpoint.description, status: response.status)
+            throw ProviderError(code, body.message.isEmpty ? "HTTP \(response.status ?? 0)" : body.message, endpoint: endpointDescription, status: response.status)
         }
         if let body = response.json.flatMap(ErrorClassifier.errorBody(from:)) {
-            throw ProviderError(ErrorClassifier.classify(status: status, body: body), body.message, endpoint: endpoint.description, status: status)
+            throw ProviderError(ErrorClassifier.classify(status: status, body: body), body.message, endpoint: endpointDescription, status: status)
         }
         return response.elapsed
     }

@@ -12,7 +12,7 @@ extension ProviderClient {
         case .ollama:
             let (json, _) = try await requestJSON(method: .get, target: endpoint.nativeTarget("/api/tags"))
             guard let list = json["models"]?.arrayValue ?? (json["models"]?.isNull == true ? [] : nil) else {
-                throw ProviderError(.malformedResponse, "/api/tags has no \"models\" array", endpoint: endpoint.description)
+                throw ProviderError(.malformedResponse, "/api/tags has no \"models\" array", endpoint: endpointDescription)
             }
             models = list.compactMap(Self.ollamaModel)
         case .lmstudio:
@@ -47,7 +47,7 @@ extension ProviderClient {
     private func listOpenAIModels() async throws(ProviderError) -> [ModelInfo] {
         let (json, _) = try await requestJSON(method: .get, target: endpoint.openAITarget("/models"))
         guard let data = json["data"]?.arrayValue ?? (json["data"]?.isNull == true ? [] : nil) ?? json["models"]?.arrayValue else {
-            throw ProviderError(.malformedResponse, "\(endpoint.openAITarget("/models")) has no \"data\" array", endpoint: endpoint.description)
+            throw ProviderError(.malformedResponse, "\(endpoint.openAITarget("/models")) has no \"data\" array", endpoint: endpointDescription)
         }
         var models = data.compactMap(Self.openAIModel)
         // llama.cpp lists the training context (meta.n_ctx_train); the context it serves is
