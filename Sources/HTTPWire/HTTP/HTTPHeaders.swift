@@ -11,11 +11,45 @@
 public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// One header field as it appeared on the wire.
     public struct Field: Sendable, Hashable {
-        public var name: String
+        public var name: String {
+            didSet { secretName = .unknown }
+        }
         public var value: String
+        /// Whether ``name`` is a secret one, when a parser decided it on the wire bytes.
+        private var secretName: SecretName
+
+        /// Whether a name is secret, as far as is known yet (one byte: a field stays 33 bytes).
+        enum SecretName: UInt8, Sendable {
+            case unknown, no, yes
+        }
+
         public init(name: String, value: String) {
+            self.init(name: name, value: value, secretName: .unknown)
+        }
+
+        init(name: String, value: String, secretName: SecretName) {
             self.name = name
             self.value = value
+            self.secretName = secretName
+        }
+
+        /// Whether this field carries a secret by its name (``SecretMasking/isSecretHeader(_:)``):
+        /// `Authorization`, `X-Api-Key`, `Cookie`… A parsed field answers from what the parser
+        /// found while it checked the name's bytes; others look at the name now.
+        public var isSecret: Bool {
+            switch secretName {
+            case .yes: true
+            case .no: false
+            case .unknown: SecretMasking.isSecretHeader(name)
+            }
+        }
+
+        // Equality and hashing are the name and value: the mark only caches what the name says.
+        public static func == (lhs: Field, rhs: Field) -> Bool { lhs.name == rhs.name && lhs.value == rhs.value }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(name)
+            hasher.combine(value)
         }
     }
 
@@ -45,6 +79,12 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// Appends a field, keeping any existing fields with the same name.
     public mutating func add(name: String, value: String) {
         fields.append(Field(name: name, value: value))
+    }
+
+    /// Appends a field whose name a parser has judged on its bytes
+    /// (``SecretMasking/isSecretHeaderName(_:)``), so ``Field/isSecret`` need not read it again.
+    mutating func add(name: String, value: String, isSecret: Bool) {
+        fields.append(Field(name: name, value: value, secretName: isSecret ? .yes : .no))
     }
 
     /// Whether a field's name is `name` (ASCII case-insensitive). Most names differ in length, which

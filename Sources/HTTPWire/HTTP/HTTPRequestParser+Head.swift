@@ -190,11 +190,11 @@ extension HTTPRequestParser {
                 }
                 let field = try parseField(line, number: lineNumber)
                 // Host is noted here, in the one pass over the fields, and judged by checkHost.
-                if field.0.utf8.count == 4, field.0.caseInsensitiveEquals("Host") {
+                if field.name.utf8.count == 4, field.name.caseInsensitiveEquals("Host") {
                     host.count += 1
-                    host.value = field.1
+                    host.value = field.value
                 }
-                headers.add(name: field.0, value: field.1)
+                headers.add(name: field.name, value: field.value, isSecret: field.isSecretName)
             }
         }
         guard var head else { throw HTTPRequestParseError(.badRequest, "empty request") }
@@ -275,7 +275,7 @@ extension HTTPRequestParser {
 
     static func parseField(
         _ line: UnsafeBufferPointer<UInt8>, number: Int
-    ) throws(HTTPRequestParseError) -> (String, String) {
+    ) throws(HTTPRequestParseError) -> HTTPFieldLine.Field {
         switch HTTPFieldLine.parse(line) {
         case .success(let field): return field
         case .failure(.obsFold):

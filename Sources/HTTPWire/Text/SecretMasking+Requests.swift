@@ -13,7 +13,7 @@ extension SecretMasking {
     /// the request has none.
     public static func requestSecrets(headers: HTTPHeaders, target: String) -> [String] {
         var out: [String] = []
-        for field in headers where isSecretHeader(field.name) {
+        for field in headers where field.isSecret {
             collectSecret(ofHeaderValue: field.value, into: &out)
         }
         collectQuerySecrets(target: target, into: &out)

@@ -22,16 +22,11 @@ public enum SecretMasking {
     /// Keys shorter than this are masked as `***` entirely.
     public static let minimumRevealedLength = 12
 
-    /// Header names (lowercase) that are always secrets, whatever ``secretNameParts`` says.
-    public static let secretHeaderNames: Set<String> = [
-        "authorization", "proxy-authorization", "x-api-key", "api-key", "openai-api-key", "cookie", "set-cookie",
-    ]
-
     /// A header whose lowercase name contains one of these is secret (`X-Forwarded-Api-Key`,
     /// `X-Auth-Token`, `Ocp-Apim-Subscription-Key`…); `tokens` is a count, not a token
     /// (`x-ratelimit-remaining-tokens` stays visible).
+    /// (``isSecretHeaderName(_:)`` spells these out byte by byte: change both together.)
     public static let secretNameParts: [String] = ["key", "token", "secret", "auth", "cookie", "passw", "credential"]
-    private static let secretNamePartBytes: [[UInt8]] = secretNameParts.map { Array($0.utf8) }
 
     // MARK: - Keys and headers
 
@@ -40,27 +35,50 @@ public enum SecretMasking {
     ///
     /// Takes a concrete `String` on purpose: a generic parameter is not specialized across the
     /// module boundary and cost a runtime metadata lookup per comparison on the mocks' hot path.
+    /// Parsed heads have this decided once, on the wire bytes: ``HTTPHeaders/Field/isSecret``.
     public static func isSecretHeader(_ name: String) -> Bool {
         var name = name
-        return name.withUTF8 { bytes in
-            guard bytes.count >= 3 else { return false }
-            for start in 0...(bytes.count - 3) {
-                let first = bytes[start] | 0x20
-                // Every part starts with one of a, c, k, p, s, t.
-                guard first == 0x61 || first == 0x63 || first == 0x6B || first == 0x70 || first == 0x73 || first == 0x74 else { continue }
-                parts: for part in secretNamePartBytes where part[0] == first && start + part.count <= bytes.count {
-                    for k in 1..<part.count {
-                        let b = bytes[start + k]
-                        if ((b >= 0x41 && b <= 0x5A) ? b | 0x20 : b) != part[k] { continue parts }
-                    }
-                    // `tokens` counts tokens (`x-ratelimit-remaining-tokens`), it is no token.
-                    let end = start + part.count
-                    if first == 0x74, end < bytes.count, bytes[end] | 0x20 == 0x73 { continue parts }
-                    return true
-                }
+        return name.withUTF8 { isSecretHeaderName($0) }
+    }
+
+    /// ``isSecretHeader(_:)`` on a name's bytes: one pass keeping the last three bytes folded to
+    /// lowercase, and a closer look only where they start one of ``secretNameParts``.
+    ///
+    /// OR-ing 0x20 folds exactly where it matters: the bytes it turns into a lowercase letter are
+    /// that letter and its uppercase form, and every part is lowercase letters.
+    @inline(__always)
+    static func isSecretHeaderName<Bytes: RandomAccessCollection<UInt8>>(_ name: Bytes) -> Bool where Bytes.Index == Int {
+        let start = name.startIndex, end = name.endIndex
+        guard end - start >= 3 else { return false }
+        var window = UInt32(name[start] | 0x20) << 8 | UInt32(name[start + 1] | 0x20)
+        var i = start + 2
+        while i < end {
+            window = (window << 8 | UInt32(name[i] | 0x20)) & 0xFF_FFFF
+            i += 1
+            // `window` is name[i-3..<i]; `i` is where the rest of a part must follow.
+            switch window {
+            case 0x6B_6579: return true  // key
+            case 0x74_6F6B:  // tok: `token`, but `tokens` counts tokens (`x-ratelimit-remaining-tokens`)
+                if follows(name, at: i, "en"), i + 2 == end || name[i + 2] | 0x20 != 0x73 { return true }
+            case 0x73_6563: if follows(name, at: i, "ret") { return true }  // secret
+            case 0x61_7574: if follows(name, at: i, "h") { return true }  // auth
+            case 0x63_6F6F: if follows(name, at: i, "kie") { return true }  // cookie
+            case 0x70_6173: if follows(name, at: i, "sw") { return true }  // passw
+            case 0x63_7265: if follows(name, at: i, "dential") { return true }  // credential
+            default: break
             }
-            return false
         }
+        return false
+    }
+
+    /// Whether `name[at...]` starts with the lowercase letters `rest`, in any case.
+    @inline(__always)
+    private static func follows<Bytes: RandomAccessCollection<UInt8>>(_ name: Bytes, at: Int, _ rest: StaticString) -> Bool where Bytes.Index == Int {
+        let count = rest.utf8CodeUnitCount
+        guard name.endIndex - at >= count else { return false }
+        let expected = rest.utf8Start
+        for k in 0..<count where name[at + k] | 0x20 != expected[k] { return false }
+        return true
     }
 
     /// `…abcd` style: an ellipsis and the last four characters of a key of 12 or more

@@ -37,7 +37,7 @@ public final class ProxyRecorder: Sendable {
         let chunks = secrets.isEmpty ? chunks : Self.masked(chunks, secrets: secrets)
         let path = SecretMasking.redactRequestText(request.path, secrets: secrets)
         var headers = HTTPHeaders()
-        for f in head.headers where !SecretMasking.isSecretHeader(f.name) {
+        for f in head.headers where !f.isSecret {
             headers.add(name: f.name, value: secrets.isEmpty ? f.value : SecretMasking.redact(f.value, secrets: secrets))
         }
         for name in ["Transfer-Encoding", "Connection", "Keep-Alive"] { headers.remove(name: name) }

@@ -144,20 +144,18 @@ public final class MockEngine: Sendable {
 
     /// Request headers as journaled, and the request's secrets
     /// (``SecretMasking/requestSecrets(headers:target:)``), in one pass over the fields: every field
-    /// is kept; secret headers (``SecretMasking/isSecretHeader(_:)``) are masked; in the others every
+    /// is kept; secret headers (``HTTPHeaders/Field/isSecret``) are masked; in the others every
     /// secret value is masked (and token shapes in the fault header, whose `message=` is free
     /// text); other values are cut at 256 characters.
     static func journaled(_ headers: HTTPHeaders, target: String, mask: (String) -> String = SecretMasking.mask) -> (headers: [(name: String, value: String)], secrets: [String]) {
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headers.count)
         var secrets: [String] = []
-        var isSecret: UInt64 = 0  // bit i: field i is secret (fields past 64 are checked again)
         // Whether a field other than a secret one needs the second pass without any secret: the fault
         // header (token shapes) or a value over 256 bytes. Usually none: the pass is skipped.
         var needsSecondPass = false
-        for (i, f) in headers.enumerated() {
-            if SecretMasking.isSecretHeader(f.name) {
-                if i < 64 { isSecret |= 1 << UInt64(i) } else { needsSecondPass = true }
+        for f in headers {
+            if f.isSecret {
                 SecretMasking.collectSecret(ofHeaderValue: f.value, into: &secrets)
                 out.append((f.name, mask(f.value)))
             } else {
@@ -168,8 +166,7 @@ public final class MockEngine: Sendable {
         if SecretMasking.hasQuery(target) { SecretMasking.collectQuerySecrets(target: target, into: &secrets) }
         guard needsSecondPass || !secrets.isEmpty else { return (out, secrets) }
         for i in out.indices {
-            let secret = i < 64 ? (isSecret >> UInt64(i)) & 1 == 1 : SecretMasking.isSecretHeader(out[i].name)
-            if secret { continue }
+            if headers.fields[i].isSecret { continue }
             let isFaultHeader = out[i].name.utf8.count == 16 && out[i].name.caseInsensitiveEquals(faultHeader)
             if secrets.isEmpty, !isFaultHeader, out[i].value.utf8.count <= 256 { continue }
             var value = out[i].value
