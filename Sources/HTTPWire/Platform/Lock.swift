@@ -12,7 +12,7 @@ import Darwin
 /// `@unchecked Sendable`: the mutex itself is the synchronization; it lives at a stable heap
 /// address for the lifetime of the object.
 public final class Lock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     public init() {
         mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -26,7 +26,10 @@ public final class Lock: @unchecked Sendable {
     }
 
     /// Runs `body` while holding the lock.
-    @inline(__always)
+    ///
+    /// Inlinable, so that other modules get it specialized for their `T` (a generic call across the
+    /// module boundary costs a metadata lookup and an indirect call on every use).
+    @inlinable
     public func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
@@ -38,13 +41,15 @@ public final class Lock: @unchecked Sendable {
 ///
 /// `@unchecked Sendable`: every access to `value` goes through `withLock`.
 public final class LockedValue<Value>: @unchecked Sendable {
-    private let lock = Lock()
-    private var value: Value
+    // Internal only so that `withLock` can be inlined into other modules: use `withLock`.
+    @usableFromInline let lock = Lock()
+    @usableFromInline var value: Value
 
     public init(_ value: Value) { self.value = value }
 
-    /// Runs `body` with exclusive access to the value.
-    @inline(__always)
+    /// Runs `body` with exclusive access to the value (inlinable: specialized for the caller's
+    /// types, see ``Lock/withLock(_:)``).
+    @inlinable
     public func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
         try lock.withLock { try body(&value) }
     }
@@ -69,7 +74,7 @@ final class ThreadBody: @unchecked Sendable {
 /// `@unchecked Sendable`: the pthread objects are the synchronization and live at stable heap
 /// addresses for the lifetime of the object.
 public final class ConditionLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 
     public init() {
@@ -89,7 +94,10 @@ public final class ConditionLock: @unchecked Sendable {
     }
 
     /// Runs `body` while holding the lock.
-    @inline(__always)
+    ///
+    /// Inlinable, so that other modules get it specialized for their `T` (a generic call across the
+    /// module boundary costs a metadata lookup and an indirect call on every use).
+    @inlinable
     public func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
