@@ -314,5 +314,11 @@ struct HotPathEquivalenceTests {
         let w = try handleInMemory(engine, .get, "/__llmcheck/\u{301}health")
         #expect(w.head?.status.code == 404)
         #expect(String(decoding: w.body, as: UTF8.self).contains("Invalid URL"))
+        // The bare prefix is the control surface too; a path that only starts like it is not.
+        let bare = try handleInMemory(engine, .get, "/__llmcheck")
+        #expect(!String(decoding: bare.body, as: UTF8.self).contains("Invalid URL"))
+        let longer = try handleInMemory(engine, .get, "/__llmcheckz")
+        #expect(longer.head?.status.code == 404)
+        #expect(String(decoding: longer.body, as: UTF8.self).contains("Invalid URL"))
     }
 }

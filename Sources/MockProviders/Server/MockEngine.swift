@@ -134,7 +134,8 @@ public final class MockEngine: Sendable {
     static func isControlPath(_ path: String) -> Bool {
         let utf8 = path.utf8
         let prefix = controlPrefix.utf8
-        guard utf8.starts(with: prefix) else { return utf8.elementsEqual(prefix.dropLast()) }
+        // Most paths differ in length from the bare prefix: decided on the count.
+        guard utf8.starts(with: prefix) else { return utf8.count == prefix.count - 1 && utf8.elementsEqual(prefix.dropLast()) }
         // A combining mark after the prefix would join its last Character.
         if utf8.count > prefix.count, utf8[utf8.index(utf8.startIndex, offsetBy: prefix.count)] >= 0x80 {
             return path.hasPrefix(controlPrefix)
