@@ -109,7 +109,9 @@ final class FaultInjector: HTTPResponseWriter {
         }
         if let d = delayHeaders { try pause(for: d) }
         var head = head
-        framing = StreamEventSplitter.Framing(contentType: head.headers["Content-Type"])
+        // Only a fault placed after chunks writes an event of its own (`stream_error`): without one
+        // the body's framing is never needed, and the lookup is skipped.
+        if !afterChunks.isEmpty { framing = StreamEventSplitter.Framing(contentType: head.headers["Content-Type"]) }
         if let override = contentTypeOverride {
             if let value = override { head.headers["Content-Type"] = value } else { head.headers.remove(name: "Content-Type") }
         }
