@@ -13,9 +13,11 @@ extension Duration {
     /// where the standard library offers them: `components` divides a 128-bit count by 10¹⁸ and
     /// cost four times as much.
     public var nanoseconds: Int64 {
+        #if compiler(>=6.2)  // `Duration.attoseconds` arrived with Swift 6.2
         if #available(macOS 26, iOS 26, tvOS 26, watchOS 26, visionOS 26, *) {
             return Int64(clamping: attoseconds / 1_000_000_000)
         }
+        #endif
         let (seconds, attoseconds) = components
         let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return seconds < 0 ? .min : .max }
