@@ -38,11 +38,12 @@ final class ExchangeMeasurement {
         // One pass for the two fields read here (names compared only when the length fits).
         var retryAfter: String?
         var retryAfterMilliseconds: String?
-        for field in head.headers {
-            switch field.name.utf8.count {
-            case 11 where retryAfter == nil && field.name.caseInsensitiveEquals("Retry-After"): retryAfter = field.value
-            case 14 where retryAfterMilliseconds == nil && field.name.caseInsensitiveEquals("retry-after-ms"):
-                retryAfterMilliseconds = field.value
+        let fields = head.headers.fields
+        for i in fields.indices {
+            switch fields[i].name.utf8.count {
+            case 11 where retryAfter == nil && fields[i].name.caseInsensitiveEquals("Retry-After"): retryAfter = fields[i].value
+            case 14 where retryAfterMilliseconds == nil && fields[i].name.caseInsensitiveEquals("retry-after-ms"):
+                retryAfterMilliseconds = fields[i].value
             default: break
             }
         }

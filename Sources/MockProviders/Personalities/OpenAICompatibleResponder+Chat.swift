@@ -90,8 +90,12 @@ extension OpenAICompatibleResponder {
         }
         w.raw(#","choices":["#)
         for (index, output) in chat.outputs.enumerated() {
-            w.raw(index == 0 ? #"{"index":"# : #",{"index":"#)
-            w.integer(index)
+            if index == 0 {
+                w.raw(#"{"index":0"#)
+            } else {
+                w.raw(#",{"index":"#)
+                w.integer(index)
+            }
             if case .beforeMessage = conventions.answerLogprobs { w.raw(#","logprobs":null"#) }
             w.raw(#","message":{"role":"assistant","content":"#)
             w.string(output.text)
