@@ -16,8 +16,9 @@ final class ExchangeMeasurement {
     private(set) var bytesSent = 0
     private(set) var headAt: MonotonicInstant?
     private(set) var firstByteAt: MonotonicInstant?
-    /// When each body write went out, the first ``JournalEntry/maximumRecordedWrites`` only.
-    private var writeTimes: [MonotonicInstant] = []
+    /// When each body write went out, as its time since arrival (the journal's form), the first
+    /// ``JournalEntry/maximumRecordedWrites`` only.
+    private var writeOffsets: [Duration] = []
     /// Body writes that went out (all of them, also beyond the recorded times).
     private(set) var writeCount = 0
     /// When the latest body write (or, before any, the head) went out; start of the current silence.
@@ -72,16 +73,17 @@ final class ExchangeMeasurement {
     func bodyWritten() {
         let now = MonotonicInstant.now()
         writeCount += 1
-        if writeTimes.count < JournalEntry.maximumRecordedWrites { writeTimes.append(now) }
+        if writeOffsets.count < JournalEntry.maximumRecordedWrites { writeOffsets.append(sinceArrival(now)) }
         if let last = lastSentAt { longestGap = max(longestGap, last.duration(to: now)) }
         lastSentAt = now
     }
 
     /// The recorded body write times as offsets since arrival, handed over (none kept).
     func takeWriteOffsets() -> [Duration] {
-        var times: [MonotonicInstant] = []
-        swap(&times, &writeTimes)
-        return times.map { sinceArrival($0) }
+        // Handed over as recorded: no second array per request.
+        var offsets: [Duration] = []
+        swap(&offsets, &writeOffsets)
+        return offsets
     }
 
     /// When the head went out, since arrival; nil if it did not.
