@@ -35,20 +35,13 @@ enum HTTPFieldLine {
         }
     }
 
-    /// One header line as read: its name and value (optional whitespace trimmed), and whether the
-    /// name is a secret one (``SecretMasking/isSecretHeaderName(_:)``, decided here on the bytes
-    /// the name was just checked on, so that nothing reads the name again to mask its value).
-    struct Field {
-        var name: String
-        var value: String
-        var isSecretName: Bool
-    }
-
-    /// The name and value (optional whitespace trimmed) of one header line.
+    /// The name and value (optional whitespace trimmed) of one header line, with whether the name
+    /// is a secret one decided here (``SecretMasking/isSecretHeaderName(_:)``), on the bytes the
+    /// name was just checked on, so that nothing reads the name again to mask its value.
     @inline(__always)
     static func parse<Line: RandomAccessCollection<UInt8>>(
         _ line: Line
-    ) -> Result<Field, Problem> where Line.Index == Int {
+    ) -> Result<HTTPHeaders.Field, Problem> where Line.Index == Int {
         if let first = line.first, first == 0x20 || first == 0x09 { return .failure(.obsFold) }
         guard let colon = line.firstIndex(of: 0x3A) else { return .failure(.noColon) }
         let name = line[line.startIndex..<colon]
@@ -61,9 +54,9 @@ enum HTTPFieldLine {
         if value.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
             return .failure(.controlByteInValue(name: ArraySlice(name)))
         }
-        return .success(Field(
+        return .success(HTTPHeaders.Field(
             name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self),
-            isSecretName: SecretMasking.isSecretHeaderName(name)))
+            secretName: SecretMasking.isSecretHeaderName(name) ? .yes : .no))
     }
 
     /// RFC 9110 `tchar`.

@@ -81,10 +81,10 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         fields.append(Field(name: name, value: value))
     }
 
-    /// Appends a field whose name a parser has judged on its bytes
-    /// (``SecretMasking/isSecretHeaderName(_:)``), so ``Field/isSecret`` need not read it again.
-    mutating func add(name: String, value: String, isSecret: Bool) {
-        fields.append(Field(name: name, value: value, secretName: isSecret ? .yes : .no))
+    /// Appends a field as a parser read it (its secret-name mark kept, so ``Field/isSecret`` need
+    /// not read the name again).
+    mutating func add(_ field: Field) {
+        fields.append(field)
     }
 
     /// Whether a field's name is `name` (ASCII case-insensitive). Most names differ in length, which

@@ -194,7 +194,7 @@ extension HTTPRequestParser {
                     host.count += 1
                     host.value = field.value
                 }
-                headers.add(name: field.name, value: field.value, isSecret: field.isSecretName)
+                headers.add(field)
             }
         }
         guard var head else { throw HTTPRequestParseError(.badRequest, "empty request") }
@@ -275,7 +275,7 @@ extension HTTPRequestParser {
 
     static func parseField(
         _ line: UnsafeBufferPointer<UInt8>, number: Int
-    ) throws(HTTPRequestParseError) -> HTTPFieldLine.Field {
+    ) throws(HTTPRequestParseError) -> HTTPHeaders.Field {
         switch HTTPFieldLine.parse(line) {
         case .success(let field): return field
         case .failure(.obsFold):

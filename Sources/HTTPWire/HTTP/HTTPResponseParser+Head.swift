@@ -117,7 +117,7 @@ extension HTTPResponseParser {
                 (version, status) = try parseStatusLine(line, at: lineStart)
             } else {
                 let field = try Self.parseField(line, location: "header \(number)", offset: offset(lineStart))
-                headers.add(name: field.name, value: field.value, isSecret: field.isSecretName)
+                headers.add(field)
             }
         }
         return HTTPResponseHead(version: version, status: status, headers: headers)
@@ -159,7 +159,7 @@ extension HTTPResponseParser {
 
     static func parseField(
         _ line: ArraySlice<UInt8>, location: @autoclosure () -> String, offset: Int
-    ) throws(HTTPResponseParseError) -> HTTPFieldLine.Field {
+    ) throws(HTTPResponseParseError) -> HTTPHeaders.Field {
         // `location` is built only for an error: formatting "header N" for every field was a
         // measurable share of a proxied request.
         func failure(_ message: String) -> HTTPResponseParseError {

@@ -188,7 +188,7 @@ public struct HTTPResponseParser: Sendable {
                             offset: offset(lineStart))
                     }
                     let field = try Self.parseField(line, location: "trailer \(trailers.count + 1)", offset: offset(lineStart))
-                    trailers.add(name: field.name, value: field.value, isSecret: field.isSecretName)
+                    trailers.add(field)
                 case .end:
                     state = .done
                     events.append(.end(trailers: trailers))
