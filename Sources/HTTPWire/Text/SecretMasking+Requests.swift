@@ -26,10 +26,13 @@ extension SecretMasking {
         // decided on the count alone. Otherwise the part is found on the bytes in place.
         guard value.utf8.count >= minimumSearchedSecretLength else { return }
         var value = value
-        let part: Range<Int> = value.withUTF8(secretPartRange)
-        // Checked before a String is made.
-        guard part.count >= minimumSearchedSecretLength else { return }
-        add(value.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[part]), as: UTF8.self) }, to: &secrets)
+        // One look at the bytes: the part is found, and a String made only when it is long enough.
+        let secret = value.withUTF8 { bytes -> String? in
+            let part = secretPartRange(bytes)
+            guard part.count >= minimumSearchedSecretLength else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[part]), as: UTF8.self)
+        }
+        if let secret { add(secret, to: &secrets) }
     }
 
     /// The secret of a header value, as a range of byte offsets: the text after an auth scheme
